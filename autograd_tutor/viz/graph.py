@@ -1,0 +1,215 @@
+"""What to draw: the computational graph behind a tensor, as plain data.
+
+`build_graph(z)` walks backwards from `z` through `grad_fn` and each node's `_inputs`
+(exactly what `z.backward()` would walk) and returns a `Graph`: a list of `GNode`s in
+topological order (inputs first) that the layout, the SVG renderer and the animation read.
+Nothing here draws and nothing touches the student's tensors.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional, Tuple
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class GNode:
+    """One box of the drawing: a leaf, a constant, an intermediate result or the output."""
+
+    id: int
+    label: str
+    kind: str
+    op: str | None
+    grad_fn: str | None
+    value: np.ndarray
+    grad: np.ndarray | None
+    inputs: tuple[int, ...]
+    node: object = None
+
+
+@dataclass
+class Graph:
+    """The nodes (topological order, inputs first) and the id of the output node."""
+
+    nodes: list[GNode]
+    output: int
+
+    def edges(self) -> list[tuple[int, int]]:
+        """`(input_id, consumer_id)` per input slot; `x * x` gives the edge twice."""
+        return [(i, n.id) for n in self.nodes for i in n.inputs]
+
+
+# grad_fn stem -> (label of an unnamed result, math symbol of the op)
+_OPS: Dict[str, Tuple[str, str]] = {
+    "Add": ("add", "+"),
+    "Sub": ("sub", "-"),
+    "Rsub": ("rsub", "-"),
+    "Mul": ("mul", "*"),
+    "Div": ("div", "/"),
+    "Neg": ("neg", "-"),
+    "Pow": ("pow", "**"),
+    "Mm": ("matmul", "@"),
+    "Mv": ("matmul", "@"),
+    "Dot": ("matmul", "@"),
+    "Bmm": ("matmul", "@"),
+    "Matmul": ("matmul", "@"),
+    "Addmm": ("linear", "addmm"),
+    "Relu": ("relu", "relu"),
+    "Exp": ("exp", "exp"),
+    "Log": ("log", "log"),
+    "Sqrt": ("sqrt", "sqrt"),
+    "Abs": ("abs", "abs"),
+    "Sigmoid": ("sigmoid", "sigmoid"),
+    "Tanh": ("tanh", "tanh"),
+    "Sum": ("sum", "sum"),
+    "Mean": ("mean", "mean"),
+    "T": ("t", ".T"),
+    "Transpose": ("transpose", ".T"),
+}
+_BACKWARD = re.compile(r"Backward\d*$")
+
+
+def _op_names(grad_fn_name: str) -> Tuple[str, str]:
+    stem = _BACKWARD.sub("", grad_fn_name)
+    if stem in _OPS:
+        return _OPS[stem]
+    short = stem.lower() or grad_fn_name
+    return short, short
+
+
+def _number_text(v: Any) -> str:
+    if isinstance(v, bool) or isinstance(v, int):
+        return str(v)
+    return repr(float(v))
+
+
+def _snapshot(a: Any) -> np.ndarray:
+    # A frozen copy: later in-place updates (optimizer steps, grad accumulation) must not
+    # change a drawing that was already made.
+    out = np.array(a, copy=True)
+    out.flags.writeable = False
+    return out
+
+
+def _is_tensor(v: Any) -> bool:
+    return hasattr(v, "_data") and hasattr(v, "grad_fn") and hasattr(v, "requires_grad")
+
+
+def _scope_names(depth: int) -> Dict[str, Any]:
+    """Tensors visible in the caller's scope: locals first, then globals; `_`-names skipped.
+
+    Modules (anything with `named_parameters()`) contribute `model.fc1.weight`-style names.
+    """
+    frame = sys._getframe(depth + 1)
+    found: Dict[str, Any] = {}
+    for scope in (frame.f_locals, frame.f_globals):
+        for name, v in list(scope.items()):
+            if name.startswith("_") or name in found:
+                continue
+            if _is_tensor(v):
+                found[name] = v
+                continue
+            named = getattr(v, "named_parameters", None)
+            if callable(named) and not isinstance(v, type):
+                for pname, p in named():
+                    found.setdefault(f"{name}.{pname}", p)
+    return found
+
+
+def build_graph(t: Any, names: Optional[Dict[str, Any]] = None, *, _depth: int = 1) -> Graph:
+    """The graph that produced tensor `t`.
+
+    Variable names come from `names` (`{"x": x}`) when given, otherwise from the calling
+    scope (`_depth` frames above this function): a leaf is matched by identity, an
+    intermediate by `tensor.grad_fn is node`. Unnamed results are labelled by their op
+    (`"pow"`, `"mul"`), Python numbers by their value (`"2"`). A number exponent is folded
+    into the op (`x ** 2` is one node with op `"**2"`), every other operand is a node.
+    """
+    scope = dict(names) if names is not None else _scope_names(_depth)
+    leaf_name: Dict[int, str] = {}
+    node_name: Dict[int, str] = {}
+    node_tensor: Dict[int, Any] = {id(t.grad_fn): t} if t.grad_fn is not None else {}
+    for name, v in scope.items():
+        if not _is_tensor(v):
+            continue
+        if v.grad_fn is None:
+            leaf_name.setdefault(id(v), name)
+        else:
+            node_name.setdefault(id(v.grad_fn), name)
+            node_tensor.setdefault(id(v.grad_fn), v)
+
+    def key_of(v: Any) -> Tuple[str, int]:
+        return ("op", id(v.grad_fn)) if v.grad_fn is not None else ("leaf", id(v))
+
+    def operands(obj: Any) -> List[Any]:
+        if not _is_tensor(obj) or obj.grad_fn is None:
+            return []
+        ins = list(obj.grad_fn._inputs)
+        if _folds_exponent(obj.grad_fn):
+            ins = ins[:1]
+        return ins
+
+    # Iterative depth-first post-order from the output: inputs come out before consumers,
+    # the first argument's subgraph before the second's. A frame is
+    # [object, its operands, next operand index, ids of the operands done so far].
+    ids: Dict[Tuple[str, int], int] = {}
+    nodes: List[GNode] = []
+    stack: List[List[Any]] = [[t, operands(t), 0, []]]
+    while stack:
+        frame = stack[-1]
+        obj, ins, i, done = frame
+        if i < len(ins):
+            frame[2] = i + 1
+            child = ins[i]
+            if _is_tensor(child) and key_of(child) in ids:
+                done.append(ids[key_of(child)])
+            else:
+                stack.append([child, operands(child), 0, []])
+            continue
+        stack.pop()
+        nid = len(nodes)
+        nodes.append(_make_node(obj, nid, tuple(done), obj is t, leaf_name, node_name,
+                                node_tensor))
+        if _is_tensor(obj):
+            ids[key_of(obj)] = nid
+        if stack:
+            stack[-1][3].append(nid)
+    return Graph(nodes=nodes, output=len(nodes) - 1)
+
+
+def _folds_exponent(node: Any) -> bool:
+    ins = node._inputs
+    return _op_names(node.name())[1] == "**" and len(ins) == 2 and not _is_tensor(ins[1])
+
+
+def _make_node(obj: Any, nid: int, inputs: Tuple[int, ...], is_output: bool,
+               leaf_name: Dict[int, str], node_name: Dict[int, str],
+               node_tensor: Dict[int, Any]) -> GNode:
+    if not _is_tensor(obj):
+        return GNode(nid, _number_text(obj), "const", None, None, _snapshot(obj), None, ())
+    node = obj.grad_fn
+    if node is None:
+        kind = "output" if is_output else ("param" if obj.requires_grad else "const")
+        label = leaf_name.get(id(obj)) or _tensor_label(obj)
+        grad = obj.grad if obj.requires_grad else None
+        return GNode(nid, label, kind, None, None, _snapshot(obj._data),
+                     None if grad is None else _snapshot(grad._data), inputs)
+    gname = node.name()
+    label, op = _op_names(gname)
+    if _folds_exponent(node):
+        op = "**" + _number_text(node._inputs[1])
+    tensor = node_tensor.get(id(node))
+    grad = None
+    if tensor is not None and getattr(tensor, "retains_grad", False) and tensor.grad is not None:
+        grad = _snapshot(tensor.grad._data)
+    return GNode(nid, node_name.get(id(node), label), "output" if is_output else "op", op,
+                 gname, _snapshot(node._value), grad, inputs, node)
+
+
+def _tensor_label(t: Any) -> str:
+    a = t._data
+    return _number_text(a.item()) if a.size == 1 else "tensor"

@@ -1,0 +1,392 @@
+"""Where to draw: a layered ("Sugiyama") layout of a computational graph, in pure Python.
+
+Values flow left to right, as in the chapter's picture: inputs on the left, the output on
+the right, so the forward pass reads like a sentence and the backward pass runs back
+against it. The four classic steps:
+
+1. layering   -- a node sits one layer right of its furthest input (longest path); leaves
+                 move right until they sit just before their first consumer;
+2. dummies    -- an edge that skips layers gets one invisible point per skipped layer, so
+                 it is routed between boxes instead of through them;
+3. ordering   -- within each layer, nodes are sorted by the mean position of their
+                 neighbours (barycenter), sweeping back and forth, keeping the order with
+                 the fewest edge crossings;
+4. placement  -- each layer's nodes are pulled towards their neighbours' heights, with the
+                 closest non-overlapping positions found exactly (isotonic regression).
+
+Everything is deterministic: the same graph always gives the same coordinates.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right, insort
+from dataclasses import dataclass, field
+from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
+
+import numpy as np
+
+from .graph import GNode, Graph
+
+# Text metrics (px). Boxes use a monospace font, whose advance is 0.6 em everywhere.
+TITLE_PX = 15
+TEXT_PX = 12
+NOTE_PX = 11
+BADGE_PX = 10
+MONO_EM = 0.6
+TITLE_EM = 0.68  # bold sans-serif, a generous average
+TITLE_LINE = 20
+TEXT_LINE = 15
+PAD_X = 12
+PAD_Y = 9
+BADGE_H = 14
+MIN_W = 76
+MAX_ELEMENTS = 6  # tensors with more elements show their shape instead of numbers
+
+LAYER_GAP = 64
+NODE_GAP = 22
+DUMMY_H = 12
+MARGIN = 24
+_SWEEPS = 8
+
+
+class BoxText(NamedTuple):
+    """What a box says, apart from the (state-dependent) data and grad lines."""
+
+    badge: Optional[str]
+    title: str
+    notes: Tuple[str, ...]  # expression, grad_fn name
+    value: Optional[Tuple[str, ...]]  # formatted value; None for number constants
+    grad_rows: int  # lines reserved for the gradient (0: never has one)
+    value_width: int  # characters reserved for "data ..."/"grad ..." lines
+
+
+@dataclass
+class Layout:
+    """Box centres and sizes (px), the canvas size, and the route of every edge."""
+
+    pos: Dict[int, Tuple[float, float]]
+    size: Dict[int, Tuple[float, float]]
+    width: float
+    height: float
+    layer: Dict[int, int] = field(default_factory=dict)
+    # one polyline per entry of graph.edges(), from the source's right side to the
+    # target's left side; consecutive points at different heights are joined by an S-curve
+    routes: List[List[Tuple[float, float]]] = field(default_factory=list)
+    crossings: int = 0
+    text: List[BoxText] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- text of the boxes
+
+
+def _number_format(flat: np.ndarray):
+    """PyTorch's print rule: integers as `2.`, else 4 decimals, scientific for wide ranges."""
+    if flat.dtype == np.bool_:
+        return lambda v: str(bool(v))
+    if np.issubdtype(flat.dtype, np.integer):
+        return lambda v: str(int(v))
+    finite = np.abs(flat[np.isfinite(flat)]).astype(np.float64)
+    nonzero = finite[finite != 0]
+    if finite.size and np.all(finite == np.round(finite)):
+        if finite.max() > 1e8:
+            return lambda v: f"{v:.4e}"
+        return lambda v: f"{v:.0f}." if np.isfinite(v) else str(v)
+    if nonzero.size and (nonzero.max() / nonzero.min() > 1000 or nonzero.max() > 1e8
+                         or nonzero.min() < 1e-4):
+        return lambda v: f"{v:.4e}"
+    return lambda v: f"{v:.4f}" if np.isfinite(v) else str(v)
+
+
+def format_array(a: np.ndarray) -> List[str]:
+    """The lines that show tensor `a` in a box: its numbers if small, else its shape."""
+    a = np.asarray(a)
+    if a.size > MAX_ELEMENTS or a.ndim > 2 or a.size == 0:
+        return ["shape [" + ", ".join(str(d) for d in a.shape) + "]"]
+    flat = a.ravel()
+    fmt = _number_format(flat)
+    texts = [fmt(v.item()) for v in flat]
+    width = max(len(s) for s in texts)
+    texts = [s.rjust(width) for s in texts]
+    if a.ndim == 0:
+        return [texts[0].strip()]
+    if a.ndim == 1:
+        return ["[" + ", ".join(texts) + "]"]
+    cols = a.shape[1]
+    rows = ["[" + ", ".join(texts[r * cols:(r + 1) * cols]) + "]" for r in range(a.shape[0])]
+    if len(rows) == 1:
+        return ["[" + rows[0] + "]"]
+    return ["[" + rows[0] + ","] + [" " + r + "," for r in rows[1:-1]] + [" " + rows[-1] + "]"]
+
+
+_FUNCTION_OPS = {"**", "@", "+", "-", "*", "/"}
+
+
+def _expression(n: GNode, graph: Graph) -> str:
+    names = [graph.nodes[i].label for i in n.inputs]
+    op = n.op or ""
+    if op.startswith("**") and len(names) == 1:
+        return f"{names[0]} ** {op[2:]}"
+    if op in _FUNCTION_OPS and len(names) == 2:
+        return f"{names[0]} {op} {names[1]}"
+    if op == "-" and len(names) == 1:
+        return f"-{names[0]}"
+    if op == ".T" and len(names) == 1:
+        return f"{names[0]}.T"
+    return f"{op}({', '.join(names)})"
+
+
+def box_text(n: GNode, graph: Graph) -> BoxText:
+    """Badge, title, notes and value of node `n`'s box."""
+    value = tuple(format_array(n.value))
+    width = max(len(s) for s in value)
+    if n.kind == "const":
+        is_number = n.label == value[0] and len(value) == 1
+        return BoxText("constant", n.label, (), None if is_number else value, 0,
+                       0 if is_number else width + 5)
+    # a gradient has the value's shape; leave room for 4-decimal numbers
+    if n.value.size <= MAX_ELEMENTS and n.value.ndim <= 2:
+        width = max(width, len(format_array(np.full(n.value.shape, -0.5))[0]))
+    notes: Tuple[str, ...] = ()
+    if n.grad_fn is not None:
+        notes = (_expression(n, graph), n.grad_fn)
+    badge = {"param": "requires_grad=True", "output": "output"}.get(n.kind)
+    return BoxText(badge, n.label, notes, value, len(value), width + 5)
+
+
+def text_width(s: str, px: float, em: float = MONO_EM) -> float:
+    """Estimated width of `s` in px (no font metrics needed)."""
+    return len(s) * px * em
+
+
+def _box_size(t: BoxText) -> Tuple[float, float]:
+    w = max(text_width(t.title, TITLE_PX, TITLE_EM),
+            max((text_width(s, NOTE_PX) for s in t.notes), default=0),
+            text_width("x" * t.value_width, TEXT_PX),
+            text_width(t.badge or "", BADGE_PX) + 24)
+    rows = len(t.value or ()) + t.grad_rows
+    h = TITLE_LINE + TEXT_LINE * (len(t.notes) + rows)
+    return max(MIN_W, round(w + 2 * PAD_X)), h + 2 * PAD_Y + (4 if t.badge else 0)
+
+
+# ---------------------------------------------------------------- the layout
+
+
+def _port_offset(port: int, k: int) -> float:
+    """Where input `port` of `k` enters its box, as a fraction of the height from the centre."""
+    return (port + 1) / (k + 1) - 0.5
+
+
+def _layers(inputs: Sequence[Sequence[int]], consumers: Sequence[Sequence[int]]) -> List[int]:
+    n = len(inputs)
+    layer = [0] * n
+    for v in range(n):
+        for u in inputs[v]:
+            if u >= v:
+                raise ValueError("graph nodes must be in topological order (inputs first)")
+            layer[v] = max(layer[v], layer[u] + 1)
+    for v in range(n):
+        if not inputs[v] and consumers[v]:
+            layer[v] = min(layer[c] for c in consumers[v]) - 1
+    return layer
+
+
+def _count(order_top: Dict[int, int], segs: List[Tuple[int, int, float]],
+           order_bot: Dict[int, int]) -> int:
+    """Crossings among segments between two adjacent layers (inversion count)."""
+    keyed = sorted((order_top[a], order_bot[b] + f) for a, b, f in segs)
+    seen: List[float] = []
+    crossings = 0
+    top_prev = None
+    pending: List[float] = []
+    for top, bot in keyed:
+        if top != top_prev:
+            # segments from the same node never cross each other: add them as a group
+            for p in pending:
+                insort(seen, p)
+            pending = []
+            top_prev = top
+        crossings += len(seen) - bisect_right(seen, bot)
+        pending.append(bot)
+    return crossings
+
+
+def layout(graph: Graph) -> Layout:
+    """Positions every box of `graph` (px), left to right, without overlaps."""
+    nodes = graph.nodes
+    n = len(nodes)
+    inputs = [nd.inputs for nd in nodes]
+    consumers: List[List[int]] = [[] for _ in range(n)]
+    for v in range(n):
+        for u in inputs[v]:
+            consumers[u].append(v)
+    layer = _layers(inputs, consumers)
+    depth = max(layer, default=0) + 1 if n else 0
+
+    texts = [box_text(nd, graph) for nd in nodes]
+    size: Dict[int, Tuple[float, float]] = {v: _box_size(texts[v]) for v in range(n)}
+
+    # Elements are nodes (0..n-1) and dummies (n, n+1, ...). Each edge is a chain of
+    # segments between adjacent layers; `frac` is where the last one enters its target.
+    chains: List[Tuple[List[int], int, int]] = []  # per edge: [source, dummies.., target], port, k
+    elem_layer = list(layer)
+    seg_in: Dict[int, List[Tuple[int, float]]] = {}  # element -> [(source, frac)]
+    seg_out: Dict[int, List[Tuple[int, float]]] = {}  # element -> [(target, frac)]
+    for v in range(n):
+        k = len(inputs[v])
+        for port, u in enumerate(inputs[v]):
+            chain = [u]
+            for lay in range(layer[u] + 1, layer[v]):
+                chain.append(len(elem_layer))
+                elem_layer.append(lay)
+            chain.append(v)
+            chains.append((chain, port, k))
+            for a, b in zip(chain, chain[1:]):
+                frac = _port_offset(port, k) if b == v else 0.0
+                seg_in.setdefault(b, []).append((a, frac))
+                seg_out.setdefault(a, []).append((b, frac))
+
+    # Initial order: depth-first from the sinks, inputs in argument order. For a tree this
+    # is already crossing-free.
+    layers: List[List[int]] = [[] for _ in range(depth)]
+    placed = [False] * len(elem_layer)
+    edge_of = {}  # (consumer, port) -> chain
+    idx = 0
+    for v in range(n):
+        for port in range(len(inputs[v])):
+            edge_of[(v, port)] = chains[idx][0]
+            idx += 1
+    for sink in sorted((v for v in range(n) if not consumers[v]), reverse=True):
+        stack = [sink]
+        while stack:
+            v = stack.pop()
+            if placed[v]:
+                continue
+            placed[v] = True
+            layers[layer[v]].append(v)
+            for port in range(len(inputs[v]) - 1, -1, -1):
+                stack.append(edge_of[(v, port)][0])
+            for port in range(len(inputs[v])):
+                for d in reversed(edge_of[(v, port)][1:-1]):
+                    placed[d] = True
+                    layers[elem_layer[d]].append(d)
+
+    segs_between: List[List[Tuple[int, int, float]]] = [[] for _ in range(max(depth - 1, 0))]
+    for b, ins in seg_in.items():
+        for a, frac in ins:
+            segs_between[elem_layer[a]].append((a, b, frac))
+
+    def crossings_of(lays: List[List[int]]) -> int:
+        order = {e: i for lay in lays for i, e in enumerate(lay)}
+        return sum(_count(order, segs, order) for segs in segs_between)
+
+    best = [list(lay) for lay in layers]
+    best_cross = crossings_of(best)
+    for sweep in range(_SWEEPS):
+        if best_cross == 0:
+            break
+        down = sweep % 2 == 0
+        rng = range(1, depth) if down else range(depth - 2, -1, -1)
+        for li in rng:
+            ref = layers[li - 1] if down else layers[li + 1]
+            ref_pos = {e: i for i, e in enumerate(ref)}
+            keyed = []
+            for i, e in enumerate(layers[li]):
+                if down:
+                    nb = [ref_pos[a] for a, _ in seg_in.get(e, ())]
+                else:
+                    nb = [ref_pos[b] + f for b, f in seg_out.get(e, ())]
+                keyed.append((sum(nb) / len(nb) if nb else float(i), i, e))
+            keyed.sort()
+            layers[li] = [e for _, _, e in keyed]
+        c = crossings_of(layers)
+        if c < best_cross:
+            best_cross, best = c, [list(lay) for lay in layers]
+    layers = best
+
+    # Horizontal placement: each layer is a column as wide as its widest box.
+    col_w = [0.0] * depth
+    for v in range(n):
+        col_w[layer[v]] = max(col_w[layer[v]], size[v][0])
+    col_x = []
+    x = MARGIN
+    for w in col_w:
+        col_x.append(x + w / 2)
+        x += w + LAYER_GAP
+    width = x - LAYER_GAP + MARGIN if depth else 2 * MARGIN
+
+    # Vertical placement: alternately pull each column towards its left and its right
+    # neighbours, solving exactly for the closest non-overlapping heights.
+    def height_of(e: int) -> float:
+        return size[e][1] if e < n else DUMMY_H
+
+    y: Dict[int, float] = {}
+    for lay in layers:
+        top = 0.0
+        for e in lay:
+            y[e] = top + height_of(e) / 2
+            top += height_of(e) + NODE_GAP
+        shift = (top - NODE_GAP) / 2
+        for e in lay:
+            y[e] -= shift
+    for sweep in range(_SWEEPS):
+        down = sweep % 2 == 0
+        rng = range(1, depth) if down else range(depth - 2, -1, -1)
+        for li in rng:
+            lay = layers[li]
+            want = []
+            for e in lay:
+                if down:
+                    nb = [y[a] - f * height_of(e) for a, f in seg_in.get(e, ())]
+                else:
+                    nb = [y[b] + f * height_of(b) for b, f in seg_out.get(e, ())]
+                want.append(sum(nb) / len(nb) if nb else y[e])
+            gaps = [(height_of(a) + height_of(b)) / 2 + NODE_GAP for a, b in zip(lay, lay[1:])]
+            for e, yy in zip(lay, _closest_spaced(want, gaps)):
+                y[e] = yy
+    top = min((y[e] - height_of(e) / 2 for e in y), default=0.0)
+    bottom = max((y[e] + height_of(e) / 2 for e in y), default=0.0)
+    for e in y:
+        y[e] = y[e] - top + MARGIN + BADGE_H / 2
+    height = bottom - top + 2 * MARGIN + BADGE_H / 2
+
+    pos = {v: (col_x[layer[v]], y[v]) for v in range(n)}
+    routes = []
+    for chain, port, k in chains:
+        u, v = chain[0], chain[-1]
+        lu, lv = layer[u], layer[v]
+        pts = [(col_x[lu] + size[u][0] / 2, y[u])]
+        if size[u][0] < col_w[lu]:
+            pts.append((col_x[lu] + col_w[lu] / 2, y[u]))
+        for d in chain[1:-1]:
+            lx, lw = col_x[elem_layer[d]], col_w[elem_layer[d]]
+            pts += [(lx - lw / 2, y[d]), (lx + lw / 2, y[d])]
+        end_y = y[v] + _port_offset(port, k) * size[v][1]
+        if size[v][0] < col_w[lv]:
+            pts.append((col_x[lv] - col_w[lv] / 2, end_y))
+        pts.append((col_x[lv] - size[v][0] / 2, end_y))
+        routes.append(pts)
+    return Layout(pos=pos, size=size, width=float(width), height=float(height),
+                  layer={v: layer[v] for v in range(n)}, routes=routes,
+                  crossings=best_cross, text=texts)
+
+
+def _closest_spaced(want: List[float], gaps: List[float]) -> List[float]:
+    """Heights closest to `want` (least squares) with `p[i+1] - p[i] >= gaps[i]`.
+
+    Subtracting the cumulative gaps turns this into isotonic regression, solved by
+    pooling adjacent violators.
+    """
+    offset = [0.0]
+    for g in gaps:
+        offset.append(offset[-1] + g)
+    blocks: List[List[float]] = []  # [mean, count]
+    for w, o in zip(want, offset):
+        blocks.append([w - o, 1])
+        while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
+            m2, c2 = blocks.pop()
+            m1, c1 = blocks[-1]
+            blocks[-1] = [(m1 * c1 + m2 * c2) / (c1 + c2), c1 + c2]
+    out = []
+    for m, c in blocks:
+        out.extend([m] * int(c))
+    return [q + o for q, o in zip(out, offset)]
