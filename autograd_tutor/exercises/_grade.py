@@ -1,0 +1,348 @@
+"""Grade notebooks: run them (see `_runner`), then judge what they recorded, here.
+
+The student's process only ever *records* answers (``check`` appends one JSON line per call to
+the file named by ``AUTOGRAD_TUTOR_RECORD``). Everything that decides a grade happens in this,
+the grader's, process: which checks a notebook owes (from its file name), which recorded line
+counts (the last one per exercise), and the verdict (``evaluate``). So nothing the notebook does
+to ``check``, ``evaluate`` or its own answer objects can turn into a pass, and anything odd in
+the record (bad JSON, wrong types, forged fields) becomes an "error" for that check only.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import tempfile
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+
+from ._result import Result
+from ._runner import RUN_CRASHED, RUN_INVALID, RUN_OK, RunOutcome, run_notebook
+
+MAX_RECORD_LINE = 4 * 2**20
+COUNTED_STATUSES = ("passed", "failed", "error", "not attempted")
+_RECORD_KEYS = {"exercise", "observation"}
+
+
+def _registry() -> dict:
+    from . import EXERCISES
+    return EXERCISES
+
+
+def _evaluate(exercise_id: str, observation: Any) -> Any:
+    from . import evaluate
+    return evaluate(exercise_id, observation)
+
+
+# ------------------------------------------------------------------ which checks a file owes
+
+
+def _normalise(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
+def _contains(haystack: str, needle: str) -> bool:
+    return bool(needle) and f"_{needle}_" in f"_{haystack}_"
+
+
+def match_notebook(path: str | os.PathLike, stems: Iterable[str]) -> Optional[str]:
+    """The exercise notebook a submission file is a copy of, judged by its name.
+
+    Names are compared lower-case with every run of non-alphanumerics read as one ``_``, and a
+    stem must appear as whole words: ``alice_03_graph.ipynb``, ``03_graph (1).ipynb``,
+    ``03-Graph-Copy1.ipynb`` and ``submissions/03_graph/alice.ipynb`` all match ``03_graph``.
+    Failing that, the stem without its number (``graph``) matches when only one notebook has it.
+    The longest match wins (``03_graph_extra`` over ``03_graph``).
+    """
+    path = Path(path)
+    stems = sorted(set(stems), key=len, reverse=True)
+    for name in (path.stem, path.parent.name):
+        name = _normalise(name)
+        for stem in stems:
+            if _contains(name, _normalise(stem)):
+                return stem
+        topics = [s for s in stems if _contains(name, _normalise(re.sub(r"^\d+", "", s)))]
+        if len(topics) == 1:
+            return topics[0]
+    return None
+
+
+def student_name(path: str | os.PathLike, stem: Optional[str]) -> str:
+    """Who handed the file in: its name minus the notebook's name and "copy" marks.
+
+    ``Alice Smith - 03_graph (1).ipynb`` -> ``Alice Smith``; a file named just like the
+    notebook is named after its folder (``alice/03_graph.ipynb`` -> ``alice``).
+    """
+    path = Path(path)
+    name = path.stem
+    if stem:
+        words = [re.escape(w) for w in _normalise(stem).split("_")]
+        name = re.sub("[^a-zA-Z0-9]*".join(words), " ", name, flags=re.IGNORECASE)
+    name = re.sub(r"\(\d+\)|\bcopy\d*\b", " ", name, flags=re.IGNORECASE)
+    name = re.sub(r"^[\W_]+|[\W_]+$", "", name)
+    name = re.sub(r"\s+", " ", name)
+    return name or path.parent.name or path.stem
+
+
+def expected_ids(stem: Optional[str], recorded: Iterable[str]) -> List[str]:
+    """The checks a notebook owes: its notebook's exercises, else those of what it recorded."""
+    registry = _registry()
+    stems = {stem} if stem else {registry[i].notebook for i in recorded if i in registry}
+    return [i for i, ex in registry.items() if ex.notebook in stems]
+
+
+# ------------------------------------------------------------------ reading the record
+
+
+@dataclass
+class _Bad:
+    """A record line for a known exercise id that cannot be an honest ``check`` record."""
+
+    reason: str
+
+
+def parse_record(data: bytes, truncated: bool = False) -> Tuple[Dict[str, Any], List[str]]:
+    """Read the record file: ``{exercise id: observation or _Bad}`` (last line wins), problems.
+
+    Lines that are not JSON objects naming an exercise are skipped and reported as problems;
+    they cannot be tied to a check, so they can only cost, never earn, points.
+    """
+    answers: Dict[str, Any] = {}
+    problems: List[str] = []
+    if truncated:
+        problems.append("the record file was too big; only its beginning was read")
+    for number, line in enumerate(data.splitlines(), start=1):
+        if not line.strip():
+            continue
+        if len(line) > MAX_RECORD_LINE:
+            problems.append(f"record line {number} is too long and was ignored")
+            continue
+        try:
+            record = json.loads(line)
+        except (ValueError, RecursionError):
+            problems.append(f"record line {number} is not valid JSON and was ignored")
+            continue
+        if not isinstance(record, dict) or not isinstance(record.get("exercise"), str):
+            problems.append(f"record line {number} names no exercise and was ignored")
+            continue
+        exercise = record["exercise"][:200]
+        if set(record) != _RECORD_KEYS or not isinstance(record["observation"], dict):
+            answers[exercise] = _Bad("its record is not what check() writes (was it edited "
+                                     "or written by hand?)")
+        else:
+            answers[exercise] = record["observation"]
+    return answers, problems
+
+
+# ------------------------------------------------------------------ judging
+
+
+def _result(exercise_id: str, status: str, message: str) -> Result:
+    exercise = _registry().get(exercise_id)
+    return Result(exercise=exercise_id, status=status, score=0.0,
+                  max_score=float(exercise.points) if exercise else 0.0, message=message,
+                  title=exercise.title if exercise else "")
+
+
+def judge(exercise_id: str, answer: Any) -> Result:
+    """Evaluate one recorded answer; whatever goes wrong is an "error", never a pass."""
+    if exercise_id not in _registry():
+        return _result(exercise_id, "error", "This notebook recorded an answer for an exercise "
+                       "id that does not exist in this version of autograd_tutor.")
+    if isinstance(answer, _Bad):
+        return _result(exercise_id, "error", f"The answer for this check was not graded: "
+                       f"{answer.reason}")
+    try:
+        result = _evaluate(exercise_id, answer)
+    except Exception as exc:  # noqa: BLE001 - a malformed observation must not stop grading
+        return _result(exercise_id, "error", f"The recorded answer could not be graded "
+                       f"({type(exc).__name__}). Run the check cell again and resubmit.")
+    points = float(_registry()[exercise_id].points)
+    if (not isinstance(result, Result) or result.status not in COUNTED_STATUSES
+            or not isinstance(result.score, (int, float)) or not 0 <= result.score <= points):
+        return _result(exercise_id, "error", "The grader returned an invalid result for this "
+                       "check; please report this to your instructor.")
+    result.max_score = points
+    return result
+
+
+@dataclass
+class Submission:
+    """One graded notebook: how its run ended and one Result per check it owes or recorded."""
+
+    path: str
+    student: str
+    notebook: Optional[str]
+    run: RunOutcome
+    results: List[Result] = field(default_factory=list)
+    problems: List[str] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        return sum(r.score for r in self.results)
+
+    @property
+    def max_score(self) -> float:
+        return sum(r.max_score for r in self.results)
+
+    def count(self, status: str) -> int:
+        return sum(r.status == status for r in self.results)
+
+    @property
+    def all_passed(self) -> bool:
+        return bool(self.results) and all(r.status == "passed" for r in self.results)
+
+    def to_dict(self) -> dict:
+        return {"file": self.path, "student": self.student, "notebook": self.notebook,
+                "score": self.score, "max_score": self.max_score,
+                "counts": {s: self.count(s) for s in COUNTED_STATUSES},
+                "run": {"status": self.run.status, "detail": self.run.detail,
+                        "seconds": round(self.run.seconds, 3),
+                        "cells_run": self.run.cells_run, "cells_total": self.run.cells_total,
+                        "cell_errors": [{"cell": c, "error": e}
+                                        for c, e in self.run.cell_errors]},
+                "problems": self.problems,
+                "checks": [r.to_dict() for r in self.results]}
+
+
+def grade_outcome(path: str | os.PathLike, outcome: RunOutcome,
+                  notebook: Optional[str] = None) -> Submission:
+    """Judge a finished run: one Result per check owed (missing ones "not attempted")."""
+    registry = _registry()
+    stem = notebook or match_notebook(path, {ex.notebook for ex in registry.values()})
+    answers, problems = parse_record(outcome.record, outcome.record_truncated)
+    owed = expected_ids(stem, answers)
+    if stem is None and not owed:
+        problems.append("no exercise notebook matches this file name and it recorded no "
+                        "answers; name it after its exercise notebook, e.g. "
+                        "alice_01_requires_grad.ipynb")
+    not_reached = ("No answer was recorded: the check cell did not run "
+                   f"({outcome.status}: {outcome.detail})" if outcome.status != RUN_OK else
+                   "No answer was recorded: the check cell was deleted, or `check` was "
+                   "replaced or never called.")
+    results = [judge(i, answers[i]) if i in answers else
+               _result(i, "not attempted", not_reached) for i in owed]
+    results += [judge(i, answers[i]) for i in answers if i not in owed]
+    return Submission(str(path), student_name(path, stem), stem, outcome, results, problems)
+
+
+def grade_many(paths: Sequence[str | os.PathLike], *, jobs: int = 1, timeout: float = 120.0,
+               memory_mb: int = 2048, notebook: Optional[str] = None,
+               on_done: Optional[Callable[[int, int, Submission], None]] = None,
+               ) -> List[Submission]:
+    """Grade many notebooks, ``jobs`` at a time, each in its own process and empty folder.
+
+    Notebooks run in worker threads (each just waits on its subprocess); judging happens here,
+    one submission after the other, so ``evaluate`` never runs concurrently.
+    """
+    submissions: List[Optional[Submission]] = [None] * len(paths)
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = {pool.submit(_run_isolated, p, timeout, memory_mb): n
+                   for n, p in enumerate(paths)}
+        for done, future in enumerate(as_completed(futures), start=1):
+            n = futures[future]
+            try:
+                outcome = future.result()
+            except Exception as exc:  # noqa: BLE001 - e.g. cannot start a process: keep going
+                outcome = RunOutcome(RUN_CRASHED, f"could not run it: {exc}")
+            submissions[n] = grade_outcome(paths[n], outcome, notebook)
+            if on_done is not None:
+                on_done(done, len(paths), submissions[n])
+    return [s for s in submissions if s is not None]
+
+
+def _run_isolated(path: str | os.PathLike, timeout: float, memory_mb: int) -> RunOutcome:
+    with tempfile.TemporaryDirectory(prefix="autograd-tutor-work-") as work:
+        return run_notebook(path, timeout=timeout, memory_mb=memory_mb, cwd=work)
+
+
+# ------------------------------------------------------------------ reports
+
+
+def _cell(value: Any) -> Any:
+    """Keep spreadsheet programs from running text that starts like a formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def misconception_title(key: Optional[str]) -> str:
+    if not key:
+        return ""
+    from ._diagnosis import CATALOGUE
+    entry = CATALOGUE.get(key)
+    return entry.title if entry is not None else str(key)
+
+
+GRADES_COLUMNS = ("file", "student", "notebook", "score", "max_score", "passed", "failed",
+                  "error", "not_attempted", "run_status", "run_detail")
+CHECKS_COLUMNS = ("file", "student", "exercise", "title", "status", "score", "max_score",
+                  "misconception", "message")
+
+
+def write_reports(submissions: Sequence[Submission], out_dir: str | os.PathLike) -> List[Path]:
+    """Write results.json, grades.csv (one row per submission), checks.csv (one per check)."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [out / "results.json", out / "grades.csv", out / "checks.csv"]
+    paths[0].write_text(json.dumps({"submissions": [s.to_dict() for s in submissions]},
+                                   indent=1, default=str), encoding="utf-8")
+    with open(paths[1], "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(GRADES_COLUMNS)
+        for s in submissions:
+            writer.writerow([_cell(v) for v in (
+                s.path, s.student, s.notebook or "", f"{s.score:g}", f"{s.max_score:g}",
+                s.count("passed"), s.count("failed"), s.count("error"),
+                s.count("not attempted"), s.run.status, s.run.detail)])
+    with open(paths[2], "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(CHECKS_COLUMNS)
+        for s in submissions:
+            for r in s.results:
+                writer.writerow([_cell(v) for v in (
+                    s.path, s.student, r.exercise, r.title, r.status, f"{r.score:g}",
+                    f"{r.max_score:g}", r.misconception or "", r.message)])
+    return paths
+
+
+def class_summary(submissions: Sequence[Submission], top: int = 5) -> str:
+    """A few lines for the instructor: runs, mean score, the class's commonest mistakes."""
+    if not submissions:
+        return "No submissions graded."
+    runs = Counter(s.run.status for s in submissions)
+    lines = [f"Graded {len(submissions)} submission(s): "
+             + ", ".join(f"{n} {status}" for status, n in runs.most_common()) + "."]
+    if runs.get(RUN_INVALID):
+        lines.append("Invalid notebooks: " + ", ".join(
+            Path(s.path).name for s in submissions if s.run.status == RUN_INVALID))
+    scores = [s.score / s.max_score for s in submissions if s.max_score]
+    if scores:
+        lines.append(f"Mean score: {100 * sum(scores) / len(scores):.0f}%.")
+    mistakes: Counter = Counter()
+    where: Dict[str, Counter] = {}
+    for s in submissions:
+        for r in s.results:
+            if r.misconception and r.status != "passed":
+                mistakes[r.misconception] += 1
+                where.setdefault(r.misconception, Counter())[r.exercise] += 1
+    if mistakes:
+        lines.append("Most common misconceptions:")
+        for key, n in mistakes.most_common(top):
+            exercises = ", ".join(e for e, _ in where[key].most_common(3))
+            lines.append(f"  {n:4d} x {misconception_title(key)}  ({exercises})")
+    passes: Dict[str, List[int]] = {}
+    for s in submissions:
+        for r in s.results:
+            passes.setdefault(r.exercise, [0, 0])
+            passes[r.exercise][0] += r.status == "passed"
+            passes[r.exercise][1] += 1
+    hardest = sorted(passes.items(), key=lambda kv: kv[1][0] / kv[1][1])[:3]
+    if hardest and hardest[0][1][0] < hardest[0][1][1]:
+        lines.append("Fewest passes: " + ", ".join(f"{e} ({p}/{n})" for e, (p, n) in hardest))
+    return "\n".join(lines)
