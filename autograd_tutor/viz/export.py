@@ -1,0 +1,142 @@
+"""Save a stepped view (an animation or a training view) as HTML, GIF or PNG.
+
+The HTML page is self-contained: every frame's picture is inlined and a few lines of plain
+JavaScript step through them, so it opens offline, in slides, or attached to an e-mail.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import os
+from typing import TYPE_CHECKING, Sequence, Union
+
+if TYPE_CHECKING:
+    from .widget import Stepper
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>
+body {{ font-family: system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif;
+       margin: 1.5em; color: #222; }}
+h1 {{ font-size: 1.2em; font-weight: 600; }}
+.controls {{ display: flex; gap: .4em; align-items: center; flex-wrap: wrap; margin: .5em 0; }}
+.controls button {{ font-size: 1em; padding: .25em .7em; cursor: pointer; }}
+.controls input[type=range] {{ width: 16em; }}
+#picture {{ overflow: auto; max-width: 100%; }}
+#picture img {{ max-width: 100%; }}
+#caption {{ margin-top: .5em; min-height: 4em; }}
+</style>
+</head>
+<body>
+<h1>{title}</h1>
+<div class="controls">
+<button id="start" title="back to start">&#x23EE; start</button>
+<button id="prev" title="previous step">&#x25C0; prev</button>
+<button id="play" title="play / pause">&#x25B6; play</button>
+<button id="next" title="next step">next &#x25B6;</button>
+<input id="slider" type="range" min="0" max="{last}" value="0" aria-label="step">
+<span id="counter"></span>
+<label>speed <select id="speed">
+<option value="{slow}">slow</option><option value="{normal}" selected>normal</option>
+<option value="{fast}">fast</option></select></label>
+</div>
+<div id="picture"></div>
+<div id="caption"></div>
+<script>
+const FRAMES = {frames};
+let i = 0, timer = null;
+const $ = (id) => document.getElementById(id);
+function show(k) {{
+  i = Math.max(0, Math.min(FRAMES.length - 1, k));
+  $("picture").innerHTML = FRAMES[i][0];
+  $("caption").innerHTML = FRAMES[i][1];
+  $("slider").value = i;
+  $("counter").textContent = "step " + (i + 1) + " / " + FRAMES.length;
+}}
+function pause() {{ clearInterval(timer); timer = null; $("play").innerHTML = "&#x25B6; play"; }}
+function play() {{
+  if (i >= FRAMES.length - 1) show(0);
+  $("play").innerHTML = "&#x23F8; pause";
+  timer = setInterval(() => {{ if (i >= FRAMES.length - 1) pause(); else show(i + 1); }},
+                      Number($("speed").value));
+}}
+$("play").onclick = () => (timer ? pause() : play());
+$("prev").onclick = () => show(i - 1);
+$("next").onclick = () => show(i + 1);
+$("start").onclick = () => {{ pause(); show(0); }};
+$("slider").oninput = () => show(Number($("slider").value));
+$("speed").onchange = () => {{ if (timer) {{ pause(); play(); }} }};
+show(0);
+</script>
+</body>
+</html>
+"""
+
+
+def html_page(pictures: Sequence[str], captions: Sequence[str], title: str, interval: int) -> str:
+    """One HTML page stepping through ``pictures`` (HTML markup) with their ``captions``."""
+    frames = json.dumps([[p, c] for p, c in zip(pictures, captions)], ensure_ascii=False)
+    return _PAGE.format(
+        title=html.escape(title),
+        last=len(pictures) - 1,
+        # "</" would end the <script> element early when a frame holds markup
+        frames=frames.replace("</", "<\\/"),
+        slow=interval * 2,
+        normal=interval,
+        fast=max(interval // 2, 1),
+    )
+
+
+def save(view: Stepper, path: PathLike) -> None:
+    """Write ``view`` to ``path``; the extension picks the format.
+
+    ``.html`` — a self-contained page with every step and prev/next/play controls;
+    ``.gif`` — every step as one frame of an animated GIF;
+    ``.png`` — the step currently shown.
+    """
+    ext = os.path.splitext(os.fspath(path))[1].lower()
+    if ext in (".html", ".htm"):
+        n = len(view.frames)
+        page = html_page(
+            [view._picture(i) for i in range(n)],
+            [view._caption(i) for i in range(n)],
+            view._title(),
+            view.play.interval,
+        )
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(page)
+    elif ext == ".gif":
+        _save_gif(path, [view._png(i) for i in range(len(view.frames))], view.play.interval)
+    elif ext == ".png":
+        with open(path, "wb") as f:
+            f.write(view._png(view.index))
+    else:
+        raise ValueError(
+            f"cannot save to {os.fspath(path)!r}: unknown extension {ext!r}. "
+            "Use a name ending in .html, .gif or .png."
+        )
+
+
+def _save_gif(path: PathLike, pngs: Sequence[bytes], interval: int) -> None:
+    from PIL import Image
+
+    images = [Image.open(io.BytesIO(p)).convert("RGBA") for p in pngs]
+    # every frame must have the same size: paste each onto a white canvas of the largest
+    width = max(im.width for im in images)
+    height = max(im.height for im in images)
+    frames = []
+    for im in images:
+        canvas = Image.new("RGB", (width, height), "white")
+        canvas.paste(im, (0, 0), im)
+        frames.append(canvas)
+    frames[0].save(
+        path, save_all=True, append_images=frames[1:], duration=interval, loop=0, optimize=False
+    )

@@ -1,0 +1,307 @@
+"""The steps of an animation as plain data: what to show, what to say.
+
+`build_frames(graph)` turns a `Graph` into a list of `Frame`s: the inputs, then the forward
+pass one op at a time, then the backward pass one node at a time, each with a `State` for the
+SVG and a narration in numbers (``y = x ** 2 = 4``, ``∂z/∂x = ∂z/∂y · ∂y/∂x = 2 · 4 = 8``).
+
+Every gradient is the engine's own: each op node's ``_replay`` recomputes its backward under
+``no_grad`` (also after ``backward()`` freed the graph), so nothing here re-derives calculus
+and nothing touches the student's tensors or their ``.grad``.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Tuple
+
+import numpy as np
+
+from .graph import GNode, Graph, _op_names
+from .svg import State
+
+# Tensors with at most this many elements are written out; larger ones by their shape.
+_SMALL = 6
+# Jacobians of ops with at most this many output elements are probed element by element.
+_PROBE = 8
+_INFIX = {"+", "-", "*", "/", "@"}
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One step: the picture's `state` and the narration (`text` plain, `html` for notebooks)."""
+
+    phase: str  # "inputs", "forward" or "backward"
+    node: Optional[int]  # the graph node this step is about (None for the inputs)
+    state: State
+    text: str
+    html: str
+
+
+def fmt(a: np.ndarray) -> str:
+    """A tensor in a sentence: ``4``, ``[1, 2, 3]``, or ``a 3×4 tensor`` when it is large."""
+    a = np.asarray(a)
+    if a.size == 1:
+        return _num(a.reshape(()).item())
+    if a.size > _SMALL or a.ndim > 2:
+        return "a " + "×".join(str(d) for d in a.shape) + " tensor"
+    if a.ndim == 1:
+        return "[" + ", ".join(_num(v) for v in a.tolist()) + "]"
+    return "[" + ", ".join("[" + ", ".join(_num(v) for v in row) + "]" for row in a.tolist()) + "]"
+
+
+def _num(v: float) -> str:
+    if isinstance(v, (bool, np.bool_)):
+        return str(bool(v))
+    s = f"{v:.4g}"
+    return "0" if s == "-0" else s
+
+
+def build_frames(graph: Graph) -> List[Frame]:
+    """The frames of the animation of `graph` (see the module docstring)."""
+    return _Narrator(graph).frames()
+
+
+class _Narrator:
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        self.by_id: Dict[int, GNode] = {g.id: g for g in graph.nodes}
+        # consumer id and input slot, for every use of every node
+        self.uses: Dict[int, List[Tuple[int, int]]] = {g.id: [] for g in graph.nodes}
+        for g in graph.nodes:
+            for slot, i in enumerate(g.inputs):
+                self.uses[i].append((g.id, slot))
+        self.names: Dict[int, str] = {}
+        for g in graph.nodes:
+            self.names[g.id] = self._name(g)
+        self.n_forward = sum(1 for g in graph.nodes if g.inputs)
+
+    # ---- names and expressions ------------------------------------------------------------
+
+    def _name(self, g: GNode) -> str:
+        """The student's name; an unnamed result is spelled as its (short) expression."""
+        if g.grad_fn is None or g.label != _op_names(g.grad_fn)[0]:
+            return g.label
+        expr = self._expr(g, self.names)
+        return expr if len(expr) <= 14 else g.label
+
+    def _expr(self, g: GNode, names: Dict[int, str]) -> str:
+        """``x ** 2``, ``2 * y``, ``relu(h)``: the op applied to `names` of its inputs."""
+        args = [names[i] for i in g.inputs]
+        if len(args) > 1 or g.op == "-":
+            args = [self._paren(i, a) for i, a in zip(g.inputs, args)]
+        op = g.op or "?"
+        if op.startswith("**") and len(args) == 1:
+            return f"{self._paren(g.inputs[0], args[0])} ** {op[2:]}"
+        if op in _INFIX and len(args) == 2:
+            return f"{args[0]} {op} {args[1]}"
+        if op == "-" and len(args) == 1:
+            return f"-{args[0]}"
+        if op.startswith("."):
+            return f"{args[0]}{op}"
+        return f"{op}({', '.join(args)})"
+
+    def _paren(self, i: int, text: str) -> str:
+        return f"({text})" if " " in text and not text.startswith("(") else text
+
+    def _d(self, num: int, den: int) -> str:
+        return f"∂{self._short(num)}/∂{self._short(den)}"
+
+    def _short(self, i: int) -> str:
+        name = self.names[i]
+        return f"({name})" if " " in name else name
+
+    # ---- frames -------------------------------------------------------------------------------
+
+    def frames(self) -> List[Frame]:
+        out: List[Frame] = [self._inputs_frame()]
+        shown = {g.id for g in self.graph.nodes if not g.inputs}
+        step = 0
+        for g in self.graph.nodes:
+            if not g.inputs:
+                continue
+            shown.add(g.id)
+            step += 1
+            out.append(self._forward_frame(g, frozenset(shown), step))
+        out.extend(self._backward_frames())
+        return out
+
+    def _frame(self, phase: str, node: Optional[int], text: str, why: str, heading: str,
+               shown: Optional[frozenset] = None, grads: Optional[Dict[int, np.ndarray]] = None,
+               edges: frozenset = frozenset()) -> Frame:
+        state = State(shown=shown, grads=dict(grads or {}), highlight=node, active_edges=edges,
+                      phase=phase, caption=text)
+        body = (
+            f'<div class="ag-narration" style="font-family:system-ui,sans-serif;'
+            f'line-height:1.5">'
+            f'<div style="color:#666;font-size:.85em">{html.escape(heading)}</div>'
+            f'<div class="ag-eq" style="font-size:1.25em;font-family:'
+            f"'DejaVu Sans Mono',Menlo,Consolas,monospace\">{html.escape(text)}</div>"
+            f'<div style="color:#444">{html.escape(why)}</div></div>'
+        )
+        return Frame(phase, node, state, text, body)
+
+    def _inputs_frame(self) -> Frame:
+        leaves = [g for g in self.graph.nodes if not g.inputs]
+        parts = [f"{self.names[g.id]} = {fmt(g.value)}" for g in leaves if g.kind != "const"
+                 or self.names[g.id] != fmt(g.value)]
+        text = "Inputs: " + ("; ".join(parts) if parts else "constants only")
+        params = [self.names[g.id] for g in leaves if g.kind == "param"]
+        if params:
+            why = (f"{', '.join(params)} {'has' if len(params) == 1 else 'have'} "
+                   "requires_grad=True: autograd records every op done with "
+                   f"{'it' if len(params) == 1 else 'them'}.")
+        else:
+            why = "No input requires grad, so there is nothing to differentiate."
+        shown = frozenset(g.id for g in leaves)
+        return self._frame("inputs", None, text, why, "Inputs", shown=shown)
+
+    def _forward_frame(self, g: GNode, shown: frozenset, step: int) -> Frame:
+        symbolic = self._expr(g, self.names)
+        numeric = self._expr(g, {i: fmt(self.by_id[i].value) for i in g.inputs})
+        parts = [symbolic]
+        if g.value.size <= _SMALL and numeric not in (symbolic, fmt(g.value)):
+            parts.append(numeric)
+        parts.append(fmt(g.value))
+        name = self.names[g.id]
+        lhs = f"{name} = " if name != symbolic else ""
+        text = lhs + " = ".join(parts)
+        why = f"Forward: {g.grad_fn} remembers what its backward will need."
+        if g.kind == "output":
+            why = f"Forward: the output. {g.grad_fn} is its grad_fn, where backward starts."
+        return self._frame("forward", g.id, text, why,
+                           f"Forward pass · step {step} of {self.n_forward}", shown=shown,
+                           edges=frozenset((i, g.id) for i in g.inputs))
+
+    # ---- backward -------------------------------------------------------------------------
+
+    def _needs_grad(self, g: GNode) -> bool:
+        return g.kind == "param" or (bool(g.inputs) and g.node is not None)
+
+    def _backward_frames(self) -> List[Frame]:
+        graph = self.graph
+        out_g = self.by_id[graph.output]
+        if not self._needs_grad(out_g):
+            return []
+        shown = frozenset(g.id for g in graph.nodes)
+        seed = np.ones_like(out_g.value)
+        grads: Dict[int, np.ndarray] = {out_g.id: seed}
+        o = self._short(out_g.id)
+        if seed.size == 1:
+            text = f"∂{o}/∂{o} = 1"
+            why = "Backward starts at the output: its gradient with respect to itself is 1."
+        else:
+            text = f"∂{o}/∂{o} = {fmt(seed)}"
+            why = ("The output is not a scalar, so backward starts from ones "
+                   f"(as {o}.backward(torch.ones_like({o})) would).")
+        total = sum(1 for g in graph.nodes if self._needs_grad(g))
+        frames = [self._frame("backward", out_g.id, text, why,
+                              f"Backward pass · step 1 of {total}", shown=shown, grads=grads)]
+        replays = _Replays(self.by_id)
+        for g in reversed(graph.nodes):
+            if g.id == out_g.id or not self._needs_grad(g):
+                continue
+            terms = []
+            for c, slot in self.uses[g.id]:
+                if c not in grads:
+                    continue
+                contribution = replays.vjp(c, grads[c], slot)
+                if contribution is not None:
+                    terms.append((c, slot, contribution))
+            if not terms:
+                continue
+            grad = terms[0][2]
+            for _, _, v in terms[1:]:
+                grad = grad + v
+            grads[g.id] = grad
+            text, why = self._chain_rule(g, terms, grads, replays)
+            frames.append(self._frame(
+                "backward", g.id, text, why,
+                f"Backward pass · step {len(frames) + 1} of {total}", shown=shown, grads=grads,
+                edges=frozenset((g.id, c) for c, _, _ in terms)))
+        return frames
+
+    def _chain_rule(self, g: GNode, terms, grads, replays: _Replays) -> Tuple[str, str]:
+        out = self.graph.output
+        lhs = self._d(out, g.id)
+        symbolic, numeric, values = [], [], []
+        for c, slot, v in terms:
+            s, n = self._term(c, slot, g, grads[c], v, replays)
+            symbolic.append(s)
+            numeric.append(n)
+            values.append(fmt(v))
+        total = fmt(grads[g.id])
+        if len(terms) == 1:
+            parts = [lhs, symbolic[0], numeric[0], total]
+            c = terms[0][0]
+            why = (f"Chain rule: the gradient arriving from {self.names[c]} times the local "
+                   f"derivative of {self.names[c]} with respect to {self.names[g.id]}.")
+        else:
+            parts = [lhs, " + ".join(symbolic), " + ".join(numeric), " + ".join(values), total]
+            why = (f"{self.names[g.id]} is used {len(terms)} times, so the gradients arriving "
+                   "along each use add up.")
+        if g.kind == "param":
+            why += f" This is what backward() puts in {self.names[g.id]}.grad."
+        # drop a part that repeats the one before it (e.g. "1 · 2 = 2 = 2")
+        kept = [p for k, p in enumerate(parts) if p and (k == 0 or p != parts[k - 1])]
+        return " = ".join(kept), why
+
+    def _term(self, c: int, slot: int, g: GNode, upstream: np.ndarray, v: np.ndarray,
+              replays: _Replays) -> Tuple[str, str]:
+        """Symbolic and numeric form of one chain-rule term: upstream times local derivative."""
+        up_d, local_d = self._d(self.graph.output, c), self._d(c, g.id)
+        x, y = g.value, self.by_id[c].value
+        jac = replays.jacobian(c, slot, x.size) if y.size <= _PROBE else None
+        if y.size == 1:
+            # a scalar output: the vector-Jacobian product is upstream times the gradient
+            local = replays.vjp(c, np.ones_like(y), slot)
+            return f"{up_d} · {local_d}", f"{fmt(upstream)} · {fmt(local)}"
+        if jac is not None and x.shape == y.shape and _is_diagonal(jac):
+            local = np.diagonal(jac).reshape(x.shape)
+            return f"{up_d} ⊙ {local_d}", f"{fmt(upstream)} ⊙ {fmt(local)}"
+        if jac is not None and x.size == 1:
+            local = jac.reshape(y.shape)
+            return f"Σ {up_d} ⊙ {local_d}", f"Σ {fmt(upstream)} ⊙ {fmt(local)}"
+        shape = "×".join(str(d) for d in y.shape) or "1"
+        return (f"{up_d} · {local_d}",
+                f"({self.by_id[c].grad_fn} applied to the {shape} upstream gradient)")
+
+
+def _is_diagonal(jac: np.ndarray) -> bool:
+    return jac.shape[0] == jac.shape[1] and not np.any(jac - np.diag(np.diagonal(jac)))
+
+
+class _Replays:
+    """The engine's backward of each op node, replayed (and cached) with given upstreams."""
+
+    def __init__(self, by_id: Dict[int, GNode]) -> None:
+        self.by_id = by_id
+        self._cache: Dict[Tuple[int, bytes], tuple] = {}
+
+    def vjp(self, c: int, upstream: np.ndarray, slot: int) -> Optional[np.ndarray]:
+        """Gradient reaching input `slot` of node `c` when `upstream` arrives at `c`."""
+        up = np.ascontiguousarray(upstream, dtype=self.by_id[c].value.dtype)
+        key = (c, up.tobytes())
+        if key not in self._cache:
+            self._cache[key] = _replay(self.by_id[c].node, up)
+        result = self._cache[key][slot]
+        return None if result is None else np.asarray(result._data)
+
+    def jacobian(self, c: int, slot: int, in_size: int) -> Optional[np.ndarray]:
+        """Rows ∂y_k/∂x, one per output element of `c`, probed with one-hot upstreams."""
+        y = self.by_id[c].value
+        rows = []
+        for k in range(y.size):
+            e = np.zeros(y.size, dtype=y.dtype)
+            e[k] = 1
+            r = self.vjp(c, e.reshape(y.shape), slot)
+            if r is None or r.size != in_size:
+                return None
+            rows.append(r.reshape(-1))
+        return np.stack(rows)
+
+
+def _replay(node, upstream: np.ndarray) -> tuple:
+    from .. import tensor
+
+    return tuple(node._replay(tensor(upstream)))

@@ -1,0 +1,183 @@
+"""`animate(z)`: step through the forward and backward passes in a notebook widget.
+
+Only core ipywidgets (Play, IntSlider, Button, Dropdown, HTML, HBox, VBox) and only the APIs
+that ipywidgets 7.7.1 (Colab) and 8.x share. All stepping happens in Python observers on the
+slider's and the Play's ``value``, so it works in frontends where ``jslink`` does nothing.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any, Dict, List, Optional
+
+import ipywidgets as widgets
+
+from .frames import Frame, build_frames
+from .graph import Graph, build_graph
+from .layout import layout
+from .svg import render
+
+_VIEW_MIMETYPE = "application/vnd.jupyter.widget-view+json"
+
+
+class Stepper:
+    """Controls shared by every stepped view: play/pause, prev/next, a slider, speed, start.
+
+    Subclasses provide `frames` and the markup of one step (`_picture`, `_caption`).
+    """
+
+    frames: List[Any]
+
+    def __init__(self, n_frames: int, interval: int) -> None:
+        last = max(n_frames - 1, 0)
+        self.index = 0
+        self.play = widgets.Play(value=0, min=0, max=last, step=1, interval=interval,
+                                 description="play")
+        self.slider = widgets.IntSlider(value=0, min=0, max=last, step=1, description="step",
+                                        readout=False, continuous_update=True)
+        self.reset_button = widgets.Button(description="⏮ start", tooltip="back to the start",
+                                           layout=widgets.Layout(width="auto"))
+        self.prev_button = widgets.Button(description="◀ prev", tooltip="previous step",
+                                          layout=widgets.Layout(width="auto"))
+        self.next_button = widgets.Button(description="next ▶", tooltip="next step",
+                                          layout=widgets.Layout(width="auto"))
+        speeds = [("slow", interval * 2), ("normal", interval), ("fast", max(interval // 2, 1)),
+                  ("fastest", max(interval // 4, 1))]
+        self.speed = widgets.Dropdown(options=speeds, value=interval, description="speed",
+                                      layout=widgets.Layout(width="12em"))
+        self.counter = widgets.HTML()
+        self.picture = widgets.HTML()
+        self.caption = widgets.HTML()
+
+        self.slider.observe(self._on_value, names="value")
+        self.play.observe(self._on_value, names="value")
+        self.speed.observe(self._on_speed, names="value")
+        self.reset_button.on_click(lambda _: self.reset())
+        self.prev_button.on_click(lambda _: self.prev())
+        self.next_button.on_click(lambda _: self.next())
+
+        controls = widgets.HBox([self.reset_button, self.prev_button, self.play,
+                                 self.next_button, self.slider, self.counter, self.speed])
+        self.widget = widgets.VBox([controls, self.picture, self.caption])
+
+    # ---- stepping -----------------------------------------------------------------------
+
+    def step(self, i: int) -> None:
+        """Show step `i` (clamped to the first and last step)."""
+        i = max(0, min(len(self.frames) - 1, int(i)))
+        self.index = i
+        # The observers see value == index and return, so each step renders once.
+        self.slider.value = i
+        self.play.value = i
+        self.picture.value = self._picture(i)
+        self.caption.value = self._caption(i)
+        self.counter.value = f"step {i + 1} / {len(self.frames)}"
+        self.prev_button.disabled = i == 0
+        self.next_button.disabled = i == len(self.frames) - 1
+
+    def next(self) -> None:
+        """One step forward."""
+        self.step(self.index + 1)
+
+    def prev(self) -> None:
+        """One step back."""
+        self.step(self.index - 1)
+
+    def reset(self) -> None:
+        """Back to the first step."""
+        self.step(0)
+
+    def _on_value(self, change: Dict[str, Any]) -> None:
+        if change["new"] != self.index:
+            self.step(change["new"])
+
+    def _on_speed(self, change: Dict[str, Any]) -> None:
+        self.play.interval = change["new"]
+
+    # ---- saving and display ---------------------------------------------------------------
+
+    def save(self, path: str) -> None:
+        """Save as ``.html`` (every step, self-contained), ``.gif`` or ``.png`` (this step)."""
+        from .export import save
+
+        save(self, path)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None,
+                          **kwargs: Any) -> Dict[str, Any]:
+        # The live widget where widgets render, and a static picture with deterministic text
+        # everywhere else (GitHub, nbviewer, nbconvert, nbval). The view data is built the way
+        # ipywidgets 7 and 8 both build it.
+        return {
+            _VIEW_MIMETYPE: {"version_major": 2, "version_minor": 0,
+                             "model_id": self.widget.model_id},
+            "text/html": self._static_html(),
+            "text/plain": self._plain(),
+        }
+
+    def _picture(self, i: int) -> str:
+        raise NotImplementedError
+
+    def _caption(self, i: int) -> str:
+        raise NotImplementedError
+
+    def _png(self, i: int) -> bytes:
+        raise NotImplementedError
+
+    def _title(self) -> str:
+        raise NotImplementedError
+
+    def _static_html(self) -> str:
+        raise NotImplementedError
+
+    def _plain(self) -> str:
+        raise NotImplementedError
+
+
+class Animation(Stepper):
+    """The forward and backward passes of a graph, one step per frame (see `animate`)."""
+
+    def __init__(self, graph: Graph, interval: int = 800) -> None:
+        self.graph = graph
+        self.frames: List[Frame] = build_frames(graph)
+        self.layout = layout(graph)
+        self._svgs: Dict[int, str] = {}
+        super().__init__(len(self.frames), interval)
+        self.step(0)
+
+    def _picture(self, i: int) -> str:
+        if i not in self._svgs:
+            self._svgs[i] = render(self.graph, self.layout, self.frames[i].state)
+        return self._svgs[i]
+
+    def _caption(self, i: int) -> str:
+        return self.frames[i].html
+
+    def _png(self, i: int) -> bytes:
+        from .draw import _png
+
+        return _png(self.graph, self.layout, self.frames[i].state)
+
+    def _title(self) -> str:
+        return f"How autograd computes {self.graph.nodes[self.graph.output].label}"
+
+    def _static_html(self) -> str:
+        steps = "".join(f"<li>{html.escape(f.text)}</li>" for f in self.frames)
+        return (f"<div>{self._picture(len(self.frames) - 1)}"
+                f'<ol style="font-family:monospace">{steps}</ol></div>')
+
+    def _plain(self) -> str:
+        lines = [f"{self._title()}: {len(self.frames)} steps"]
+        lines += [f"{k + 1:>3}. {f.text}" for k, f in enumerate(self.frames)]
+        return "\n".join(lines)
+
+
+def animate(t: Any, names: Optional[Dict[str, Any]] = None, *, interval: int = 800) -> Animation:
+    """Step through how autograd computes `t`: forward pass, then backward pass.
+
+    Shows one op per step going forward (``y = x ** 2 = 4``), then one node per step going
+    backward with the chain rule in numbers (``∂z/∂x = ∂z/∂y · ∂y/∂x = 2 · 4 = 8``).
+    Names are your variable names, found in the calling scope (or pass ``names={"x": x}``).
+    `interval` is the time between steps when playing, in milliseconds. Your tensors are not
+    touched: ``x.grad`` stays what it was, and it works before or after ``backward()``.
+    """
+    return Animation(build_graph(t, names, _depth=2), interval=interval)

@@ -1,0 +1,153 @@
+"""Real browser: JupyterLab + Debian's headless chromium, driven by Playwright.
+
+Runs tests/browser_nb/animate.ipynb, clicks the animation's next and play buttons and checks
+that the narration moves on; then opens a saved .html export and steps it. Screenshots go to
+$AGT_SCREENSHOTS (default: pytest's tmp dir). Needs /usr/bin/chromium (apt-get install
+chromium) and the playwright Python package; `playwright install` is never needed.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = Path(__file__).resolve().parent / "browser_nb"
+
+if not os.path.exists(CHROMIUM):
+    pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is missing")
+pytest.importorskip("jupyterlab", reason="jupyterlab is missing")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory):
+    path = Path(os.environ.get("AGT_SCREENSHOTS") or tmp_path_factory.mktemp("shots"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """JupyterLab on 127.0.0.1 with a token, serving a copy of tests/browser_nb/."""
+    home = tmp_path_factory.mktemp("lab")
+    work = home / "work"
+    shutil.copytree(NOTEBOOKS, work)
+    port, token = _free_port(), "agt-browser-test"
+    path = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
+    env = dict(os.environ, PYTHONPATH=path,
+               JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_RUNTIME_DIR=str(home / "run"),
+               JUPYTERLAB_SETTINGS_DIR=str(home / "settings"),
+               JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"))
+    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", "--ip=127.0.0.1",
+           f"--port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={work}",
+           "--LabApp.expose_app_in_browser=True",
+           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+           "--LabApp.news_url=None"]
+    log = open(home / "lab.log", "wb")
+    server = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 40
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("JupyterLab did not start:\n"
+                                + (home / "lab.log").read_text(errors="replace")[-3000:])
+                time.sleep(0.3)
+        yield url, token
+    finally:
+        server.terminate()
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+def _narration(page) -> str:
+    return page.locator(".ag-eq").first.inner_text()
+
+
+def test_animate_in_jupyterlab(lab, browser, shots):
+    url, token = lab
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{url}/lab/tree/animate.ipynb?token={token}")
+    page.wait_for_selector(".jp-Notebook", timeout=30_000)
+    page.wait_for_function(
+        "() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
+        " const k = w && w.sessionContext && w.sessionContext.session"
+        " && w.sessionContext.session.kernel; return k && k.status === 'idle'; }",
+        timeout=30_000)
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    next_button = page.locator("button.jupyter-button", has_text="next")
+    next_button.wait_for(timeout=30_000)
+    page.wait_for_selector(".ag-eq", timeout=10_000)
+    first = _narration(page)
+    assert first.startswith("Inputs")
+
+    next_button.click()
+    page.wait_for_function(f"() => document.querySelector('.ag-eq').innerText !== {first!r}",
+                           timeout=10_000)
+    second = _narration(page)
+    assert second.startswith("y = x ** 2")
+    page.screenshot(path=str(shots / "lab_step2.png"))
+
+    # the Play widget's timer runs in the browser; the kernel follows each tick
+    page.locator(".widget-play button").first.click()
+    page.wait_for_function("() => document.querySelector('.ag-eq').innerText.startsWith('∂z/∂x')",
+                           timeout=20_000)
+    assert "= 2 · 4 = 8" in _narration(page)
+    page.screenshot(path=str(shots / "lab_end.png"))
+    page.locator(".jp-OutputArea-output").first.screenshot(path=str(shots / "widget.png"))
+    page.close()
+
+
+def test_saved_html_steps_offline(browser, shots, tmp_path):
+    script = ("import autograd_tutor as torch\nfrom autograd_tutor import viz\n"
+              "x = torch.tensor([2.0], requires_grad=True)\ny = x ** 2\nz = 2 * y + 3\n"
+              f"viz.animate(z).save({str(tmp_path / 'backprop.html')!r})\n")
+    subprocess.run([sys.executable, "-c", script], check=True,
+                   env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    context = browser.new_context(offline=True)
+    page = context.new_page()
+    failed = []
+    page.on("requestfailed", lambda r: failed.append(r.url))
+    page.goto((tmp_path / "backprop.html").as_uri())
+    first = _narration(page)
+    page.click("#next")
+    assert _narration(page) != first
+    page.click("#play")
+    page.wait_for_function("() => document.querySelector('.ag-eq').innerText.startsWith('∂z/∂x')",
+                           timeout=15_000)
+    page.screenshot(path=str(shots / "export.png"))
+    assert not failed
+    context.close()

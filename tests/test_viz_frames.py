@@ -1,0 +1,198 @@
+"""Frames of the forward/backward animation: numbers checked against PyTorch and by hand."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import autograd_tutor as at
+from autograd_tutor.viz.frames import build_frames, fmt
+from autograd_tutor.viz.graph import build_graph
+
+
+def frames_of(t, names):
+    graph = build_graph(t, names)
+    return graph, build_frames(graph)
+
+
+def node_id(graph, label):
+    (g,) = [g for g in graph.nodes if g.label == label]
+    return g.id
+
+
+def seed_example():
+    x = at.tensor([2.0], requires_grad=True)
+    y = x**2
+    z = 2 * y + 3
+    return x, y, z
+
+
+def test_seed_example_forward_then_backward():
+    x, y, z = seed_example()
+    graph, frames = frames_of(z, {"x": x, "y": y, "z": z})
+    texts = [f.text for f in frames]
+    assert frames[0].phase == "inputs" and "x = 2" in texts[0]
+    forward = [f for f in frames if f.phase == "forward"]
+    assert [f.text for f in forward] == ["y = x ** 2 = 2 ** 2 = 4", "2 * y = 2 * 4 = 8",
+                                         "z = (2 * y) + 3 = 8 + 3 = 11"]
+    backward = [f for f in frames if f.phase == "backward"]
+    assert backward[0].text == "∂z/∂z = 1"
+    assert backward[-1].text == "∂z/∂x = ∂z/∂y · ∂y/∂x = 2 · 4 = 8"
+    assert backward[-2].text == "∂z/∂y = ∂z/∂(2 * y) · ∂(2 * y)/∂y = 1 · 2 = 2"
+    # one op per forward frame in topological order, then reverse order going back
+    ops = [g.id for g in graph.nodes if g.inputs]
+    assert [f.node for f in forward] == ops
+    assert [f.node for f in backward] == ops[::-1] + [node_id(graph, "x")]
+    assert backward[-1].state.grads[node_id(graph, "x")] == pytest.approx([8.0])
+    assert all(f.state.grads == {} for f in frames if f.phase != "backward")
+    assert [f.state.highlight for f in frames] == [None] + [f.node for f in frames[1:]]
+
+
+def test_seed_example_matches_torch():
+    torch = pytest.importorskip("torch")
+    x, y, z = seed_example()
+    graph, frames = frames_of(z, {"x": x, "y": y, "z": z})
+    tx = torch.tensor([2.0], requires_grad=True)
+    ty = tx**2
+    ty.retain_grad()
+    tz = 2 * ty + 3
+    tz.backward()
+    grads = frames[-1].state.grads
+    assert graph.nodes[graph.output].value == pytest.approx(tz.detach().numpy())
+    assert grads[node_id(graph, "x")] == pytest.approx(tx.grad.numpy())
+    assert grads[node_id(graph, "y")] == pytest.approx(ty.grad.numpy())
+
+
+def diamond():
+    x = at.tensor([1.0], requires_grad=True)
+    h = x * 2
+    a = 3 * h
+    b = h**2
+    L = a + b
+    return x, h, a, b, L
+
+
+def test_diamond_sums_both_paths():
+    x, h, a, b, L = diamond()
+    graph, frames = frames_of(L, {"x": x, "h": h, "a": a, "b": b, "L": L})
+    by_node = {f.node: f for f in frames if f.phase == "backward"}
+    text = by_node[node_id(graph, "h")].text
+    assert text.endswith("= 3 + 4 = 7"), text
+    assert "∂L/∂a · ∂a/∂h + ∂L/∂b · ∂b/∂h" in text
+    assert by_node[node_id(graph, "x")].text.endswith("= 7 · 2 = 14")
+    assert by_node[node_id(graph, "h")].state.active_edges == {
+        (node_id(graph, "h"), node_id(graph, "a")), (node_id(graph, "h"), node_id(graph, "b"))}
+
+
+def test_diamond_matches_torch():
+    torch = pytest.importorskip("torch")
+    x, h, a, b, L = diamond()
+    graph, frames = frames_of(L, {"x": x, "h": h, "a": a, "b": b, "L": L})
+    tx = torch.tensor([1.0], requires_grad=True)
+    th = tx * 2
+    th.retain_grad()
+    (3 * th + th**2).backward()
+    grads = frames[-1].state.grads
+    assert grads[node_id(graph, "x")] == pytest.approx(tx.grad.numpy())
+    assert grads[node_id(graph, "h")] == pytest.approx(th.grad.numpy())
+
+
+def training_example(lib):
+    w = lib.tensor([1.0], requires_grad=True)
+    b = lib.tensor([0.0], requires_grad=True)
+    x = lib.tensor([1.0, 2.0, 3.0])
+    y_true = lib.tensor([2.0, 4.0, 6.0])
+    y_pred = w * x + b
+    loss = ((y_pred - y_true) ** 2).mean()
+    return w, b, x, y_true, y_pred, loss
+
+
+def test_training_example_gradients():
+    w, b, x, y_true, y_pred, loss = training_example(at)
+    names = {"w": w, "b": b, "x": x, "y_true": y_true, "y_pred": y_pred, "loss": loss}
+    graph, frames = frames_of(loss, names)
+    grads = frames[-1].state.grads
+    # hand-derived: dL/dw = mean(2 (wx + b - y) x) = -28/3, dL/db = mean(2 (wx + b - y)) = -4
+    assert grads[node_id(graph, "w")] == pytest.approx([-28 / 3], rel=1e-6)
+    assert grads[node_id(graph, "b")] == pytest.approx([-4.0], rel=1e-6)
+    by_node = {f.node: f for f in frames if f.phase == "backward"}
+    # w is broadcast over the three data points: its gradient sums their contributions
+    w_text = by_node[node_id(graph, "w")].text
+    assert "Σ" in w_text and w_text.endswith("= -9.333"), w_text
+    assert "⊙" in by_node[node_id(graph, "y_pred")].text
+    assert node_id(graph, "x") not in grads and node_id(graph, "y_true") not in grads
+
+
+def test_training_example_matches_torch():
+    torch = pytest.importorskip("torch")
+    w, b, x, y_true, y_pred, loss = training_example(at)
+    names = {"w": w, "b": b, "y_pred": y_pred, "loss": loss}
+    graph, frames = frames_of(loss, names)
+    tw, tb, _, _, ty, tloss = training_example(torch)
+    ty.retain_grad()
+    tloss.backward()
+    grads = frames[-1].state.grads
+    assert grads[node_id(graph, "w")] == pytest.approx(tw.grad.numpy(), rel=1e-6)
+    assert grads[node_id(graph, "b")] == pytest.approx(tb.grad.numpy(), rel=1e-6)
+    assert grads[node_id(graph, "y_pred")] == pytest.approx(ty.grad.numpy(), rel=1e-6)
+    assert graph.nodes[graph.output].value == pytest.approx(tloss.item())
+
+
+@pytest.mark.parametrize("backward", ["none", "retain_graph", "freed"])
+def test_user_tensors_untouched(backward):
+    x, y, z = seed_example()
+    if backward == "retain_graph":
+        z.backward(retain_graph=True)
+    elif backward == "freed":
+        z.backward()
+    before = None if x.grad is None else x.grad._data.copy()
+    _, frames = frames_of(z, {"x": x, "y": y, "z": z})
+    assert frames[-1].text.endswith("= 8")
+    if before is None:
+        assert x.grad is None
+    else:
+        np.testing.assert_array_equal(x.grad._data, before)
+        assert before == pytest.approx([8.0])
+    assert y.grad is None
+
+
+def test_non_scalar_output_starts_from_ones():
+    x = at.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x * x
+    graph, frames = frames_of(y, {"x": x, "y": y})
+    seed = [f for f in frames if f.phase == "backward"][0]
+    assert seed.text == "∂y/∂y = [1, 1, 1]"
+    # x is used twice by the same op: two terms, each x ⊙ 1
+    assert frames[-1].text.endswith("= [2, 4, 6]"), frames[-1].text
+    assert frames[-1].text.count("⊙") == 2
+
+
+def test_big_tensors_are_shown_by_shape():
+    w = at.ones(4, 5, requires_grad=True)
+    s = (w * 3).sum()
+    graph, frames = frames_of(s, {"w": w, "s": s})
+    assert "a 4×5 tensor" in frames[-1].text
+    assert frames[-1].state.grads[node_id(graph, "w")] == pytest.approx(np.full((4, 5), 3.0))
+
+
+def test_fmt():
+    assert fmt(np.array([8.0])) == "8"
+    assert fmt(np.array(-28 / 3)) == "-9.333"
+    assert fmt(np.array([1.0, 2.5])) == "[1, 2.5]"
+    assert fmt(np.array([[1.0, 2.0], [3.0, 4.0]])) == "[[1, 2], [3, 4]]"
+    assert fmt(np.zeros((3, 4))) == "a 3×4 tensor"
+
+
+@settings(max_examples=25, deadline=None)
+@given(x0=st.floats(-3, 3), c=st.floats(-3, 3))
+def test_gradients_match_torch(x0, c):
+    torch = pytest.importorskip("torch")
+    x = at.tensor([x0], requires_grad=True)
+    h = x * c
+    out = (h * x + h.exp()).sum()
+    graph, frames = frames_of(out, {"x": x, "h": h, "out": out})
+    tx = torch.tensor([x0], requires_grad=True)
+    th = tx * c
+    (th * tx + th.exp()).sum().backward()
+    got = frames[-1].state.grads[node_id(graph, "x")]
+    assert got == pytest.approx(tx.grad.numpy(), rel=1e-5, abs=1e-5)
