@@ -1,0 +1,337 @@
+"""The ``autograd-tutor`` command: check your exercise notebooks, grade a class, run the demo.
+
+Every notebook runs top to bottom in a fresh Python process with a time and memory limit;
+only the answers passed to ``check`` come back, and they are judged here, outside the notebook.
+Exit codes: 0 all good, 1 something failed or was not attempted, 2 the command was used wrongly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import List, Optional, Sequence
+
+_PROG = "autograd-tutor"
+_REPO = Path(__file__).resolve().parent.parent
+
+
+class UsageError(Exception):
+    """The command line asks for something impossible (exit code 2)."""
+
+
+def _plain(text: object) -> str:
+    """Text safe for a terminal: control characters a notebook may contain are dropped."""
+    return re.sub(r"[\x00-\x08\x0b-\x1f\x7f\x9b]", "", str(text))
+
+
+# ---------------------------------------------------------------------------------- check
+
+
+def _notebook_paths(paths: Sequence[str], folders: bool) -> List[Path]:
+    from .exercises._runner import NotebookError, read_notebook
+
+    found: List[Path] = []
+    for name in paths:
+        path = Path(name)
+        if folders and path.is_dir():
+            found += sorted(p for p in path.rglob("*.ipynb")
+                            if ".ipynb_checkpoints" not in p.parts and p.is_file())
+            continue
+        if not path.exists():
+            raise UsageError(f"{name}: no such file")
+        if not path.is_file() or path.suffix != ".ipynb":
+            raise UsageError(f"{name}: not a notebook (expected a .ipynb file"
+                             + (" or a folder of them)" if folders else ")"))
+        if not folders:  # check: an unreadable notebook is a usage error; grade reports it
+            try:
+                read_notebook(path)
+            except NotebookError as exc:
+                raise UsageError(str(exc)) from None
+        found.append(path)
+    unique = list(dict.fromkeys(p.resolve() for p in found))
+    if not unique:
+        raise UsageError("no .ipynb files found in " + ", ".join(paths))
+    return [Path(p) for p in unique] if folders else found
+
+
+def _print_submission(sub, verbose: bool) -> None:
+    run = sub.run
+    print(f"{Path(sub.path).name}: ran {run.cells_run} of {run.cells_total} code cells "
+          f"in {run.seconds:.1f} s" + (f" (checked as {sub.notebook})" if sub.notebook else ""))
+    if run.status != "ok":
+        print(f"  !! {run.status}: {_plain(run.detail)}")
+    width = max([len(r.exercise) for r in sub.results] + [10])
+    for r in sub.results:
+        print(f"  {r.status:<13}  {_plain(r.exercise):<{width}}  {r.score:g}/{r.max_score:g}  "
+              f"{_plain(r.message)}")
+        for frame in r.traceback[:5]:
+            if isinstance(frame, dict):
+                print(f"  {'':<13}  {'':<{width}}    {_plain(frame.get('file'))}, line "
+                      f"{_plain(frame.get('line'))}: {_plain(frame.get('code'))}")
+        if r.hint:
+            print(f"  {'':<13}  {'':<{width}}  hint: {_plain(r.hint)}")
+    for cell, error in run.cell_errors[:5]:
+        print(f"  note: code cell {cell} raised {_plain(error)}")
+    if len(run.cell_errors) > 5:
+        print(f"  note: ... and {len(run.cell_errors) - 5} more cells raised errors")
+    for problem in sub.problems:
+        print(f"  note: {_plain(problem)}")
+    if verbose and run.log_tail:
+        print("  --- the notebook's last output ---")
+        print("\n".join("  | " + _plain(line) for line in run.log_tail.splitlines()[-40:]))
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .exercises._grade import grade_outcome
+    from .exercises._runner import run_notebook
+
+    paths = _notebook_paths(args.notebooks, folders=False)
+    passed = total = 0
+    for path in paths:
+        outcome = run_notebook(path, timeout=args.timeout, memory_mb=args.memory_mb)
+        sub = grade_outcome(path, outcome, args.notebook)
+        _print_submission(sub, args.verbose)
+        passed += sub.count("passed")
+        total += len(sub.results)
+    if total == 0:
+        print("No checks found: is this an autograd_tutor exercise notebook?")
+    print(f"{passed} passed, {total - passed} failed")
+    return 0 if total and passed == total else 1
+
+
+# ---------------------------------------------------------------------------------- grade
+
+
+class _Progress:
+    """A plain-text progress bar on stderr (one line per notebook when not a terminal)."""
+
+    def __init__(self, stream=None) -> None:
+        self.stream = stream or sys.stderr
+        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+
+    def __call__(self, done: int, total: int, sub) -> None:
+        filled = 24 * done // total
+        line = (f"[{'#' * filled}{'.' * (24 - filled)}] {done}/{total}  "
+                f"{_plain(Path(sub.path).name)}: {sub.score:g}/{sub.max_score:g}"
+                + ("" if sub.run.status == "ok" else f" ({sub.run.status})"))
+        if self.tty:
+            width = shutil.get_terminal_size().columns - 1
+            self.stream.write("\r" + line[:width].ljust(width) + ("\n" if done == total else ""))
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    from .exercises._grade import class_summary, grade_many, write_reports
+
+    if args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    paths = _notebook_paths(args.submissions, folders=True)
+    print(f"Grading {len(paths)} notebook(s), {args.jobs} at a time, {args.timeout:g} s and "
+          f"{args.memory_mb} MB each.", file=sys.stderr)
+    submissions = grade_many(paths, jobs=args.jobs, timeout=args.timeout,
+                             memory_mb=args.memory_mb, notebook=args.notebook,
+                             on_done=_Progress())
+    written = write_reports(submissions, args.out)
+    print(_plain(class_summary(submissions)))
+    print("Wrote " + ", ".join(str(p) for p in written))
+    return 0
+
+
+# ------------------------------------------------------------------------ build-exercises
+
+
+def cmd_build_exercises(args: argparse.Namespace) -> int:
+    from .exercises import build_student_notebooks, check_student_notebooks_up_to_date
+
+    solutions = Path(args.solutions) if args.solutions else _default_solutions()
+    if not solutions.is_dir():
+        raise UsageError(f"{solutions}: no such folder of solution notebooks")
+    out = Path(args.out) if args.out else solutions.parent
+    if args.check:
+        stale = check_student_notebooks_up_to_date(solutions, out)
+        for path in stale:
+            print(f"out of date: {path}")
+        if stale:
+            print(f"{len(stale)} student notebook(s) differ from their masters: run "
+                  f"`{_PROG} build-exercises` and commit the result.")
+            return 1
+        print(f"Student notebooks in {out} are up to date with {solutions}.")
+        return 0
+    written = build_student_notebooks(solutions, out)
+    for path in written:
+        print(f"wrote {path}")
+    print(f"{len(written)} student notebook(s) built from {solutions}.")
+    return 0
+
+
+def _default_solutions() -> Path:
+    here = Path("exercises", "solutions")
+    return here if here.is_dir() else _REPO / "exercises" / "solutions"
+
+
+# ------------------------------------------------------------------------------ overview
+
+
+def cmd_overview(args: argparse.Namespace) -> int:
+    from .viz.overview import make_overview
+
+    written = make_overview(args.path) if args.path else make_overview()
+    print(f"wrote {written}")
+    return 0
+
+
+# ---------------------------------------------------------------------------------- demo
+
+
+def _find_demo(name: Optional[str]) -> Path:
+    if name:
+        candidates = [Path(name)]
+    else:
+        candidates = [Path("notebooks", "demo.ipynb"), _REPO / "notebooks" / "demo.ipynb"]
+    for path in candidates:
+        if path.is_file():
+            return path
+    raise UsageError("the demo notebook was not found (looked for "
+                     + " and ".join(str(p) for p in dict.fromkeys(candidates))
+                     + "). Run this from the autograd_tutor source folder, or pass the "
+                     "notebook's path: autograd-tutor demo path/to/demo.ipynb")
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .exercises._runner import executed_notebook, run_notebook
+
+    path = _find_demo(args.notebook)
+    if args.open:
+        jupyter = shutil.which("jupyter")
+        if jupyter is None:
+            raise UsageError("JupyterLab is not installed: pip install 'autograd-tutor[notebook]'")
+        return subprocess.call([jupyter, "lab", str(path)])
+    out = Path(args.out) if args.out else \
+        Path(tempfile.gettempdir(), "autograd-tutor", "demo_executed.ipynb")
+    print(f"Running {path} top to bottom (up to {args.timeout:g} s) ...", flush=True)
+    outcome = run_notebook(path, timeout=args.timeout, memory_mb=args.memory_mb,
+                           capture_outputs=True)
+    if outcome.notebook is None:
+        raise UsageError(outcome.detail)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(executed_notebook(outcome), indent=1, ensure_ascii=False) + "\n",
+                   encoding="utf-8")
+    print(f"Executed copy (with all outputs): {out}")
+    ok = outcome.status == "ok" and not outcome.cell_errors
+    for cell, error in outcome.cell_errors:
+        print(f"  code cell {cell} raised {_plain(error)}")
+    if outcome.status != "ok":
+        print(f"  {outcome.status}: {_plain(outcome.detail)}")
+    if ok:
+        print(f"Demo OK: all {outcome.cells_total} code cells ran in {outcome.seconds:.1f} s. "
+              f"Open the copy in Jupyter to see the graphs, or run `{_PROG} demo --open`.")
+    else:
+        print("Demo FAILED (see above).")
+    return 0 if ok else 1
+
+
+# -------------------------------------------------------------------------------- parser
+
+
+def _add_limits(parser: argparse.ArgumentParser, timeout: float) -> None:
+    parser.add_argument("--timeout", type=float, default=timeout, metavar="SECONDS",
+                        help=f"stop a notebook that runs longer than this (default {timeout:g})")
+    parser.add_argument("--memory-mb", type=int, default=2048, metavar="MB",
+                        help="memory limit of the notebook's process (default 2048)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=_PROG, description="Learn autograd by doing: check exercise notebooks, grade a "
+        "class's submissions, rebuild the exercises, or run the demo.",
+        epilog=f"Start with `{_PROG} demo`, then `{_PROG} check exercises/01_*.ipynb`.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser(
+        "check", help="run your exercise notebooks and show what passed",
+        description="Run each notebook top to bottom in a fresh Python process (like "
+        "Kernel > Restart & Run All, but going on past errors) and report every check: passed, "
+        "failed with a hint aimed at the mistake, or not attempted. Exit code 0 when all "
+        "passed, 1 otherwise.")
+    check.add_argument("notebooks", nargs="+", metavar="NOTEBOOK", help="a .ipynb file")
+    _add_limits(check, 120)
+    check.add_argument("--notebook", metavar="NAME", help="which exercise notebook these files "
+                       "are copies of, e.g. 03_graph (default: guessed from the file name)")
+    check.add_argument("-v", "--verbose", action="store_true",
+                       help="also show the end of the notebook's own output")
+    check.set_defaults(func=cmd_check)
+
+    grade = commands.add_parser(
+        "grade", help="grade a class's notebooks into CSV and JSON reports",
+        description="For instructors: run every submission in its own process (time and "
+        "memory limits), judge the recorded answers outside the student's code, and write "
+        "results.json, grades.csv (one row per submission) and checks.csv (one row per check, "
+        "with the diagnosed misconception). A crash, timeout or tampering costs that "
+        "submission its points, never the batch.")
+    grade.add_argument("submissions", nargs="+", metavar="SUBMISSION",
+                       help="a .ipynb file or a folder searched for them")
+    grade.add_argument("--out", default="grading", metavar="DIR",
+                       help="folder for the reports (default ./grading)")
+    grade.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
+                       help="notebooks run at the same time (default 1)")
+    _add_limits(grade, 120)
+    grade.add_argument("--notebook", metavar="NAME", help="grade every file as this exercise "
+                       "notebook, e.g. 03_graph (default: guessed from each file name)")
+    grade.set_defaults(func=cmd_grade)
+
+    build = commands.add_parser(
+        "build-exercises", help="make student notebooks from the solution masters",
+        description="Write each exercises/solutions/NAME.ipynb as exercises/NAME.ipynb with "
+        "the code between ### BEGIN SOLUTION and ### END SOLUTION replaced by "
+        "`raise NotImplementedError`.")
+    build.add_argument("--check", action="store_true", help="change nothing; exit 1 when a "
+                       "student notebook is out of date with its master")
+    build.add_argument("--solutions", metavar="DIR", help="folder of masters (default "
+                       "exercises/solutions)")
+    build.add_argument("--out", metavar="DIR", help="folder for the student notebooks "
+                       "(default: the masters' parent folder)")
+    build.set_defaults(func=cmd_build_exercises)
+
+    overview = commands.add_parser(
+        "overview", help="draw the overview picture of how autograd works",
+        description="Render the overview figure (a computational graph with its forward "
+        "values and backward gradients) to an image file.")
+    overview.add_argument("path", nargs="?", help="where to write the picture")
+    overview.set_defaults(func=cmd_overview)
+
+    demo = commands.add_parser(
+        "demo", help="run the demo notebook and save the executed copy",
+        description="Run notebooks/demo.ipynb top to bottom without a browser and save a copy "
+        "with all its outputs; with --open, open it in JupyterLab instead.")
+    demo.add_argument("notebook", nargs="?", help="the demo notebook (default "
+                      "notebooks/demo.ipynb)")
+    demo.add_argument("--open", action="store_true", help="open the notebook in JupyterLab")
+    demo.add_argument("--out", metavar="PATH", help="where to write the executed copy")
+    demo.add_argument("--timeout", type=float, default=600, metavar="SECONDS",
+                      help="stop the demo after this long (default 600)")
+    demo.add_argument("--memory-mb", type=int, default=4096, metavar="MB",
+                      help="memory limit of the demo's process (default 4096)")
+    demo.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Run the command line; returns the exit code (0 ok, 1 failures, 2 usage errors)."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return args.func(args)
+    except UsageError as exc:
+        print(f"{_PROG} {args.command}: error: {_plain(exc)}", file=sys.stderr)
+        return 2
