@@ -125,13 +125,12 @@ class _Formatter:
         shown = values[np.isfinite(values) & (values != 0)]
         if shown.size == 0:
             return  # only zeros, nan and inf: no style to choose
-        magnitudes = np.abs(shown).astype(np.float64)
-        smallest, largest = magnitudes.min(), magnitudes.max()
+        magnitudes = np.abs(shown)
+        # Python floats: the ratio may overflow to inf, which is fine here.
+        smallest, largest = float(magnitudes.min()), float(magnitudes.max())
         self.int_mode = bool(np.all(shown == np.ceil(shown)))
         if _PRINT_OPTS.sci_mode is None:
-            self.sci_mode = bool(
-                largest / smallest > 1000.0 or largest > 1.0e8 or smallest < 1.0e-4
-            )
+            self.sci_mode = largest / smallest > 1000.0 or largest > 1.0e8 or smallest < 1.0e-4
         else:
             self.sci_mode = _PRINT_OPTS.sci_mode
 

@@ -102,6 +102,8 @@ def _default_options():
         ([math.nan, 0.5], None, "none", "tensor([   nan, 0.5000])"),
         ([0.0, -0.0], None, "none", "tensor([0., -0.])"),
         ([], None, "none", "tensor([])"),
+        ([5e-324, 1e300], torch.float64, "none", None),
+        (np.arange(16.0).reshape(2, 2, 2, 2).tolist(), None, "leaf", None),
         ([[1.0, 2.0], [3.0, 4.0]], None, "leaf", None),
         ([[[1, -2], [3, 4]], [[5, 6], [7, 80]]], None, "none", None),
         ([[-0.5, 2.25, 100.125]], None, "op", None),
@@ -246,7 +248,8 @@ def _float_values():
     )
     whole = st.integers(-(10**6), 10**6).map(float)
     special = st.sampled_from([0.0, -0.0, math.nan, math.inf, -math.inf, 0.5, -1.0])
-    return st.one_of(mixed, whole, special)
+    anything = st.floats(allow_nan=False, allow_infinity=False)  # subnormals, 1e300 ...
+    return st.one_of(mixed, whole, special, anything)
 
 
 @st.composite
@@ -277,12 +280,13 @@ _options = st.fixed_dictionaries(
         "precision": st.integers(0, 8),
         "threshold": st.sampled_from([0, 4, 10, 30]),
         "edgeitems": st.integers(0, 4),
-        "linewidth": st.integers(20, 120),
+        "linewidth": st.integers(1, 120),
         "sci_mode": st.sampled_from([True, False]),
     },
 )
 
 
+@pytest.mark.filterwarnings("error")
 @settings(max_examples=400, deadline=None)
 @given(array=_arrays(), grad=st.sampled_from(["none", "leaf", "op"]), options=_options)
 def test_random_tensors_print_like_torch(array, grad, options):
