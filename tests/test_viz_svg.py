@@ -1,0 +1,136 @@
+"""The SVG renderer on hand-made graphs: well-formed, self-contained, deterministic, and it
+shows what the frame state asks for."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import numpy as np
+from hypothesis import given, settings
+from test_viz_layout import dags, make_graph
+
+from autograd_tutor.viz.graph import GNode, Graph
+from autograd_tutor.viz.layout import layout
+from autograd_tutor.viz.svg import LIGHT, State, render
+
+NS = "{http://www.w3.org/2000/svg}"
+
+
+def seed_graph(x_grad=None) -> Graph:
+    """z = 2 * x ** 2 + 3 at x = 2, values worked out by hand."""
+    return Graph([
+        GNode(0, "x", "param", None, None, np.array([2.0]), x_grad, (), None),
+        GNode(1, "y", "op", "**2", "PowBackward0", np.array([4.0]), None, (0,), None),
+        GNode(2, "2", "const", None, None, np.array(2), None, (), None),
+        GNode(3, "mul", "op", "*", "MulBackward0", np.array([8.0]), None, (2, 1), None),
+        GNode(4, "3", "const", None, None, np.array(3), None, (), None),
+        GNode(5, "z", "output", "+", "AddBackward0", np.array([11.0]), None, (3, 4), None),
+    ], 5)
+
+
+def texts(svg: str) -> list[str]:
+    return [t.text or "" for t in ET.fromstring(svg).iter(NS + "text")]
+
+
+def test_svg_is_well_formed_and_self_contained():
+    g = seed_graph()
+    svg = render(g, layout(g))
+    root = ET.fromstring(svg)
+    assert root.tag == NS + "svg"
+    assert float(root.get("width")) > 0 and float(root.get("height")) > 0
+    for forbidden in ("<script", "href", "url(", "@import", "<foreignObject", "<image"):
+        assert forbidden not in svg
+    assert re.findall(r"https?://[^\"]*", svg) == ["http://www.w3.org/2000/svg"]
+    assert " id=" not in svg  # nothing that could clash between drawings on one page
+
+
+@settings(max_examples=40, deadline=None)
+@given(dags(max_nodes=20))
+def test_svg_is_deterministic_and_parses_for_random_graphs(graph):
+    svg = render(graph, layout(graph))
+    ET.fromstring(svg)
+    again = make_graph([n.inputs for n in graph.nodes], [n.value.shape for n in graph.nodes],
+                       [n.label for n in graph.nodes])
+    assert render(again, layout(again)) == svg
+
+
+def test_boxes_show_names_ops_values_and_grads():
+    g = seed_graph(x_grad=np.array([8.0]))
+    ts = texts(render(g, layout(g)))
+    for expected in ("x", "y", "z", "mul", "2", "3", "x ** 2", "2 * y", "mul + 3",
+                     "PowBackward0", "[2.]", "[4.]", "[8.]", "[11.]", "requires_grad=True",
+                     "output", "constant"):
+        assert expected in ts, expected
+    assert ts.count("[8.]") == 2  # mul's value and x.grad
+
+
+def test_kinds_differ_by_border_not_only_colour():
+    g = seed_graph()
+    root = ET.fromstring(render(g, layout(g)))
+    rects = list(root.iter(NS + "rect"))
+    dashed = [r for r in rects if r.get("stroke-dasharray")]
+    assert len(dashed) == 2  # the two constants
+    bold = [r for r in rects if r.get("stroke-width") == "3.5"]
+    assert len(bold) == 1  # the output
+    line = LIGHT["param_line"]
+    param_borders = [r for r in rects if r.get("stroke") == line and r.get("fill") != line]
+    assert len(param_borders) == 2  # double border around x
+
+
+def test_state_hides_values_and_overrides_grads():
+    g = seed_graph()
+    lay = layout(g)
+    svg = render(g, lay, State(shown=frozenset({0, 2, 4}), grads={5: np.array([1.0])}))
+    ts = texts(svg)
+    assert "[11.]" not in ts and "[4.]" not in ts and ts.count("?") == 3
+    assert "[2.]" in ts and "[1.]" in ts
+    assert 'opacity="0.45"' in svg  # not yet computed: faded
+
+
+def edge_paths(svg: str, color: str):
+    root = ET.fromstring(svg)
+    paths = [p for p in root.iter(NS + "path") if p.get("stroke") == color]
+    polys = [p for p in root.iter(NS + "polygon") if p.get("fill") == color]
+    return paths, polys
+
+
+def test_backward_edges_are_coloured_and_point_back_to_the_input():
+    g = seed_graph()
+    lay = layout(g)
+    svg = render(g, lay, State(active_edges=frozenset({(1, 3)}), phase="backward",
+                               highlight=1, caption="dz/dy = 2 * 1 = 2"))
+    paths, polys = edge_paths(svg, LIGHT["backward"])
+    assert len(paths) == len(polys) == 1
+    tip = [float(v) for v in polys[0].get("points").split()[0].split(",")]
+    y_right_edge = lay.pos[1][0] + lay.size[1][0] / 2
+    assert abs(tip[0] - y_right_edge) < 0.1  # arrowhead at y, the input, not at mul
+    assert "Backward pass" in texts(svg) and "dz/dy = 2 * 1 = 2" in texts(svg)
+    assert f'fill="{LIGHT["highlight"]}"' in svg
+
+
+def test_forward_edges_point_to_the_consumer():
+    g = seed_graph()
+    lay = layout(g)
+    svg = render(g, lay, State(active_edges=frozenset({(0, 1)}), phase="forward"))
+    paths, polys = edge_paths(svg, LIGHT["forward"])
+    assert len(paths) == len(polys) == 1
+    tip = [float(v) for v in polys[0].get("points").split()[0].split(",")]
+    assert abs(tip[0] - (lay.pos[1][0] - lay.size[1][0] / 2)) < 0.1
+    assert edge_paths(svg, LIGHT["backward"]) == ([], [])
+
+
+def test_large_graphs_keep_their_font_size_and_grow_instead():
+    chain = make_graph([()] + [(i,) for i in range(299)])
+    lay = layout(chain)
+    svg = render(chain, lay)
+    root = ET.fromstring(svg)
+    sizes = {float(t.get("font-size")) for t in root.iter(NS + "text")}
+    assert min(sizes) >= 10
+    assert float(root.get("width")) == round(lay.width) > 300 * 100
+    assert "max-width:none" in root.get("style")
+
+
+def test_text_is_escaped():
+    g = Graph([GNode(0, "a<b & c", "output", None, None, np.array(1.0), None, (), None)], 0)
+    assert "a<b & c" in texts(render(g, layout(g)))
