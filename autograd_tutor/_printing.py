@@ -28,6 +28,8 @@ from typing import Any, Iterator, Optional
 
 import numpy as np
 
+from . import _dtype
+
 __all__ = ["set_printoptions"]
 
 
@@ -47,10 +49,6 @@ _PROFILES = {
     "short": dict(precision=2, threshold=1000, edgeitems=2, linewidth=80),
     "full": dict(precision=4, threshold=math.inf, edgeitems=3, linewidth=80),
 }
-
-# dtypes whose name is left out of the repr, because ``tensor(...)`` infers them.
-_IMPLICIT_DTYPES = (np.dtype(np.float32), np.dtype(np.int64), np.dtype(np.bool_))
-_DEFAULT_FLOAT = np.dtype(np.float32)
 
 
 def set_printoptions(
@@ -234,7 +232,7 @@ def tensor_repr(t: Any) -> str:
 
     After the values come, in this order: ``size=`` (only when the values do
     not show the shape), ``dtype=`` (only when ``tensor(...)`` would not
-    infer it: float32, int64 and bool are implied), then ``grad_fn=<...>`` for
+    infer it: the default float dtype, int64 and bool are implied), then ``grad_fn=<...>`` for
     results of an operation or ``requires_grad=True`` for leaves that track
     gradients.
     """
@@ -242,19 +240,21 @@ def tensor_repr(t: Any) -> str:
     prefix = "tensor("
     indent = len(prefix)
     dtype_suffix = "dtype=torch." + data.dtype.name
+    # The dtype that ``tensor(...)`` gives Python floats (see set_default_dtype).
+    default_float = _dtype.default_float.numpy
     suffixes = []
     if data.size == 0:
         # No values to infer the shape or dtype from, so both are spelled out
         # (except the shape of a plain ``tensor([])``).
         if data.ndim != 1:
             suffixes.append(f"size={tuple(data.shape)}")
-        if data.dtype != _DEFAULT_FLOAT:
+        if data.dtype != default_float:
             suffixes.append(dtype_suffix)
         values = "[]"
     else:
         if not _PRINT_OPTS.edgeitems:
             suffixes.append(f"size={tuple(data.shape)}")
-        if data.dtype not in _IMPLICIT_DTYPES:
+        if data.dtype not in (default_float, np.dtype(np.int64), np.dtype(np.bool_)):
             suffixes.append(dtype_suffix)
         values = _values_str(data, indent)
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd_tutor import _printing
+from autograd_tutor import _dtype, _printing
 
 torch = pytest.importorskip("torch")
 
@@ -169,6 +169,17 @@ def test_suffix_moves_to_next_line_when_too_long():
         _same_repr(*_pair(data, dtype, "leaf"))
         _same_repr(*_pair(data, dtype, "op"))
         _same_repr(*_pair(data[:9], dtype, "op"))
+
+
+def test_default_dtype_is_the_one_left_out(monkeypatch):
+    monkeypatch.setattr(_dtype, "default_float", _dtype.float64)
+    torch.set_default_dtype(torch.float64)
+    try:
+        for data, dtype in [([1.5], torch.float64), ([1.5], torch.float32), ([], torch.float32)]:
+            _same_repr(*_pair(data, dtype))
+        _same_repr(*_pair([], torch.float64))
+    finally:
+        torch.set_default_dtype(torch.float32)
 
 
 def test_fstring_of_scalar_is_the_python_number():
