@@ -231,10 +231,10 @@ def tensor_repr(t: Any) -> str:
     """``repr(t)`` and ``str(t)``, e.g. ``tensor(4.6667, grad_fn=<MeanBackward0>)``.
 
     After the values come, in this order: ``size=`` (only when the values do
-    not show the shape), ``dtype=`` (only when ``tensor(...)`` would not
-    infer it: the default float dtype, int64 and bool are implied), then ``grad_fn=<...>`` for
-    results of an operation or ``requires_grad=True`` for leaves that track
-    gradients.
+    not show the shape), ``dtype=`` (only when ``tensor(...)`` would not infer
+    it: the default float dtype, int64 and bool are implied), then
+    ``grad_fn=<...>`` for results of an operation or ``requires_grad=True`` for
+    leaves that track gradients.
     """
     data: np.ndarray = t._data
     prefix = "tensor("
