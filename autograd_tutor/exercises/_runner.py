@@ -1,7 +1,7 @@
 """Run a notebook's code cells top to bottom in a fresh, limited Python process.
 
-The parent (`run_notebook`) starts ``python -m autograd_tutor.exercises._runner`` in its own
-process group, hands it the code cells on stdin, and waits with a timeout; on timeout it kills
+The parent (`run_notebook`) starts ``python .../_runner.py`` (as a script, so that nothing but
+this file is imported before the limits are set) in its own process group, hands it the code cells on stdin, and waits with a timeout; on timeout it kills
 the whole group. The child (`_child_main`) caps its address space with ``RLIMIT_AS`` and runs
 the cells in order, continuing past errors the way "Run All" with errors ignored would, so later
 checks still count.
@@ -78,7 +78,10 @@ def read_notebook(path: str | os.PathLike) -> dict:
             raise NotebookError(f"{path.name} uses the old nbformat 3; open it in Jupyter and "
                                 "save it again to convert it.")
         raise NotebookError(f"{path.name} has no list of cells, so it is not a Jupyter notebook.")
-    code_sources(nb)  # validates the code cells
+    try:
+        code_sources(nb)
+    except NotebookError as exc:
+        raise NotebookError(f"{path.name}: {exc}") from None
     return nb
 
 
@@ -138,7 +141,7 @@ def run_notebook(path: str | os.PathLike, *, timeout: float = 120.0, memory_mb: 
         spec = {"cells": sources, "events": str(events_path), "nonce": nonce,
                 "memory_mb": memory_mb, "capture": capture_outputs}
         proc = subprocess.Popen(
-            [sys.executable, "-m", "autograd_tutor.exercises._runner"],
+            [sys.executable, os.path.abspath(__file__)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             cwd=str(cwd if cwd is not None else path.parent.resolve()),
             env=_child_env(record_path, Path(tmp, "ipython")),
@@ -302,6 +305,7 @@ def _signal_name(number: int) -> str:
 
 
 def _child_main() -> None:
+    sys.path[0] = ""  # the notebook's folder, as in Jupyter, not this file's
     spec = json.loads(sys.stdin.buffer.read())
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)  # input() and !commands read nothing instead of hanging the run

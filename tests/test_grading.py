@@ -1,0 +1,134 @@
+"""The notebook runner and the grader's defences, without the command line.
+
+Runner tests use tiny notebooks written on the fly; the grading tests use the real exercise
+registry and forge record files by hand, as a hostile notebook would.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from autograd_tutor.exercises import _runner
+from autograd_tutor.exercises._runner import run_notebook
+
+
+def notebook(path: Path, *cells: str) -> Path:
+    """Write a notebook whose code cells are ``cells`` (plus one markdown cell)."""
+    nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+          "cells": [{"cell_type": "markdown", "metadata": {}, "source": "# test"}]
+          + [{"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+              "source": cell.splitlines(keepends=True)} for cell in cells]}
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    return path
+
+
+# ------------------------------------------------------------------------------ runner
+
+
+def test_cells_run_in_order_and_past_errors(tmp_path):
+    nb = notebook(tmp_path / "a.ipynb", "x = 1", "1 / 0", "y = x + 1\nundefined_name",
+                  "import sys; sys.exit(3)", "open('done.txt', 'w').write(str(y))")
+    outcome = run_notebook(nb, timeout=60)
+    assert outcome.status == "ok", outcome.detail
+    assert outcome.cells_total == outcome.cells_run == 5
+    assert [cell for cell, _ in outcome.cell_errors] == [2, 3, 4]
+    assert outcome.cell_errors[0][1].startswith("ZeroDivisionError")
+    assert outcome.cell_errors[1][1].startswith("NameError")
+    assert (tmp_path / "done.txt").read_text() == "2"  # cwd is the notebook's folder
+
+
+def test_install_lines_magics_and_input_do_not_stop_the_run(tmp_path):
+    nb = notebook(tmp_path / "a.ipynb", "!pip install --quiet no-such-package-xyz",
+                  "%pip install no-such-package-xyz", "%matplotlib inline",
+                  "import matplotlib.pyplot as plt\nplt.plot([1, 2]); plt.show()",
+                  "name = input('your name? ')", "print('reached the end')")
+    outcome = run_notebook(nb, timeout=60)
+    assert outcome.status == "ok", outcome.detail
+    assert [cell for cell, _ in outcome.cell_errors] == [5]  # input() gets EOF, never hangs
+    assert outcome.log_tail.count("skipped") == 2
+    assert "reached the end" in outcome.log_tail
+
+
+def test_timeout_kills_the_whole_process_group(tmp_path):
+    pid_file = tmp_path / "pid"
+    nb = notebook(tmp_path / "a.ipynb",
+                  "import subprocess, sys\n"
+                  "p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)'])\n"
+                  f"open({str(pid_file)!r}, 'w').write(str(p.pid))",
+                  "while True:\n    pass")
+    started = time.monotonic()
+    outcome = run_notebook(nb, timeout=3)
+    assert time.monotonic() - started < 30
+    assert outcome.status == "timeout"
+    assert "cell 2 of 2" in outcome.detail
+    grandchild = int(pid_file.read_text())
+    for _ in range(50):  # the kill is immediate; reaping by init may take a moment
+        try:
+            os.kill(grandchild, 0)
+        except ProcessLookupError:
+            break
+        if Path(f"/proc/{grandchild}/stat").read_text().split()[2] == "Z":
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail("the notebook's own child process survived the timeout")
+
+
+def test_os_exit_mid_notebook_is_a_crash(tmp_path):
+    nb = notebook(tmp_path / "a.ipynb", "x = 1", "import os; os._exit(0)", "x = 2")
+    outcome = run_notebook(nb, timeout=60)
+    assert outcome.status == "crashed"
+    assert "exited with code 0" in outcome.detail and "cell 2 of 3" in outcome.detail
+    assert outcome.cells_run == 1
+
+
+def test_a_forged_end_of_run_is_not_believed(tmp_path):
+    nb = notebook(tmp_path / "a.ipynb",
+                  "import glob, json, os, tempfile\n"
+                  "for d in glob.glob(os.path.join(tempfile.gettempdir(), 'autograd-tutor-*')):\n"
+                  "    open(os.path.join(d, 'events.jsonl'), 'a').write("
+                  "json.dumps({'event': 'done', 'nonce': 'guess'}) + '\\n')\n"
+                  "os._exit(0)")
+    assert run_notebook(nb, timeout=60).status == "crashed"
+
+
+def test_memory_limit(tmp_path):
+    nb = notebook(tmp_path / "a.ipynb", "import numpy as np\nbig = np.ones((40_000, 40_000))",
+                  "print('still running')")
+    outcome = run_notebook(nb, timeout=60, memory_mb=1024)
+    assert outcome.status == "memory"
+    assert "cell 1" in outcome.detail and "1024 MB" in outcome.detail
+    assert outcome.cells_run == 2  # the next cells still ran
+
+
+@pytest.mark.parametrize("content", [b"{not json", b"[1, 2]", b'{"worksheets": []}',
+                                     b'{"cells": [{"cell_type": "code", "source": 3}]}',
+                                     b"\xff\xfe\x00"])
+def test_invalid_notebooks_are_reported_not_run(tmp_path, content):
+    path = tmp_path / "bad.ipynb"
+    path.write_bytes(content)
+    outcome = run_notebook(path, timeout=60)
+    assert outcome.status == "invalid notebook"
+    assert "bad.ipynb" in outcome.detail
+
+
+def test_executed_copy_keeps_outputs(tmp_path):
+    nb = notebook(tmp_path / "a.ipynb", "print('hello')", "41 + 1",
+                  "from IPython.display import HTML, display\ndisplay(HTML('<b>hi</b>'))",
+                  "%matplotlib inline\nimport matplotlib.pyplot as plt\nplt.plot([1, 2])",
+                  "raise ValueError('boom')")
+    outcome = run_notebook(nb, timeout=60, capture_outputs=True)
+    cells = [c for c in _runner.executed_notebook(outcome)["cells"] if c["cell_type"] == "code"]
+    assert cells[0]["outputs"] == [{"output_type": "stream", "name": "stdout",
+                                    "text": "hello\n"}]
+    assert cells[1]["outputs"][0]["data"]["text/plain"] == "42"
+    assert cells[1]["execution_count"] == 2
+    assert cells[2]["outputs"][0]["data"]["text/html"] == "<b>hi</b>"
+    assert any("image/png" in o.get("data", {}) for o in cells[3]["outputs"])
+    assert cells[4]["outputs"][0]["output_type"] == "error"
+    assert cells[4]["outputs"][0]["ename"] == "ValueError"
