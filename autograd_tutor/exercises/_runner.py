@@ -1,10 +1,10 @@
 """Run a notebook's code cells top to bottom in a fresh, limited Python process.
 
 The parent (`run_notebook`) starts ``python .../_runner.py`` (as a script, so that nothing but
-this file is imported before the limits are set) in its own process group, hands it the code cells on stdin, and waits with a timeout; on timeout it kills
-the whole group. The child (`_child_main`) caps its address space with ``RLIMIT_AS`` and runs
-the cells in order, continuing past errors the way "Run All" with errors ignored would, so later
-checks still count.
+this file is imported before the limits are set) in its own process group, hands it the code
+cells on stdin, and waits with a timeout; on timeout it kills the whole group. The child
+(`_child_main`) caps its address space with ``RLIMIT_AS`` and runs the cells in order,
+continuing past errors the way "Run All" with errors ignored would, so later checks still count.
 
 Why IPython's ``InteractiveShell`` and not a Jupyter kernel: it understands everything students
 type in cells (``%magics``, ``!shell`` lines, ``display()``), starts in a fraction of a second,
