@@ -132,3 +132,60 @@ def test_executed_copy_keeps_outputs(tmp_path):
     assert any("image/png" in o.get("data", {}) for o in cells[3]["outputs"])
     assert cells[4]["outputs"][0]["output_type"] == "error"
     assert cells[4]["outputs"][0]["ename"] == "ValueError"
+
+
+# ------------------------------------------------------------------ names and the record
+
+STEMS = ["01_requires_grad", "03_graph", "03_graph_extra", "04_broadcasting"]
+
+
+@pytest.mark.parametrize("name, stem", [
+    ("03_graph.ipynb", "03_graph"),
+    ("alice_03_graph.ipynb", "03_graph"),
+    ("03_graph (1).ipynb", "03_graph"),
+    ("03-Graph-Copy1.ipynb", "03_graph"),
+    ("Bob Smith - 03 graph.ipynb", "03_graph"),
+    ("03_graph_extra.ipynb", "03_graph_extra"),
+    ("alice/03_graph.ipynb", "03_graph"),
+    ("03_graph/alice.ipynb", "03_graph"),
+    ("alice_broadcasting.ipynb", "04_broadcasting"),
+    ("homework.ipynb", None),
+    ("003_graphs.ipynb", None),
+])
+def test_a_submission_is_matched_to_its_exercise_notebook_by_name(name, stem):
+    from autograd_tutor.exercises._grade import match_notebook
+
+    assert match_notebook(Path("class", name), STEMS) == stem
+
+
+@pytest.mark.parametrize("name, stem, student", [
+    ("alice_03_graph.ipynb", "03_graph", "alice"),
+    ("Bob Smith - 03_graph (1).ipynb", "03_graph", "Bob Smith"),
+    ("03-Graph-Copy1 carol.ipynb", "03_graph", "carol"),
+    ("dave/03_graph.ipynb", "03_graph", "dave"),
+    ("erin.ipynb", None, "erin"),
+])
+def test_the_student_is_named_after_the_file(name, stem, student):
+    from autograd_tutor.exercises._grade import student_name
+
+    assert student_name(Path(name), stem) == student
+
+
+def test_the_record_is_parsed_defensively():
+    from autograd_tutor.exercises._grade import _Bad, parse_record
+
+    lines = [b'{"exercise": "a", "observation": {"type": "none"}}',
+             b"not json at all",
+             b'["exercise", "b"]',
+             b'{"exercise": 7, "observation": {}}',
+             b'{"exercise": "c", "observation": {"type": "none"}, "status": "passed"}',
+             b'{"exercise": "d", "observation": "passed"}',
+             b"[" * 100_000 + b"]" * 100_000,
+             b'{"exercise": "e", "observation": {"data": [' + b"1" * 5000 + b"]}}",  # huge int
+             b'{"exercise": "a", "observation": {"type": "array"}}',
+             b'{"exercise": "f", "obs']  # cut off mid-line
+    answers, problems = parse_record(b"\n".join(lines), truncated=True)
+    assert answers["a"] == {"type": "array"}  # the last record of an exercise counts
+    assert isinstance(answers["c"], _Bad) and isinstance(answers["d"], _Bad)
+    assert set(answers) == {"a", "c", "d"}
+    assert len(problems) == 7  # truncated + 6 unusable lines
