@@ -69,7 +69,19 @@ _OPS: Dict[str, Tuple[str, str]] = {
     "Mean": ("mean", "mean"),
     "T": ("t", ".T"),
     "Transpose": ("transpose", ".T"),
+    "Maximum": ("maximum", "maximum"),
+    "Minimum": ("minimum", "minimum"),
+    "Reciprocal": ("reciprocal", "1/"),
+    "LogSoftmax": ("log_softmax", "log_softmax"),
+    "BinaryCrossEntropy": ("bce", "binary_cross_entropy"),
+    "Index": ("index", "[]"),
+    "Select": ("select", "[]"),
+    "Slice": ("slice", "[]"),
+    "CopySlices": ("setitem", "[]="),
+    "ToCopy": ("to", "to"),
 }
+# ops whose Python-number arguments are operands (`2 * y`), not settings (`sum(dim=0)`)
+_ARITHMETIC = {"Add", "Sub", "Rsub", "Mul", "Div", "Pow", "Maximum", "Minimum"}
 _BACKWARD = re.compile(r"Backward\d*$")
 
 
@@ -81,9 +93,20 @@ def _op_names(grad_fn_name: str) -> Tuple[str, str]:
     return short, short
 
 
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float, np.number)) and not isinstance(v, (bool, np.bool_))
+
+
+def _operands(node: Any) -> List[Any]:
+    """The inputs drawn as boxes: tensors, and numbers of arithmetic ops except a `**` exponent."""
+    name = node.name()
+    numbers = _BACKWARD.sub("", name) in _ARITHMETIC and name != "PowBackward0"
+    return [a for a in node._inputs if _is_tensor(a) or (numbers and _is_number(a))]
+
+
 def _number_text(v: Any) -> str:
-    if isinstance(v, bool) or isinstance(v, int):
-        return str(v)
+    if isinstance(v, (int, np.integer)):
+        return str(int(v))
     return repr(float(v))
 
 
@@ -146,12 +169,7 @@ def build_graph(t: Any, names: Optional[Dict[str, Any]] = None, *, _depth: int =
         return ("op", id(v.grad_fn)) if v.grad_fn is not None else ("leaf", id(v))
 
     def operands(obj: Any) -> List[Any]:
-        if not _is_tensor(obj) or obj.grad_fn is None:
-            return []
-        ins = list(obj.grad_fn._inputs)
-        if _folds_exponent(obj.grad_fn):
-            ins = ins[:1]
-        return ins
+        return _operands(obj.grad_fn) if _is_tensor(obj) and obj.grad_fn is not None else []
 
     # Iterative depth-first post-order from the output: inputs come out before consumers,
     # the first argument's subgraph before the second's. A frame is
@@ -181,11 +199,6 @@ def build_graph(t: Any, names: Optional[Dict[str, Any]] = None, *, _depth: int =
     return Graph(nodes=nodes, output=len(nodes) - 1)
 
 
-def _folds_exponent(node: Any) -> bool:
-    ins = node._inputs
-    return _op_names(node.name())[1] == "**" and len(ins) == 2 and not _is_tensor(ins[1])
-
-
 def _make_node(obj: Any, nid: int, inputs: Tuple[int, ...], is_output: bool,
                leaf_name: Dict[int, str], node_name: Dict[int, str],
                node_tensor: Dict[int, Any]) -> GNode:
@@ -200,7 +213,7 @@ def _make_node(obj: Any, nid: int, inputs: Tuple[int, ...], is_output: bool,
                      None if grad is None else _snapshot(grad._data), inputs)
     gname = node.name()
     label, op = _op_names(gname)
-    if _folds_exponent(node):
+    if gname == "PowBackward0":  # x ** 2: the exponent is part of the op, not a box
         op = "**" + _number_text(node._inputs[1])
     tensor = node_tensor.get(id(node))
     grad = None

@@ -124,6 +124,8 @@ _FUNCTION_OPS = {"**", "@", "+", "-", "*", "/"}
 def _expression(n: GNode, graph: Graph) -> str:
     names = [graph.nodes[i].label for i in n.inputs]
     op = n.op or ""
+    if n.grad_fn in ("RsubBackward1", "PowBackward2") and len(names) == 2:
+        return f"{names[1]} {op} {names[0]}"  # 3 - x and 2 ** x keep the tensor first
     if op.startswith("**") and len(names) == 1:
         return f"{names[0]} ** {op[2:]}"
     if op in _FUNCTION_OPS and len(names) == 2:
@@ -135,12 +137,19 @@ def _expression(n: GNode, graph: Graph) -> str:
     return f"{op}({', '.join(names)})"
 
 
+def _as_float(s: str) -> Optional[float]:
+    try:
+        return float(s)
+    except ValueError:
+        return None
+
+
 def box_text(n: GNode, graph: Graph) -> BoxText:
     """Badge, title, notes and value of node `n`'s box."""
     value = tuple(format_array(n.value))
     width = max(len(s) for s in value)
     if n.kind == "const":
-        is_number = n.label == value[0] and len(value) == 1
+        is_number = n.value.ndim == 0 and _as_float(n.label) == n.value.item()
         return BoxText("constant", n.label, (), None if is_number else value, 0,
                        0 if is_number else width + 5)
     # a gradient has the value's shape; leave room for 4-decimal numbers
