@@ -54,10 +54,23 @@ def _notebook_paths(paths: Sequence[str], folders: bool) -> List[Path]:
             except NotebookError as exc:
                 raise UsageError(str(exc)) from None
         found.append(path)
-    unique = list(dict.fromkeys(p.resolve() for p in found))
+    unique = list({p.resolve(): p for p in reversed(found)}.values())[::-1]
     if not unique:
         raise UsageError("no .ipynb files found in " + ", ".join(paths))
-    return [Path(p) for p in unique] if folders else found
+    return unique
+
+
+def _exercise_notebook(name: Optional[str]) -> Optional[str]:
+    """Validate ``--notebook NAME`` against the exercise notebooks that exist."""
+    if name is None:
+        return None
+    from .exercises import EXERCISES
+
+    stems = sorted({ex.notebook for ex in EXERCISES.values()})
+    if name not in stems:
+        raise UsageError(f"--notebook {name}: no such exercise notebook (choose from "
+                         + ", ".join(stems) + ")")
+    return name
 
 
 def _print_submission(sub, verbose: bool) -> None:
@@ -92,10 +105,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .exercises._runner import run_notebook
 
     paths = _notebook_paths(args.notebooks, folders=False)
+    stem = _exercise_notebook(args.notebook)
     passed = total = 0
     for path in paths:
         outcome = run_notebook(path, timeout=args.timeout, memory_mb=args.memory_mb)
-        sub = grade_outcome(path, outcome, args.notebook)
+        sub = grade_outcome(path, outcome, stem)
         _print_submission(sub, args.verbose)
         passed += sub.count("passed")
         total += len(sub.results)
@@ -134,10 +148,11 @@ def cmd_grade(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     paths = _notebook_paths(args.submissions, folders=True)
+    stem = _exercise_notebook(args.notebook)
     print(f"Grading {len(paths)} notebook(s), {args.jobs} at a time, {args.timeout:g} s and "
           f"{args.memory_mb} MB each.", file=sys.stderr)
     submissions = grade_many(paths, jobs=args.jobs, timeout=args.timeout,
-                             memory_mb=args.memory_mb, notebook=args.notebook,
+                             memory_mb=args.memory_mb, notebook=stem,
                              on_done=_Progress())
     written = write_reports(submissions, args.out)
     print(_plain(class_summary(submissions)))
