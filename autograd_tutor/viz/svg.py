@@ -153,12 +153,13 @@ def _caption_lines(state: State, width: float) -> List[Tuple[str, bool]]:
     return lines
 
 
-def _scene(graph: Graph, layout: Layout, state: State,
-           theme: Mapping[str, str] = LIGHT, dy: float = 0.0) -> Tuple[float, float, list]:
-    """Primitives of one frame, and the canvas size. `dy` shifts everything down."""
+def _scene(graph: Graph, layout: Layout, state: State, theme: Mapping[str, str] = LIGHT,
+           dy: float = 0.0, caption: bool = True) -> Tuple[float, float, list]:
+    """Primitives of one frame, and the canvas size. `dy` shifts everything down;
+    `caption=False` leaves out the phase/caption band."""
     items: list = []
     width = layout.width
-    lines = _caption_lines(state, width)
+    lines = _caption_lines(state, width) if caption else []
     band = CAPTION_LINE * len(lines) + 16 if lines else 0.0
     for i, (s, is_title) in enumerate(lines):
         color = theme.get(state.phase or "", theme["text"]) if is_title else theme["text"]
