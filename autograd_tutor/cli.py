@@ -319,7 +319,7 @@ def _parser() -> argparse.ArgumentParser:
         "overview", help="draw the overview picture of how autograd works",
         description="Render the overview figure (a computational graph with its forward "
         "values and backward gradients) to an image file.")
-    overview.add_argument("path", nargs="?", help="where to write the picture")
+    overview.add_argument("path", nargs="?", help="where to write the PNG (default overview.png)")
     overview.set_defaults(func=cmd_overview)
 
     demo = commands.add_parser(

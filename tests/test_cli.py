@@ -6,6 +6,7 @@ masters, the generated student notebooks and the hostile submissions in tests/su
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import subprocess
@@ -117,3 +118,139 @@ def test_demo_runs_a_notebook_and_saves_the_executed_copy(tmp_path, capsys):
     write_notebook(nb, "raise RuntimeError('demo broke')")
     assert main(["demo", str(nb), "--out", str(out), "--timeout", "60"]) == 1
     assert "RuntimeError: demo broke" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------ the exercise notebooks
+
+
+def _exercise_count(stem: str) -> int:
+    from autograd_tutor.exercises import EXERCISES
+
+    return sum(ex.notebook == stem for ex in EXERCISES.values())
+
+
+@pytest.mark.parametrize("master", MASTERS, ids=lambda p: p.stem)
+def test_every_solution_master_passes_through_the_cli(master):
+    result = cli("check", str(master))
+    assert result.returncode == 0, result.stdout + result.stderr
+    count = _exercise_count(master.stem)
+    assert count > 0
+    assert result.stdout.splitlines()[-1] == f"{count} passed, 0 failed", result.stdout
+
+
+@pytest.mark.parametrize("student", STUDENT, ids=lambda p: p.stem)
+def test_every_student_notebook_runs_to_the_end_not_attempted(student):
+    result = cli("check", str(student))
+    assert result.returncode == 1, result.stdout + result.stderr
+    count = _exercise_count(student.stem)
+    assert result.stdout.splitlines()[-1] == f"0 passed, {count} failed", result.stdout
+    assert result.stdout.count("not attempted") == count, result.stdout
+    assert "!!" not in result.stdout  # the run itself ended normally (no timeout or crash)
+
+
+def test_the_exercise_notebooks_exist():
+    assert len(MASTERS) >= 8
+    assert [p.name for p in STUDENT] == [p.name for p in MASTERS]
+
+
+# ------------------------------------------------------------------ hostile submissions
+
+# submission -> (status of the run, {exercise id: status of the check})
+HOSTILE = {
+    "good": ("ok", {"basics.requires_grad": "passed", "basics.first_backward": "passed",
+                    "basics.vector_backward": "passed"}),
+    "crash": ("crashed", {"basics.requires_grad": "passed",
+                          "basics.first_backward": "not attempted",
+                          "basics.vector_backward": "not attempted"}),
+    "timeout": ("timeout", {"basics.requires_grad": "passed",
+                            "basics.first_backward": "not attempted",
+                            "basics.vector_backward": "not attempted"}),
+    "exit": ("crashed", {"basics.requires_grad": "passed",
+                         "basics.first_backward": "not attempted",
+                         "basics.vector_backward": "not attempted"}),
+    "memory": ("memory", {"basics.requires_grad": "passed", "basics.first_backward": "passed",
+                          "basics.vector_backward": "failed"}),
+    "fakecheck": ("ok", {"basics.requires_grad": "not attempted",
+                         "basics.first_backward": "not attempted",
+                         "basics.vector_backward": "not attempted"}),
+    "fakeevaluate": ("ok", {"basics.requires_grad": "not attempted",
+                            "basics.first_backward": "failed",
+                            "basics.vector_backward": "not attempted"}),
+    "alwaysequal": ("ok", {"basics.requires_grad": "failed", "basics.first_backward": "failed",
+                           "basics.vector_backward": "not attempted"}),
+    "forged": ("ok", {"basics.requires_grad": "error", "basics.first_backward": "error",
+                      "basics.vector_backward": "error"}),
+    "deleted": ("ok", {"basics.requires_grad": "not attempted",
+                       "basics.first_backward": "not attempted",
+                       "basics.vector_backward": "not attempted"}),
+    "garbage": ("ok", {"basics.requires_grad": "passed", "basics.first_backward": "error",
+                       "basics.vector_backward": "not attempted"}),
+    "invalid": ("invalid notebook", {"basics.requires_grad": "not attempted",
+                                     "basics.first_backward": "not attempted",
+                                     "basics.vector_backward": "not attempted"}),
+}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """Grade every hostile submission in one batch, two at a time."""
+    out = tmp_path_factory.mktemp("grading")
+    result = cli("grade", str(SUBMISSIONS), "--out", str(out), "--jobs", "2",
+                 "--timeout", "8", "--memory-mb", "1024")
+    return result, out
+
+
+def test_hostile_batch_completes(graded):
+    result, out = graded
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"{len(HOSTILE)}/{len(HOSTILE)}" in result.stderr  # the progress bar got to the end
+    assert "Most common misconceptions:" in result.stdout
+    assert sorted(p.name for p in out.iterdir()) == ["checks.csv", "grades.csv", "results.json"]
+
+
+def test_hostile_submissions_get_the_right_status(graded):
+    _, out = graded
+    results = json.loads((out / "results.json").read_text())["submissions"]
+    got = {Path(s["file"]).name.split("_")[0]:
+           (s["run"]["status"], {c["exercise"]: c["status"] for c in s["checks"]})
+           for s in results}
+    assert got == HOSTILE
+
+
+def test_grades_csv_has_one_row_per_submission(graded):
+    _, out = graded
+    with open(out / "grades.csv", newline="") as f:
+        rows = {Path(r["file"]).name.split("_")[0]: r for r in csv.DictReader(f)}
+    assert set(rows) == set(HOSTILE)
+    for name, (run_status, checks) in HOSTILE.items():
+        row = rows[name]
+        assert row["run_status"] == run_status
+        assert row["student"] == name
+        assert row["notebook"] == "01_requires_grad"
+        assert float(row["max_score"]) == 3
+        assert float(row["score"]) == sum(s == "passed" for s in checks.values())
+        for status in ("passed", "failed", "error", "not attempted"):
+            assert int(row[status.replace(" ", "_")]) == list(checks.values()).count(status)
+
+
+def test_checks_csv_has_one_row_per_check_with_misconceptions(graded):
+    _, out = graded
+    with open(out / "checks.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == sum(len(checks) for _, checks in HOSTILE.values())
+    by_key = {(Path(r["file"]).name.split("_")[0], r["exercise"]): r for r in rows}
+    assert by_key["fakeevaluate", "basics.first_backward"]["misconception"] == "value_not_grad"
+    assert by_key["memory", "basics.vector_backward"]["misconception"] == "missing_upstream"
+    assert "did not run" in by_key["timeout", "basics.vector_backward"]["message"]
+    assert by_key["good", "basics.requires_grad"]["status"] == "passed"
+
+
+def test_check_exit_codes_on_submissions():
+    passed = cli("check", str(SUBMISSIONS / "good_01_requires_grad.ipynb"))
+    assert passed.returncode == 0, passed.stdout
+    assert passed.stdout.splitlines()[-1] == "3 passed, 0 failed"
+    failed = cli("check", str(SUBMISSIONS / "fakeevaluate_01_requires_grad.ipynb"),
+                 str(SUBMISSIONS / "good_01_requires_grad.ipynb"))
+    assert failed.returncode == 1
+    assert failed.stdout.splitlines()[-1] == "3 passed, 3 failed"
+    assert "hint:" in failed.stdout
