@@ -1,0 +1,322 @@
+"""``check``, ``observe``, ``evaluate``, ``hint`` and ``summary``.
+
+``check`` = ``observe`` (in the student's process: the answer becomes JSON data) followed by
+``evaluate`` (expected values computed now, in float64, then the diagnosis). In grading mode
+(environment variable ``AUTOGRAD_TUTOR_RECORD`` set to a file), ``check`` only observes and
+appends ``{"exercise": ..., "observation": ...}`` to that file; the grader evaluates later in
+its own process, so expected values never enter the student's process.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import linecache
+import os
+import re
+import sys
+from typing import Any, Optional
+
+import numpy as np
+
+from ._diagnosis import CATALOGUE, classify_error, diagnose, render
+from ._observe import encode, is_tensor, run_student
+from ._result import Hint, Result, Summary
+from ._spec import EXERCISES, Exercise, Verdict
+
+RECORD_ENV = "AUTOGRAD_TUTOR_RECORD"
+
+_results: dict = {}  # exercise id -> latest Result, in first-check order
+_hints: dict = {}  # exercise id -> [hint texts, index of the next one]
+
+
+# --------------------------------------------------------------------------- observe
+
+def observe(exercise_id: str, answer: Any, _frame: Any = None) -> dict:
+    """Describe ``answer`` to exercise ``exercise_id`` as plain JSON data (no judging)."""
+    exercise = EXERCISES.get(exercise_id)
+    if exercise is None:
+        return {"type": "unknown_exercise"}
+    if answer is Ellipsis or answer is NotImplemented:
+        return {"type": "missing"}
+    if exercise.probe is not None and callable(answer):
+        result, error = run_student(exercise.probe, answer)
+        if error is not None:
+            return error
+        return {"type": "probed", "of": encode(answer), "result": encode(result)}
+    observation = encode(answer)
+    if answer is None and _frame is not None:
+        source = _grad_source(_frame, exercise_id)
+        if source:
+            observation["source"] = source
+    return observation
+
+
+_CALL = re.compile(r"""check\(\s*(['"])(?P<id>[\w.]+)\1\s*,\s*"""
+                   r"""(?P<expr>[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\.grad\s*\)""")
+
+
+def _grad_source(frame: Any, exercise_id: str) -> Optional[dict]:
+    """Why is ``t.grad`` None? Find ``t`` in the calling code and describe it."""
+    text = "".join(linecache.getlines(frame.f_code.co_filename, frame.f_globals))
+    expr = next((m.group("expr") for m in _CALL.finditer(text) if m.group("id") == exercise_id),
+                None)
+    if expr is None:
+        return None
+    names = expr.split(".")
+    namespace = {**frame.f_globals, **frame.f_locals}
+    try:
+        obj = namespace[names[0]]
+        for name in names[1:]:
+            obj = getattr(obj, name)
+    except (KeyError, AttributeError):
+        return None
+    if not is_tensor(obj):
+        return None
+    grad_mode = sys.modules.get("autograd_tutor.autograd.grad_mode")
+    enabled = grad_mode.is_grad_enabled() if grad_mode is not None else True
+    detached_from = None
+    if not obj.requires_grad:
+        for name, other in list(namespace.items())[:500]:
+            if (other is not obj and is_tensor(other) and other.requires_grad
+                    and np.shares_memory(other._data, obj._data)):
+                detached_from = name
+                break
+    return {"name": expr, "requires_grad": bool(obj.requires_grad), "is_leaf": bool(obj.is_leaf),
+            "grad_fn": obj.grad_fn.name() if obj.grad_fn is not None else None,
+            "grad_enabled": bool(enabled), "detached_from": detached_from}
+
+
+# -------------------------------------------------------------------------- evaluate
+
+def evaluate(exercise_id: str, observation: dict) -> Result:
+    """Judge an observation: compute the expected answer now, compare, diagnose."""
+    exercise = EXERCISES.get(exercise_id)
+    if exercise is None:
+        close = difflib.get_close_matches(str(exercise_id), list(EXERCISES), n=1)
+        suggestion = f" Did you mean {close[0]!r}?" if close else ""
+        return Result(str(exercise_id)[:100], "error", 0, 0,
+                      f"There is no exercise called {str(exercise_id)[:100]!r}.{suggestion}")
+    try:
+        return _evaluate(exercise, observation)
+    except Exception as exc:  # a malformed observation must never crash the grader
+        return _result(exercise, "error",
+                       f"This answer could not be judged ({type(exc).__name__}). "
+                       "Re-run the cells above the check and try again.")
+
+
+def _result(exercise: Exercise, status: str, message: str, misconception: Optional[str] = None,
+            hints: tuple = (), traceback: Optional[list] = None) -> Result:
+    hints = tuple(hints) + tuple(h for h in exercise.hints if h not in hints)
+    return Result(exercise.id, status, exercise.points if status == "passed" else 0,
+                  exercise.points, message, hints[0] if hints and status != "passed" else None,
+                  misconception, exercise.title, traceback or [])
+
+
+def _render(exercise: Exercise, key: str, details: Optional[dict] = None) -> tuple:
+    """(message, hints) for a misconception, the exercise's own entries first."""
+    if key in exercise.custom:
+        entry = exercise.custom[key]
+        return entry.message, tuple(entry.hints)
+    if key in CATALOGUE:
+        message, hints = render(key, details or {})
+        return message, tuple(exercise.misconception_hints.get(key, ())) + hints
+    return None, ()
+
+
+def _hints_for(exercise: Exercise, key: Optional[str], details: Optional[dict] = None) -> tuple:
+    return _render(exercise, key, details)[1] if key is not None else ()
+
+
+def _evaluate(exercise: Exercise, obs: dict) -> Result:
+    kind = obs.get("type")
+    if kind == "missing":
+        return _result(exercise, "not attempted", "No answer yet.")
+    if kind == "error":
+        key = classify_error(str(obs.get("message", "")))
+        message = f"Your code raised {obs.get('error')}: {obs.get('message')}"
+        if key is not None:
+            message += " " + render(key, {})[0]
+        frames = [f for f in obs.get("frames", []) if isinstance(f, dict)]
+        return _result(exercise, "error", message, key, _hints_for(exercise, key), frames)
+    if exercise.judge is not None:
+        verdict = exercise.judge(obs)
+        return _verdict_result(exercise, verdict)
+    return _verdict_result(exercise, _judge_numeric(exercise, obs))
+
+
+def _verdict_result(exercise: Exercise, verdict: Verdict) -> Result:
+    if verdict.passed:
+        return _result(exercise, "passed", verdict.message or "Correct!")
+    key = verdict.misconception
+    if verdict.message is not None:
+        message = verdict.message
+    else:
+        message = _render(exercise, key)[0] or "Not quite: this is not the right answer yet."
+    hints = tuple(verdict.hints) + _hints_for(exercise, key)
+    return _result(exercise, "failed", message, key, hints)
+
+
+def decode_array(obs: Any) -> Optional[np.ndarray]:
+    """The float64 array an observation describes, or None if it is not numeric."""
+    if not isinstance(obs, dict):
+        return None
+    if obs.get("type") == "probed":
+        return decode_array(obs.get("result"))
+    if obs.get("type") in ("tensor", "array") and isinstance(obs.get("data"), list):
+        data = np.array([float(v) for v in obs["data"]], dtype=np.float64)
+        return data.reshape([int(n) for n in obs["shape"]])
+    if obs.get("type") == "seq":
+        items = [decode_array(item) for item in obs.get("items", [])]
+        if items and all(i is not None and i.size == 1 for i in items):
+            return np.array([float(i.reshape(-1)[0]) for i in items])
+    return None
+
+
+def decode_parts(obs: dict, parts: tuple) -> Optional[list]:
+    """Split an observation into one observation per answer part (None if it does not fit)."""
+    if obs.get("type") == "probed":
+        obs = obs.get("result", {})
+    if len(parts) == 1:
+        return [obs]
+    if obs.get("type") == "seq" and len(obs.get("items", [])) == len(parts):
+        return list(obs["items"])
+    if obs.get("type") == "dict" and set(obs.get("items", {})) == set(parts):
+        return [obs["items"][p] for p in parts]
+    return None
+
+
+def kind_of(obs: dict) -> str:
+    kind = obs.get("type")
+    names = {"none": "None", "tensor": "a tensor", "array": "a number or array",
+             "bool": "True/False", "str": "a string", "seq": "a list or tuple",
+             "dict": "a dict", "callable": "a function", "function_class": "a Function class",
+             "node": "a grad_fn node"}
+    return names.get(kind, f"a {obs.get('class', 'value')}")
+
+
+def _none_verdict(obs: dict) -> Verdict:
+    source = obs.get("source") or {}
+    name, details = source.get("name", "the tensor"), {}
+    if source.get("detached_from"):
+        key, details = "grad_none_detached", {"name": name}
+    elif source.get("requires_grad") and source.get("is_leaf") is False:
+        key, details = "grad_none_not_leaf", {"name": name, "grad_fn": source.get("grad_fn")}
+    elif source.get("grad_enabled") is False:
+        key = "grad_none_no_grad"
+    elif source and not source.get("requires_grad"):
+        return Verdict(False, "grad_none",
+                       f"The answer is None because {name} does not require grad: create it "
+                       "with requires_grad=True, and outside torch.no_grad().")
+    else:
+        key = "grad_none"
+    return Verdict(False, key, render(key, details)[0])
+
+
+def _judge_numeric(exercise: Exercise, obs: dict) -> Verdict:
+    pieces = decode_parts(obs, exercise.parts)
+    if pieces is None:
+        return _wrong_type(exercise, obs)
+    expected = exercise.expected()
+    if not isinstance(expected, dict):
+        expected = {exercise.parts[0]: expected}
+    alternates = exercise.alternates() if exercise.alternates else {}
+    tolerance = exercise.tolerance
+    for part, piece in zip(exercise.parts, pieces):
+        label = f"{part}: " if part else ""
+        if piece.get("type") == "none":
+            verdict = _none_verdict(piece)
+            return Verdict(False, verdict.misconception, label + (verdict.message or ""))
+        got = decode_array(piece)
+        if got is None:
+            return _wrong_type(exercise, piece, label)
+        want = np.asarray(expected[part], dtype=np.float64)
+        if got.size == want.size == 1:
+            got = got.reshape(want.shape)
+        if tolerance.close(got, want):
+            continue
+        part_alternates = {k: (v[part] if isinstance(v, dict) else v)
+                           for k, v in alternates.items()
+                           if not isinstance(v, dict) or part in v}
+        key, details = diagnose(got, want, keys=exercise.diagnoses, tolerance=tolerance,
+                                factors=exercise.factors, alternates=part_alternates)
+        if key is None and got.shape != want.shape:
+            key = "wrong_shape"
+        if key is None:
+            return Verdict(False, None, label + "Not quite: your answer differs from the right "
+                           f"one (compared with {tolerance}). Check your steps.")
+        details = {"got_shape": tuple(got.shape), "expected_shape": tuple(want.shape), **details}
+        message, hints = _render(exercise, key, details)
+        return Verdict(False, key, label + (message or "Not quite."), hints)
+    return Verdict(True, message=f"Correct! (compared with {tolerance})")
+
+
+def _wrong_type(exercise: Exercise, obs: dict, label: str = "") -> Verdict:
+    if obs.get("type") == "none":
+        return _none_verdict(obs)
+    details = {"expected_kind": exercise.answer_kind, "got_kind": kind_of(obs)}
+    return Verdict(False, "wrong_type", label + render("wrong_type", details)[0])
+
+
+# ----------------------------------------------------------------- check, hint, summary
+
+def check(exercise_id: str, answer: Any) -> Result:
+    """Check ``answer`` to exercise ``exercise_id`` and show feedback (one hint at a time)."""
+    observation = observe(exercise_id, answer, _frame=sys._getframe(1))
+    path = os.environ.get(RECORD_ENV)
+    exercise = EXERCISES.get(exercise_id)
+    if path:
+        _record(path, exercise_id, observation)
+        title, points = (exercise.title, exercise.points) if exercise else ("", 0)
+        result = Result(str(exercise_id)[:100], "recorded", 0, points,
+                        "Answer recorded for grading.", title=title)
+    else:
+        result = evaluate(exercise_id, observation)
+    if exercise is not None:
+        _results.pop(exercise_id, None)
+        _results[exercise_id] = result
+        hints = [result.hint] if result.hint else []
+        hints += [h for h in _hints_for(exercise, result.misconception) + exercise.hints
+                  if h not in hints]
+        _hints[exercise_id] = [hints, 1]
+    return result
+
+
+def _record(path: str, exercise_id: str, observation: dict) -> None:
+    line = json.dumps({"exercise": exercise_id, "observation": observation}, allow_nan=False)
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(line + "\n")
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def hint(exercise_id: str) -> Hint:
+    """The next hint for an exercise (aimed at your last mistake, if it was diagnosed)."""
+    exercise = EXERCISES.get(exercise_id)
+    if exercise is None:
+        return Hint(f"There is no exercise called {str(exercise_id)[:100]!r}.")
+    hints, index = _hints.setdefault(exercise_id, [list(exercise.hints), 0])
+    if not hints:
+        return Hint("No hints for this one: re-read the task statement.")
+    if index >= len(hints):
+        return Hint(hints[-1] + " (That was the last hint.)")
+    _hints[exercise_id][1] = index + 1
+    return Hint(hints[index])
+
+
+def summary(notebook: Optional[str] = None) -> Summary:
+    """A table of this session's checks; with ``notebook``, every exercise of that notebook."""
+    if notebook is None:
+        return Summary(list(_results.values()))
+    rows = []
+    for exercise in EXERCISES.values():
+        if exercise.notebook == notebook:
+            rows.append(_results.get(exercise.id) or _result(
+                exercise, "not attempted", "Not checked yet in this session."))
+    return Summary(rows)
+
+
+def reset_session() -> None:
+    """Forget all checks and hints of this session."""
+    _results.clear()
+    _hints.clear()

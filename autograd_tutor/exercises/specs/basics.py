@@ -1,0 +1,59 @@
+"""01_requires_grad: tensors that track gradients, and a first backward()."""
+
+from .._diagnosis import Tolerance
+from .._spec import Exercise, register
+from ._common import a64, custom, fd_vjp, tensor_verdict
+
+NB = "01_requires_grad"
+X = 3.0  # not 2.0: at x = 2, x**2 and its derivative 2*x are both 4
+XV, V = a64(1.0, -2.0, 0.5), a64(0.5, -1.5, 2.0)
+
+
+def _z(x):
+    return 2 * x**2 + 3
+
+
+register(
+    Exercise(
+        id="basics.requires_grad", notebook=NB, title="A tensor that tracks gradients",
+        judge=lambda obs: tensor_verdict(
+            obs, a64(1.5, -0.5), requires_grad=True, is_leaf=True, tolerance=Tolerance(),
+            flag_mistakes={(False, True): "no_requires_grad", (True, False): "not_a_leaf"}),
+        custom=dict([
+            custom("no_requires_grad", "requires_grad not set",
+                   "Your tensor does not track gradients: requires_grad is False.",
+                   "Pass requires_grad=True to torch.tensor(...)."),
+            custom("not_a_leaf", "not a leaf",
+                   "Your tensor tracks gradients but it is not a leaf: it was computed by an "
+                   "operation from another tensor.",
+                   "Create w directly with torch.tensor([...], requires_grad=True), with no "
+                   "operation applied afterwards."),
+        ]),
+        hints=("torch.tensor(data, requires_grad=True) creates a leaf that tracks gradients.",),
+    ),
+    Exercise(
+        id="basics.first_backward", notebook=NB, title="A first backward()",
+        expected=lambda: fd_vjp(_z, a64(X)),
+        alternates=lambda: {"value_not_grad": [a64(_z(X)), a64(X**2)],
+                            "missing_upstream": [a64(2 * X)],
+                            "wrong_point": [fd_vjp(_z, a64(2.0))]},
+        diagnoses=("wrong_sign", "accumulated", "value_not_grad", "missing_upstream",
+                   "wrong_point"),
+        misconception_hints={"missing_upstream": (
+            "z = 2*y + 3, so dz/dy = 2 multiplies dy/dx = 2x.",)},
+        hints=("Build z from x, call z.backward(), then read x.grad.",
+               "By hand: dz/dx = dz/dy * dy/dx."),
+    ),
+    Exercise(
+        id="basics.vector_backward", notebook=NB, title="backward() with a gradient= argument",
+        expected=lambda: fd_vjp(lambda x: x**3, XV, V),
+        alternates=lambda: {"missing_upstream": [fd_vjp(lambda x: x**3, XV)],
+                            "value_not_grad": [XV**3, XV**3 * V]},
+        diagnoses=("wrong_sign", "accumulated", "value_not_grad", "missing_upstream",
+                   "extra_factor", "missing_factor"),
+        misconception_hints={"missing_upstream": (
+            "y.backward(gradient=v) computes v * dy/dx: pass the v given in the task, "
+            "not torch.ones_like(y).",)},
+        hints=("y is a vector, so y.backward() needs gradient=v (the upstream gradient).",),
+    ),
+)

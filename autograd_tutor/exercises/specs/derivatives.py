@@ -1,0 +1,87 @@
+"""02_derivatives: derivatives by hand, answered as functions and probed at several points."""
+
+import numpy as np
+
+from .._spec import Exercise, register
+from ._common import a64, custom, engine, fd_vjp, point_probe
+
+NB = "02_derivatives"
+P_POWER = a64(-1.3, 0.4, 1.7, 2.9)
+P_CHAIN = a64(-1.1, 0.3, 0.8, 1.6)  # not 0.5, where 2x = 1 hides the inner derivative
+A, B = a64(1.5, -0.4, 2.1), a64(-0.7, 1.2, 0.9)
+
+
+def _power(x):
+    return 3 * x**4 - 2 * x
+
+
+def _chain(x):
+    return (x**2 + 1) ** 3
+
+
+def _two(a, b):
+    return a**2 * b + b**3
+
+
+def _probe_partials(fn):
+    torch = engine()
+    outputs = [fn(torch.tensor(float(a), dtype=torch.float64),
+                  torch.tensor(float(b), dtype=torch.float64)) for a, b in zip(A, B)]
+    return {"df/da": [o[0] for o in outputs], "df/db": [o[1] for o in outputs]}
+
+
+def _partials():
+    return {"df/da": fd_vjp(lambda a: _two(a, B), A), "df/db": fd_vjp(lambda b: _two(A, b), B)}
+
+
+_FUNCTION = "a function dfdx(x)"
+
+register(
+    Exercise(
+        id="derivatives.power_rule", notebook=NB, title="Power rule by hand",
+        expected=lambda: fd_vjp(_power, P_POWER),
+        probe=point_probe(P_POWER), answer_kind=_FUNCTION,
+        alternates=lambda: {"value_not_grad": [_power(P_POWER)],
+                            "power_not_lowered": [12 * P_POWER**4 - 2]},
+        diagnoses=("wrong_sign", "value_not_grad", "power_not_lowered", "extra_factor",
+                   "missing_factor"),
+        custom=dict([custom(
+            "power_not_lowered", "exponent not lowered",
+            "You multiplied by the exponent but kept the old power.",
+            "d(x**n)/dx = n * x**(n-1): the power goes down by one.")]),
+        hints=("Differentiate term by term: d(3x^4)/dx and d(-2x)/dx.",),
+    ),
+    Exercise(
+        id="derivatives.chain_rule", notebook=NB, title="Chain rule by hand",
+        expected=lambda: fd_vjp(_chain, P_CHAIN),
+        probe=point_probe(P_CHAIN), answer_kind=_FUNCTION,
+        alternates=lambda: {"value_not_grad": [_chain(P_CHAIN)],
+                            "missing_upstream": [3 * (P_CHAIN**2 + 1) ** 2]},
+        diagnoses=("wrong_sign", "value_not_grad", "missing_upstream", "extra_factor",
+                   "missing_factor"),
+        misconception_hints={"missing_upstream": (
+            "f = u**3 with u = x**2 + 1: df/dx = 3u**2 * du/dx. Did du/dx go missing?",)},
+        hints=("Write f = u**3 with u = x**2 + 1, then use df/dx = df/du * du/dx.",),
+    ),
+    Exercise(
+        id="derivatives.partials", notebook=NB, title="Partial derivatives of f(a, b)",
+        expected=_partials, probe=_probe_partials, parts=("df/da", "df/db"),
+        answer_kind="a function grad_f(a, b) returning (df/da, df/db)",
+        alternates=lambda: {
+            "swapped_partials": {"df/da": _partials()["df/db"], "df/db": _partials()["df/da"]},
+            "value_not_grad": {"df/da": _two(A, B), "df/db": _two(A, B)},
+            "dropped_term": {"df/db": 3 * B**2, "df/da": np.zeros_like(A)}},
+        diagnoses=("swapped_partials", "wrong_sign", "value_not_grad", "dropped_term",
+                   "extra_factor", "missing_factor"),
+        custom=dict([
+            custom("swapped_partials", "partials swapped",
+                   "Your two partial derivatives are in the wrong order.",
+                   "Return (df/da, df/db), in that order."),
+            custom("dropped_term", "a term dropped",
+                   "A term is missing: when you differentiate with respect to b, a**2 * b "
+                   "still depends on b.",
+                   "Hold a fixed, then differentiate every term that contains b."),
+        ]),
+        hints=("df/da: treat b as a constant. df/db: treat a as a constant.",),
+    ),
+)

@@ -1,0 +1,93 @@
+"""09_custom_function: new ops as autograd.Function, probed with random upstream gradients."""
+
+import numpy as np
+
+from .._spec import Exercise, register
+from ._common import a64, custom, engine, fd_vjp
+
+NB = "09_custom_function"
+X1 = a64(-2.5, -1.0, -0.3, 0.4, 1.2, 2.0)
+G1 = a64(0.7, -1.3, 0.4, 2.1, -0.6, 1.5)  # upstream gradient: never all ones
+A2, B2, G2 = a64(0.5, -1.2, 2.0), a64(1.5, 0.3, -0.8), a64(1.1, -0.4, 0.9)
+X3, G3 = a64(-1.5, -0.4, 0.7, 1.3), a64(0.6, -1.1, 2.0, 0.3)
+
+
+def _softplus(x):
+    return np.log1p(np.exp(x))
+
+
+def _unary_probe(x, g):
+    def probe(cls):
+        torch = engine()
+        t = torch.tensor(x.tolist(), dtype=torch.float64, requires_grad=True)
+        out = cls.apply(t)
+        out.backward(torch.tensor(g.tolist(), dtype=torch.float64))
+        return {"forward": out.detach(), "grad": t.grad}
+    return probe
+
+
+def _probe_mul_add(cls):
+    torch = engine()
+    a = torch.tensor(A2.tolist(), dtype=torch.float64, requires_grad=True)
+    b = torch.tensor(B2.tolist(), dtype=torch.float64, requires_grad=True)
+    out = cls.apply(a, b)
+    out.backward(torch.tensor(G2.tolist(), dtype=torch.float64))
+    return {"forward": out.detach(), "grad a": a.grad, "grad b": b.grad}
+
+
+_CLASS = "a torch.autograd.Function subclass"
+_HINTS = {"missing_upstream": ("backward must return grad_output * (local derivative).",)}
+
+register(
+    Exercise(
+        id="functions.softplus", notebook=NB, title="Softplus as an autograd.Function",
+        expected=lambda: {"forward": _softplus(X1), "grad": fd_vjp(_softplus, X1, G1)},
+        probe=_unary_probe(X1, G1), parts=("forward", "grad"), answer_kind=_CLASS,
+        alternates=lambda: {"missing_upstream": {"grad": fd_vjp(_softplus, X1)},
+                            "value_not_grad": {"grad": [_softplus(X1) * G1, _softplus(X1)]}},
+        diagnoses=("wrong_sign", "value_not_grad", "missing_upstream", "extra_factor",
+                   "missing_factor"),
+        misconception_hints=_HINTS,
+        hints=("d/dx log(1 + exp(x)) = exp(x) / (1 + exp(x)) = sigmoid(x).",),
+    ),
+    Exercise(
+        id="functions.mul_add", notebook=NB, title="A Function with two inputs",
+        expected=lambda: {"forward": A2 * B2 + A2, "grad a": fd_vjp(lambda a: a * B2 + a, A2, G2),
+                          "grad b": fd_vjp(lambda b: A2 * b + A2, B2, G2)},
+        probe=_probe_mul_add, parts=("forward", "grad a", "grad b"), answer_kind=_CLASS,
+        alternates=lambda: {"swapped_grads": {"grad a": G2 * A2, "grad b": G2 * (B2 + 1)},
+                            "missing_upstream": {"grad a": B2 + 1, "grad b": A2},
+                            "missing_term": {"grad a": G2 * B2}},
+        diagnoses=("swapped_grads", "missing_term", "wrong_sign", "missing_upstream",
+                   "extra_factor", "missing_factor"),
+        custom=dict([
+            custom("swapped_grads", "gradients swapped",
+                   "Your backward returns the gradients in the wrong order.",
+                   "backward returns one gradient per forward input, in the order of the "
+                   "inputs: (grad for a, grad for b)."),
+            custom("missing_term", "a term missing",
+                   "The gradient for a misses a term: a appears twice in a * b + a.",
+                   "d(a*b + a)/da = b + 1."),
+        ]),
+        misconception_hints=_HINTS,
+        hints=("Save a and b in forward with ctx.save_for_backward(a, b).",),
+    ),
+    Exercise(
+        id="functions.fix_cube", notebook=NB, title="Find and fix a backward with gradcheck",
+        expected=lambda: {"forward": X3**3, "grad": fd_vjp(lambda x: x**3, X3, G3)},
+        probe=_unary_probe(X3, G3), parts=("forward", "grad"), answer_kind=_CLASS,
+        alternates=lambda: {"still_buggy": {"grad": 3 * X3 * G3},
+                            "missing_upstream": {"grad": 3 * X3**2},
+                            "value_not_grad": {"grad": [X3**3 * G3, X3**3]}},
+        diagnoses=("still_buggy", "wrong_sign", "value_not_grad", "missing_upstream",
+                   "extra_factor", "missing_factor"),
+        custom=dict([custom(
+            "still_buggy", "still the bug",
+            "This is still the buggy backward from the task.",
+            "Run torch.autograd.gradcheck(Cube.apply, (x,)) with a float64 x: it tells you "
+            "the analytical and numerical gradients differ.",
+            "d(x**3)/dx = 3 * x**2.")]),
+        misconception_hints=_HINTS,
+        hints=("gradcheck needs float64 inputs with requires_grad=True.",),
+    ),
+)

@@ -1,0 +1,111 @@
+"""03_graph: leaves, grad_fn, and walking the graph through next_functions.
+
+The expected answers are read from the engine itself when the answer is judged.
+"""
+
+from .._check import kind_of
+from .._spec import Exercise, Verdict, register
+from ._common import custom, engine, items, node_name, strings
+
+NB = "03_graph"
+
+
+def _seed_graph():
+    torch = engine()
+    x = torch.tensor([2.0], requires_grad=True)
+    y = x**2
+    z = 2 * y + 3
+    return {"x": x, "y": y, "z": z}
+
+
+def _walk(node):
+    names = []
+    while node is not None:
+        names.append(node.name())
+        node = next((n for n, _ in node.next_functions if n is not None), None)
+    return names
+
+
+def _judge_leaves(obs):
+    answer = items(obs)
+    if set(answer) != {"x", "y", "z"} or any(v.get("type") != "bool" for v in answer.values()):
+        return Verdict(False, "wrong_type", "Answer with a dict {'x': ..., 'y': ..., 'z': ...} "
+                       f"of True/False values; got {kind_of(obs)}.")
+    wrong = sorted(k for k, t in _seed_graph().items() if answer[k]["value"] != t.is_leaf)
+    if not wrong:
+        return Verdict(True, message="Correct!")
+    return Verdict(False, "leaf_confusion", f"Not quite: look again at {', '.join(wrong)}.")
+
+
+def _judge_grad_fn(obs):
+    z = _seed_graph()["z"]
+    name = node_name(obs)
+    if name is None:
+        return Verdict(False, "wrong_type", "Answer with z.grad_fn (or its name as a string); "
+                       f"got {kind_of(obs)}.")
+    if name == z.grad_fn.name():
+        return Verdict(True, message="Correct!")
+    inner = _walk(z.grad_fn)
+    if name in inner[1:2]:
+        return Verdict(False, "grad_fn_order")
+    if name in inner[2:]:
+        return Verdict(False, "grad_fn_of_input")
+    return Verdict(False, None, "That is not the name of z's grad_fn.")
+
+
+def _judge_walk(obs):
+    names = strings(obs)
+    if names is None:
+        return Verdict(False, "wrong_type", "Answer with a list of node names (strings); got "
+                       f"{kind_of(obs)}.")
+    expected = _walk(_seed_graph()["z"].grad_fn)
+    if names == expected:
+        return Verdict(True, message="Correct!")
+    if names == expected[::-1]:
+        return Verdict(False, "forward_order")
+    if names == expected[:-1]:
+        return Verdict(False, "leaf_node_missing")
+    return Verdict(False, None, "Not quite: follow next_functions[0][0] from z.grad_fn until "
+                   "a node has no next functions, and collect every .name().")
+
+
+register(
+    Exercise(
+        id="graph.leaves", notebook=NB, title="Which tensors are leaves?", judge=_judge_leaves,
+        answer_kind="a dict of True/False",
+        custom=dict([custom(
+            "leaf_confusion", "leaf or not",
+            "Not quite.",
+            "A leaf is a tensor you created yourself; a tensor computed by an operation has a "
+            "grad_fn and is not a leaf.",
+            "Check your answer with t.is_leaf.")]),
+        hints=("A leaf is created by you, not computed by an operation.",),
+    ),
+    Exercise(
+        id="graph.grad_fn", notebook=NB, title="The grad_fn of z", judge=_judge_grad_fn,
+        answer_kind="z.grad_fn or its name",
+        custom=dict([
+            custom("grad_fn_order", "order of operations",
+                   "That is the node of an earlier step. z = 2 * y + 3 multiplies first and "
+                   "adds last; grad_fn is the operation that produced z itself.",
+                   "Which operation runs last in 2 * y + 3?"),
+            custom("grad_fn_of_input", "grad_fn of an input",
+                   "That is the grad_fn of y, not of z.",
+                   "grad_fn belongs to the tensor it produced: print(z.grad_fn)."),
+        ]),
+        hints=("print(z.grad_fn) shows the node that created z.",),
+    ),
+    Exercise(
+        id="graph.walk", notebook=NB, title="Walk the graph backwards", judge=_judge_walk,
+        answer_kind="a list of node names",
+        custom=dict([
+            custom("forward_order", "forward order",
+                   "You listed the right nodes in forward order; backward walks from z to x.",
+                   "Start with z.grad_fn.name() and follow next_functions towards x."),
+            custom("leaf_node_missing", "leaf node missing",
+                   "Almost: the walk does not stop before the leaf. x has a node too.",
+                   "The leaf x is represented by an AccumulateGrad node: it stores x.grad."),
+        ]),
+        hints=("node.next_functions is a tuple of (node, index) pairs; take [0][0].",),
+    ),
+)

@@ -1,0 +1,61 @@
+"""07_inplace: backward twice with retain_graph, in-place updates, saved tensors."""
+
+import numpy as np
+
+from .._diagnosis import Tolerance
+from .._spec import Exercise, register
+from ._common import a64, custom, fd_vjp, tensor_verdict
+
+NB = "07_inplace"
+X1 = a64(0.5, -1.5, 2.0)
+W2, X2, LR = a64(1.0, -0.5), a64(2.0, 3.0), 0.1
+X3, C3 = a64(0.3, -0.8, 1.1), a64(2.0, -1.0, 0.5)
+
+
+def _step_grad():
+    return fd_vjp(lambda w: np.sum((w * X2) ** 2), W2)
+
+
+register(
+    Exercise(
+        id="inplace.retain_graph", notebook=NB, title="backward twice with retain_graph",
+        expected=lambda: fd_vjp(lambda x: x**3 + 2 * x**3, X1),
+        alternates=lambda: {"one_backward_only": [fd_vjp(lambda x: x**3, X1),
+                                                  fd_vjp(lambda x: 2 * x**3, X1)]},
+        diagnoses=("one_backward_only", "wrong_sign", "accumulated"),
+        custom=dict([custom(
+            "one_backward_only", "one backward only",
+            "Your gradient holds only one of the two backward passes.",
+            "Run both backward calls; the first needs retain_graph=True.")]),
+        hints=("The first backward frees the graph unless you pass retain_graph=True.",),
+    ),
+    Exercise(
+        id="inplace.leaf_update", notebook=NB, title="Update a leaf in place",
+        judge=lambda obs: tensor_verdict(
+            obs, W2 - LR * _step_grad(), requires_grad=True, is_leaf=True, tolerance=Tolerance(),
+            flag_mistakes={(True, False): "rebound_nonleaf", (False, True): "lost_requires_grad"},
+            value_alternates={"wrong_sign": W2 + LR * _step_grad(), "no_update": W2}),
+        custom=dict([
+            custom("rebound_nonleaf", "new tensor instead of an update",
+                   "w = w - lr * w.grad made a new tensor computed from w: it is not a leaf any "
+                   "more, so the next backward will not fill its .grad.",
+                   "Update in place inside torch.no_grad(): w -= lr * w.grad."),
+            custom("lost_requires_grad", "requires_grad lost",
+                   "Your w no longer requires grad: under no_grad, w = w - ... makes a new "
+                   "tensor that does not track gradients.",
+                   "Use the in-place form w -= lr * w.grad, which keeps the same leaf."),
+            custom("no_update", "no update",
+                   "w has not changed.", "Subtract lr * w.grad from w."),
+        ]),
+        hints=("with torch.no_grad(): w -= lr * w.grad",),
+    ),
+    Exercise(
+        id="inplace.saved_tensor", notebook=NB, title="Don't modify a saved tensor",
+        expected=lambda: fd_vjp(lambda x: (np.exp(x) + 1) * C3, X3),
+        alternates=lambda: {"missing_upstream": [np.exp(X3)],
+                            "value_not_grad": [(np.exp(X3) + 1) * C3, np.exp(X3) + 1]},
+        diagnoses=("wrong_sign", "value_not_grad", "missing_upstream", "extra_factor",
+                   "missing_factor"),
+        hints=("exp() saves its output for backward; write y = y + 1, not y += 1.",),
+    ),
+)

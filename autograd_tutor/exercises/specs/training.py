@@ -1,0 +1,99 @@
+"""08_training: the chapter's linear regression, by hand and then with optim.SGD.
+
+Training functions are run on a problem of our own (not the notebook's), and the expected
+result is computed by the same loop written in NumPy, float64.
+"""
+
+import numpy as np
+
+from .._diagnosis import Tolerance
+from .._spec import Exercise, register
+from ._common import a64, custom, engine, fd_vjp
+
+NB = "08_training"
+X_SEED, Y_SEED = a64(1.0, 2.0, 3.0), a64(2.0, 4.0, 6.0)
+X_FIT, Y_FIT = a64(0.5, 1.0, 1.5, 2.0, 2.5), a64(0.1, 0.8, 1.6, 2.2, 3.1)
+EPOCHS, LR, LR_SGD, MOMENTUM = 30, 0.05, 0.02, 0.9
+_TOLERANCE = Tolerance(rtol=1e-3, atol=1e-4)
+
+
+def _seed_grads():
+    def loss(p):
+        return np.mean((p[0] * X_SEED + p[1] - Y_SEED) ** 2)
+    g = fd_vjp(loss, a64(1.0, 0.0))
+    return {"w.grad": g[:1], "b.grad": g[1:]}
+
+
+def _fit(lr, *, momentum=0.0, zero=True, sign=-1.0, reduce=np.mean, step=True):
+    """The training loop of the chapter, in NumPy (w=1, b=0 at the start)."""
+    w, b, gw, gb, bw, bb = 1.0, 0.0, 0.0, 0.0, None, None
+    for _ in range(EPOCHS):
+        r = w * X_FIT + b - Y_FIT
+        dw, db = reduce(2 * r * X_FIT), reduce(2 * r)
+        gw, gb = (dw, db) if zero else (gw + dw, gb + db)
+        bw = gw if bw is None or not momentum else momentum * bw + gw
+        bb = gb if bb is None or not momentum else momentum * bb + gb
+        if step:
+            w, b = w + sign * lr * bw, b + sign * lr * bb
+    return {"w": a64(w), "b": a64(b)}
+
+
+def _probe_fit(fn):
+    torch = engine()
+    return fn(torch.tensor(X_FIT.tolist()), torch.tensor(Y_FIT.tolist()), EPOCHS,
+              LR if fn.__name__ != "train_sgd" else LR_SGD)
+
+
+def _fit_alternates(lr, momentum):
+    return {"accumulated": _fit(lr, momentum=momentum, zero=False),
+            "wrong_sign": _fit(lr, momentum=momentum, sign=1.0),
+            "sum_not_mean": _fit(lr, momentum=momentum, reduce=np.sum),
+            "no_momentum": _fit(lr) if momentum else {},
+            "no_update": _fit(lr, step=False)}
+
+
+_FIT_CUSTOM = dict([
+    custom("sum_not_mean", "sum instead of mean",
+           "Your loop behaves as if the loss were a sum, not a mean.",
+           "loss = ((y_pred - y_true) ** 2).mean()"),
+    custom("no_update", "no update",
+           "w and b never changed from their starting values.",
+           "After backward(), update the parameters (by hand under no_grad, or optimizer.step())."),
+    custom("no_momentum", "momentum missing",
+           "Your loop is plain gradient descent: the optimizer has no momentum.",
+           "optim.SGD([w, b], lr=lr, momentum=0.9)"),
+])
+_FIT_KEYS = ("no_update", "accumulated", "wrong_sign", "sum_not_mean", "no_momentum")
+_FIT_HINTS = {"accumulated": ("Zero the gradients in every epoch, before backward().",)}
+
+register(
+    Exercise(
+        id="training.gradients", notebook=NB, title="The chapter's gradients at w=1, b=0",
+        expected=_seed_grads, parts=("w.grad", "b.grad"), answer_kind="(w.grad, b.grad)",
+        alternates=lambda: {"swapped": {"w.grad": _seed_grads()["b.grad"],
+                                        "b.grad": _seed_grads()["w.grad"]}},
+        diagnoses=("swapped", "wrong_sign", "accumulated", "extra_factor", "missing_factor"),
+        factors=(3.0, 1 / 3, 2.0, 0.5),
+        custom=dict([custom("swapped", "swapped", "You gave (b.grad, w.grad) instead of "
+                            "(w.grad, b.grad).", "Answer (w.grad, b.grad) in this order.")]),
+        hints=("Run the chapter's forward pass and loss.backward(), then read w.grad and "
+               "b.grad.",),
+    ),
+    Exercise(
+        id="training.loop_by_hand", notebook=NB, title="The training loop by hand",
+        expected=lambda: _fit(LR), probe=_probe_fit, parts=("w", "b"),
+        answer_kind="a function train(x, y_true, epochs, lr) returning (w, b)",
+        alternates=lambda: _fit_alternates(LR, 0.0), diagnoses=_FIT_KEYS,
+        tolerance=_TOLERANCE, custom=_FIT_CUSTOM, misconception_hints=_FIT_HINTS,
+        hints=("Each epoch: forward, loss, backward, update under no_grad, zero the grads.",),
+    ),
+    Exercise(
+        id="training.with_optimizer", notebook=NB, title="The same loop with optim.SGD",
+        expected=lambda: _fit(LR_SGD, momentum=MOMENTUM), probe=_probe_fit, parts=("w", "b"),
+        answer_kind="a function train_sgd(x, y_true, epochs, lr) returning (w, b)",
+        alternates=lambda: _fit_alternates(LR_SGD, MOMENTUM), diagnoses=_FIT_KEYS,
+        tolerance=_TOLERANCE, custom=_FIT_CUSTOM,
+        misconception_hints={"accumulated": ("Call optimizer.zero_grad() in every epoch.",)},
+        hints=("optimizer.zero_grad(); loss.backward(); optimizer.step()",),
+    ),
+)
