@@ -1,0 +1,138 @@
+"""autograd_tutor: PyTorch's autograd, small enough to read, on NumPy.
+
+Write ``import autograd_tutor as torch`` and PyTorch tutorial code about autograd runs as is::
+
+    x = torch.tensor([2.0], requires_grad=True)
+    z = 2 * x ** 2 + 3
+    z.backward()
+    print(x.grad)          # tensor([8.])
+
+The visualiser (``autograd_tutor.viz``) and the exercises (``autograd_tutor.exercises``) are
+separate modules, imported only when you ask for them.
+"""
+
+from . import autograd
+from ._creation import (
+    arange,
+    as_tensor,
+    empty,
+    empty_like,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    linspace,
+    ones,
+    ones_like,
+    tensor,
+    zeros,
+    zeros_like,
+)
+from ._dtype import (
+    bool_ as bool,  # noqa: A001 - PyTorch's name
+)
+from ._dtype import (
+    dtype,
+    float16,
+    float32,
+    float64,
+    int8,
+    int16,
+    int32,
+    int64,
+    uint8,
+)
+from ._functions import *  # noqa: F403 - exp, cat, where, ... (see _functions._METHODS)
+from ._functions import cat, is_tensor, stack, where
+from ._printing import set_printoptions
+from ._random import (
+    Generator,
+    default_generator,
+    manual_seed,
+    normal,
+    rand,
+    rand_like,
+    randint,
+    randn,
+    randn_like,
+    randperm,
+)
+from ._tensor import Size, Tensor, device
+from .autograd.grad_mode import (
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    no_grad,
+    set_grad_enabled,
+)
+
+# PyTorch's other names for the same dtypes
+half = float16
+float = float32  # noqa: A001
+double = float64
+short = int16
+int = int32  # noqa: A001
+long = int64
+
+from . import nn, optim  # noqa: E402,I001 - they build on everything above
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Generator",
+    "Size",
+    "Tensor",
+    "arange",
+    "as_tensor",
+    "autograd",
+    "bool",
+    "cat",
+    "default_generator",
+    "device",
+    "double",
+    "dtype",
+    "empty",
+    "empty_like",
+    "enable_grad",
+    "eye",
+    "float",
+    "float16",
+    "float32",
+    "float64",
+    "from_numpy",
+    "full",
+    "full_like",
+    "half",
+    "inference_mode",
+    "int",
+    "int16",
+    "int32",
+    "int64",
+    "int8",
+    "is_grad_enabled",
+    "is_tensor",
+    "linspace",
+    "long",
+    "manual_seed",
+    "nn",
+    "no_grad",
+    "normal",
+    "ones",
+    "ones_like",
+    "optim",
+    "rand",
+    "rand_like",
+    "randint",
+    "randn",
+    "randn_like",
+    "randperm",
+    "set_grad_enabled",
+    "set_printoptions",
+    "short",
+    "stack",
+    "tensor",
+    "uint8",
+    "where",
+    "zeros",
+    "zeros_like",
+]

@@ -1,0 +1,205 @@
+"""Making tensors: ``tensor``, ``zeros``, ``ones``, ``arange``, ... with PyTorch's dtype rules:
+Python floats give float32, ints give int64, bools give bool; NumPy arrays keep their dtype."""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+from . import _dtype
+from ._tensor import Tensor, _shape_args
+
+
+def _python_dtype(data: Any) -> _dtype.dtype:
+    """The dtype PyTorch infers from (nested lists of) Python numbers."""
+    kinds = set()
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (list, tuple)):
+            stack.extend(item)
+        elif isinstance(item, Tensor):
+            kinds.add(item.dtype._rank)
+        elif isinstance(item, (bool, np.bool_)):
+            kinds.add(0)
+        elif isinstance(item, numbers.Integral):
+            kinds.add(1)
+        elif isinstance(item, numbers.Real):
+            kinds.add(2)
+        elif item is None:
+            raise RuntimeError(
+                "Could not infer dtype of NoneType. Every element must be a number; "
+                "replace the None values (e.g. with float('nan'))."
+            )
+        else:
+            raise TypeError(
+                f"new(): invalid data type '{type(item).__name__}'. A tensor holds numbers only: "
+                "convert the data first (e.g. float(s) for a string)."
+            )
+    top = max(kinds, default=2)
+    return (_dtype.bool_, _dtype.default_int, _dtype.default_float)[top]
+
+
+def _check_ragged(data: Any) -> None:
+    """ValueError (as PyTorch) for lists whose rows have different lengths."""
+    level = [data]
+    dim = 0
+    while level and all(isinstance(x, (list, tuple)) for x in level):
+        lengths = {len(x) for x in level}
+        if len(lengths) > 1:
+            first = len(level[0])
+            bad = next(len(x) for x in level if len(x) != first)
+            raise ValueError(
+                f"expected sequence of length {first} at dim {dim} (got {bad}). All rows of a "
+                "nested list must have the same length."
+            )
+        level = [y for x in level for y in x]
+        dim += 1
+    if any(isinstance(x, (list, tuple)) for x in level):
+        raise ValueError(
+            f"expected a number at dim {dim} but found a sequence. All rows of a nested list "
+            "must have the same depth."
+        )
+
+
+def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """A new tensor holding a copy of ``data`` (a number, nested list, array or tensor)."""
+    dtype = _dtype.to_dtype(dtype)
+    if isinstance(data, Tensor):
+        arr = np.array(data._data, copy=True)
+    elif isinstance(data, np.ndarray) or isinstance(data, np.generic):
+        _dtype.from_numpy_dtype(data.dtype)
+        arr = np.array(data, copy=True)
+    else:
+        _check_ragged(data)
+        inferred = _python_dtype(data)
+        items = data
+        if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in data):
+            items = [x._data if isinstance(x, Tensor) else x for x in data]
+        arr = np.array(items, dtype=(dtype or inferred).numpy)
+    if dtype is not None and arr.dtype != dtype.numpy:
+        arr = arr.astype(dtype.numpy)
+    t = Tensor._make(arr)
+    if requires_grad:
+        t.requires_grad = True
+    return t
+
+
+def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
+    """Like ``tensor`` but shares memory with a NumPy array or tensor when it can."""
+    dtype = _dtype.to_dtype(dtype)
+    if isinstance(data, Tensor):
+        return data if dtype is None else data.to(dtype)
+    if isinstance(data, np.ndarray) and (dtype is None or data.dtype == dtype.numpy):
+        _dtype.from_numpy_dtype(data.dtype)
+        return Tensor._make(data)
+    return tensor(data, dtype=dtype)
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A tensor sharing memory with ``array`` (changes to one show in the other)."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
+    _dtype.from_numpy_dtype(array.dtype)
+    return Tensor._make(array)
+
+
+def _filled(
+    size: tuple, value: Any, dtype: Any, requires_grad: bool, default: Any = None
+) -> Tensor:
+    dt = _dtype.to_dtype(dtype) or default or _dtype.default_float
+    shape = _shape_args(size)
+    if any(s < 0 for s in shape):
+        raise RuntimeError(
+            f"Trying to create tensor with negative dimension {min(shape)}: {list(shape)}. "
+            "Sizes must be zero or positive."
+        )
+    t = Tensor._make(np.full(shape, value, dtype=dt.numpy))
+    if requires_grad:
+        t.requires_grad = True
+    return t
+
+
+def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return _filled(size, 0, dtype, requires_grad)
+
+
+def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return _filled(size, 1, dtype, requires_grad)
+
+
+def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """Uninitialised in PyTorch; zeros here, so results never depend on leftover memory."""
+    return _filled(size, 0, dtype, requires_grad)
+
+
+def full(
+    size: Any, fill_value: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
+    default = _python_dtype(fill_value) if not isinstance(fill_value, np.generic) else None
+    return _filled((size,) if isinstance(size, int) else tuple(size), fill_value, dtype,
+                   requires_grad, default)
+
+
+def _like(t: Tensor, value: Any, dtype: Any, requires_grad: bool) -> Tensor:
+    return _filled(tuple(t.shape), value, dtype or t.dtype, requires_grad)
+
+
+def zeros_like(input: Tensor, dtype: Any = None, requires_grad: bool = False, **_: Any) -> Tensor:
+    return _like(input, 0, dtype, requires_grad)
+
+
+def ones_like(input: Tensor, dtype: Any = None, requires_grad: bool = False, **_: Any) -> Tensor:
+    return _like(input, 1, dtype, requires_grad)
+
+
+def empty_like(input: Tensor, dtype: Any = None, requires_grad: bool = False, **_: Any) -> Tensor:
+    return _like(input, 0, dtype, requires_grad)
+
+
+def full_like(
+    input: Tensor, fill_value: Any, dtype: Any = None, requires_grad: bool = False, **_: Any
+) -> Tensor:
+    return _like(input, fill_value, dtype, requires_grad)
+
+
+def arange(
+    start: Any, end: Any = None, step: Any = 1, dtype: Any = None, device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """Numbers from ``start`` up to (not including) ``end`` in steps of ``step``."""
+    if end is None:
+        start, end = 0, start
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    default = _python_dtype([start, end, step])
+    dt = _dtype.to_dtype(dtype) or default
+    t = Tensor._make(np.arange(start, end, step).astype(dt.numpy))
+    if requires_grad:
+        t.requires_grad = True
+    return t
+
+
+def linspace(
+    start: float, end: float, steps: int, dtype: Any = None, device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """``steps`` evenly spaced numbers from ``start`` to ``end`` (both included)."""
+    dt = _dtype.to_dtype(dtype) or _dtype.default_float
+    t = Tensor._make(np.linspace(start, end, steps).astype(dt.numpy))
+    if requires_grad:
+        t.requires_grad = True
+    return t
+
+
+def eye(
+    n: int, m: int | None = None, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
+    """The identity matrix (ones on the diagonal)."""
+    dt = _dtype.to_dtype(dtype) or _dtype.default_float
+    t = Tensor._make(np.eye(n, m, dtype=dt.numpy))
+    if requires_grad:
+        t.requires_grad = True
+    return t

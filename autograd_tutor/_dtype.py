@@ -1,0 +1,89 @@
+"""Data types with PyTorch's names, backed by NumPy dtypes, and PyTorch's promotion rules."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class dtype:
+    """A tensor's element type, e.g. ``float32``. Prints as PyTorch does: ``torch.float32``."""
+
+    __slots__ = ("name", "numpy", "is_floating_point", "_rank")
+
+    def __init__(self, name: str, numpy_dtype: type, rank: int) -> None:
+        self.name = name
+        self.numpy = np.dtype(numpy_dtype)
+        self.is_floating_point = self.numpy.kind == "f"
+        # rank orders the categories used in promotion: bool < integers < floating point
+        self._rank = rank
+
+    @property
+    def itemsize(self) -> int:
+        return self.numpy.itemsize
+
+    def __repr__(self) -> str:
+        return f"torch.{self.name}"
+
+    def __reduce__(self) -> str:
+        return self.name
+
+
+bool_ = dtype("bool", np.bool_, 0)
+uint8 = dtype("uint8", np.uint8, 1)
+int8 = dtype("int8", np.int8, 1)
+int16 = dtype("int16", np.int16, 1)
+int32 = dtype("int32", np.int32, 1)
+int64 = dtype("int64", np.int64, 1)
+float16 = dtype("float16", np.float16, 2)
+float32 = dtype("float32", np.float32, 2)
+float64 = dtype("float64", np.float64, 2)
+
+ALL = (bool_, uint8, int8, int16, int32, int64, float16, float32, float64)
+_BY_NUMPY = {d.numpy: d for d in ALL}
+
+# The default dtypes PyTorch gives to Python floats and ints.
+default_float = float32
+default_int = int64
+
+
+def from_numpy_dtype(np_dtype: np.dtype) -> dtype:
+    """Our dtype for a NumPy dtype; TypeError (as PyTorch) for types a tensor cannot hold."""
+    try:
+        return _BY_NUMPY[np.dtype(np_dtype)]
+    except (KeyError, TypeError):
+        raise TypeError(
+            f"can't convert np.ndarray of type {np.dtype(np_dtype)}. The only supported types are: "
+            "float64, float32, float16, int64, int32, int16, int8, uint8, and bool. "
+            "Convert your data to numbers first, e.g. with np.asarray(data, dtype=float)."
+        ) from None
+
+
+def to_dtype(d: dtype | type | str | np.dtype | None) -> dtype | None:
+    """Accept our dtype, a NumPy dtype or a Python type (``float`` -> float64 as in NumPy)."""
+    if d is None or isinstance(d, dtype):
+        return d
+    if d is float:
+        return float64
+    if d is int:
+        return int64
+    if d is bool:
+        return bool_
+    return from_numpy_dtype(np.dtype(d))
+
+
+def promote(a: dtype, b: dtype) -> dtype:
+    """Result type of a binary op between two tensors (PyTorch: the higher category wins)."""
+    if a is b:
+        return a
+    if a._rank != b._rank:
+        return a if a._rank > b._rank else b
+    return _BY_NUMPY[np.promote_types(a.numpy, b.numpy)]
+
+
+def promote_scalar(a: dtype, scalar: object) -> dtype:
+    """Result type of ``tensor op number``: the number matters only if of a higher category."""
+    if isinstance(scalar, bool):
+        return a
+    if isinstance(scalar, (int, np.integer)):
+        return a if a._rank >= 1 else default_int
+    return a if a._rank >= 2 else default_float

@@ -1,0 +1,112 @@
+"""Module-level functions (``torch.exp(x)``, ``torch.cat([a, b])``, ...).
+
+Most are the tensor method of the same name called as a function; the rest take several
+tensors at once.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from . import _dtype
+from ._tensor import Tensor, _check_broadcast, _dim
+from .ops import movement, select
+
+
+def _from_method(name: str) -> Callable[..., Any]:
+    method = getattr(Tensor, name)
+
+    def function(input: Tensor, *args: Any, **kwargs: Any) -> Any:
+        if not isinstance(input, Tensor):
+            raise TypeError(
+                f"{name}(): argument 'input' must be Tensor, not {type(input).__name__}. "
+                "Wrap it with torch.tensor(...)."
+            )
+        return method(input, *args, **kwargs)
+
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = method.__doc__
+    return function
+
+
+_METHODS = (
+    "add sub mul div pow neg matmul mm dot exp log sqrt abs sign clamp clip relu sigmoid tanh "
+    "softmax log_softmax sum mean max min argmax argmin reshape flatten transpose t permute "
+    "squeeze unsqueeze maximum minimum clone detach numel eq ne lt le gt ge allclose equal "
+    "split chunk unbind masked_fill reciprocal"
+).split()
+globals().update({name: _from_method(name) for name in _METHODS})
+
+
+def is_tensor(obj: Any) -> bool:
+    return isinstance(obj, Tensor)
+
+
+def _promoted(tensors: Sequence[Tensor]) -> list[Tensor]:
+    want = tensors[0].dtype
+    for t in tensors[1:]:
+        want = _dtype.promote(want, t.dtype)
+    return [t.to(want) for t in tensors]
+
+
+def _check_list(tensors: Any, fn: str) -> list[Tensor]:
+    if not isinstance(tensors, (list, tuple)) or len(tensors) == 0:
+        raise RuntimeError(
+            f"torch.{fn}(): expected a non-empty list of Tensors, e.g. torch.{fn}([a, b])."
+        )
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(
+                f"{fn}(): argument 'tensors' must be a sequence of Tensors, but element {i} is "
+                f"{type(t).__name__}. Wrap numbers with torch.tensor(...)."
+            )
+    return _promoted(list(tensors))
+
+
+def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    """Join tensors end to end along an existing dimension."""
+    ts = _check_list(tensors, "cat")
+    d = _dim(dim, ts[0].ndim)
+    for i, t in enumerate(ts[1:], start=1):
+        if t.ndim != ts[0].ndim:
+            raise RuntimeError(
+                f"Tensors must have same number of dimensions: got {ts[0].ndim} and {t.ndim}. "
+                "Reshape them so that only the joined dimension differs."
+            )
+        for k in range(t.ndim):
+            if k != d and t.shape[k] != ts[0].shape[k]:
+                raise RuntimeError(
+                    f"Sizes of tensors must match except in dimension {d}. Expected size "
+                    f"{ts[0].shape[k]} but got size {t.shape[k]} for tensor number {i} in the "
+                    "list."
+                )
+    return movement.Cat.apply(d, *ts)
+
+
+def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    """Put same-shaped tensors side by side along a new dimension."""
+    ts = _check_list(tensors, "stack")
+    for i, t in enumerate(ts[1:], start=1):
+        if t.shape != ts[0].shape:
+            raise RuntimeError(
+                f"stack expects each tensor to be equal size, but got {list(ts[0].shape)} at "
+                f"entry 0 and {list(t.shape)} at entry {i}. Make all shapes equal first."
+            )
+    return movement.Stack.apply(_dim(dim, ts[0].ndim + 1), *ts)
+
+
+def where(condition: Tensor, input: Any = None, other: Any = None) -> Any:
+    """Elementwise choice: ``input`` where ``condition`` is True, else ``other``."""
+    if input is None and other is None:
+        return tuple(Tensor._make(i.astype(np.int64)) for i in np.nonzero(condition._data))
+    ref = input if isinstance(input, Tensor) else other
+    if not isinstance(ref, Tensor):
+        ref = Tensor._make(np.asarray(input))
+    a, b = ref._operand(input), ref._operand(other)
+    a, b = _promoted([a, b])
+    shapes = [condition.shape, a.shape, b.shape]
+    for s in shapes[1:]:
+        _check_broadcast(shapes[0], s)
+    return select.Where.apply(condition, a, b)

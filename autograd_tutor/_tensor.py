@@ -1,0 +1,1074 @@
+"""``Tensor``: a NumPy array plus what autograd needs to know about it.
+
+- ``_data``: the numbers (a ``numpy.ndarray``);
+- ``requires_grad``: should gradients flow back to this tensor?
+- ``grad_fn``: the graph node that produced it (``None`` for leaves: tensors you created);
+- ``grad``: where ``backward()`` leaves the gradient (leaves only, unless ``retain_grad()``);
+- a version counter, bumped by every in-place change, so that backward can refuse to use a
+  saved tensor whose values changed after it was saved.
+
+Operators and methods only translate PyTorch's calling conventions into ``Function.apply``
+calls; the maths of every op is in ``autograd_tutor/ops``.
+"""
+
+from __future__ import annotations
+
+import warnings
+import weakref
+from collections import namedtuple
+from typing import Any, Callable
+
+import numpy as np
+
+from . import _dtype, _printing
+from .autograd import engine
+from .autograd.function import AccumulateGrad, Function
+from .autograd.grad_mode import _Mode, no_grad
+from .ops import arithmetic as A
+from .ops import linalg, movement, reduce, select, softmax, unary
+
+_MinMax = namedtuple("_MinMax", ["values", "indices"])
+
+
+class Size(tuple):
+    """A tensor's shape; a tuple that prints like PyTorch's ``torch.Size([2, 3])``."""
+
+    def __repr__(self) -> str:
+        return f"torch.Size({list(self)})"
+
+    def numel(self) -> int:
+        return int(np.prod(self, dtype=np.int64))
+
+
+class device:
+    """Where a tensor lives. Always the CPU here; kept so that ``.to("cpu")`` code runs."""
+
+    def __init__(self, type: str = "cpu") -> None:
+        if str(type).split(":")[0] != "cpu":
+            raise RuntimeError(
+                f"autograd_tutor runs on the CPU only; got device '{type}'. "
+                "Remove the .to(device)/.cuda() call or use device='cpu'."
+            )
+        self.type = "cpu"
+
+    def __repr__(self) -> str:
+        return "device(type='cpu')"
+
+    def __str__(self) -> str:
+        return "cpu"
+
+    def __eq__(self, other: object) -> bool:
+        return str(other) == "cpu"
+
+    def __hash__(self) -> int:
+        return hash("cpu")
+
+
+_CPU = device()
+
+
+class _RemovableHandle:
+    """Returned by ``register_hook``; ``handle.remove()`` unregisters the hook."""
+
+    _next_id = 0
+
+    def __init__(self, hooks: dict) -> None:
+        self._hooks = hooks
+        self.id = _RemovableHandle._next_id
+        _RemovableHandle._next_id += 1
+
+    def remove(self) -> None:
+        self._hooks.pop(self.id, None)
+
+
+class Tensor:
+    """A multi-dimensional array that can record the operations applied to it."""
+
+    # Defaults live on the class so that creating a tensor stores only its data.
+    _requires_grad = False
+    grad_fn: Any = None
+    _grad: Tensor | None = None
+    _vc: list | None = None  # version counter, shared with views
+    _base: Tensor | None = None
+    _accumulator: AccumulateGrad | None = None
+    _hooks: dict | None = None
+    _retains_grad = False
+
+    __hash__ = object.__hash__
+
+    def __init__(self, *args: Any) -> None:
+        """``Tensor([1, 2])`` or ``Tensor(2, 3)`` (uninitialised), as the legacy PyTorch
+        constructor; prefer ``torch.tensor(data)``."""
+        if len(args) == 1 and not isinstance(args[0], int):
+            self._data = np.asarray(args[0], dtype=np.float32)
+        else:
+            self._data = np.zeros(args, dtype=np.float32)
+
+    @staticmethod
+    def _make(data: np.ndarray, requires_grad: bool = False) -> Tensor:
+        """Wrap an ndarray without copying or checking (internal fast path)."""
+        t = object.__new__(Tensor)
+        t._data = data
+        if requires_grad:
+            t._requires_grad = True
+        return t
+
+    # ---------------------------------------------------------------- basic properties
+    @property
+    def shape(self) -> Size:
+        return Size(self._data.shape)
+
+    @property
+    def ndim(self) -> int:
+        return self._data.ndim
+
+    @property
+    def dtype(self) -> _dtype.dtype:
+        return _dtype.from_numpy_dtype(self._data.dtype)
+
+    @property
+    def device(self) -> device:
+        return _CPU
+
+    @property
+    def is_cuda(self) -> bool:
+        return False
+
+    def size(self, dim: int | None = None) -> Any:
+        """The shape, or the length of one dimension."""
+        return self.shape if dim is None else self._data.shape[_dim(dim, self.ndim)]
+
+    def numel(self) -> int:
+        return int(self._data.size)
+
+    def dim(self) -> int:
+        return self._data.ndim
+
+    def element_size(self) -> int:
+        return self._data.itemsize
+
+    def is_floating_point(self) -> bool:
+        return self._data.dtype.kind == "f"
+
+    def __len__(self) -> int:
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    # ---------------------------------------------------------------- autograd state
+    @property
+    def requires_grad(self) -> bool:
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag: bool) -> None:
+        if not self.is_leaf:
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you want to use "
+                "a computed variable in a subgraph that doesn't require differentiation use "
+                "var_no_grad = var.detach()."
+            )
+        if flag and self._data.dtype.kind != "f":
+            raise RuntimeError(
+                "only Tensors of floating point dtype can require gradients. This tensor has "
+                f"dtype {self.dtype}: create it from floats (e.g. torch.tensor([2.0]) rather "
+                "than torch.tensor([2])) or convert it with .float()."
+            )
+        self._requires_grad = bool(flag)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set ``requires_grad`` in place and return the tensor."""
+        if not self.is_leaf and not requires_grad:
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you want to use "
+                "a computed variable in a subgraph that doesn't require differentiation use "
+                "var_no_grad = var.detach()."
+            )
+        if self.is_leaf:
+            self.requires_grad = requires_grad
+        return self
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for tensors you created (no ``grad_fn``); only leaves get ``.grad``."""
+        return self.grad_fn is None
+
+    @property
+    def grad(self) -> Tensor | None:
+        if self.grad_fn is not None and not self._retains_grad:
+            warnings.warn(
+                "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. "
+                "Its .grad attribute won't be populated during autograd.backward(). If you "
+                "indeed want the .grad field to be populated for a non-leaf Tensor, use "
+                ".retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by "
+                "mistake, make sure you access the leaf Tensor instead.",
+                UserWarning,
+                stacklevel=2,
+            )
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Tensor | None) -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(
+                    f"assigned grad expected to be a Tensor or None but got grad of type "
+                    f"{type(value).__name__}. Wrap it with torch.tensor(...)."
+                )
+            if value.shape != self.shape:
+                raise RuntimeError(
+                    f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor "
+                    f"of size '{list(self.shape)}'. Please ensure that the gradient and the "
+                    "tensor are the same size"
+                )
+            if value.dtype is not self.dtype:
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype '{value.dtype}' to a tensor "
+                    f"with dtype '{self.dtype}'. Convert it first, e.g. grad.to(x.dtype)."
+                )
+        self._grad = value
+
+    @property
+    def _version(self) -> int:
+        return self._vc[0] if self._vc is not None else 0
+
+    def _bump_version(self) -> None:
+        if self._vc is None:
+            self._vc = [0]
+        self._vc[0] += 1
+
+    def _share_version_with(self, other: Tensor, view: bool = False) -> None:
+        """Make this tensor a view of ``other``: one version counter for both."""
+        if other._vc is None:
+            other._vc = [0]
+        self._vc = other._vc
+        if view:
+            self._base = other._base if other._base is not None else other
+
+    def _grad_node(self) -> Any:
+        """The node gradients for this tensor are sent to (None if it needs none)."""
+        if self.grad_fn is not None:
+            return self.grad_fn
+        if not self._requires_grad:
+            return None
+        if self._accumulator is None:
+            self._accumulator = AccumulateGrad(self)
+        return self._accumulator
+
+    def backward(
+        self,
+        gradient: Tensor | None = None,
+        retain_graph: bool | None = None,
+        create_graph: bool = False,
+        inputs: Any = None,
+    ) -> None:
+        """Compute d(self)/d(leaf) for every leaf and add it into ``leaf.grad``."""
+        engine.backward(self, gradient, retain_graph, create_graph, inputs)
+
+    def retain_grad(self) -> None:
+        """Keep ``.grad`` for this non-leaf tensor too when ``backward()`` runs."""
+        if not self._requires_grad:
+            raise RuntimeError(
+                "can't retain_grad on Tensor that has requires_grad=False. Only tensors that "
+                "are part of a graph have gradients to keep."
+            )
+        if self.is_leaf or self._retains_grad:
+            return
+        self._retains_grad = True
+        me = weakref.ref(self)
+
+        def keep(grad: Tensor) -> None:
+            t = me()
+            if t is not None:
+                t._grad = grad.detach().clone() if t._grad is None else t._grad + grad.detach()
+
+        self._register(self.grad_fn, keep)
+
+    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> _RemovableHandle:
+        """Call ``hook(grad)`` when this tensor's gradient is computed; if it returns a tensor,
+        that replaces the gradient. Returns a handle with ``.remove()``."""
+        if not self._requires_grad:
+            raise RuntimeError(
+                "cannot register a hook on a tensor that doesn't require gradient. Create the "
+                "tensor with requires_grad=True first."
+            )
+        return self._register(self if self.is_leaf else self.grad_fn, hook)
+
+    @staticmethod
+    def _register(owner: Any, hook: Callable) -> _RemovableHandle:
+        attr = "_hooks" if isinstance(owner, Tensor) else "_pre_hooks"
+        hooks = getattr(owner, attr)
+        if hooks is None:
+            hooks = {}
+            setattr(owner, attr, hooks)
+        handle = _RemovableHandle(hooks)
+        hooks[handle.id] = hook
+        return handle
+
+    def detach(self) -> Tensor:
+        """The same numbers, cut off from the graph (shares memory and version counter)."""
+        t = Tensor._make(self._data)
+        t._share_version_with(self)
+        return t
+
+    def detach_(self) -> Tensor:
+        """Cut this tensor off from the graph in place: it becomes a leaf."""
+        self.grad_fn = None
+        self._requires_grad = False
+        return self
+
+    @property
+    def data(self) -> Tensor:
+        """The numbers without the autograd history (a tensor sharing memory)."""
+        return Tensor._make(self._data)
+
+    @data.setter
+    def data(self, value: Tensor) -> None:
+        self._data = value._data
+
+    # ---------------------------------------------------------------- conversions
+    def item(self) -> Any:
+        """The value of a one-element tensor as a Python number."""
+        if self._data.size != 1:
+            raise RuntimeError(
+                f"a Tensor with {self._data.size} elements cannot be converted to Scalar. "
+                "item() works on one-element tensors only: index one element first (x[0]) "
+                "or reduce (x.sum())."
+            )
+        return self._data.reshape(()).item()
+
+    def tolist(self) -> Any:
+        return self._data.tolist()
+
+    def numpy(self) -> np.ndarray:
+        """The underlying array (shares memory). Refused while the tensor requires grad."""
+        if self._requires_grad:
+            raise RuntimeError(
+                "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
+                "instead."
+            )
+        return self._data
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        arr = self.numpy()
+        return arr if dtype is None else arr.astype(dtype)
+
+    def _to_number(self, kind: type) -> Any:
+        if self._data.size != 1:
+            if kind is bool:
+                raise RuntimeError(
+                    "Boolean value of Tensor with more than one value is ambiguous. "
+                    "Use .any() or .all(), or compare a single element."
+                )
+            raise TypeError(
+                "only one element tensors can be converted to Python scalars. "
+                "Index one element (x[0]) or reduce (x.sum()) first."
+            )
+        return kind(self._data.reshape(()).item())
+
+    def __float__(self) -> float:
+        return self._to_number(float)
+
+    def __int__(self) -> int:
+        return self._to_number(int)
+
+    def __bool__(self) -> bool:
+        return self._to_number(bool)
+
+    def __index__(self) -> int:
+        if self._data.dtype.kind not in "iu" or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self._data.reshape(()))
+
+    def to(self, *args: Any, **kwargs: Any) -> Tensor:
+        """Convert to a dtype (``x.to(torch.float64)``); devices other than the CPU are refused."""
+        target = kwargs.get("dtype")
+        for a in (*args, kwargs.get("device")):
+            if isinstance(a, _dtype.dtype):
+                target = a
+            elif isinstance(a, Tensor):
+                target = a.dtype
+            elif a is not None:
+                device(str(a))
+        if target is None or target is self.dtype:
+            return self
+        return movement.ToCopy.apply(self, target)
+
+    def type(self, dtype: Any = None) -> Any:
+        if dtype is None:
+            names = {"float32": "Float", "float64": "Double", "int64": "Long", "bool": "Bool"}
+            return f"torch.{names.get(self.dtype.name, self.dtype.name)}Tensor"
+        return self.to(_dtype.to_dtype(dtype))
+
+    def float(self) -> Tensor:
+        return self.to(_dtype.float32)
+
+    def double(self) -> Tensor:
+        return self.to(_dtype.float64)
+
+    def half(self) -> Tensor:
+        return self.to(_dtype.float16)
+
+    def long(self) -> Tensor:
+        return self.to(_dtype.int64)
+
+    def int(self) -> Tensor:
+        return self.to(_dtype.int32)
+
+    def bool(self) -> Tensor:
+        return self.to(_dtype.bool_)
+
+    def type_as(self, other: Tensor) -> Tensor:
+        return self.to(other.dtype)
+
+    def cpu(self) -> Tensor:
+        return self
+
+    def contiguous(self) -> Tensor:
+        return self
+
+    def __repr__(self) -> str:
+        return _printing.tensor_repr(self)
+
+    def __format__(self, spec: str) -> str:
+        return _printing.tensor_format(self, spec)
+
+    # ---------------------------------------------------------------- arithmetic
+    def _operand(self, other: Any) -> Tensor:
+        """Numbers and arrays become constant tensors (numbers keep this tensor's dtype
+        unless they are of a higher kind: ``int_tensor * 2.5`` is float32, as in PyTorch)."""
+        if isinstance(other, Tensor):
+            return other
+        if isinstance(other, np.ndarray):
+            return Tensor._make(other)
+        if isinstance(other, (bool, int, float, np.number, np.bool_)):
+            return Tensor._make(np.asarray(other, _dtype.promote_scalar(self.dtype, other).numpy))
+        raise TypeError(
+            f"unsupported operand type for a tensor operation: '{type(other).__name__}'. "
+            "Use a number or a tensor (torch.tensor(...))."
+        )
+
+    def _binary(self, fn: type[Function], other: Any, reverse: bool = False) -> Tensor:
+        b = self._operand(other)
+        a, b = (b, self) if reverse else (self, b)
+        if a._data.shape != b._data.shape and a._data.ndim and b._data.ndim:
+            _check_broadcast(a.shape, b.shape)
+        out = fn.apply(a, b)
+        want = _dtype.promote(a.dtype, b.dtype)
+        if fn is A.Div and want._rank < 2:  # true division of integers gives floats
+            want = _dtype.default_float
+        return _cast_result(out, want)
+
+    def __add__(self, other: Any) -> Tensor:
+        return self._binary(A.Add, other)
+
+    def __radd__(self, other: Any) -> Tensor:
+        return self._binary(A.Add, other, reverse=True)
+
+    def __sub__(self, other: Any) -> Tensor:
+        return self._binary(A.Sub, other)
+
+    def __rsub__(self, other: Any) -> Tensor:
+        if isinstance(other, Tensor):
+            return other._binary(A.Sub, self)
+        return _cast_result(A.Rsub.apply(self, other), _dtype.promote_scalar(self.dtype, other))
+
+    def __mul__(self, other: Any) -> Tensor:
+        return self._binary(A.Mul, other)
+
+    def __rmul__(self, other: Any) -> Tensor:
+        return self._binary(A.Mul, other, reverse=True)
+
+    def __truediv__(self, other: Any) -> Tensor:
+        return self._binary(A.Div, other)
+
+    def __rtruediv__(self, other: Any) -> Tensor:
+        if isinstance(other, Tensor):
+            return other._binary(A.Div, self)
+        return self._as_float().reciprocal() * other
+
+    def __pow__(self, exponent: Any) -> Tensor:
+        if isinstance(exponent, Tensor):
+            return self._binary(A.PowTensor, exponent)
+        if isinstance(exponent, (int, float, np.number)):
+            want = _dtype.promote_scalar(self.dtype, exponent)
+            return _cast_result(A.Pow.apply(self, exponent), want)
+        return self._binary(A.PowTensor, exponent)
+
+    def __rpow__(self, base: Any) -> Tensor:
+        if isinstance(base, Tensor):
+            return base._binary(A.PowTensor, self)
+        return _cast_result(A.RPow.apply(self, base), _dtype.promote_scalar(self.dtype, base))
+
+    def __neg__(self) -> Tensor:
+        return A.Neg.apply(self)
+
+    def __pos__(self) -> Tensor:
+        return self
+
+    def __matmul__(self, other: Any) -> Tensor:
+        other = self._operand(other)
+        _check_matmul(self.shape, other.shape)
+        fn = linalg.matmul_function(self.ndim, other.ndim)
+        return _cast_result(fn.apply(self, other), _dtype.promote(self.dtype, other.dtype))
+
+    def __rmatmul__(self, other: Any) -> Tensor:
+        return self._operand(other).__matmul__(self)
+
+    add = __add__
+    sub = __sub__
+    subtract = __sub__
+    mul = __mul__
+    multiply = __mul__
+    div = __truediv__
+    divide = __truediv__
+    matmul = __matmul__
+    neg = __neg__
+    negative = __neg__
+
+    def pow(self, exponent: Any) -> Tensor:
+        return self.__pow__(exponent)
+
+    def mm(self, other: Tensor) -> Tensor:
+        return self @ other
+
+    def dot(self, other: Tensor) -> Tensor:
+        return self @ other
+
+    def reciprocal(self) -> Tensor:
+        return A.Reciprocal.apply(self._as_float())
+
+    def _as_float(self) -> Tensor:
+        """Integers and bools become float32 (for ops whose result is fractional)."""
+        return self if self._data.dtype.kind == "f" else self.to(_dtype.default_float)
+
+    # ---------------------------------------------------------------- comparisons (no grad)
+    def _compare(self, op: Callable, other: Any) -> Tensor:
+        b = other._data if isinstance(other, Tensor) else other
+        if isinstance(other, Tensor) and self._data.shape != other._data.shape:
+            _check_broadcast(self.shape, other.shape)
+        return Tensor._make(np.asarray(op(self._data, b)))
+
+    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return self._compare(np.equal, other)
+
+    def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return self._compare(np.not_equal, other)
+
+    def __lt__(self, other: Any) -> Tensor:
+        return self._compare(np.less, other)
+
+    def __le__(self, other: Any) -> Tensor:
+        return self._compare(np.less_equal, other)
+
+    def __gt__(self, other: Any) -> Tensor:
+        return self._compare(np.greater, other)
+
+    def __ge__(self, other: Any) -> Tensor:
+        return self._compare(np.greater_equal, other)
+
+    def __invert__(self) -> Tensor:
+        return Tensor._make(~self._data)
+
+    def __and__(self, other: Any) -> Tensor:
+        return self._compare(np.bitwise_and, other)
+
+    def __or__(self, other: Any) -> Tensor:
+        return self._compare(np.bitwise_or, other)
+
+    eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
+
+    def equal(self, other: Tensor) -> bool:
+        return self.shape == other.shape and bool(np.array_equal(self._data, other._data))
+
+    def allclose(self, other: Tensor, rtol: float = 1e-5, atol: float = 1e-8) -> bool:
+        return bool(np.allclose(self._data, other._data, rtol=rtol, atol=atol))
+
+    def any(self) -> Tensor:
+        return Tensor._make(np.asarray(self._data.any()))
+
+    def all(self) -> Tensor:
+        return Tensor._make(np.asarray(self._data.all()))
+
+    def isnan(self) -> Tensor:
+        return Tensor._make(np.isnan(self._data))
+
+    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        return self._arg(np.argmax, dim, keepdim)
+
+    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        return self._arg(np.argmin, dim, keepdim)
+
+    def _arg(self, fn: Callable, dim: int | None, keepdim: bool) -> Tensor:
+        if dim is None:
+            return Tensor._make(np.asarray(fn(self._data), dtype=np.int64))
+        d = _dim(dim, self.ndim)
+        return Tensor._make(fn(self._data, axis=d, keepdims=keepdim).astype(np.int64))
+
+    # ---------------------------------------------------------------- elementwise functions
+    def exp(self) -> Tensor:
+        return unary.Exp.apply(self._as_float())
+
+    def log(self) -> Tensor:
+        return unary.Log.apply(self._as_float())
+
+    def sqrt(self) -> Tensor:
+        return unary.Sqrt.apply(self._as_float())
+
+    def abs(self) -> Tensor:
+        return unary.Abs.apply(self)
+
+    def sign(self) -> Tensor:
+        return unary.Sign.apply(self)
+
+    def relu(self) -> Tensor:
+        return unary.Relu.apply(self)
+
+    def sigmoid(self) -> Tensor:
+        return unary.Sigmoid.apply(self._as_float())
+
+    def tanh(self) -> Tensor:
+        return unary.Tanh.apply(self._as_float())
+
+    def clamp(self, min: Any = None, max: Any = None) -> Tensor:
+        """Limit every element to [min, max] (either bound may be None)."""
+        if min is None and max is None:
+            raise RuntimeError(
+                "torch.clamp: At least one of 'min' or 'max' must not be None. "
+                "Pass a lower bound, an upper bound or both."
+            )
+        return unary.Clamp.apply(self, _number(min), _number(max))
+
+    clip = clamp
+
+    def softmax(self, dim: int) -> Tensor:
+        return softmax.Softmax.apply(self._as_float(), _dim(dim, self.ndim))
+
+    def log_softmax(self, dim: int) -> Tensor:
+        return softmax.LogSoftmax.apply(self._as_float(), _dim(dim, self.ndim))
+
+    def maximum(self, other: Tensor) -> Tensor:
+        return self._binary(select.Maximum, other)
+
+    def minimum(self, other: Tensor) -> Tensor:
+        return self._binary(select.Minimum, other)
+
+    def masked_fill(self, mask: Tensor, value: Any) -> Tensor:
+        """A copy with ``value`` wherever ``mask`` is True."""
+        return select.Where.apply(mask, self._operand(value), self)
+
+    # ---------------------------------------------------------------- reductions
+    def sum(self, dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
+        x = self if dtype is None else self.to(dtype)
+        if dim is None:
+            return reduce.Sum.apply(x, None, False)
+        return reduce.SumDim.apply(x, _dims(dim, self.ndim), keepdim)
+
+    def mean(self, dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
+        x = self if dtype is None else self.to(dtype)
+        if x._data.dtype.kind != "f":
+            raise RuntimeError(
+                f"mean(): could not infer output dtype. Input dtype must be either a floating "
+                f"point or complex dtype. Got: {self.dtype.name.capitalize()}. "
+                "Convert with .float() first."
+            )
+        if dim is None:
+            return reduce.Mean.apply(x, None, False)
+        return reduce.MeanDim.apply(x, _dims(dim, self.ndim), keepdim)
+
+    def max(self, dim: Any = None, keepdim: bool = False) -> Any:
+        """The largest element, or ``(values, indices)`` along ``dim``."""
+        if isinstance(dim, Tensor):
+            return self.maximum(dim)
+        return self._extreme(reduce.Max, reduce.MaxDim, np.argmax, dim, keepdim)
+
+    def min(self, dim: Any = None, keepdim: bool = False) -> Any:
+        """The smallest element, or ``(values, indices)`` along ``dim``."""
+        if isinstance(dim, Tensor):
+            return self.minimum(dim)
+        return self._extreme(reduce.Min, reduce.MinDim, np.argmin, dim, keepdim)
+
+    def _extreme(self, whole: Any, along: Any, arg: Callable, dim: Any, keepdim: bool) -> Any:
+        if dim is None:
+            if self._data.size == 0:
+                raise RuntimeError(
+                    "max(): Expected reduction dim to be specified for input.numel() == 0. "
+                    "The tensor is empty: there is no largest element."
+                )
+            return whole.apply(self)
+        d = _dim(dim, self.ndim)
+        indices = arg(self._data, axis=d).astype(np.int64)
+        values = along.apply(self, d, keepdim, indices)
+        idx = Tensor._make(np.expand_dims(indices, d) if keepdim else indices)
+        return _ReturnTypes.make(whole.__name__.lower(), values, idx)
+
+    # ---------------------------------------------------------------- shapes
+    def reshape(self, *shape: Any) -> Tensor:
+        """The same elements in a new shape (one dim may be -1: inferred)."""
+        new = _check_reshape(_shape_args(shape), self.numel())
+        return movement.View.apply(self, new)
+
+    def view(self, *shape: Any) -> Tensor:
+        if self._data.ndim > 1 and not self._data.flags.c_contiguous:
+            raise RuntimeError(
+                "view size is not compatible with input tensor's size and stride (at least one "
+                "dimension spans across two contiguous subspaces). Use .reshape(...) instead."
+            )
+        return self.reshape(*shape)
+
+    def view_as(self, other: Tensor) -> Tensor:
+        return self.view(*other.shape)
+
+    def reshape_as(self, other: Tensor) -> Tensor:
+        return self.reshape(*other.shape)
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        if self.ndim == 0:
+            return self.reshape(1)
+        s, e = _dim(start_dim, self.ndim), _dim(end_dim, self.ndim)
+        dims = self.shape
+        return self.reshape(*dims[:s], -1, *dims[e + 1 :])
+
+    def transpose(self, dim0: int, dim1: int) -> Tensor:
+        if self.ndim == 0:
+            return self
+        return movement.Transpose.apply(self, _dim(dim0, self.ndim), _dim(dim1, self.ndim))
+
+    swapaxes = transpose
+
+    def t(self) -> Tensor:
+        if self.ndim > 2:
+            raise RuntimeError(
+                f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D. "
+                "Use .transpose(dim0, dim1) or .permute(...) for more dimensions."
+            )
+        return movement.T.apply(self, 0, 1) if self.ndim == 2 else self
+
+    @property
+    def T(self) -> Tensor:
+        return self.permute(*reversed(range(self.ndim))) if self.ndim > 1 else self
+
+    @property
+    def mT(self) -> Tensor:
+        return self.transpose(-2, -1)
+
+    def permute(self, *dims: Any) -> Tensor:
+        dims = _shape_args(dims)
+        if sorted(_dim(d, self.ndim) for d in dims) != list(range(self.ndim)):
+            raise RuntimeError(
+                f"permute(sparse_coo): number of dimensions in the tensor input does not match "
+                f"the length of the desired ordering of dimensions i.e. input.dim() = "
+                f"{self.ndim} is not equal to len(dims) = {len(dims)}. Give each dimension "
+                "exactly once."
+            )
+        return movement.Permute.apply(self, tuple(_dim(d, self.ndim) for d in dims))
+
+    def squeeze(self, dim: Any = None) -> Tensor:
+        if dim is None:
+            return movement.Squeeze.apply(self, None)
+        dims = tuple(d for d in _dims(dim, max(self.ndim, 1)) if self._data.shape[d] == 1)
+        return movement.SqueezeDim.apply(self, dims)
+
+    def unsqueeze(self, dim: int) -> Tensor:
+        return movement.Unsqueeze.apply(self, _dim(dim, self.ndim + 1))
+
+    def expand(self, *sizes: Any) -> Tensor:
+        sizes = _shape_args(sizes)
+        lead = len(sizes) - self.ndim
+        if lead < 0:
+            raise RuntimeError(
+                f"expand: the number of sizes provided ({len(sizes)}) must be greater or equal "
+                f"to the number of dimensions in the tensor ({self.ndim})."
+            )
+        target = tuple(
+            (self._data.shape[i - lead] if s == -1 else s) for i, s in enumerate(sizes)
+        )
+        _check_broadcast(self.shape, Size(target), expand=True)
+        return movement.Expand.apply(self, target)
+
+    def expand_as(self, other: Tensor) -> Tensor:
+        return self.expand(*other.shape)
+
+    def split(self, split_size: Any, dim: int = 0) -> tuple:
+        d = _dim(dim, self.ndim)
+        n = self._data.shape[d]
+        sizes = (
+            [split_size] * (n // split_size) + ([n % split_size] if n % split_size else [])
+            if isinstance(split_size, int)
+            else list(split_size)
+        )
+        starts = np.cumsum([0, *sizes[:-1]])
+        lead = (slice(None),) * d
+        return tuple(self[(*lead, slice(int(s), int(s + k)))] for s, k in zip(starts, sizes))
+
+    def chunk(self, chunks: int, dim: int = 0) -> tuple:
+        n = self._data.shape[_dim(dim, self.ndim)]
+        return self.split(-(-n // chunks), dim)
+
+    def unbind(self, dim: int = 0) -> tuple:
+        d = _dim(dim, self.ndim)
+        lead = (slice(None),) * d
+        return tuple(self[(*lead, i)] for i in range(self._data.shape[d]))
+
+    def __iter__(self) -> Any:
+        if self.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter(self.unbind(0))
+
+    def clone(self) -> Tensor:
+        return movement.Clone.apply(self)
+
+    def new_zeros(self, size: Any, dtype: Any = None) -> Tensor:
+        return Tensor._make(np.zeros(size, (dtype or self.dtype).numpy))
+
+    def new_ones(self, size: Any, dtype: Any = None) -> Tensor:
+        return Tensor._make(np.ones(size, (dtype or self.dtype).numpy))
+
+    def new_tensor(self, data: Any) -> Tensor:
+        return Tensor._make(np.array(data, self._data.dtype))
+
+    # ---------------------------------------------------------------- indexing
+    def __getitem__(self, index: Any) -> Tensor:
+        idx = _np_index(index, self.shape)
+        return movement.index_function(idx).apply(self, idx)
+
+    def _index_put(self, index: Any, values: Tensor, accumulate: bool = False) -> Tensor:
+        """A copy with ``values`` written (or, with ``accumulate``, added) at ``index``."""
+        return movement.IndexPut.apply(self, index, self._operand(values), accumulate)
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        idx = _np_index(index, self.shape)
+        value = self._operand(value)
+        self._inplace(lambda old: movement.CopySlices.apply(old, idx, value, False), value)
+
+    # ---------------------------------------------------------------- in-place ops
+    def _inplace(self, compute: Callable[[Tensor], Tensor], *others: Any) -> Tensor:
+        """Change this tensor's values in place, following PyTorch's rules.
+
+        A leaf that requires grad may only be changed with recording off (``torch.no_grad()``):
+        otherwise its gradient would describe values that no longer exist. When recording, the
+        op is applied out of place to a snapshot of the old tensor and the result is copied in,
+        so the graph sees "new self = op(old self)" and ``grad_fn`` moves to the new node.
+        """
+        recording = _Mode.enabled and (
+            self._requires_grad or any(isinstance(o, Tensor) and o._requires_grad for o in others)
+        )
+        if _Mode.enabled and self._requires_grad:
+            if self._base is not None and self._base._requires_grad:
+                raise RuntimeError(
+                    "a view of a leaf Variable that requires grad is being used in an in-place "
+                    "operation. Change it inside `with torch.no_grad():`, or work on a copy "
+                    "(x.clone())."
+                    if self._base.is_leaf
+                    else "autograd_tutor does not support in-place changes of a view of a tensor "
+                    "that is part of a graph. Use an out-of-place op, or clone() the view first."
+                )
+            if self.is_leaf:
+                raise RuntimeError(
+                    "a leaf Variable that requires grad is being used in an in-place operation. "
+                    "To update parameters, do it inside `with torch.no_grad():` (as in "
+                    "`w -= lr * w.grad`); otherwise use the out-of-place form (w = w + 1)."
+                )
+        if recording:
+            old = Tensor._make(self._data.copy(), self._requires_grad)
+            old.grad_fn, old._accumulator = self.grad_fn, self._accumulator
+            result = compute(old)
+        else:
+            with no_grad():
+                result = compute(self)
+        if result.shape != self.shape:
+            raise RuntimeError(
+                f"output with shape {list(self.shape)} doesn't match the broadcast shape "
+                f"{list(result.shape)}. An in-place op cannot change a tensor's shape: use the "
+                "out-of-place form (x = x + y)."
+            )
+        if result.dtype._rank > self.dtype._rank:
+            raise RuntimeError(
+                f"result type {_type_name(result.dtype)} can't be cast to the desired output "
+                f"type {_type_name(self.dtype)}. Convert the tensor first (x = x.float()) or "
+                "use the out-of-place form."
+            )
+        np.copyto(self._data, result._data, casting="unsafe")
+        if recording:
+            self.grad_fn = result.grad_fn
+            self._requires_grad = True
+            self.grad_fn._value = self._data
+        self._bump_version()
+        return self
+
+    def add_(self, other: Any, alpha: Any = 1) -> Tensor:
+        other = other if alpha == 1 else self._operand(other) * alpha
+        return self._inplace(lambda old: old + other, other)
+
+    def sub_(self, other: Any, alpha: Any = 1) -> Tensor:
+        other = other if alpha == 1 else self._operand(other) * alpha
+        return self._inplace(lambda old: old - other, other)
+
+    def mul_(self, other: Any) -> Tensor:
+        return self._inplace(lambda old: old * other, other)
+
+    def div_(self, other: Any) -> Tensor:
+        return self._inplace(lambda old: old / other, other)
+
+    def clamp_(self, min: Any = None, max: Any = None) -> Tensor:
+        return self._inplace(lambda old: old.clamp(min, max))
+
+    def zero_(self) -> Tensor:
+        return self._inplace(lambda old: movement.Fill.apply(old, 0))
+
+    def fill_(self, value: Any) -> Tensor:
+        return self._inplace(lambda old: movement.Fill.apply(old, _number(value)))
+
+    def copy_(self, src: Tensor) -> Tensor:
+        src = self._operand(src)
+        return self._inplace(lambda old: movement.Copy.apply(old, src), src)
+
+    __iadd__ = add_
+    __isub__ = sub_
+    __imul__ = mul_
+    __itruediv__ = div_
+
+
+def shape_ops_view(t: Tensor, new_shape: tuple) -> Tensor:
+    return movement.View.apply(t, new_shape)
+
+
+class _ReturnTypes:
+    """``(values, indices)`` results that print like PyTorch's ``torch.return_types.max``."""
+
+    _types: dict[str, type] = {}
+
+    @classmethod
+    def make(cls, name: str, values: Tensor, indices: Tensor) -> Any:
+        if name not in cls._types:
+
+            def __repr__(self: Any) -> str:
+                values, indices = repr(self.values), repr(self.indices)
+                return f"torch.return_types.{name}(\nvalues={values},\nindices={indices})"
+
+            cls._types[name] = type(name, (_MinMax,), {"__repr__": __repr__, "__slots__": ()})
+        return cls._types[name](values, indices)
+
+
+# -------------------------------------------------------------------- argument helpers
+def _cast_result(out: Tensor, want: _dtype.dtype) -> Tensor:
+    """NumPy's promotion differs from PyTorch's in a few mixed int/float cases: fix the dtype."""
+    if out._data.dtype != want.numpy:
+        out._data = out._data.astype(want.numpy)
+        if out.grad_fn is not None:
+            out.grad_fn._value = out._data
+    return out
+
+
+def _type_name(d: _dtype.dtype) -> str:
+    return {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int"}.get(
+        d.name, d.name.capitalize()
+    )
+
+
+def _number(x: Any) -> Any:
+    return x.item() if isinstance(x, Tensor) else x
+
+
+def _dim(d: int, ndim: int) -> int:
+    """Normalise a possibly negative dim; IndexError (as PyTorch) when out of range."""
+    n = max(ndim, 1)
+    if not -n <= d < n:
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {d}). "
+            f"This tensor has {ndim} dimension(s)."
+        )
+    return d % n
+
+
+def _dims(dim: Any, ndim: int) -> tuple:
+    dims = dim if isinstance(dim, (tuple, list)) else (dim,)
+    return tuple(sorted(_dim(d, ndim) for d in dims))
+
+
+def _shape_args(args: tuple) -> tuple:
+    """Accept ``f(2, 3)``, ``f((2, 3))`` and ``f([2, 3])``."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list, Size)):
+        args = tuple(args[0])
+    return tuple(int(a) for a in args)
+
+
+def _check_reshape(shape: tuple, numel: int) -> tuple:
+    known = int(np.prod([s for s in shape if s != -1], dtype=np.int64))
+    if shape.count(-1) > 1 or (-1 not in shape and known != numel) or (
+        -1 in shape and (known == 0 or numel % known)
+    ):
+        raise RuntimeError(
+            f"shape '{list(shape)}' is invalid for input of size {numel}. The new shape must "
+            "have the same number of elements (at most one dimension may be -1)."
+        )
+    return shape
+
+
+def _check_broadcast(a: Size, b: Size, expand: bool = False) -> None:
+    for i in range(1, min(len(a), len(b)) + 1):
+        x, y = a[-i], b[-i]
+        if x != y and x != 1 and (y != 1 or expand):
+            if expand:
+                raise RuntimeError(
+                    f"The expanded size of the tensor ({y}) must match the existing size ({x}) "
+                    f"at non-singleton dimension {len(b) - i}.  Target sizes: {list(b)}.  "
+                    f"Tensor sizes: {list(a)}. Only dimensions of size 1 can be expanded."
+                )
+            raise RuntimeError(
+                f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
+                f"non-singleton dimension {max(len(a), len(b)) - i}. Shapes {list(a)} and "
+                f"{list(b)} cannot be broadcast: line up the shapes from the right; each pair "
+                "of sizes must be equal or one of them 1 (reshape or unsqueeze one tensor)."
+            )
+
+
+def _check_matmul(a: Size, b: Size) -> None:
+    if len(a) == 0 or len(b) == 0:
+        raise RuntimeError(
+            f"both arguments to matmul need to be at least 1D, but they are {len(a)}D and "
+            f"{len(b)}D. Use * to multiply by a scalar."
+        )
+    if len(a) == 1 and len(b) == 1:
+        if a[0] != b[0]:
+            raise RuntimeError(
+                f"inconsistent tensor size, expected tensor [{a[0]}] and src [{b[0]}] to have "
+                f"the same number of elements, but got {a[0]} and {b[0]} elements respectively. "
+                "A dot product needs two vectors of the same length."
+            )
+        return
+    inner_b = b[0] if len(b) == 1 else b[-2]
+    if a[-1] != inner_b:
+        rows = a[-2] if len(a) > 1 else 1
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({rows}x{a[-1]} and "
+            f"{inner_b}x{b[-1] if len(b) > 1 else 1}). For A @ B the number of columns of A "
+            "must equal the number of rows of B: transpose one of them (.T) or fix the shapes."
+        )
+
+
+def _np_index(index: Any, shape: Size) -> Any:
+    """Translate a PyTorch index into a NumPy one (tensors become arrays) and check bounds."""
+    parts = index if isinstance(index, tuple) else (index,)
+    out = []
+    dim = 0
+    for p in parts:
+        if isinstance(p, Tensor):
+            p = p._data
+        elif isinstance(p, list):
+            p = np.asarray(p)
+        if isinstance(p, (int, np.integer)) and not isinstance(p, bool):
+            if dim >= len(shape):
+                raise IndexError(
+                    f"too many indices for tensor of dimension {len(shape)}. "
+                    "Use as many indices as the tensor has dimensions, or fewer."
+                )
+            if not -shape[dim] <= p < shape[dim]:
+                raise IndexError(
+                    f"index {p} is out of bounds for dimension {dim} with size {shape[dim]}. "
+                    f"Valid indices are 0..{shape[dim] - 1} (or negative from the end)."
+                )
+        if p is not None and p is not Ellipsis:
+            dim += p.ndim if isinstance(p, np.ndarray) and p.dtype == bool else 1
+        out.append(p)
+    return tuple(out) if isinstance(index, tuple) else out[0]

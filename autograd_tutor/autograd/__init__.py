@@ -1,0 +1,19 @@
+"""``torch.autograd``: the engine (``backward``, ``grad``), ``Function`` for your own ops,
+``gradcheck`` to test them, and the grad-mode switches."""
+
+from .engine import backward, grad
+from .function import Function
+from .grad_mode import enable_grad, inference_mode, no_grad, set_grad_enabled
+from .gradcheck import GradcheckError, gradcheck
+
+__all__ = [
+    "Function",
+    "GradcheckError",
+    "backward",
+    "enable_grad",
+    "grad",
+    "gradcheck",
+    "inference_mode",
+    "no_grad",
+    "set_grad_enabled",
+]

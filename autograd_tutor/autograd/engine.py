@@ -1,0 +1,226 @@
+"""The backward pass: walk the graph from the output back to the leaves, applying the chain rule.
+
+1. Order the nodes so that each comes after every node that sends it gradient (a topological
+   order, found with an explicit stack — no recursion, so graphs thousands of ops deep work).
+2. Start with d(output)/d(output) = 1 and visit the nodes in that order. Each node receives the
+   sum of the gradients sent to it, calls its op's ``backward`` and sends one gradient to each
+   input's node. A tensor used twice simply receives two gradients, which are added.
+3. Leaves (``AccumulateGrad`` nodes) add what they receive into ``.grad``.
+
+Leaves are written only after the whole pass succeeded, so an error leaves every ``.grad`` and
+the graph as they were.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from .function import AccumulateGrad, Node
+from .grad_mode import _Mode
+
+
+def _topological_order(roots: Sequence[Node]) -> list[Node]:
+    """Nodes reachable from ``roots``, each placed before the nodes it sends gradient to."""
+    order: list[Node] = []
+    visited = set(roots)
+    for root in roots:
+        stack = [(root, iter(root.next_functions))]
+        while stack:
+            node, children = stack[-1]
+            for child, _ in children:
+                if child is not None and child not in visited:
+                    visited.add(child)
+                    stack.append((child, iter(child.next_functions)))
+                    break
+            else:  # all children done: the node goes after them in post-order
+                stack.pop()
+                order.append(node)
+    order.reverse()
+    return order
+
+
+def _nodes_leading_to(order: list[Node], targets: set[Node]) -> set[Node]:
+    """The nodes from which some target can be reached (only those need to run)."""
+    needed = set()
+    for node in reversed(order):  # children before parents
+        if node in targets or any(n in needed for n, _ in node.next_functions):
+            needed.add(node)
+    return needed
+
+
+def _root_gradients(outputs: Sequence[Any], grad_outputs: Sequence[Any]) -> list[Any]:
+    from .._creation import ones_like
+    from .._tensor import Tensor
+
+    grads = []
+    for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
+        if not out.requires_grad:
+            raise RuntimeError(
+                f"element {i} of tensors does not require grad and does not have a grad_fn. "
+                "Create the inputs with requires_grad=True (and not inside torch.no_grad()) "
+                "before computing this tensor, then call backward() on it."
+            )
+        if g is None:
+            if out.numel() != 1:
+                raise RuntimeError(
+                    "grad can be implicitly created only for scalar outputs. This tensor has "
+                    f"shape {list(out.shape)}: reduce it to one number first (e.g. "
+                    "out.sum().backward() or out.mean().backward()), or pass the gradient "
+                    "explicitly: out.backward(gradient=torch.ones_like(out))."
+                )
+            g = ones_like(out)
+        elif not isinstance(g, Tensor):
+            raise TypeError(
+                f"gradient must be a Tensor, not {type(g).__name__}. "
+                "Wrap it with torch.tensor(...) first."
+            )
+        if g.shape != out.shape:
+            raise RuntimeError(
+                f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] "
+                f"has a shape of {out.shape}. The gradient you pass must have exactly the shape "
+                "of the tensor you call backward() on."
+            )
+        grads.append(g)
+    return grads
+
+
+def _run_backward(
+    roots: list[tuple[Node, Any]],
+    retain_graph: bool,
+    create_graph: bool,
+    targets: set[Node] | None = None,
+) -> dict[Node, Any]:
+    """Propagate gradients from ``roots``. Returns the gradient that reached each leaf node,
+    and each node in ``targets``."""
+    order = _topological_order([node for node, _ in roots])
+    needed = _nodes_leading_to(order, targets) if targets is not None else None
+    pending: dict[Node, Any] = {}
+    for node, grad in roots:
+        pending[node] = pending[node] + grad if node in pending else grad
+    arrived: dict[Node, Any] = {}
+    executed: list[Node] = []
+    prev, _Mode.enabled = _Mode.enabled, create_graph
+    try:
+        for node in order:
+            grad = pending.pop(node, None)
+            if grad is None or (needed is not None and node not in needed):
+                continue
+            for hook in tuple(node._pre_hooks.values()) if node._pre_hooks else ():
+                new = hook(grad)
+                grad = grad if new is None else new
+            if isinstance(node, AccumulateGrad) or (targets is not None and node in targets):
+                arrived[node] = grad
+                if isinstance(node, AccumulateGrad) or not any(
+                    n in needed for n, _ in node.next_functions  # type: ignore[operator]
+                ):
+                    continue
+            input_grads = node._call_backward((grad,))
+            executed.append(node)
+            tensor_grads = [
+                g for a, g in zip(node._inputs, input_grads) if hasattr(a, "_data")
+            ]
+            for (next_node, _), g in zip(node.next_functions, tensor_grads):
+                if next_node is not None and g is not None:
+                    pending[next_node] = pending[next_node] + g if next_node in pending else g
+    finally:
+        _Mode.enabled = prev
+    if not retain_graph:
+        for node in executed:
+            node._release()
+    return arrived
+
+
+def _accumulate(leaf: Any, grad: Any, create_graph: bool) -> None:
+    """``leaf.grad += grad``, creating ``.grad`` the first time."""
+    from .._tensor import Tensor
+
+    if grad.dtype is not leaf.dtype:
+        grad = grad.to(leaf.dtype)
+    if leaf._grad is None:
+        leaf._grad = grad if create_graph else Tensor._make(grad._data.copy())
+    elif create_graph or leaf._grad.grad_fn is not None:
+        leaf._grad = leaf._grad + grad
+    else:
+        leaf._grad._data += grad._data
+
+
+def backward(
+    tensors: Any,
+    grad_tensors: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    inputs: Any = None,
+) -> None:
+    """Compute the gradient of ``tensors`` with respect to the graph leaves and add it into
+    their ``.grad`` (what ``loss.backward()`` calls)."""
+    outputs = _as_sequence(tensors)
+    grad_outputs = _as_sequence(grad_tensors) if grad_tensors is not None else [None] * len(outputs)
+    roots = list(zip([o._grad_node() for o in outputs], _root_gradients(outputs, grad_outputs)))
+    if retain_graph is None:
+        retain_graph = create_graph
+    if inputs is not None:
+        chosen = _as_sequence(inputs)
+        nodes = [_input_node(t, "inputs") for t in chosen]
+        arrived = _run_backward(roots, retain_graph, create_graph, set(nodes))
+        for t, node in zip(chosen, nodes):
+            if node in arrived:
+                _accumulate(t, arrived[node], create_graph)
+        return
+    arrived = _run_backward(roots, retain_graph, create_graph)
+    for node, grad in arrived.items():
+        leaf = node.variable  # type: ignore[attr-defined]
+        for hook in tuple(leaf._hooks.values()) if leaf._hooks else ():
+            new = hook(grad)
+            grad = grad if new is None else new
+        _accumulate(leaf, grad, create_graph)
+
+
+def grad(
+    outputs: Any,
+    inputs: Any,
+    grad_outputs: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    allow_unused: bool | None = None,
+    materialize_grads: bool = False,
+) -> tuple:
+    """Return d(outputs)/d(inputs) without touching any ``.grad``."""
+    outs = _as_sequence(outputs)
+    ins = _as_sequence(inputs)
+    grad_outs = _as_sequence(grad_outputs) if grad_outputs is not None else [None] * len(outs)
+    roots = list(zip([o._grad_node() for o in outs], _root_gradients(outs, grad_outs)))
+    if retain_graph is None:
+        retain_graph = create_graph
+    nodes = [_input_node(t, "inputs") for t in ins]
+    arrived = _run_backward(roots, retain_graph, create_graph, set(nodes))
+    result = []
+    for i, (t, node) in enumerate(zip(ins, nodes)):
+        g = arrived.get(node)
+        if g is None:
+            if not (allow_unused or materialize_grads):
+                raise RuntimeError(
+                    f"One of the differentiated Tensors (inputs[{i}]) appears to not have been "
+                    "used in the graph. Set allow_unused=True if this is the desired behavior; "
+                    "its gradient is then None."
+                )
+            if materialize_grads:
+                from .._creation import zeros_like
+
+                g = zeros_like(t)
+        result.append(g)
+    return tuple(result)
+
+
+def _input_node(t: Any, what: str) -> Node:
+    if not t.requires_grad:
+        raise RuntimeError(
+            f"One of the differentiated Tensors does not require grad. Every tensor in {what} "
+            "must have requires_grad=True (create it with requires_grad=True)."
+        )
+    return t._grad_node()
+
+
+def _as_sequence(x: Any) -> list:
+    if isinstance(x, (list, tuple)):
+        return list(x)
+    return [x]

@@ -1,0 +1,217 @@
+"""``Function``: one differentiable operation, its forward and its backward side by side.
+
+Every op in ``autograd_tutor.ops`` is a ``Function`` subclass, and so is any op you write
+yourself, exactly as in PyTorch::
+
+    class Square(Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            (x,) = ctx.saved_tensors
+            return grad_output * 2 * x
+
+    y = Square.apply(x)      # y.grad_fn is a SquareBackward node
+
+Calling ``apply`` runs ``forward`` and, when gradients are being recorded, creates a graph node
+(the ``ctx``). The node remembers which nodes produced the inputs (``next_functions``) and the
+tensors ``forward`` saved; ``backward()`` later walks these nodes in reverse.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .grad_mode import _Mode
+
+
+class Node:
+    """A node of the backward graph: the ``ctx`` of one ``Function`` call and the ``grad_fn``
+    of its output."""
+
+    _function: type[Function]
+    # Class-level defaults: a node that records nothing costs one empty object.
+    next_functions: tuple = ()
+    needs_input_grad: tuple = ()
+    _inputs: tuple = ()
+    _value: np.ndarray | None = None
+    _saved: tuple = ()
+    _saved_versions: tuple = ()
+    _released = False
+    _non_differentiable = False
+    _pre_hooks: dict | None = None
+
+    def name(self) -> str:
+        """PyTorch's name for this node, e.g. ``"PowBackward0"``."""
+        return type(self).__name__
+
+    def __repr__(self) -> str:
+        return f"<{self.name()} object at {hex(id(self))}>"
+
+    # -- what forward may call on ctx ------------------------------------------------------
+    def save_for_backward(self, *tensors: Any) -> None:
+        """Keep tensors for ``backward``; they are checked for in-place changes when read."""
+        self._saved = tensors
+        self._saved_versions = tuple(t._version if t is not None else 0 for t in tensors)
+
+    def mark_non_differentiable(self, *tensors: Any) -> None:
+        self._non_differentiable = True
+
+    @property
+    def saved_tensors(self) -> tuple:
+        """The tensors saved by ``forward``. Raises if a backward already freed them, or if one
+        was changed in place after it was saved (its gradient would be wrong)."""
+        if self._released:
+            raise RuntimeError(
+                "Trying to backward through the graph a second time (or directly access saved "
+                "tensors after they have already been freed). Saved intermediate values of the "
+                "graph are freed when you call .backward() or autograd.grad(). To fix it, pass "
+                "retain_graph=True to the first backward() call, or recompute the forward pass "
+                "before calling backward() again."
+            )
+        for t, version in zip(self._saved, self._saved_versions):
+            if t is not None and t._version != version:
+                raise RuntimeError(
+                    "one of the variables needed for gradient computation has been modified by "
+                    f"an inplace operation: [{_type_string(t)} {list(t.shape)}], which is an input "
+                    f"of {self.name()}, is at version {t._version}; expected version {version} "
+                    "instead. To fix it, use the out-of-place form (y = y + 1 instead of y += 1, "
+                    "x.add(1) instead of x.add_(1)) or clone() the tensor before changing it."
+                )
+        return self._saved
+
+    # -- what the engine calls -------------------------------------------------------------
+    def _call_backward(self, grad_outputs: tuple) -> tuple:
+        """Run the op's ``backward`` and check it returned one gradient per input."""
+        grads = self._function.backward(self, *grad_outputs)
+        if not isinstance(grads, tuple):
+            grads = (grads,)
+        if len(grads) != len(self._inputs):
+            if len(grads) > len(self._inputs) and all(g is None for g in grads[len(self._inputs):]):
+                grads = grads[: len(self._inputs)]
+            else:
+                raise RuntimeError(
+                    f"function {self.name()} returned an incorrect number of gradients (expected "
+                    f"{len(self._inputs)}, got {len(grads)}). backward() must return one gradient "
+                    "per input of forward(), using None for inputs that need none."
+                )
+        for i, (arg, g) in enumerate(zip(self._inputs, grads)):
+            if g is not None and hasattr(arg, "shape") and g.shape != arg.shape:
+                raise RuntimeError(
+                    f"Function {self.name()} returned an invalid gradient at index {i} - got "
+                    f"{list(g.shape)} but expected shape compatible with {list(arg.shape)}. "
+                    "The gradient for an input must have that input's shape."
+                )
+        return grads
+
+    def _replay(self, *grad_outputs: Any) -> tuple:
+        """Gradients for each input given ``grad_outputs``, computed without recording and even
+        after a backward freed the saved tensors. Used by the visualiser; touches no ``.grad``."""
+        released, self._released = self._released, False
+        prev, _Mode.enabled = _Mode.enabled, False
+        try:
+            return self._call_backward(grad_outputs)
+        finally:
+            _Mode.enabled = prev
+            self._released = released
+
+    def _release(self) -> None:
+        """Called by the engine after backward: later reads of ``saved_tensors`` raise."""
+        self._released = True
+
+    def __call__(self, *grad_outputs: Any) -> Any:
+        """Apply this node's backward to ``grad_outputs`` (as PyTorch's ``grad_fn(...)``)."""
+        grads = self._call_backward(grad_outputs)
+        return grads if len(grads) != 1 else grads[0]
+
+
+class AccumulateGrad(Node):
+    """The node at a leaf that requires grad: it adds the arriving gradient into ``.grad``."""
+
+    def __init__(self, variable: Any) -> None:
+        self.variable = variable
+
+    def name(self) -> str:
+        return "torch::autograd::AccumulateGrad"
+
+    def __repr__(self) -> str:
+        return f"<AccumulateGrad object at {hex(id(self))}>"
+
+
+def _type_string(t: Any) -> str:
+    names = {"float32": "Float", "float64": "Double", "int64": "Long", "bool": "Bool"}
+    return f"torch.{names.get(t.dtype.name, t.dtype.name.capitalize())}Tensor"
+
+
+class Function:
+    """Base class of every differentiable op: subclass it, write ``forward`` and ``backward``
+    as static methods, call ``YourOp.apply(...)``.
+
+    ``forward(ctx, *inputs)`` computes the result (a Tensor or a NumPy array). It runs with
+    recording off, so it may use tensor operations freely.
+    ``backward(ctx, grad_output)`` gets the gradient of the loss with respect to the output and
+    returns one gradient per input of ``forward`` (``None`` for inputs that need none): this is
+    the chain rule, upstream gradient times local derivative.
+
+    Class attributes a subclass may set:
+    ``node_name``: the graph node's name (default ``<ClassName>Backward``);
+    ``save_output``: append the output to ``ctx.saved_tensors`` (for ops whose derivative is
+    easiest written from their result, like ``exp``);
+    ``is_view``: the output shares memory with the first input (reshape, transpose, ...).
+    """
+
+    node_name: str | None = None
+    save_output = False
+    is_view = False
+    _node_cls: type[Node]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        name = cls.__dict__.get("node_name") or f"{cls.__name__}Backward"
+        cls._node_cls = type(name, (Node,), {"_function": cls, "__module__": cls.__module__})
+
+    @staticmethod
+    def forward(ctx: Node, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError("write forward(ctx, ...) in your Function subclass")
+
+    @staticmethod
+    def backward(ctx: Node, *grad_outputs: Any) -> Any:
+        raise NotImplementedError("write backward(ctx, grad_output) in your Function subclass")
+
+    @classmethod
+    def apply(cls, *args: Any) -> Any:
+        """Run ``forward`` and, if any input requires grad, record a node for ``backward``."""
+        from .._tensor import Tensor
+
+        ctx = cls._node_cls()
+        enabled = _Mode.enabled
+        record = enabled and any(isinstance(a, Tensor) and a.requires_grad for a in args)
+        _Mode.enabled = False
+        try:
+            result = cls.forward(ctx, *args)
+        finally:
+            _Mode.enabled = enabled
+        data = result._data if isinstance(result, Tensor) else result
+        if not isinstance(data, np.ndarray):
+            data = np.asarray(data)
+        out = Tensor._make(data)
+        if cls.is_view and isinstance(args[0], Tensor):
+            out._share_version_with(args[0], view=True)
+        if record and not ctx._non_differentiable:
+            ctx._inputs = args
+            ctx._value = data
+            ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
+            ctx.next_functions = tuple(
+                (a._grad_node(), 0) for a in args if isinstance(a, Tensor)
+            )
+            if cls.save_output:
+                ctx._saved = (*ctx._saved, out)
+                ctx._saved_versions = (*ctx._saved_versions, 0)
+            out._requires_grad = True
+            out.grad_fn = ctx
+        return out

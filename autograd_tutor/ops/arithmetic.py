@@ -1,0 +1,193 @@
+"""Elementwise arithmetic: + - * / ** and negation.
+
+Each backward multiplies the upstream gradient ``grad`` by the local derivative, then
+``unbroadcast`` sums it back to the input's shape.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd.function import Function
+from ._util import data, unbroadcast
+
+
+class Add(Function):
+    """z = a + b   dz/da = 1, dz/db = 1"""
+
+    node_name = "AddBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.shapes = (a.shape, b.shape)
+        return data(a) + data(b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a_shape, b_shape = ctx.shapes
+        return (
+            unbroadcast(grad, a_shape) if ctx.needs_input_grad[0] else None,
+            unbroadcast(grad, b_shape) if ctx.needs_input_grad[1] else None,
+        )
+
+
+class Sub(Function):
+    """z = a - b   dz/da = 1, dz/db = -1"""
+
+    node_name = "SubBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.shapes = (a.shape, b.shape)
+        return data(a) - data(b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a_shape, b_shape = ctx.shapes
+        return (
+            unbroadcast(grad, a_shape) if ctx.needs_input_grad[0] else None,
+            unbroadcast(-grad, b_shape) if ctx.needs_input_grad[1] else None,
+        )
+
+
+class Rsub(Function):
+    """z = c - a for a number c (``3 - x``)   dz/da = -1"""
+
+    node_name = "RsubBackward1"
+
+    @staticmethod
+    def forward(ctx, a, c):
+        return c - data(a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return -grad, None
+
+
+class Mul(Function):
+    """z = a * b   dz/da = b, dz/db = a"""
+
+    node_name = "MulBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return data(a) * data(b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        return (
+            unbroadcast(grad * b, a.shape) if ctx.needs_input_grad[0] else None,
+            unbroadcast(grad * a, b.shape) if ctx.needs_input_grad[1] else None,
+        )
+
+
+class Div(Function):
+    """z = a / b   dz/da = 1/b, dz/db = -a/b²"""
+
+    node_name = "DivBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return data(a) / data(b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        return (
+            unbroadcast(grad / b, a.shape) if ctx.needs_input_grad[0] else None,
+            unbroadcast(-grad * a / (b * b), b.shape) if ctx.needs_input_grad[1] else None,
+        )
+
+
+class Reciprocal(Function):
+    """z = 1 / a   dz/da = -1/a² = -z²  (``2 / x`` is ``x.reciprocal() * 2``, as in PyTorch)"""
+
+    node_name = "ReciprocalBackward0"
+    save_output = True
+
+    @staticmethod
+    def forward(ctx, a):
+        return 1.0 / data(a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (z,) = ctx.saved_tensors
+        return -grad * z * z
+
+
+class Neg(Function):
+    """z = -a   dz/da = -1"""
+
+    node_name = "NegBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        return -data(a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return -grad
+
+
+class Pow(Function):
+    """z = a ** n for a number n   dz/da = n · a^(n-1)"""
+
+    node_name = "PowBackward0"
+
+    @staticmethod
+    def forward(ctx, a, n):
+        ctx.save_for_backward(a)
+        ctx.n = n
+        return data(a) ** n
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        n = ctx.n
+        if n == 0:
+            return grad * 0, None
+        return grad * (n * a ** (n - 1)), None
+
+
+class PowTensor(Function):
+    """z = a ** b for tensors   dz/da = b · a^(b-1), dz/db = a^b · ln(a)"""
+
+    node_name = "PowBackward1"
+    save_output = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return data(a) ** data(b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b, z = ctx.saved_tensors
+        grad_a = grad_b = None
+        if ctx.needs_input_grad[0]:
+            grad_a = unbroadcast(grad * b * a ** (b - 1), a.shape)
+        if ctx.needs_input_grad[1]:
+            # where a == 0 the log is -inf, but z is 0 there: PyTorch defines the term as 0
+            log_a = a.log().masked_fill(a == 0, 0.0) if (data(a) == 0).any() else a.log()
+            grad_b = unbroadcast(grad * z * log_a, b.shape)
+        return grad_a, grad_b
+
+
+class RPow(Function):
+    """z = c ** b for a number c (``2 ** x``)   dz/db = c^b · ln(c)"""
+
+    node_name = "PowBackward2"
+    save_output = True
+
+    @staticmethod
+    def forward(ctx, b, c):
+        ctx.c = c
+        return np.power(c, data(b))
+
+    @staticmethod
+    def backward(ctx, grad):
+        (z,) = ctx.saved_tensors
+        return grad * z * float(np.log(ctx.c)), None

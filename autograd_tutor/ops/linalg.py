@@ -1,0 +1,64 @@
+"""Matrix multiplication, ``a @ b``."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd.function import Function
+from ._util import data, unbroadcast
+
+
+class Matmul(Function):
+    """Z = A @ B   dL/dA = dL/dZ @ Bᵀ,  dL/dB = Aᵀ @ dL/dZ
+
+    1-D operands are treated as a row (on the left) or a column (on the right) and the added
+    dimension is removed again, as NumPy and PyTorch do.
+    """
+
+    node_name = "MmBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.matmul(data(a), data(b))
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        # promote vectors to matrices so one pair of formulas covers every case
+        a2 = a.unsqueeze(0) if a.ndim == 1 else a
+        b2 = b.unsqueeze(-1) if b.ndim == 1 else b
+        g = grad
+        if a.ndim == 1:
+            g = g.unsqueeze(-2)
+        if b.ndim == 1:
+            g = g.unsqueeze(-1)
+        grad_a = grad_b = None
+        if ctx.needs_input_grad[0]:
+            grad_a = unbroadcast(g @ b2.transpose(-1, -2), a2.shape).reshape(a.shape)
+        if ctx.needs_input_grad[1]:
+            grad_b = unbroadcast(a2.transpose(-1, -2) @ g, b2.shape).reshape(b.shape)
+        return grad_a, grad_b
+
+
+class Mv(Matmul):
+    node_name = "MvBackward0"
+
+
+class Dot(Matmul):
+    node_name = "DotBackward0"
+
+
+class Bmm(Matmul):
+    node_name = "BmmBackward0"
+
+
+def matmul_function(a_ndim: int, b_ndim: int) -> type[Matmul]:
+    """PyTorch's node name depends on the operand ranks (mm, mv, dot, batched)."""
+    if a_ndim == 1 and b_ndim == 1:
+        return Dot
+    if a_ndim == 2 and b_ndim == 1:
+        return Mv
+    if a_ndim <= 2 and b_ndim <= 2:
+        return Matmul
+    return Bmm

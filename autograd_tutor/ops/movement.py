@@ -1,0 +1,272 @@
+"""Ops that move elements around without changing them: reshape, transpose, squeeze,
+expand, indexing, cat, stack. Their backward moves the gradient back to where each element
+came from."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd.function import Function
+from ._util import data, unbroadcast
+
+
+class View(Function):
+    """y = x with a new shape   dL/dx = dL/dy reshaped back"""
+
+    node_name = "ViewBackward0"
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.shape = x.shape
+        return np.reshape(data(x), shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.reshape(ctx.shape), None
+
+
+class Transpose(Function):
+    """y = x with dims d0 and d1 swapped   dL/dx = dL/dy swapped back"""
+
+    node_name = "TransposeBackward0"
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, x, d0, d1):
+        ctx.dims = (d0, d1)
+        return np.swapaxes(data(x), d0, d1)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.transpose(*ctx.dims), None, None
+
+
+class T(Transpose):
+    node_name = "TBackward0"
+
+
+class Permute(Function):
+    """y = x with its dims reordered   dL/dx = dL/dy with the inverse order"""
+
+    node_name = "PermuteBackward0"
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, x, dims):
+        ctx.inverse = tuple(np.argsort(dims))
+        return np.transpose(data(x), dims)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.permute(*ctx.inverse), None
+
+
+class Squeeze(Function):
+    """remove size-1 dims   dL/dx = dL/dy reshaped back"""
+
+    node_name = "SqueezeBackward0"
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, x, dims):
+        ctx.shape = x.shape
+        return np.squeeze(data(x), axis=dims)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.reshape(ctx.shape), None
+
+
+class SqueezeDim(Squeeze):
+    node_name = "SqueezeBackward1"
+
+
+class Unsqueeze(Function):
+    """insert a size-1 dim   dL/dx = dL/dy with that dim removed"""
+
+    node_name = "UnsqueezeBackward0"
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        return np.expand_dims(data(x), dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.squeeze(ctx.dim), None
+
+
+class Expand(Function):
+    """repeat size-1 dims without copying   dL/dx = dL/dy summed over the repeats"""
+
+    node_name = "ExpandBackward0"
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.shape = x.shape
+        return np.broadcast_to(data(x), shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return unbroadcast(grad, ctx.shape), None
+
+
+class Index(Function):
+    """y = x[index]   dL/dx = zeros with dL/dy added at the indexed places
+
+    ``np.add.at`` adds, so an element picked twice (``x[[0, 0]]``) gets both gradients.
+    """
+
+    node_name = "IndexBackward0"
+
+    @staticmethod
+    def forward(ctx, x, index):
+        ctx.shape, ctx.index = x.shape, index
+        return data(x)[index]
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.new_zeros(ctx.shape)._index_put(ctx.index, grad, accumulate=True), None
+
+
+class Select(Index):
+    node_name = "SelectBackward0"
+    is_view = True
+
+
+class Slice(Index):
+    node_name = "SliceBackward0"
+    is_view = True
+
+
+def index_function(index: object) -> type[Index]:
+    """PyTorch names the node by the kind of index: x[0] select, x[1:3] slice, else index."""
+    parts = index if isinstance(index, tuple) else (index,)
+    if all(isinstance(p, int) for p in parts):
+        return Select
+    if all(isinstance(p, (int, slice)) or p is None or p is Ellipsis for p in parts):
+        return Slice
+    return Index
+
+
+class IndexPut(Function):
+    """y = x with y[index] = values (or += values)
+    dL/dx = dL/dy (zeroed at index unless accumulating),  dL/dvalues = dL/dy[index]"""
+
+    node_name = "IndexPutBackward0"
+
+    @staticmethod
+    def forward(ctx, x, index, values, accumulate):
+        ctx.index, ctx.accumulate, ctx.values_shape = index, accumulate, values.shape
+        out = np.array(data(x), copy=True)
+        if accumulate:
+            np.add.at(out, index, data(values))
+        else:
+            out[index] = data(values)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        grad_x = grad_v = None
+        if ctx.needs_input_grad[0]:
+            grad_x = grad if ctx.accumulate else grad._index_put(ctx.index, grad.new_zeros(()))
+        if ctx.needs_input_grad[2]:
+            grad_v = unbroadcast(grad[ctx.index], ctx.values_shape)
+        return grad_x, None, grad_v, None
+
+
+class CopySlices(IndexPut):
+    """``x[index] = values`` on a tensor in the graph: the in-place form of IndexPut."""
+
+    node_name = "CopySlices"
+
+
+class Cat(Function):
+    """y = x₁, x₂, ... joined along dim   dL/dxₖ = the slice of dL/dy that xₖ became"""
+
+    node_name = "CatBackward0"
+
+    @staticmethod
+    def forward(ctx, dim, *xs):
+        ctx.dim, ctx.sizes = dim, [x.shape[dim] for x in xs]
+        return np.concatenate([data(x) for x in xs], axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (None, *grad.split(ctx.sizes, ctx.dim))
+
+
+class Stack(Function):
+    """y = x₁, x₂, ... stacked along a new dim   dL/dxₖ = dL/dy[k] along that dim"""
+
+    node_name = "StackBackward0"
+
+    @staticmethod
+    def forward(ctx, dim, *xs):
+        ctx.dim = dim
+        return np.stack([data(x) for x in xs], axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (None, *grad.unbind(ctx.dim))
+
+
+class Clone(Function):
+    """y = a copy of x   dL/dx = dL/dy"""
+
+    node_name = "CloneBackward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        return np.array(data(x), copy=True)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad
+
+
+class ToCopy(Function):
+    """y = x converted to another dtype   dL/dx = dL/dy converted back"""
+
+    node_name = "ToCopyBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dtype):
+        ctx.dtype = x.dtype
+        return data(x).astype(dtype.numpy)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.to(ctx.dtype), None
+
+
+class Fill(Function):
+    """y = a tensor of x's shape filled with a number   dL/dx = 0 (the old values are gone)"""
+
+    node_name = "FillBackward2"
+
+    @staticmethod
+    def forward(ctx, x, value):
+        return np.full_like(data(x), value)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * 0, None
+
+
+class Copy(Function):
+    """y = src broadcast to x's shape (``x.copy_(src)``)   dL/dx = 0, dL/dsrc = dL/dy summed"""
+
+    node_name = "CopyBackwards"
+
+    @staticmethod
+    def forward(ctx, x, src):
+        ctx.src_shape = src.shape
+        return np.broadcast_to(data(src), x.shape).astype(data(x).dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * 0, unbroadcast(grad, ctx.src_shape)

@@ -1,0 +1,115 @@
+"""Reductions: sum, mean, max, min over all elements or along ``dim``.
+
+A reduction maps many inputs to one output, so its backward copies (broadcasts) the upstream
+gradient back to every input that contributed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd.function import Function
+from ._util import data
+
+
+def _keepdim_shape(shape: tuple, dims: tuple) -> tuple:
+    """The output shape as if keepdim=True: reduced dims become 1."""
+    return tuple(1 if i in dims else n for i, n in enumerate(shape))
+
+
+class Sum(Function):
+    """y = Σ x   dy/dx_i = 1: every element gets the upstream gradient"""
+
+    node_name = "SumBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dims, keepdim):
+        dims = tuple(range(x.ndim)) if dims is None else dims
+        ctx.shape, ctx.dims = x.shape, dims
+        return np.sum(data(x), axis=dims, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        grad = grad.reshape(_keepdim_shape(ctx.shape, ctx.dims))
+        return grad.expand(ctx.shape), None, None
+
+
+class SumDim(Sum):
+    """``x.sum(dim)``: the same rule; PyTorch gives it its own node name."""
+
+    node_name = "SumBackward1"
+
+
+class Mean(Function):
+    """y = (1/N) Σ x   dy/dx_i = 1/N"""
+
+    node_name = "MeanBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dims, keepdim):
+        dims = tuple(range(x.ndim)) if dims is None else dims
+        ctx.shape, ctx.dims = x.shape, dims
+        ctx.count = int(np.prod([x.shape[d] for d in dims]))
+        return np.mean(data(x), axis=dims, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        grad = grad.reshape(_keepdim_shape(ctx.shape, ctx.dims))
+        return grad.expand(ctx.shape) / ctx.count, None, None
+
+
+class MeanDim(Mean):
+    node_name = "MeanBackward1"
+
+
+class Max(Function):
+    """y = max x   dy/dx_i = 1 for the largest element (shared evenly between ties), else 0"""
+
+    node_name = "MaxBackward1"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.max(data(x))
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        winners = data(x) == ctx._value
+        return grad * (winners / winners.sum()).astype(data(x).dtype)
+
+
+class Min(Max):
+    """y = min x: the same rule as max, for the smallest element"""
+
+    node_name = "MinBackward1"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.min(data(x))
+
+
+class MaxDim(Function):
+    """``values, indices = x.max(dim)``: each row's gradient goes to the index it picked"""
+
+    node_name = "MaxBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim, keepdim, indices):
+        index = np.expand_dims(indices, dim)
+        # one-hot mask of the picked positions, shape of x
+        ctx.mask = np.arange(x.shape[dim]).reshape([-1] + [1] * (x.ndim - dim - 1)) == index
+        ctx.shape, ctx.dim, ctx.keepdim = x.shape, dim, keepdim
+        picked = np.take_along_axis(data(x), index, axis=dim)
+        return picked if keepdim else picked.squeeze(dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        if not ctx.keepdim:
+            grad = grad.unsqueeze(ctx.dim)
+        return grad.expand(ctx.shape) * ctx.mask, None, None, None
+
+
+class MinDim(MaxDim):
+    node_name = "MinBackward0"

@@ -1,0 +1,47 @@
+"""softmax and log_softmax along a dim, computed stably (shifted by the max)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd.function import Function
+from ._util import data
+
+
+def _log_softmax(x: np.ndarray, dim: int) -> np.ndarray:
+    shifted = x - np.max(x, axis=dim, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True))
+
+
+class Softmax(Function):
+    """yᵢ = e^xᵢ / Σⱼ e^xⱼ   dL/dxᵢ = yᵢ (gᵢ - Σⱼ gⱼ yⱼ)  where g = dL/dy"""
+
+    node_name = "SoftmaxBackward0"
+    save_output = True
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        return np.exp(_log_softmax(data(x), dim))
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        return y * (grad - (grad * y).sum(dim=ctx.dim, keepdim=True)), None
+
+
+class LogSoftmax(Function):
+    """yᵢ = xᵢ - log Σⱼ e^xⱼ   dL/dxᵢ = gᵢ - softmax(x)ᵢ Σⱼ gⱼ"""
+
+    node_name = "LogSoftmaxBackward0"
+    save_output = True
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        return _log_softmax(data(x), dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        return grad - y.exp() * grad.sum(dim=ctx.dim, keepdim=True), None

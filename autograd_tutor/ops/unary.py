@@ -1,0 +1,162 @@
+"""Elementwise functions of one tensor: exp, log, sqrt, abs, clamp and the activations."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd.function import Function
+from ._util import data
+
+
+class Exp(Function):
+    """y = e^x   dy/dx = e^x = y, so the output is saved, not the input"""
+
+    node_name = "ExpBackward0"
+    save_output = True
+
+    @staticmethod
+    def forward(ctx, x):
+        return np.exp(data(x))
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        return grad * y
+
+
+class Log(Function):
+    """y = ln x   dy/dx = 1/x"""
+
+    node_name = "LogBackward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log(data(x))
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad / x
+
+
+class Sqrt(Function):
+    """y = √x   dy/dx = 1 / (2√x) = 1 / (2y)"""
+
+    node_name = "SqrtBackward0"
+    save_output = True
+
+    @staticmethod
+    def forward(ctx, x):
+        with np.errstate(invalid="ignore"):
+            return np.sqrt(data(x))
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        return grad / (2 * y)
+
+
+class Abs(Function):
+    """y = |x|   dy/dx = sign(x)  (0 at x = 0, as in PyTorch)"""
+
+    node_name = "AbsBackward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.abs(data(x))
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * x.sign()
+
+
+class Sign(Function):
+    """y = sign(x)   dy/dx = 0 everywhere it is defined"""
+
+    node_name = "SignBackward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        return np.sign(data(x))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * 0
+
+
+class Clamp(Function):
+    """y = min(max(x, lo), hi)   dy/dx = 1 where x is inside [lo, hi], else 0"""
+
+    node_name = "ClampBackward1"
+
+    @staticmethod
+    def forward(ctx, x, lo, hi):
+        ctx.save_for_backward(x)
+        ctx.bounds = (lo, hi)
+        return np.clip(data(x), lo, hi)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        lo, hi = ctx.bounds
+        inside = np.ones(x.shape, dtype=bool)
+        if lo is not None:
+            inside &= data(x) >= lo
+        if hi is not None:
+            inside &= data(x) <= hi
+        return grad * inside, None, None
+
+
+class Relu(Function):
+    """y = max(x, 0)   dy/dx = 1 where x > 0, else 0"""
+
+    node_name = "ReluBackward0"
+    save_output = True
+
+    @staticmethod
+    def forward(ctx, x):
+        return np.maximum(data(x), 0)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        return grad * (data(y) > 0)
+
+
+class Sigmoid(Function):
+    """y = 1 / (1 + e^-x)   dy/dx = y (1 - y)"""
+
+    node_name = "SigmoidBackward0"
+    save_output = True
+
+    @staticmethod
+    def forward(ctx, x):
+        x = data(x)
+        # written so that exp never overflows: for x < 0 use e^x / (1 + e^x)
+        e = np.exp(-np.abs(x))
+        return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        return grad * y * (1 - y)
+
+
+class Tanh(Function):
+    """y = tanh x   dy/dx = 1 - y²"""
+
+    node_name = "TanhBackward0"
+    save_output = True
+
+    @staticmethod
+    def forward(ctx, x):
+        return np.tanh(data(x))
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        return grad * (1 - y * y)
