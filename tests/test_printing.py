@@ -9,53 +9,27 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import autograd_tutor as at
 from autograd_tutor import _dtype, _printing
 
 torch = pytest.importorskip("torch")
 
 
-class _Node:
-    def __init__(self, name: str) -> None:
-        self._name = name
-
-    def name(self) -> str:
-        return self._name
-
-
-class Tensor:
-    """Stand-in with just the attributes _printing reads."""
-
-    def __init__(self, data: np.ndarray, requires_grad: bool = False, grad_fn=None) -> None:
-        self._data = data
-        self.requires_grad = requires_grad
-        self.grad_fn = grad_fn
-        self.is_leaf = grad_fn is None
-
-    def __repr__(self) -> str:
-        return _printing.tensor_repr(self)
-
-    def __format__(self, spec: str) -> str:
-        return _printing.tensor_format(self, spec)
-
-
-class Parameter(Tensor):
-    def __repr__(self) -> str:
-        return _printing.parameter_repr(self)
-
-
-def _pair(data, dtype=None, grad: str = "none"):
+def _pair(data, dtype: str | None = None, grad: str = "none"):
     """The same tensor in torch and in autograd_tutor.
 
-    ``grad``: "none", "leaf" (requires_grad=True) or "op" (the result of ``x * 1``).
+    ``dtype``: a dtype name such as "float64"; ``grad``: "none", "leaf"
+    (requires_grad=True) or "op" (the result of ``x.clone()``).
     """
-    ref = torch.tensor(data, dtype=dtype)
-    if grad != "none":
-        ref.requires_grad_()
-    if grad == "op":
-        ref = ref * 1
-    ours_grad_fn = None if ref.grad_fn is None else _Node(type(ref.grad_fn).__name__)
-    ours = Tensor(ref.detach().numpy().copy(), ref.requires_grad, ours_grad_fn)
-    return ref, ours
+    pair = []
+    for lib in (torch, at):
+        t = lib.tensor(data, dtype=None if dtype is None else getattr(lib, dtype))
+        if grad != "none":
+            t.requires_grad_()
+        if grad == "op":
+            t = t.clone()
+        pair.append(t)
+    return pair
 
 
 def _same_repr(ref, ours) -> None:
@@ -79,21 +53,21 @@ def _default_options():
     [
         ([8.0], None, "none", "tensor([8.])"),
         ([2.0], None, "leaf", "tensor([2.], requires_grad=True)"),
-        (4.6667, None, "op", "tensor(4.6667, grad_fn=<MulBackward0>)"),
+        (4.6667, None, "op", "tensor(4.6667, grad_fn=<CloneBackward0>)"),
         (3, None, "none", "tensor(3)"),
         ([True, False], None, "none", "tensor([ True, False])"),
         ([1.0, 2.0], None, "none", "tensor([1., 2.])"),
         ([-1, 20, 300], None, "none", "tensor([ -1,  20, 300])"),
         ([0.1, -2.5], None, "none", "tensor([ 0.1000, -2.5000])"),
-        ([1.0, 2.0], torch.float64, "none", "tensor([1., 2.], dtype=torch.float64)"),
+        ([1.0, 2.0], "float64", "none", "tensor([1., 2.], dtype=torch.float64)"),
         (
             [1.0, 2.0],
-            torch.float16,
+            "float16",
             "leaf",
             "tensor([1., 2.], dtype=torch.float16, requires_grad=True)",
         ),
-        ([1, 2], torch.int32, "none", "tensor([1, 2], dtype=torch.int32)"),
-        ([1, 2], torch.uint8, "none", "tensor([1, 2], dtype=torch.uint8)"),
+        ([1, 2], "int32", "none", "tensor([1, 2], dtype=torch.int32)"),
+        ([1, 2], "uint8", "none", "tensor([1, 2], dtype=torch.uint8)"),
         ([1e-5, 1.0], None, "none", "tensor([1.0000e-05, 1.0000e+00])"),
         ([1e9, 1.0], None, "none", "tensor([1.0000e+09, 1.0000e+00])"),
         ([1.0, 1000.0], None, "none", "tensor([   1., 1000.])"),
@@ -102,7 +76,7 @@ def _default_options():
         ([math.nan, 0.5], None, "none", "tensor([   nan, 0.5000])"),
         ([0.0, -0.0], None, "none", "tensor([0., -0.])"),
         ([], None, "none", "tensor([])"),
-        ([5e-324, 1e300], torch.float64, "none", None),
+        ([5e-324, 1e300], "float64", "none", None),
         (np.arange(16.0).reshape(2, 2, 2, 2).tolist(), None, "leaf", None),
         ([[1.0, 2.0], [3.0, 4.0]], None, "leaf", None),
         ([[[1, -2], [3, 4]], [[5, 6], [7, 80]]], None, "none", None),
@@ -132,17 +106,23 @@ def test_3d_tensor_leaves_a_blank_line_between_matrices():
 
 @pytest.mark.parametrize(
     "shape, dtype",
-    [((0,), torch.int64), ((0, 3), torch.float32), ((2, 0), torch.bool), ((0,), torch.float64)],
+    [
+        ((0,), "int64"),
+        ((0, 3), "float32"),
+        ((2, 0), "bool"),
+        ((0,), "float64"),
+        ((1, 0, 2), "int8"),
+    ],
 )
 def test_empty_tensors_spell_out_size_and_dtype(shape, dtype):
-    ref = torch.zeros(shape, dtype=dtype)
-    ours = Tensor(ref.numpy().copy())
+    ref = torch.zeros(shape, dtype=getattr(torch, dtype))
+    ours = at.zeros(shape, dtype=getattr(at, dtype))
     _same_repr(ref, ours)
 
 
 def test_empty_shapes_match_torch_text():
-    assert repr(Tensor(np.zeros((0, 3), np.float32))) == "tensor([], size=(0, 3))"
-    assert repr(Tensor(np.zeros(0, np.int64))) == "tensor([], dtype=torch.int64)"
+    assert repr(at.zeros(0, 3)) == "tensor([], size=(0, 3))"
+    assert repr(at.tensor([], dtype=at.int64)) == "tensor([], dtype=torch.int64)"
 
 
 @pytest.mark.parametrize("n", [1001, 2000, 5000])
@@ -165,7 +145,7 @@ def test_long_rows_wrap_at_linewidth():
 
 def test_suffix_moves_to_next_line_when_too_long():
     data = np.linspace(0, 1, 11).tolist()  # one line, 7 + 8 * 11 characters wide
-    for dtype in (None, torch.float64):
+    for dtype in (None, "float64"):
         _same_repr(*_pair(data, dtype, "leaf"))
         _same_repr(*_pair(data, dtype, "op"))
         _same_repr(*_pair(data[:9], dtype, "op"))
@@ -175,9 +155,13 @@ def test_default_dtype_is_the_one_left_out(monkeypatch):
     monkeypatch.setattr(_dtype, "default_float", _dtype.float64)
     torch.set_default_dtype(torch.float64)
     try:
-        for data, dtype in [([1.5], torch.float64), ([1.5], torch.float32), ([], torch.float32)]:
+        for data, dtype in [
+            ([1.5], "float64"),
+            ([1.5], "float32"),
+            ([], "float32"),
+            ([], "float64"),
+        ]:
             _same_repr(*_pair(data, dtype))
-        _same_repr(*_pair([], torch.float64))
     finally:
         torch.set_default_dtype(torch.float32)
 
@@ -202,14 +186,15 @@ def test_fstring_of_vector_is_str_and_rejects_a_spec():
 
 def test_parameter_repr_and_format():
     ref = torch.nn.Parameter(torch.tensor(0.5))
-    ours = Parameter(np.array(0.5, np.float32), requires_grad=True)
+    ours = at.nn.Parameter(at.tensor(0.5))
     assert repr(ours) == repr(ref) == "Parameter containing:\ntensor(0.5000, requires_grad=True)"
     assert f"{ours}" == f"{ref}"  # a Parameter is not unwrapped to its number
     with pytest.raises(TypeError, match="^unsupported format string passed to Parameter"):
         format(ours, ".2f")
     ref = torch.nn.Parameter(torch.randn(2, 3))
-    ours = Parameter(ref.detach().numpy().copy(), requires_grad=True)
-    assert repr(ours) == repr(ref)
+    ours = at.nn.Parameter(at.tensor(ref.detach().numpy()))
+    _same_repr(ref, ours)
+    assert str(ours).startswith("Parameter containing:\n")
 
 
 @pytest.mark.parametrize(
@@ -233,7 +218,11 @@ def test_printoptions(options):
     assert _printing.get_printoptions() == torch._tensor_str.get_printoptions()
     for data in ([1.12345, -20.5, 3e-3], np.arange(12).reshape(3, 4).tolist(), [1e9, 2.0], 7.25):
         _same_repr(*_pair(data))
-        _same_repr(*_pair(data, torch.float64, "op"))
+        _same_repr(*_pair(data, "float64", "op"))
+
+
+def test_exported_set_printoptions_is_this_one():
+    assert at.set_printoptions is _printing.set_printoptions
 
 
 def test_set_printoptions_resets_sci_mode_and_printoptions_restores():
@@ -241,7 +230,7 @@ def test_set_printoptions_resets_sci_mode_and_printoptions_restores():
     _printing.set_printoptions(precision=3)
     assert _printing.get_printoptions()["sci_mode"] is None
     with _printing.printoptions(precision=1, linewidth=10):
-        assert repr(Tensor(np.array([1.25], np.float32))) == "tensor([1.2])"
+        assert repr(at.tensor([1.25])) == "tensor([1.2])"
     assert _printing.get_printoptions()["precision"] == 3
 
 
@@ -306,14 +295,7 @@ def test_random_tensors_print_like_torch(array, grad, options):
     torch.set_printoptions(profile="default", **options)
     _printing.set_printoptions(profile="default", **options)
     try:
-        ref = torch.from_numpy(array.copy())
-        if grad != "none":
-            ref.requires_grad_()
-        if grad == "op":
-            ref = ref.clone()
-        grad_fn = None if ref.grad_fn is None else _Node(type(ref.grad_fn).__name__)
-        ours = Tensor(array, ref.requires_grad, grad_fn)
-        _same_repr(ref, ours)
+        _same_repr(*_pair(array, grad=grad))
     finally:
         torch.set_printoptions(profile="default")
         _printing.set_printoptions(profile="default")
