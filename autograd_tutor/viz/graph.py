@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import sys
+import warnings
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -105,9 +106,11 @@ def _operands(node: Any) -> List[Any]:
 
 
 def _number_text(v: Any) -> str:
-    if isinstance(v, (int, np.integer)):
-        return str(int(v))
-    return repr(float(v))
+    """`2` for 2 or 2.0 (as the student most likely typed it), else 4 significant digits."""
+    if isinstance(v, (bool, np.bool_)):
+        return str(bool(v))
+    f = float(v)
+    return str(int(f)) if f.is_integer() and abs(f) < 1e15 else f"{f:.4g}"
 
 
 def _snapshot(a: Any) -> np.ndarray:
@@ -217,8 +220,11 @@ def _make_node(obj: Any, nid: int, inputs: Tuple[int, ...], is_output: bool,
         op = "**" + _number_text(node._inputs[1])
     tensor = node_tensor.get(id(node))
     grad = None
-    if tensor is not None and getattr(tensor, "retains_grad", False) and tensor.grad is not None:
-        grad = _snapshot(tensor.grad._data)
+    if tensor is not None:
+        with warnings.catch_warnings():  # .grad of a non-leaf warns unless retain_grad()
+            warnings.simplefilter("ignore")
+            retained = tensor.grad
+        grad = None if retained is None else _snapshot(retained._data)
     return GNode(nid, node_name.get(id(node), label), "output" if is_output else "op", op,
                  gname, _snapshot(node._value), grad, inputs, node)
 

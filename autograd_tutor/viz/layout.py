@@ -79,22 +79,22 @@ class Layout:
 # ---------------------------------------------------------------- text of the boxes
 
 
-def _number_format(flat: np.ndarray):
+def _number_format(vals: List, kind: str):
     """PyTorch's print rule: integers as `2.`, else 4 decimals, scientific for wide ranges."""
-    if flat.dtype == np.bool_:
-        return lambda v: str(bool(v))
-    if np.issubdtype(flat.dtype, np.integer):
+    if kind == "b":
+        return str
+    if kind in "iu":
         return lambda v: str(int(v))
-    finite = np.abs(flat[np.isfinite(flat)]).astype(np.float64)
-    nonzero = finite[finite != 0]
-    if finite.size and np.all(finite == np.round(finite)):
-        if finite.max() > 1e8:
+    finite = [abs(v) for v in vals if v == v and abs(v) != float("inf")]
+    nonzero = [v for v in finite if v != 0]
+    if all(v == round(v) for v in finite):
+        if finite and max(finite) > 1e8:
             return lambda v: f"{v:.4e}"
-        return lambda v: f"{v:.0f}." if np.isfinite(v) else str(v)
-    if nonzero.size and (nonzero.max() / nonzero.min() > 1000 or nonzero.max() > 1e8
-                         or nonzero.min() < 1e-4):
+        return lambda v: f"{v:.0f}." if v == v and abs(v) != float("inf") else str(v)
+    if nonzero and (max(nonzero) / min(nonzero) > 1000 or max(nonzero) > 1e8
+                    or min(nonzero) < 1e-4):
         return lambda v: f"{v:.4e}"
-    return lambda v: f"{v:.4f}" if np.isfinite(v) else str(v)
+    return lambda v: f"{v:.4f}" if v == v and abs(v) != float("inf") else str(v)
 
 
 def format_array(a: np.ndarray) -> List[str]:
@@ -102,9 +102,9 @@ def format_array(a: np.ndarray) -> List[str]:
     a = np.asarray(a)
     if a.size > MAX_ELEMENTS or a.ndim > 2 or a.size == 0:
         return ["shape [" + ", ".join(str(d) for d in a.shape) + "]"]
-    flat = a.ravel()
-    fmt = _number_format(flat)
-    texts = [fmt(v.item()) for v in flat]
+    vals = a.ravel().tolist()
+    fmt = _number_format(vals, a.dtype.kind)
+    texts = [fmt(v) for v in vals]
     width = max(len(s) for s in texts)
     texts = [s.rjust(width) for s in texts]
     if a.ndim == 0:
