@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import math
 
 import numpy as np
@@ -299,3 +301,39 @@ def test_random_tensors_print_like_torch(array, grad, options):
     finally:
         torch.set_printoptions(profile="default")
         _printing.set_printoptions(profile="default")
+
+
+_CHAPTER_CODE = """
+x = torch.tensor([2.0], requires_grad=True)
+y = x ** 2
+z = 2 * y + 3
+print(x, y, z, sep="\\n")
+z.backward()
+print(x.grad)
+
+w = torch.tensor([1.0], requires_grad=True)
+b = torch.tensor([0.0], requires_grad=True)
+x = torch.tensor([1.0, 2.0, 3.0])
+y_true = torch.tensor([2.0, 4.0, 6.0])
+y_pred = w * x + b
+loss = ((y_pred - y_true) ** 2).mean()
+print(y_pred, loss, f"loss = {loss}", f"{loss.item():.4f}", sep="\\n")
+loss.backward()
+print(f"w.grad: {w.grad}")
+print(f"b.grad: {b.grad}")
+with torch.no_grad():
+    w -= 0.1 * w.grad
+    b -= 0.1 * b.grad
+print(w, b, x.detach(), torch.tensor(3), torch.tensor([True, False]), sep="\\n")
+print(torch.tensor([[1, 2], [3, 4]], dtype=torch.float64) / 3)
+"""
+
+
+def test_chapter_examples_print_like_torch():
+    outputs = []
+    for lib in (torch, at):
+        buffer = io.StringIO()
+        with contextlib.redirect_stdout(buffer):
+            exec(_CHAPTER_CODE, {"torch": lib})
+        outputs.append(buffer.getvalue())
+    assert outputs[1] == outputs[0]
