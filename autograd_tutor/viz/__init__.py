@@ -4,5 +4,7 @@
 """
 
 from .draw import draw
+from .training import train, training
+from .widget import animate
 
-__all__ = ["draw"]
+__all__ = ["animate", "draw", "train", "training"]

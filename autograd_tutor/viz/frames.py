@@ -80,10 +80,12 @@ class _Narrator:
 
     def _name(self, g: GNode) -> str:
         """The student's name; an unnamed result is spelled as its (short) expression."""
+        if g.kind == "const" and _is_number(g.label):
+            return fmt(g.value)
         if g.grad_fn is None or g.label != _op_names(g.grad_fn)[0]:
             return g.label
         expr = self._expr(g, self.names)
-        return expr if len(expr) <= 14 else g.label
+        return expr if len(expr) <= 20 else g.label
 
     def _expr(self, g: GNode, names: Dict[int, str]) -> str:
         """``x ** 2``, ``2 * y``, ``relu(h)``: the op applied to `names` of its inputs."""
@@ -102,7 +104,7 @@ class _Narrator:
         return f"{op}({', '.join(args)})"
 
     def _paren(self, i: int, text: str) -> str:
-        return f"({text})" if " " in text and not text.startswith("(") else text
+        return f"({text})" if " " in text and text[0] not in "([" else text
 
     def _d(self, num: int, den: int) -> str:
         return f"∂{self._short(num)}/∂{self._short(den)}"
@@ -159,8 +161,9 @@ class _Narrator:
     def _forward_frame(self, g: GNode, shown: frozenset, step: int) -> Frame:
         symbolic = self._expr(g, self.names)
         numeric = self._expr(g, {i: fmt(self.by_id[i].value) for i in g.inputs})
+        small = all(self.by_id[i].value.size <= _SMALL for i in g.inputs)
         parts = [symbolic]
-        if g.value.size <= _SMALL and numeric not in (symbolic, fmt(g.value)):
+        if small and numeric not in (symbolic, fmt(g.value)):
             parts.append(numeric)
         parts.append(fmt(g.value))
         name = self.names[g.id]
@@ -262,9 +265,15 @@ class _Narrator:
         if jac is not None and x.size == 1:
             local = jac.reshape(y.shape)
             return f"Σ {up_d} ⊙ {local_d}", f"Σ {fmt(upstream)} ⊙ {fmt(local)}"
-        shape = "×".join(str(d) for d in y.shape) or "1"
-        return (f"{up_d} · {local_d}",
-                f"({self.by_id[c].grad_fn} applied to the {shape} upstream gradient)")
+        return f"{up_d} · {local_d}", f"({self.by_id[c].grad_fn} applied to {fmt(upstream)})"
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _is_diagonal(jac: np.ndarray) -> bool:

@@ -7,7 +7,9 @@ slider's and the Play's ``value``, so it works in frontends where ``jslink`` doe
 
 from __future__ import annotations
 
+import dataclasses
 import html
+import io
 from typing import Any, Dict, List, Optional
 
 import ipywidgets as widgets
@@ -145,17 +147,25 @@ class Animation(Stepper):
         self.step(0)
 
     def _picture(self, i: int) -> str:
+        # the narration is shown as HTML beside the picture, so the SVG leaves it out
         if i not in self._svgs:
-            self._svgs[i] = render(self.graph, self.layout, self.frames[i].state)
+            state = dataclasses.replace(self.frames[i].state, caption=None)
+            svg = render(self.graph, self.layout, state)
+            self._svgs[i] = f'<div style="overflow:auto;max-width:100%">{svg}</div>'
         return self._svgs[i]
 
     def _caption(self, i: int) -> str:
         return self.frames[i].html
 
     def _png(self, i: int) -> bytes:
-        from .draw import _png
+        # a PNG stands alone, so it carries the narration in its caption band
+        from .draw import save_png
+        from .svg import _scene
 
-        return _png(self.graph, self.layout, self.frames[i].state)
+        width, height, items = _scene(self.graph, self.layout, self.frames[i].state)
+        buf = io.BytesIO()
+        save_png(items, width, height, buf, scale=1.5)
+        return buf.getvalue()
 
     def _title(self) -> str:
         return f"How autograd computes {self.graph.nodes[self.graph.output].label}"
