@@ -58,9 +58,12 @@ _CALL = re.compile(r"""check\(\s*(['"])(?P<id>[\w.]+)\1\s*,\s*"""
 
 def _grad_source(frame: Any, exercise_id: str) -> Optional[dict]:
     """Why is ``t.grad`` None? Find ``t`` in the calling code and describe it."""
-    text = "".join(linecache.getlines(frame.f_code.co_filename, frame.f_globals))
-    expr = next((m.group("expr") for m in _CALL.finditer(text) if m.group("id") == exercise_id),
-                None)
+    lines = linecache.getlines(frame.f_code.co_filename, frame.f_globals)
+    text = "".join(lines[max(0, frame.f_lineno - 3):frame.f_lineno])  # the call's own lines
+    expr = None
+    for match in _CALL.finditer(text):
+        if match.group("id") == exercise_id:
+            expr = match.group("expr")
     if expr is None:
         return None
     names = expr.split(".")
@@ -132,6 +135,9 @@ def _evaluate(exercise: Exercise, obs: dict) -> Result:
     kind = obs.get("type")
     if kind == "missing":
         return _result(exercise, "not attempted", "No answer yet.")
+    if kind == "error" and obs.get("error") == "NotImplementedError":
+        return _result(exercise, "not attempted",
+                       "Not attempted yet: replace `raise NotImplementedError` with your code.")
     if kind == "error":
         key = classify_error(str(obs.get("message", "")))
         message = f"Your code raised {obs.get('error')}: {obs.get('message')}"
@@ -140,7 +146,7 @@ def _evaluate(exercise: Exercise, obs: dict) -> Result:
         frames = [f for f in obs.get("frames", []) if isinstance(f, dict)]
         return _result(exercise, "error", message, key, _hints_for(exercise, key), frames)
     if exercise.judge is not None:
-        verdict = exercise.judge(obs)
+        verdict = exercise.judge(obs.get("result", {}) if kind == "probed" else obs)
         return _verdict_result(exercise, verdict)
     return _verdict_result(exercise, _judge_numeric(exercise, obs))
 
@@ -170,6 +176,8 @@ def decode_array(obs: Any) -> Optional[np.ndarray]:
         items = [decode_array(item) for item in obs.get("items", [])]
         if items and all(i is not None and i.size == 1 for i in items):
             return np.array([float(i.reshape(-1)[0]) for i in items])
+        if items and all(i is not None and i.shape == items[0].shape for i in items):
+            return np.stack(items)
     return None
 
 

@@ -38,7 +38,7 @@ register(
         expected=lambda: np.stack([_loop_grad()] * 3),
         alternates=lambda: {"accumulated": [np.stack([_loop_grad() * k for k in (1, 2, 3)])],
                             "no_clone": [np.zeros((3, 2))]},
-        diagnoses=("accumulated", "no_clone", "wrong_sign"),
+        diagnoses=("accumulated", "no_clone", "wrong_sign"), answer_kind="a list of 3 gradients",
         custom=dict([custom(
             "no_clone", "stored a reference",
             "All the gradients you stored are zero: you stored w.grad itself, and zero_() "
