@@ -1,0 +1,176 @@
+"""The ops ``nn`` adds to the core: the linear layer and the losses, one ``Function`` each.
+
+Each could be written from smaller tensor ops, but PyTorch makes each one a single graph
+node, so ``print(loss)`` shows ``grad_fn=<MseLossBackward0>`` and a training step stays
+a handful of nodes. Their derivatives are the classic short formulas, side by side with
+the forward pass, and ``tests/test_nn.py`` checks them against PyTorch and finite
+differences:
+
+* linear: ``dL/dx = g @ W``, ``dL/dW = gᵀ @ x``, ``dL/db = Σ_rows g``
+* MSE: ``dL/dx = 2 (x - t)``
+* NLL: ``dL/dlogp[i, c] = -1`` at each row's target class, 0 elsewhere
+* BCE with logits: ``dL/dx = sigmoid(x) - t``
+
+``reduction="mean"`` divides the gradient by the number of terms, ``"sum"`` does not,
+``"none"`` keeps one loss per element.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..autograd.function import Function
+from ..ops._util import unbroadcast
+
+
+def _reduce(loss: np.ndarray, reduction: str, total: Any = None) -> np.ndarray:
+    if reduction == "mean":
+        return np.asarray(loss.sum() / (loss.size if total is None else total), loss.dtype)
+    if reduction == "sum":
+        return np.asarray(loss.sum(), loss.dtype)
+    return loss
+
+
+def _upstream(ctx: Any, grad: Any) -> Any:
+    """The upstream gradient of each unreduced loss term (it broadcasts in products)."""
+    return grad / ctx.count if ctx.reduction == "mean" else grad
+
+
+class Addmm(Function):
+    """y = b + x @ Wᵀ  (what ``nn.Linear`` computes for a batch of rows)"""
+
+    node_name = "AddmmBackward0"
+
+    @staticmethod
+    def forward(ctx, bias, x, weight):
+        ctx.save_for_backward(x, weight)
+        out = x._data @ weight._data.T
+        out += bias._data
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, weight = ctx.saved_tensors
+        grad_bias = grad.sum(0) if ctx.needs_input_grad[0] else None
+        grad_x = grad @ weight if ctx.needs_input_grad[1] else None
+        grad_weight = grad.T @ x if ctx.needs_input_grad[2] else None
+        return grad_bias, grad_x, grad_weight
+
+
+class MseLoss(Function):
+    """L = (x - t)²   dL/dx = 2 (x - t),  dL/dt = -2 (x - t)"""
+
+    node_name = "MseLossBackward0"
+
+    @staticmethod
+    def forward(ctx, x, t, reduction):
+        ctx.save_for_backward(x, t)
+        diff = x._data - t._data
+        ctx.reduction, ctx.count = reduction, diff.size
+        return _reduce(diff * diff, reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, t = ctx.saved_tensors
+        grad_diff = _upstream(ctx, grad) * 2 * (x - t)
+        return (
+            unbroadcast(grad_diff, x.shape) if ctx.needs_input_grad[0] else None,
+            unbroadcast(-grad_diff, t.shape) if ctx.needs_input_grad[1] else None,
+            None,
+        )
+
+
+class NllLoss(Function):
+    """L_i = -w_i logp[i, target_i]   dL/dlogp[i, c] = -w_i if c == target_i else 0
+
+    ``target`` (class indices, ignored rows replaced by 0) and ``weight`` (the weight
+    of each row: 0 for ignored rows; ``None`` when every row counts once) are NumPy
+    arrays; with ``reduction="mean"`` the sum is divided by ``total``, the summed weight.
+    """
+
+    node_name = "NllLossBackward0"
+
+    @staticmethod
+    def forward(ctx, logp, target, weight, total, reduction):
+        ctx.target, ctx.weight, ctx.shape = target, weight, logp.shape
+        ctx.reduction, ctx.count = reduction, total
+        losses = -logp._data[np.arange(target.size), target]
+        if weight is not None:
+            losses *= weight
+        return _reduce(losses, reduction, total)
+
+    @staticmethod
+    def backward(ctx, grad):
+        from .._tensor import Tensor
+
+        coeff = np.zeros(ctx.shape, dtype=grad._data.dtype)
+        rows = np.arange(ctx.target.size)
+        coeff[rows, ctx.target] = -1 if ctx.weight is None else -ctx.weight
+        grad_logp = _upstream(ctx, grad).reshape(-1, 1) * Tensor._make(coeff)
+        return grad_logp, None, None, None, None
+
+
+class BinaryCrossEntropy(Function):
+    """L = -(t log x + (1-t) log(1-x))   dL/dx = (x - t) / (x (1 - x))
+
+    As in PyTorch, each log is clamped at -100 and the denominator at 1e-12, so a
+    sigmoid that saturated to exactly 0 or 1 (float32 does so for |z| > 17) still gives
+    finite losses and gradients.
+    """
+
+    node_name = "BinaryCrossEntropyBackward0"
+
+    @staticmethod
+    def forward(ctx, x, t, weight, reduction):
+        ctx.save_for_backward(x, t)
+        ctx.weight, ctx.reduction, ctx.count = weight, reduction, x._data.size
+        xd, td = x._data, t._data
+        with np.errstate(divide="ignore"):
+            log_x = np.maximum(np.log(xd), -100)
+            log_1mx = np.maximum(np.log1p(-xd), -100)
+        loss = -(td * log_x + (1 - td) * log_1mx)
+        return _reduce(loss if weight is None else loss * weight._data, reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, t = ctx.saved_tensors
+        grad_x = _upstream(ctx, grad) * (x - t) / (x * (1 - x)).clamp(min=1e-12)
+        return grad_x if ctx.weight is None else grad_x * ctx.weight, None, None, None
+
+
+class BinaryCrossEntropyWithLogits(Function):
+    """L = (1-t) x + p log(1 + e^-x)   dL/dx = p σ(x) - pos_weight t   (σ(x) - t if p = 1)
+
+    ``p = (pos_weight - 1) t + 1`` weights the positive examples. The forward pass uses
+    ``log(1 + e^-x) = m + log(e^-m + e^(-x-m))`` with ``m = max(-x, 0)``, so no
+    exponential overflows, whatever the sign and size of ``x``.
+    """
+
+    node_name = "BinaryCrossEntropyWithLogitsBackward0"
+
+    @staticmethod
+    def forward(ctx, x, t, weight, pos_weight, reduction):
+        ctx.save_for_backward(x, t)
+        ctx.weight, ctx.pos_weight = weight, pos_weight
+        ctx.reduction, ctx.count = reduction, x._data.size
+        xd, td = x._data, t._data
+        m = np.maximum(-xd, 0)
+        softplus = m + np.log(np.exp(-m) + np.exp(-xd - m))
+        if pos_weight is not None:
+            softplus = softplus * ((pos_weight._data - 1) * td + 1)
+        loss = (1 - td) * xd + softplus
+        return _reduce(loss if weight is None else loss * weight._data, reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, t = ctx.saved_tensors
+        s = x.sigmoid()
+        if ctx.pos_weight is None:
+            local = s - t
+        else:
+            local = ((ctx.pos_weight - 1) * t + 1) * s - ctx.pos_weight * t
+        if ctx.weight is not None:
+            local = local * ctx.weight
+        return _upstream(ctx, grad) * local, None, None, None, None

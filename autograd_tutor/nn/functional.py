@@ -1,0 +1,266 @@
+"""``torch.nn.functional``: activations and losses as plain functions.
+
+Each loss is written with ordinary tensor operations, so its gradient comes from the
+engine like any other expression's. The formulas are the numerically stable ones
+PyTorch uses: ``log_softmax`` subtracts the row maximum before ``exp``, and the
+``*_with_logits`` loss never computes ``log(sigmoid(x))`` directly.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Optional
+
+import numpy as np
+
+from .._tensor import Tensor
+from ..autograd.function import _type_string
+from . import _functions as _ops
+
+_REDUCTIONS = ("none", "mean", "sum")
+
+
+# -- linear ---------------------------------------------------------------------------------
+
+
+def linear(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None) -> Tensor:
+    """``input @ weight.T + bias``: each row of ``weight`` produces one output feature."""
+    if input.shape[-1] != weight.shape[-1]:
+        rows = int(np.prod(input.shape[:-1]))
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({rows}x{input.shape[-1]} and "
+            f"{weight.shape[-1]}x{weight.shape[0]}). The last dimension of the input must "
+            f"equal in_features={weight.shape[-1]}."
+        )
+    if bias is None:
+        return input @ weight.T
+    if input.ndim == 2:
+        return _ops.Addmm.apply(bias, input, weight)
+    rows = input.reshape(-1, input.shape[-1])
+    return _ops.Addmm.apply(bias, rows, weight).view(*input.shape[:-1], weight.shape[0])
+
+
+# -- activations ----------------------------------------------------------------------------
+
+
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
+    """``max(x, 0)``: passes positives, zeroes negatives (gradient 0 at x <= 0)."""
+    return input.relu_() if inplace else input.relu()
+
+
+def sigmoid(input: Tensor) -> Tensor:
+    """``1 / (1 + exp(-x))``, squashing any number into (0, 1)."""
+    return input.sigmoid()
+
+
+def tanh(input: Tensor) -> Tensor:
+    """``tanh(x)``, squashing any number into (-1, 1)."""
+    return input.tanh()
+
+
+def _softmax_dim(name: str, ndim: int) -> int:
+    warnings.warn(
+        f"Implicit dimension choice for {name} has been deprecated. "
+        "Change the call to include dim=X as an argument.",
+        stacklevel=3,
+    )
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax(input: Tensor, dim: Optional[int] = None, dtype: Optional[object] = None) -> Tensor:
+    """``exp(x) / exp(x).sum(dim)``: turns scores into probabilities along ``dim``."""
+    if dim is None:
+        dim = _softmax_dim("softmax", input.ndim)
+    if dtype is not None:
+        input = input.to(dtype)
+    return input.softmax(dim)
+
+
+def log_softmax(
+    input: Tensor, dim: Optional[int] = None, dtype: Optional[object] = None
+) -> Tensor:
+    """``log(softmax(x))`` computed stably as ``x - max - log(sum(exp(x - max)))``."""
+    if dim is None:
+        dim = _softmax_dim("log_softmax", input.ndim)
+    if dtype is not None:
+        input = input.to(dtype)
+    return input.log_softmax(dim)
+
+
+# -- losses ---------------------------------------------------------------------------------
+
+
+def _check_reduction(reduction: str) -> None:
+    if reduction not in _REDUCTIONS:
+        raise ValueError(
+            f"{reduction} is not a valid value for reduction. "
+            "Use reduction='mean' (the default), 'sum' or 'none'."
+        )
+
+
+def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
+    """Mean squared error ``((input - target) ** 2).mean()``."""
+    _check_reduction(reduction)
+    if target.shape != input.shape:
+        warnings.warn(
+            f"Using a target size ({target.shape}) that is different to the input size "
+            f"({input.shape}). This will likely lead to incorrect results due to broadcasting. "
+            "Please ensure they have the same size.",
+            stacklevel=2,
+        )
+    return _ops.MseLoss.apply(input, target, reduction)
+
+
+def _type_name(t: Tensor) -> str:
+    return _type_string(t)[len("torch."):-len("Tensor")]
+
+
+def nll_loss(
+    input: Tensor,
+    target: Tensor,
+    weight: Optional[Tensor] = None,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+) -> Tensor:
+    """Negative log likelihood: ``-input[i, target[i]]`` averaged over the rows.
+
+    ``input`` holds log-probabilities of shape ``(N, C)`` (or ``(C,)``, or ``(N, C, d1, ...)``),
+    ``target`` the class index of each row. With ``weight``, row ``i`` counts
+    ``weight[target[i]]`` times and the mean divides by the total weight.
+    """
+    _check_reduction(reduction)
+    if target.dtype.is_floating_point:
+        raise RuntimeError(
+            f"expected target dtype to be Long or Byte, but got {_type_name(target)}. "
+            "Class targets are integer indices: make them with torch.tensor([0, 2, 1]) "
+            "(or target.long())."
+        )
+    batch = target.shape[0] if target.ndim else 1
+    if input.ndim >= 2 and input.shape[0] != batch:
+        raise ValueError(
+            f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
+            f"({batch}). Give one target class per input row."
+        )
+    classes = input.shape[1] if input.ndim >= 2 else input.shape[0]
+    if input.ndim != 2:  # (C,) or (N, C, d1, ...) -> (rows, C)
+        dims = (0, *range(2, input.ndim), 1) if input.ndim > 2 else (0,)
+        input = input.permute(*dims).reshape(-1, classes)
+    t = target._data.reshape(-1)
+    kept = t != ignore_index
+    bad = t[kept & ((t < 0) | (t >= classes))]
+    if bad.size:
+        raise IndexError(
+            f"Target {bad[0]} is out of bounds. Targets must be class indices in "
+            f"[0, {classes - 1}] (or ignore_index={ignore_index})."
+        )
+    if weight is None and kept.all():
+        row_weight, total = None, t.size
+    else:
+        row_weight = kept.astype(input._data.dtype)
+        if weight is not None:
+            row_weight *= weight._data[np.where(kept, t, 0)]
+        total = row_weight.sum()
+    loss = _ops.NllLoss.apply(input, np.where(kept, t, 0), row_weight, total, reduction)
+    return loss.reshape(target.shape) if reduction == "none" else loss
+
+
+def cross_entropy(
+    input: Tensor,
+    target: Tensor,
+    weight: Optional[Tensor] = None,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+) -> Tensor:
+    """``nll_loss(log_softmax(input, 1), target)``: the classification loss on raw scores.
+
+    ``target`` is either class indices (shape ``(N,)``) or class probabilities with the
+    same shape as ``input``. ``label_smoothing`` mixes the target with the uniform
+    distribution over the classes.
+    """
+    _check_reduction(reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(
+            f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}"
+        )
+    dim = 1 if input.ndim >= 2 else 0
+    logp = input.log_softmax(dim)
+    classes = input.shape[dim]
+    if target.dtype.is_floating_point and target.shape == input.shape:
+        if label_smoothing > 0:
+            target = target * (1 - label_smoothing) + label_smoothing / classes
+        losses = -(_class_weighted(logp, weight) * target).sum(dim)
+        if reduction == "mean" and input.ndim >= 2:
+            return losses.sum() / (input.numel() // classes)
+        return _reduce(losses, reduction)
+    loss = nll_loss(logp, target, weight, ignore_index, reduction)
+    if label_smoothing == 0:
+        return loss
+    kept = target._data != ignore_index
+    smooth = -_class_weighted(logp, weight).sum(dim) * Tensor._make(kept.astype(logp._data.dtype))
+    if reduction == "mean":
+        if weight is None:
+            total = kept.sum()
+        else:
+            total = (weight._data[np.where(kept, target._data, 0)] * kept).sum()
+        smooth = smooth.sum() / float(total)
+    else:
+        smooth = _reduce(smooth, reduction)
+    return loss * (1 - label_smoothing) + smooth * (label_smoothing / classes)
+
+
+def _class_weighted(logp: Tensor, weight: Optional[Tensor]) -> Tensor:
+    """``logp`` times ``weight`` (one per class) along the class dimension."""
+    if weight is None:
+        return logp
+    return logp * weight.reshape((-1,) + (1,) * max(logp.ndim - 2, 0))
+
+
+def _reduce(loss: Tensor, reduction: str) -> Tensor:
+    if reduction == "mean":
+        return loss.mean()
+    return loss.sum() if reduction == "sum" else loss
+
+
+def binary_cross_entropy(
+    input: Tensor, target: Tensor, weight: Optional[Tensor] = None, reduction: str = "mean"
+) -> Tensor:
+    """BCE on probabilities in [0, 1]: ``-(t log p + (1 - t) log(1 - p))``, logs clamped at -100.
+
+    Prefer ``binary_cross_entropy_with_logits`` on raw scores: it is exact where a
+    saturated sigmoid is not.
+    """
+    _check_reduction(reduction)
+    if target.shape != input.shape:
+        raise ValueError(
+            f"Using a target size ({target.shape}) that is different to the input size "
+            f"({input.shape}) is deprecated. Please ensure they have the same size."
+        )
+    values = input._data
+    if values.size and not ((values >= 0) & (values <= 1)).all():
+        raise RuntimeError(
+            "all elements of input should be between 0 and 1. binary_cross_entropy takes "
+            "probabilities: apply torch.sigmoid first, or use binary_cross_entropy_with_logits "
+            "on the raw scores."
+        )
+    return _ops.BinaryCrossEntropy.apply(input, target, weight, reduction)
+
+
+def binary_cross_entropy_with_logits(
+    input: Tensor,
+    target: Tensor,
+    weight: Optional[Tensor] = None,
+    reduction: str = "mean",
+    pos_weight: Optional[Tensor] = None,
+) -> Tensor:
+    """Sigmoid + BCE on raw scores ``x`` in one stable formula; its gradient is ``sigmoid(x) - t``.
+
+    ``pos_weight`` (one per class) multiplies the loss of the positive targets.
+    """
+    _check_reduction(reduction)
+    if target.shape != input.shape:
+        raise ValueError(
+            f"Target size ({target.shape}) must be the same as input size ({input.shape}). "
+            "Give one target per score (reshape the target, e.g. y.view(-1, 1))."
+        )
+    return _ops.BinaryCrossEntropyWithLogits.apply(input, target, weight, pos_weight, reduction)

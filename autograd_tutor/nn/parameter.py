@@ -1,0 +1,30 @@
+"""``Parameter``: a tensor that a ``Module`` registers as trainable."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import numpy as np
+
+from .._tensor import Tensor
+
+
+class Parameter(Tensor):
+    """A tensor marked as a weight of a module: ``requires_grad=True`` by default, and
+    assigning one to a ``Module`` attribute adds it to ``module.parameters()``.
+
+    ``Parameter(t)`` shares ``t``'s values (no copy) and is a new leaf.
+    """
+
+    def __init__(self, data: Optional[Tensor] = None, requires_grad: bool = True) -> None:
+        if data is None:
+            self._data = np.zeros(0, dtype=np.float32)
+        else:
+            self._data = data._data
+            self._share_version_with(data)
+        self.requires_grad = requires_grad
+
+    def __repr__(self) -> str:
+        from .._printing import parameter_repr
+
+        return parameter_repr(self)
