@@ -210,7 +210,7 @@ def _make_node(obj: Any, nid: int, inputs: Tuple[int, ...], is_output: bool,
     node = obj.grad_fn
     if node is None:
         kind = "output" if is_output else ("param" if obj.requires_grad else "const")
-        label = leaf_name.get(id(obj)) or _tensor_label(obj)
+        label = leaf_name.get(id(obj)) or ("param" if kind == "param" else _tensor_label(obj))
         grad = obj.grad if obj.requires_grad else None
         return GNode(nid, label, kind, None, None, _snapshot(obj._data),
                      None if grad is None else _snapshot(grad._data), inputs)

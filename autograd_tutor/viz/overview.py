@@ -32,7 +32,7 @@ def make_overview(path: Union[str, Path] = "overview.png") -> Path:
     a = z.relu()
     sq = a ** 2
     loss = sq.sum()
-    for t in (z, a, sq):
+    for t in (z, a, sq, loss):
         t.retain_grad()
     loss.backward()
 
