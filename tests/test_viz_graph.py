@@ -176,7 +176,7 @@ def test_retained_grads_are_shown():
 def test_module_parameters_get_dotted_names():
     at.manual_seed(0)
     model = at.nn.Linear(3, 2)
-    x = at.tensor([1.0, 2.0, 3.0])
+    x = at.tensor([[1.0, 2.0, 3.0]])
     out = model(x).sum()
     labels = {m.label for m in build_graph(out).nodes}
     assert {"model.weight", "model.bias", "x", "out"} <= labels
