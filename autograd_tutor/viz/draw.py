@@ -20,6 +20,11 @@ class GraphDrawing:
         self.state = state or State()
         self.svg = render(self.graph, self.layout, self.state)
 
+    def __repr__(self) -> str:
+        # deterministic (no memory address): it is the text/plain of stored notebook outputs
+        label = self.graph.nodes[self.graph.output].label
+        return f"<graph of {label}: {len(self.graph.nodes)} nodes; .save('graph.svg') to keep it>"
+
     def _repr_svg_(self) -> str:
         return self.svg
 
