@@ -52,8 +52,9 @@ def assert_close(ours, theirs, rtol: float = 1e-5, atol: float = 1e-6, check_dty
     if a.dtype == np.bool_ or b.dtype == np.bool_:
         np.testing.assert_array_equal(a, b)
     else:
-        np.testing.assert_allclose(a.astype(np.float64), b.astype(np.float64), rtol=rtol,
-                                   atol=atol, equal_nan=True)
+        np.testing.assert_allclose(
+            a.astype(np.float64), b.astype(np.float64), rtol=rtol, atol=atol, equal_nan=True
+        )
 
 
 def node_name(node) -> str | None:

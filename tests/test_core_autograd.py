@@ -6,7 +6,6 @@ import warnings
 
 import numpy as np
 import pytest
-
 from conftest import assert_close, dtype_name, graph_signature, node_name, np_of
 
 torch = pytest.importorskip("torch")
@@ -32,16 +31,18 @@ def grads_equal(code, rtol=1e-6, atol=1e-7):
 
 # ---------------------------------------------------------------- backward basics
 
+
 def test_seed_example():
     def code(m):
         x = m.tensor([2.0], requires_grad=True)
-        y = x ** 2
+        y = x**2
         z = 2 * y + 3
         z.backward()
         return x.grad, z
+
     grads_equal(code)
     x = at.tensor([2.0], requires_grad=True)
-    (2 * x ** 2 + 3).backward()
+    (2 * x**2 + 3).backward()
     assert x.grad.tolist() == [8.0]
 
 
@@ -51,17 +52,19 @@ def test_implicit_gradient_for_one_element_outputs(shape):
         x = m.tensor(np.full(shape, 3.0), requires_grad=True)
         (x * x).backward()
         return x.grad
+
     grads_equal(code)
 
 
 def test_explicit_gradient_argument():
     def code(m):
         x = m.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
-        y = x ** 2
+        y = x**2
         y.backward(m.tensor([[1.0, 0.5], [0.0, -1.0]]))
         s = (x * 3).sum()
         s.backward(m.tensor(2.0))
         return x.grad
+
     grads_equal(code)
 
 
@@ -78,6 +81,7 @@ def test_gradients_accumulate_until_zeroed():
         x.grad = None
         x.sum().backward()
         return first, second, third, x.grad
+
     grads_equal(code)
 
 
@@ -94,10 +98,11 @@ def test_diamond_gets_the_sum():
     def code(m):
         x = m.tensor([1.5, -2.0], requires_grad=True)
         y = x * 2
-        a, b = y.exp(), y ** 2
+        a, b = y.exp(), y**2
         z = (a * b + y).sum()
         z.backward()
         return x.grad
+
     grads_equal(code)
 
 
@@ -109,6 +114,7 @@ def test_tensor_used_twice_in_one_op():
         x.grad = None
         (x + x + x).backward()
         return g1, x.grad
+
     grads_equal(code)
 
 
@@ -118,9 +124,10 @@ def test_shared_subgraph_and_two_leaves():
         b = m.tensor([0.1, -0.2], requires_grad=True)
         x = m.tensor([[1.0, 2.0], [3.0, 4.0], [-1.0, 0.5]])
         h = (x @ w + b).tanh()
-        loss = ((h @ w).sigmoid() * h).mean() + (h ** 2).sum()
+        loss = ((h @ w).sigmoid() * h).mean() + (h**2).sum()
         loss.backward()
         return loss, w.grad, b.grad
+
     grads_equal(code)
 
 
@@ -131,7 +138,7 @@ def test_deep_chain_of_thousands_of_ops_has_no_recursion_error():
     for _ in range(depth):
         y = y * 1.0001 + 0.0
     y.sum().backward()
-    np.testing.assert_allclose(np_of(x.grad), 1.0001 ** depth, rtol=1e-4)
+    np.testing.assert_allclose(np_of(x.grad), 1.0001**depth, rtol=1e-4)
     del y  # freeing a deep graph must not overflow the stack either
 
 
@@ -160,16 +167,18 @@ def test_wide_graph_sum_of_many_terms():
             total = total + x * (i % 7)
         total.sum().backward()
         return x.grad
+
     grads_equal(code)
 
 
 def test_backward_through_integer_and_comparison_branches():
     def code(m):
         x = m.tensor([-1.0, 2.0, 3.0], requires_grad=True)
-        mask = (x > 0)
+        mask = x > 0
         y = (x * mask).sum() + (x * m.tensor([1, 2, 3])).sum()
         y.backward()
         return y, x.grad
+
     grads_equal(code)
 
 
@@ -179,10 +188,12 @@ def test_leaves_that_do_not_require_grad_get_no_grad():
         c = m.tensor([3.0, 4.0])
         (x * c).sum().backward()
         return x.grad, c.grad
+
     grads_equal(code)
 
 
 # ---------------------------------------------------------------- freeing, retain_graph
+
 
 def test_second_backward_without_retain_graph_raises_then_retain_graph_allows_it():
     for m in (at, torch):
@@ -207,23 +218,25 @@ def _three_backwards(m):
 
 def test_second_backward_through_nodes_that_saved_nothing_is_allowed():
     """AddBackward0 and SumBackward0 save no tensors, so PyTorch does not complain."""
+
     def code(m):
         x = m.tensor([1.0, 2.0], requires_grad=True)
         y = (x + 1).sum()
         y.backward()
         y.backward()
         return x.grad
+
     grads_equal(code)
 
 
 def test_autograd_grad_also_frees_the_graph():
     for m in (at, torch):
         x = m.tensor([1.0, 2.0], requires_grad=True)
-        y = (x ** 2).sum()
+        y = (x**2).sum()
         m.autograd.grad(y, x)
         with pytest.raises(RuntimeError, match="second time"):
             y.backward()
-        z = (x ** 2).sum()
+        z = (x**2).sum()
         m.autograd.grad(z, x, retain_graph=True)
         z.backward()
         assert x.grad.tolist() == [2.0, 4.0]
@@ -241,11 +254,12 @@ def test_partially_shared_graph_second_backward():
 
 # ---------------------------------------------------------------- create_graph, higher order
 
+
 @pytest.mark.filterwarnings("ignore:Using backward\\(\\) with create_graph=True")
 def test_create_graph_makes_grad_differentiable():
     def code(m):
         x = m.tensor([1.0, 2.0], requires_grad=True)
-        y = (x ** 3).sum()
+        y = (x**3).sum()
         y.backward(create_graph=True)
         g = x.grad
         assert g.requires_grad and g.grad_fn is not None
@@ -253,17 +267,44 @@ def test_create_graph_makes_grad_differentiable():
         x.grad = None
         g.sum().backward()
         return first, x.grad
+
     grads_equal(code)
 
 
 @pytest.mark.parametrize(
     "f",
-    [lambda x: x ** 3, lambda x: x.exp() * x, lambda x: x.tanh(), lambda x: x.sigmoid(),
-     lambda x: 1 / x, lambda x: x.log() * x, lambda x: x.sqrt(), lambda x: x.softmax(0),
-     lambda x: x.log_softmax(0), lambda x: (x @ x) * x, lambda x: x.max() * x,
-     lambda x: x.clamp(0.5, 1.5) ** 2, lambda x: x.abs() ** 3, lambda x: x.relu() * x],
-    ids=["cube", "xexp", "tanh", "sigmoid", "inv", "xlog", "sqrt", "softmax", "log_softmax",
-         "dot", "max", "clamp", "abs", "relu"],
+    [
+        lambda x: x**3,
+        lambda x: x.exp() * x,
+        lambda x: x.tanh(),
+        lambda x: x.sigmoid(),
+        lambda x: 1 / x,
+        lambda x: x.log() * x,
+        lambda x: x.sqrt(),
+        lambda x: x.softmax(0),
+        lambda x: x.log_softmax(0),
+        lambda x: (x @ x) * x,
+        lambda x: x.max() * x,
+        lambda x: x.clamp(0.5, 1.5) ** 2,
+        lambda x: x.abs() ** 3,
+        lambda x: x.relu() * x,
+    ],
+    ids=[
+        "cube",
+        "xexp",
+        "tanh",
+        "sigmoid",
+        "inv",
+        "xlog",
+        "sqrt",
+        "softmax",
+        "log_softmax",
+        "dot",
+        "max",
+        "clamp",
+        "abs",
+        "relu",
+    ],
 )
 def test_second_derivatives_vs_torch(f):
     def code(m):
@@ -271,6 +312,7 @@ def test_second_derivatives_vs_torch(f):
         (g,) = m.autograd.grad(f(x).sum(), x, create_graph=True)
         (h,) = m.autograd.grad((g * m.tensor([1.0, -2.0, 0.5], dtype=m.float64)).sum(), x)
         return g, h
+
     grads_equal(code, rtol=1e-9, atol=1e-12)
 
 
@@ -282,6 +324,7 @@ def test_third_derivative():
         (d2,) = m.autograd.grad(d1, x, create_graph=True)
         (d3,) = m.autograd.grad(d2, x)
         return d1, d2, d3
+
     grads_equal(code, rtol=1e-9)
 
 
@@ -294,10 +337,12 @@ def test_hessian_vector_product():
         v = m.tensor([[1.0, 0.0], [0.5, -1.0]], dtype=m.float64)
         (hv,) = m.autograd.grad((g * v).sum(), w)
         return g, hv
+
     grads_equal(code, rtol=1e-9, atol=1e-12)
 
 
 # ---------------------------------------------------------------- autograd.grad / backward
+
 
 def test_autograd_grad_basic_forms():
     def code(m):
@@ -310,17 +355,19 @@ def test_autograd_grad_basic_forms():
         assert isinstance(single, tuple) and len(single) == 1
         assert x.grad is None and y.grad is None  # autograd.grad does not touch .grad
         return gx, gy, gx2, single[0]
+
     grads_equal(code)
 
 
 def test_autograd_grad_grad_outputs_and_several_outputs():
     def code(m):
         x = m.tensor([1.0, 2.0, 3.0], requires_grad=True)
-        a, b = x * 2, x ** 2
+        a, b = x * 2, x**2
         g = m.autograd.grad([a, b], x, grad_outputs=[m.ones(3), m.tensor([1.0, 0.0, -1.0])])
         h = m.autograd.grad(x.exp(), x, grad_outputs=m.tensor([0.5, 0.5, 0.5]))
         k = m.autograd.grad([(x * 3).sum(), (x * x).sum()], x, grad_outputs=[None, None])
         return g + h + k
+
     grads_equal(code)
 
 
@@ -331,6 +378,7 @@ def test_autograd_grad_allow_unused():
         gx, gu = m.autograd.grad((x * 2).sum(), [x, unused], allow_unused=True)
         assert gu is None
         return gx
+
     grads_equal(code)
 
 
@@ -338,18 +386,19 @@ def test_autograd_grad_with_respect_to_intermediate():
     def code(m):
         x = m.tensor([1.0, -2.0], requires_grad=True)
         h = x * 3
-        out = (h ** 2).sum()
+        out = (h**2).sum()
         (gh,) = m.autograd.grad(out, h)
         return gh, x.grad
+
     grads_equal(code)
 
 
 def test_autograd_grad_create_graph_false_returns_plain_tensors():
     for m in (at, torch):
         x = m.tensor([1.0, 2.0], requires_grad=True)
-        (g,) = m.autograd.grad((x ** 2).sum(), x)
+        (g,) = m.autograd.grad((x**2).sum(), x)
         assert not g.requires_grad and g.grad_fn is None
-        (g,) = m.autograd.grad((x ** 2).sum(), x, create_graph=True)
+        (g,) = m.autograd.grad((x**2).sum(), x, create_graph=True)
         assert g.requires_grad and g.grad_fn is not None
 
 
@@ -358,10 +407,11 @@ def test_autograd_backward():
         x = m.tensor([1.0, 2.0], requires_grad=True)
         y = m.tensor([0.5], requires_grad=True)
         m.autograd.backward((x * y).sum())
-        m.autograd.backward([x * 2, y ** 2], [m.ones(2), m.tensor([3.0])])
+        m.autograd.backward([x * 2, y**2], [m.ones(2), m.tensor([3.0])])
         m.autograd.backward(x.exp().sum(), retain_graph=False)
         m.autograd.backward([(x * y).sum()], grad_tensors=[m.tensor(2.0)], inputs=[y])
         return x.grad, y.grad
+
     grads_equal(code)
 
 
@@ -370,7 +420,7 @@ def test_backward_inputs_argument():
         x = m.tensor([1.0, 2.0], requires_grad=True)
         w = m.tensor([3.0, 4.0], requires_grad=True)
         h = x * w
-        z = (h ** 2).sum()
+        z = (h**2).sum()
         z.backward(inputs=[x], retain_graph=True)
         assert w.grad is None
         z.backward(inputs=w, retain_graph=True)
@@ -378,10 +428,12 @@ def test_backward_inputs_argument():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return x.grad, w.grad, h.grad
+
     grads_equal(code)
 
 
 # ---------------------------------------------------------------- hooks
+
 
 def test_hook_on_leaf_changes_accumulated_gradient():
     def code(m):
@@ -391,6 +443,7 @@ def test_hook_on_leaf_changes_accumulated_gradient():
         x.register_hook(lambda g: g * 10)
         (x * 3).sum().backward()
         return seen[0], x.grad
+
     grads_equal(code)
 
 
@@ -403,6 +456,7 @@ def test_hook_on_intermediate_changes_downstream_gradient():
         y.register_hook(lambda g: None)  # returning None keeps the gradient
         (y * 3).sum().backward()
         return x.grad
+
     grads_equal(code)
 
 
@@ -415,6 +469,7 @@ def test_hook_handle_remove():
         (x * 2).sum().backward()
         assert calls == []
         return x.grad
+
     grads_equal(code)
     x = at.tensor([1.0], requires_grad=True)
     h = x.register_hook(lambda g: g)
@@ -435,10 +490,11 @@ def test_hook_gets_gradient_under_autograd_grad():
     def code(m):
         seen = []
         x = m.tensor([1.0, 2.0], requires_grad=True)
-        y = x ** 2
+        y = x**2
         y.register_hook(lambda g: seen.append(g) or g * 2)
         (g,) = m.autograd.grad(y.sum(), x)
         return seen[0], g
+
     grads_equal(code)
 
 
@@ -447,7 +503,7 @@ def test_retain_grad_on_intermediates():
         x = m.tensor([1.0, 2.0], requires_grad=True)
         y = x * 2
         y.retain_grad()
-        z = y ** 2
+        z = y**2
         z.retain_grad()
         out = z.sum()
         out.retain_grad()
@@ -456,6 +512,7 @@ def test_retain_grad_on_intermediates():
         out.backward()
         x.retain_grad()  # no-op on a leaf
         return g1, y.grad, z.grad, out.grad, x.grad
+
     grads_equal(code)
     x = at.tensor([1.0], requires_grad=True)
     y = x * 2
@@ -471,10 +528,12 @@ def test_retain_grad_sees_the_hook_modified_gradient():
         y.register_hook(lambda g: g * 5)
         y.sum().backward()
         return y.grad, x.grad
+
     grads_equal(code)
 
 
 # ---------------------------------------------------------------- leaves and graph structure
+
 
 def test_is_leaf_and_requires_grad_rules():
     for m in (at, torch):
@@ -493,38 +552,64 @@ def test_is_leaf_and_requires_grad_rules():
 
 
 GRAPHS = {
-    "x+2": lambda m, x, X, B: x + 2, "2+x": lambda m, x, X, B: 2 + x,
-    "x+x": lambda m, x, X, B: x + x, "x-2": lambda m, x, X, B: x - 2,
-    "2-x": lambda m, x, X, B: 2 - x, "x-x": lambda m, x, X, B: x - x,
-    "x*2": lambda m, x, X, B: x * 2, "2*x": lambda m, x, X, B: 2 * x,
-    "x*x": lambda m, x, X, B: x * x, "x/2": lambda m, x, X, B: x / 2,
-    "x/x": lambda m, x, X, B: x / x, "x**2": lambda m, x, X, B: x ** 2,
-    "2**x": lambda m, x, X, B: 2 ** x, "x**x": lambda m, x, X, B: x ** x,
-    "-x": lambda m, x, X, B: -x, "x@x": lambda m, x, X, B: x @ x,
-    "X@x": lambda m, x, X, B: X @ x, "X@X.T": lambda m, x, X, B: X @ X.T,
-    "sum": lambda m, x, X, B: x.sum(), "sum(0)": lambda m, x, X, B: X.sum(0),
-    "mean": lambda m, x, X, B: x.mean(), "mean(1)": lambda m, x, X, B: X.mean(1),
-    "max": lambda m, x, X, B: x.max(), "max(1)": lambda m, x, X, B: X.max(1)[0],
-    "min": lambda m, x, X, B: x.min(), "min(1)": lambda m, x, X, B: X.min(1).values,
-    "exp": lambda m, x, X, B: x.exp(), "log": lambda m, x, X, B: x.log(),
-    "sqrt": lambda m, x, X, B: x.sqrt(), "abs": lambda m, x, X, B: x.abs(),
-    "pow(3)": lambda m, x, X, B: x.pow(3), "clamp": lambda m, x, X, B: x.clamp(0, 1),
-    "clamp(min)": lambda m, x, X, B: x.clamp(min=0), "relu": lambda m, x, X, B: x.relu(),
-    "sigmoid": lambda m, x, X, B: x.sigmoid(), "tanh": lambda m, x, X, B: x.tanh(),
-    "softmax": lambda m, x, X, B: x.softmax(0), "log_softmax": lambda m, x, X, B: x.log_softmax(0),
-    "reshape": lambda m, x, X, B: X.reshape(3, 2), "view": lambda m, x, X, B: X.view(6),
-    "flatten": lambda m, x, X, B: X.flatten(), "transpose": lambda m, x, X, B: X.transpose(0, 1),
-    "T": lambda m, x, X, B: X.T, "permute": lambda m, x, X, B: B.permute(2, 0, 1),
-    "squeeze": lambda m, x, X, B: x[None].squeeze(), "unsqueeze": lambda m, x, X, B: x.unsqueeze(0),
-    "x[0]": lambda m, x, X, B: x[0], "x[1:]": lambda m, x, X, B: x[1:],
-    "x[[0,0]]": lambda m, x, X, B: x[[0, 0]], "x[mask]": lambda m, x, X, B: x[x > 1],
+    "x+2": lambda m, x, X, B: x + 2,
+    "2+x": lambda m, x, X, B: 2 + x,
+    "x+x": lambda m, x, X, B: x + x,
+    "x-2": lambda m, x, X, B: x - 2,
+    "2-x": lambda m, x, X, B: 2 - x,
+    "x-x": lambda m, x, X, B: x - x,
+    "x*2": lambda m, x, X, B: x * 2,
+    "2*x": lambda m, x, X, B: 2 * x,
+    "x*x": lambda m, x, X, B: x * x,
+    "x/2": lambda m, x, X, B: x / 2,
+    "x/x": lambda m, x, X, B: x / x,
+    "x**2": lambda m, x, X, B: x**2,
+    "2**x": lambda m, x, X, B: 2**x,
+    "x**x": lambda m, x, X, B: x**x,
+    "-x": lambda m, x, X, B: -x,
+    "x@x": lambda m, x, X, B: x @ x,
+    "X@x": lambda m, x, X, B: X @ x,
+    "X@X.T": lambda m, x, X, B: X @ X.T,
+    "sum": lambda m, x, X, B: x.sum(),
+    "sum(0)": lambda m, x, X, B: X.sum(0),
+    "mean": lambda m, x, X, B: x.mean(),
+    "mean(1)": lambda m, x, X, B: X.mean(1),
+    "max": lambda m, x, X, B: x.max(),
+    "max(1)": lambda m, x, X, B: X.max(1)[0],
+    "min": lambda m, x, X, B: x.min(),
+    "min(1)": lambda m, x, X, B: X.min(1).values,
+    "exp": lambda m, x, X, B: x.exp(),
+    "log": lambda m, x, X, B: x.log(),
+    "sqrt": lambda m, x, X, B: x.sqrt(),
+    "abs": lambda m, x, X, B: x.abs(),
+    "pow(3)": lambda m, x, X, B: x.pow(3),
+    "clamp": lambda m, x, X, B: x.clamp(0, 1),
+    "clamp(min)": lambda m, x, X, B: x.clamp(min=0),
+    "relu": lambda m, x, X, B: x.relu(),
+    "sigmoid": lambda m, x, X, B: x.sigmoid(),
+    "tanh": lambda m, x, X, B: x.tanh(),
+    "softmax": lambda m, x, X, B: x.softmax(0),
+    "log_softmax": lambda m, x, X, B: x.log_softmax(0),
+    "reshape": lambda m, x, X, B: X.reshape(3, 2),
+    "view": lambda m, x, X, B: X.view(6),
+    "flatten": lambda m, x, X, B: X.flatten(),
+    "transpose": lambda m, x, X, B: X.transpose(0, 1),
+    "T": lambda m, x, X, B: X.T,
+    "permute": lambda m, x, X, B: B.permute(2, 0, 1),
+    "squeeze": lambda m, x, X, B: x[None].squeeze(),
+    "unsqueeze": lambda m, x, X, B: x.unsqueeze(0),
+    "x[0]": lambda m, x, X, B: x[0],
+    "x[1:]": lambda m, x, X, B: x[1:],
+    "x[[0,0]]": lambda m, x, X, B: x[[0, 0]],
+    "x[mask]": lambda m, x, X, B: x[x > 1],
     "X[:,0]": lambda m, x, X, B: X[:, 0],
-    "cat": lambda m, x, X, B: m.cat([x, x]), "stack": lambda m, x, X, B: m.stack([x, x]),
+    "cat": lambda m, x, X, B: m.cat([x, x]),
+    "stack": lambda m, x, X, B: m.stack([x, x]),
     "where": lambda m, x, X, B: m.where(x > 1, x, 0.0),
     "maximum": lambda m, x, X, B: m.maximum(x, x * 2),
     "minimum": lambda m, x, X, B: m.minimum(x, x * 2),
     "clone": lambda m, x, X, B: x.clone(),
-    "seed": lambda m, x, X, B: 2 * x ** 2 + 3,
+    "seed": lambda m, x, X, B: 2 * x**2 + 3,
     "mse": lambda m, x, X, B: ((X @ x - 1.0) ** 2).mean(),
 }
 
@@ -536,9 +621,12 @@ def test_grad_fn_names_and_next_functions_match_torch(expr):
         X = m.tensor([[1.0, 2.0, 3.0], [0.5, -1.0, 2.0]], requires_grad=True)
         B = m.ones(2, 3, 4, requires_grad=True)
         return GRAPHS[expr](m, x, X, B)
+
     ours, theirs = both(build)
     assert graph_signature(ours.grad_fn) == graph_signature(theirs.grad_fn)
-    assert [i for _, i in ours.grad_fn.next_functions] == [i for _, i in theirs.grad_fn.next_functions]
+    assert [i for _, i in ours.grad_fn.next_functions] == [
+        i for _, i in theirs.grad_fn.next_functions
+    ]
 
 
 def test_accumulate_grad_node():
@@ -558,11 +646,13 @@ def test_grad_fn_after_in_place_on_non_leaf():
         y += 1
         y.mul_(3)
         return graph_signature(y.grad_fn)
+
     ours, theirs = both(code)
     assert ours == theirs
 
 
 # ---------------------------------------------------------------- .grad on non-leaves
+
 
 def test_reading_grad_of_non_leaf_warns_and_is_none():
     for m in (at, torch):
@@ -592,6 +682,7 @@ def test_grad_setter():
 
 # ---------------------------------------------------------------- grad modes
 
+
 @pytest.mark.parametrize("m", LIBS)
 def test_no_grad_context_manager(m):
     x = m.tensor([1.0], requires_grad=True)
@@ -606,9 +697,9 @@ def test_no_grad_context_manager(m):
     assert m.is_grad_enabled()
     assert not y.requires_grad and y.grad_fn is None and y.is_leaf
     assert z.requires_grad and z.grad_fn is not None
-    with pytest.raises(ZeroDivisionError):
+    with pytest.raises(ValueError):
         with m.no_grad():
-            1 / 0
+            raise ValueError("an error inside the block")
     assert m.is_grad_enabled()
 
 
@@ -680,7 +771,7 @@ def test_inference_mode(m):
 @pytest.mark.parametrize("m", LIBS)
 def test_backward_inside_no_grad_still_works(m):
     x = m.tensor([1.0, 2.0], requires_grad=True)
-    y = (x ** 2).sum()
+    y = (x**2).sum()
     with m.no_grad():
         y.backward()
     assert x.grad.tolist() == [2.0, 4.0]
@@ -689,10 +780,11 @@ def test_backward_inside_no_grad_still_works(m):
 def test_backward_create_graph_inside_no_grad_matches_torch():
     def code(m):
         x = m.tensor([1.0, 2.0], requires_grad=True)
-        y = (x ** 3).sum()
+        y = (x**3).sum()
         with m.no_grad():
             (g,) = m.autograd.grad(y, x, create_graph=True)
         return g, g.requires_grad
+
     (ours, og), (theirs, tg) = both(code)
     assert_close(ours, theirs)
     assert og == tg
@@ -733,6 +825,7 @@ def test_in_place_on_plain_tensor(name, op):
         if not name.startswith("setitem"):
             assert r is y  # in-place ops return the tensor itself
         return y, y._version - v0
+
     (ours, ov), (theirs, tv) = both(code)
     assert_close(ours, theirs)
     assert ov == tv
@@ -746,6 +839,7 @@ def test_in_place_on_non_leaf_gradients(name, op):
         op(m, y)
         (y * m.tensor([1.0, 10.0, 100.0])).sum().backward()
         return y, x.grad
+
     grads_equal(code)
 
 
@@ -755,10 +849,11 @@ def test_in_place_with_a_tensor_that_requires_grad():
         w = m.tensor([0.5, -1.0, 2.0], requires_grad=True)
         y = x * 1
         y *= w
-        y += w ** 2
+        y += w**2
         y[0] = w[1] * 3
         y.sum().backward()
         return y, x.grad, w.grad
+
     grads_equal(code)
 
 
@@ -779,6 +874,7 @@ def test_integer_tensor_in_place_with_integer_and_true_division_rules():
         y += 2
         y *= 3
         return y
+
     grads_equal(code)
 
 
@@ -798,6 +894,7 @@ def test_version_counter():
             x.mul_(2)
         versions.append(x._version)
         return versions
+
     ours, theirs = both(code)
     assert ours == theirs
 
@@ -826,6 +923,7 @@ def test_modifying_an_unsaved_tensor_is_fine():
         c = a * 3
         (b.sum() + c.sum()).backward()
         return x.grad
+
     grads_equal(code)
 
 
@@ -851,6 +949,7 @@ def test_seed_update_under_no_grad_keeps_the_same_leaf():
             b.grad.zero_()
         history.append(w._version)
         return history
+
     ours, theirs = both(code)
     assert ours[-1] == theirs[-1]
     for o, t in zip(ours[:-1], theirs[:-1]):
@@ -865,6 +964,7 @@ def test_in_place_through_a_view_of_a_non_leaf():
         y[:, 1] = 0.0
         (y * m.tensor([[1.0, 2.0], [3.0, 4.0]])).sum().backward()
         return y, x.grad
+
     grads_equal(code)
 
 
@@ -880,6 +980,7 @@ def test_step_on_leaf_under_no_grad_with_all_in_place_ops():
             w[0] = 0.25
         (w * w).sum().backward()
         return w, w.grad, w.is_leaf, w.requires_grad
+
     (o, og, ol, orq), (t, tg, tl, trq) = both(code)
     assert_close(o, t)
     assert_close(og, tg)
@@ -887,6 +988,7 @@ def test_step_on_leaf_under_no_grad_with_all_in_place_ops():
 
 
 # ---------------------------------------------------------------- detach, requires_grad_
+
 
 def test_detach_shares_memory_and_cuts_the_graph():
     def code(m):
@@ -898,6 +1000,7 @@ def test_detach_shares_memory_and_cuts_the_graph():
         z = (y.detach() * x).sum()
         z.backward()
         return y, x.grad
+
     grads_equal(code)
 
 
@@ -919,7 +1022,7 @@ def test_requires_grad_setters():
         assert not x.requires_grad
         x.requires_grad = True
         assert x.requires_grad
-        y = (x * 2)
+        y = x * 2
         y.requires_grad_(True)  # fine on a non-leaf that already requires grad
         assert y.requires_grad
         (y.sum()).backward()
@@ -930,8 +1033,9 @@ def test_detach_then_requires_grad_makes_a_new_leaf():
     def code(m):
         x = m.tensor([1.0, 2.0], requires_grad=True)
         h = (x * 3).detach().requires_grad_()
-        (h ** 2).sum().backward()
+        (h**2).sum().backward()
         return h.grad, x.grad
+
     grads_equal(code)
 
 
@@ -941,12 +1045,12 @@ def test_custom_function():
             @staticmethod
             def forward(ctx, x):
                 ctx.save_for_backward(x)
-                return x ** 3
+                return x**3
 
             @staticmethod
             def backward(ctx, grad_output):
                 (x,) = ctx.saved_tensors
-                return grad_output * 3 * x ** 2
+                return grad_output * 3 * x**2
 
         x = m.tensor([1.0, -2.0], requires_grad=True)
         y = Cube.apply(x)

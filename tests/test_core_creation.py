@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from conftest import assert_close, dtype_name, np_of
 
 torch = pytest.importorskip("torch")
@@ -17,6 +16,7 @@ def both(code):
 
 
 # ---------------------------------------------------------------- tensor() and dtype inference
+
 
 @pytest.mark.parametrize(
     "data",
@@ -63,8 +63,14 @@ def test_tensor_from_numpy_scalar(np_scalar):
 
 @pytest.mark.parametrize(
     "data,dt",
-    [([1, 2], "float32"), ([1.7, -2.7], "int64"), ([1.5], "float64"), ([0, 2], "bool"),
-     (np.array([1.25, 2.5]), "float32"), (2, "float64")],
+    [
+        ([1, 2], "float32"),
+        ([1.7, -2.7], "int64"),
+        ([1.5], "float64"),
+        ([0, 2], "bool"),
+        (np.array([1.25, 2.5]), "float32"),
+        (2, "float64"),
+    ],
     ids=repr,
 )
 def test_tensor_dtype_argument(data, dt):
@@ -89,6 +95,7 @@ def test_tensor_copies_a_tensor_and_does_not_share_graph():
 
 # ---------------------------------------------------------------- as_tensor / from_numpy
 
+
 def test_from_numpy_shares_memory_and_keeps_dtype():
     for np_dtype in (np.float64, np.float32, np.int64, np.bool_):
         arr = np.zeros(3, dtype=np_dtype)
@@ -104,16 +111,24 @@ def test_as_tensor():
     assert dtype_name(ours.dtype) == "float64"
     arr[0] = 5.0
     assert np_of(ours)[0] == 5.0, "as_tensor on an ndarray of the same dtype shares memory"
-    for data, kw in [([1, 2], {}), ([1.0, 2.0], {}), ([1, 2], {"dtype": "float64"}),
-                     (np.array([1, 2]), {"dtype": "float32"})]:
-        ours, theirs = both(lambda m, data=data, kw=kw: m.as_tensor(
-            data, **{k: getattr(m, v) for k, v in kw.items()}))
+    for data, kw in [
+        ([1, 2], {}),
+        ([1.0, 2.0], {}),
+        ([1, 2], {"dtype": "float64"}),
+        (np.array([1, 2]), {"dtype": "float32"}),
+    ]:
+        ours, theirs = both(
+            lambda m, data=data, kw=kw: m.as_tensor(
+                data, **{k: getattr(m, v) for k, v in kw.items()}
+            )
+        )
         assert_close(ours, theirs, rtol=0, atol=0)
     t = at.tensor([1.0, 2.0])
     assert at.as_tensor(t) is t
 
 
 # ---------------------------------------------------------------- constant-filled creation
+
 
 @pytest.mark.parametrize(
     "code",
@@ -172,13 +187,15 @@ def test_like_functions_do_not_copy_requires_grad():
 
 def test_empty_shape_and_dtype():
     for args, kw in [((2, 3), {}), (((4,),), {}), ((2,), {"dtype": "int64"})]:
-        ours, theirs = both(lambda m, args=args, kw=kw: m.empty(
-            *args, **{k: getattr(m, v) for k, v in kw.items()}))
+        ours, theirs = both(
+            lambda m, args=args, kw=kw: m.empty(*args, **{k: getattr(m, v) for k, v in kw.items()})
+        )
         assert tuple(ours.shape) == tuple(theirs.shape)
         assert dtype_name(ours.dtype) == dtype_name(theirs.dtype)
 
 
 # ---------------------------------------------------------------- random numbers
+
 
 def test_rand_randn_shapes_dtypes_ranges():
     at.manual_seed(0)
@@ -208,8 +225,12 @@ def test_randint():
 
 @pytest.mark.parametrize(
     "draw",
-    [lambda: at.rand(5), lambda: at.randn(2, 2), lambda: at.randint(0, 100, (6,)),
-     lambda: (at.rand(3), at.randn(3))],
+    [
+        lambda: at.rand(5),
+        lambda: at.randn(2, 2),
+        lambda: at.randint(0, 100, (6,)),
+        lambda: (at.rand(3), at.randn(3)),
+    ],
 )
 def test_manual_seed_determinism(draw):
     def values():
@@ -231,10 +252,16 @@ def test_manual_seed_determinism(draw):
 
 # ---------------------------------------------------------------- dtypes
 
+
 @pytest.mark.parametrize(
     "name,alias",
-    [("float32", "float"), ("float64", "double"), ("int64", "long"), ("bool", None),
-     ("int32", "int")],
+    [
+        ("float32", "float"),
+        ("float64", "double"),
+        ("int64", "long"),
+        ("bool", None),
+        ("int32", "int"),
+    ],
 )
 def test_dtype_attributes_and_aliases(name, alias):
     d = getattr(at, name)
@@ -255,6 +282,7 @@ def test_tensor_dtype_compares_to_module_dtypes():
 
 
 # ---------------------------------------------------------------- Tensor basics
+
 
 def test_shape_size_ndim_numel_dim():
     ours, theirs = both(lambda m: m.zeros(2, 3, 4))

@@ -16,7 +16,6 @@ from typing import Any, Callable
 
 import numpy as np
 import pytest
-
 from conftest import assert_close, np_of
 
 torch = pytest.importorskip("torch")
@@ -24,11 +23,49 @@ import autograd_tutor as at  # noqa: E402
 
 # Words that show the message goes on to tell the user what to do.
 FIX_WORDS = (
-    "use ", "call ", "pass ", "wrap ", "make ", "reduce", "remove", "set ", "check ", "try ",
-    "instead", "give ", "change ", "create ", "convert", "detach", "zero", "move ", "add ",
-    "choose", "write ", "keep ", "specify", "clone", "select", "index with", "provide", "put ",
-    "do the", "fix", "first", "with torch.", "reshape", "transpose", "drop", "only use", "start",
-    "must ", "ensure", "valid ", "needs ", "should", "replace",
+    "use ",
+    "call ",
+    "pass ",
+    "wrap ",
+    "make ",
+    "reduce",
+    "remove",
+    "set ",
+    "check ",
+    "try ",
+    "instead",
+    "give ",
+    "change ",
+    "create ",
+    "convert",
+    "detach",
+    "zero",
+    "move ",
+    "add ",
+    "choose",
+    "write ",
+    "keep ",
+    "specify",
+    "clone",
+    "select",
+    "index with",
+    "provide",
+    "put ",
+    "do the",
+    "fix",
+    "first",
+    "with torch.",
+    "reshape",
+    "transpose",
+    "drop",
+    "only use",
+    "start",
+    "must ",
+    "ensure",
+    "valid ",
+    "needs ",
+    "should",
+    "replace",
 )
 
 
@@ -56,6 +93,7 @@ def _inplace_leaf(op):
     def bad(m, s):
         x = s["x"]
         op(m, x)
+
     return bad
 
 
@@ -78,12 +116,14 @@ def _itruediv(m, x):
 def _setitem(index, value):
     def op(m, x):
         x[index] = value
+
     return op
 
 
 def _set_attr(name, value_fn):
     def bad(m, s):
         setattr(s["x"], name, value_fn(m))
+
     return bad
 
 
@@ -130,60 +170,112 @@ def _grad_of(m, s):
 
 
 LEAF_INPLACE = r"a leaf Variable that requires grad is being used in an in-place operation"
-VIEW_INPLACE = r"a (view of a )?leaf Variable that requires grad is being used in an in-place operation"
+VIEW_INPLACE = (
+    r"a (view of a )?leaf Variable that requires grad is being used in an in-place operation"
+)
 DIM_2D = r"Dimension out of range \(expected to be in range of \[-2, 1\], but got "
 
 CASES = [
     # ---- backward misuse
-    Case("non_scalar_backward", lambda m: leaf_and(m, lambda m, x: {"y": x * 2}),
-         lambda m, s: s["y"].backward(), r"grad can be implicitly created only for scalar outputs",
-         fix=(".sum()", "gradient="),
-         after=lambda m, s: (s["y"].sum().backward(), s["x"].grad)[1]),
-    Case("non_scalar_backward_2d", lambda m: leaf_and(m, lambda m, x: {"y": x[None] * x[:, None]}),
-         lambda m, s: s["y"].backward(), r"grad can be implicitly created only for scalar outputs",
-         after=lambda m, s: (s["y"].backward(m.ones(3, 3)), s["x"].grad)[1]),
-    Case("backward_twice", _setup_backward_done, _second,
-         r"Trying to backward through the graph a second time", fix=("retain_graph=True",)),
-    Case("autograd_grad_after_backward", _setup_backward_done,
-         lambda m, s: m.autograd.grad(s["y"], s["x"]),
-         r"Trying to backward through the graph a second time", fix=("retain_graph=True",)),
-    Case("saved_tensor_modified", _setup_saved_modified, lambda m, s: s["b"].sum().backward(),
-         r"one of the variables needed for gradient computation has been modified by an "
-         r"inplace operation"),
-    Case("saved_output_modified", _setup_output_modified, lambda m, s: s["e"].sum().backward(),
-         r"one of the variables needed for gradient computation has been modified by an "
-         r"inplace operation"),
-    Case("backward_without_grad_fn", lambda m: {"t": m.tensor([1.0])},
-         lambda m, s: s["t"].backward(),
-         r"element 0 of tensors does not require grad and does not have a grad_fn",
-         fix=("requires_grad",)),
-    Case("backward_on_int_sum", lambda m: {"t": m.tensor([1, 2])},
-         lambda m, s: s["t"].sum().backward(),
-         r"element 0 of tensors does not require grad and does not have a grad_fn"),
-    Case("backward_of_no_grad_result", _setup_no_grad_result,
-         lambda m, s: s["y"].sum().backward(),
-         r"element 0 of tensors does not require grad and does not have a grad_fn"),
-    Case("wrong_gradient_shape", lambda m: leaf_and(m, lambda m, x: {"y": x * 2}),
-         lambda m, s: s["y"].backward(m.ones(2)),
-         r"Mismatch in shape: grad_output\[0\] has a shape of",
-         after=lambda m, s: (s["y"].backward(m.ones(3)), s["x"].grad)[1]),
-    Case("wrong_gradient_shape_scalar", lambda m: leaf_and(m, lambda m, x: {"y": x.sum()}),
-         lambda m, s: s["y"].backward(m.ones(2)),
-         r"Mismatch in shape: grad_output\[0\] has a shape of",
-         after=lambda m, s: (s["y"].backward(), s["x"].grad)[1]),
-    Case("wrong_grad_outputs_shape", lambda m: leaf_and(m, lambda m, x: {"y": x ** 2}),
-         lambda m, s: m.autograd.grad(s["y"], s["x"], grad_outputs=m.ones(1, 3)),
-         r"Mismatch in shape: grad_output\[0\] has a shape of",
-         after=lambda m, s: m.autograd.grad(s["y"], s["x"], grad_outputs=m.ones(3))[0]),
-    Case("unused_input_in_autograd_grad",
-         lambda m: leaf_and(m, lambda m, x: {"u": m.ones(2, requires_grad=True), "y": (x * 2).sum()}),
-         lambda m, s: m.autograd.grad(s["y"], [s["x"], s["u"]]),
-         r"(The differentiated Tensor at index 1|One of the differentiated Tensors) appears to "
-         r"not have been used in the graph", fix=("allow_unused=True",)),
-    Case("autograd_grad_input_without_grad",
-         lambda m: leaf_and(m, lambda m, x: {"u": m.ones(2), "y": (x * 2).sum()}),
-         lambda m, s: m.autograd.grad(s["y"], [s["x"], s["u"]]),
-         r"One of the differentiated Tensors does not require grad"),
+    Case(
+        "non_scalar_backward",
+        lambda m: leaf_and(m, lambda m, x: {"y": x * 2}),
+        lambda m, s: s["y"].backward(),
+        r"grad can be implicitly created only for scalar outputs",
+        fix=(".sum()", "gradient="),
+        after=lambda m, s: (s["y"].sum().backward(), s["x"].grad)[1],
+    ),
+    Case(
+        "non_scalar_backward_2d",
+        lambda m: leaf_and(m, lambda m, x: {"y": x[None] * x[:, None]}),
+        lambda m, s: s["y"].backward(),
+        r"grad can be implicitly created only for scalar outputs",
+        after=lambda m, s: (s["y"].backward(m.ones(3, 3)), s["x"].grad)[1],
+    ),
+    Case(
+        "backward_twice",
+        _setup_backward_done,
+        _second,
+        r"Trying to backward through the graph a second time",
+        fix=("retain_graph=True",),
+    ),
+    Case(
+        "autograd_grad_after_backward",
+        _setup_backward_done,
+        lambda m, s: m.autograd.grad(s["y"], s["x"]),
+        r"Trying to backward through the graph a second time",
+        fix=("retain_graph=True",),
+    ),
+    Case(
+        "saved_tensor_modified",
+        _setup_saved_modified,
+        lambda m, s: s["b"].sum().backward(),
+        r"one of the variables needed for gradient computation has been modified by an "
+        r"inplace operation",
+    ),
+    Case(
+        "saved_output_modified",
+        _setup_output_modified,
+        lambda m, s: s["e"].sum().backward(),
+        r"one of the variables needed for gradient computation has been modified by an "
+        r"inplace operation",
+    ),
+    Case(
+        "backward_without_grad_fn",
+        lambda m: {"t": m.tensor([1.0])},
+        lambda m, s: s["t"].backward(),
+        r"element 0 of tensors does not require grad and does not have a grad_fn",
+        fix=("requires_grad",),
+    ),
+    Case(
+        "backward_on_int_sum",
+        lambda m: {"t": m.tensor([1, 2])},
+        lambda m, s: s["t"].sum().backward(),
+        r"element 0 of tensors does not require grad and does not have a grad_fn",
+    ),
+    Case(
+        "backward_of_no_grad_result",
+        _setup_no_grad_result,
+        lambda m, s: s["y"].sum().backward(),
+        r"element 0 of tensors does not require grad and does not have a grad_fn",
+    ),
+    Case(
+        "wrong_gradient_shape",
+        lambda m: leaf_and(m, lambda m, x: {"y": x * 2}),
+        lambda m, s: s["y"].backward(m.ones(2)),
+        r"Mismatch in shape: grad_output\[0\] has a shape of",
+        after=lambda m, s: (s["y"].backward(m.ones(3)), s["x"].grad)[1],
+    ),
+    Case(
+        "wrong_gradient_shape_scalar",
+        lambda m: leaf_and(m, lambda m, x: {"y": x.sum()}),
+        lambda m, s: s["y"].backward(m.ones(2)),
+        r"Mismatch in shape: grad_output\[0\] has a shape of",
+        after=lambda m, s: (s["y"].backward(), s["x"].grad)[1],
+    ),
+    Case(
+        "wrong_grad_outputs_shape",
+        lambda m: leaf_and(m, lambda m, x: {"y": x**2}),
+        lambda m, s: m.autograd.grad(s["y"], s["x"], grad_outputs=m.ones(1, 3)),
+        r"Mismatch in shape: grad_output\[0\] has a shape of",
+        after=lambda m, s: m.autograd.grad(s["y"], s["x"], grad_outputs=m.ones(3))[0],
+    ),
+    Case(
+        "unused_input_in_autograd_grad",
+        lambda m: leaf_and(
+            m, lambda m, x: {"u": m.ones(2, requires_grad=True), "y": (x * 2).sum()}
+        ),
+        lambda m, s: m.autograd.grad(s["y"], [s["x"], s["u"]]),
+        r"(The differentiated Tensor at index 1|One of the differentiated Tensors) appears to "
+        r"not have been used in the graph",
+        fix=("allow_unused=True",),
+    ),
+    Case(
+        "autograd_grad_input_without_grad",
+        lambda m: leaf_and(m, lambda m, x: {"u": m.ones(2), "y": (x * 2).sum()}),
+        lambda m, s: m.autograd.grad(s["y"], [s["x"], s["u"]]),
+        r"One of the differentiated Tensors does not require grad",
+    ),
     # ---- in-place on a leaf that requires grad
     Case("leaf_add_", leaf, _inplace_leaf(lambda m, x: x.add_(1)), LEAF_INPLACE, fix=("no_grad",)),
     Case("leaf_iadd", leaf, _inplace_leaf(_iadd), LEAF_INPLACE, fix=("no_grad",)),
@@ -201,151 +293,359 @@ CASES = [
     Case("leaf_setitem_slice", leaf, _inplace_leaf(_setitem(slice(0, 2), 0.0)), VIEW_INPLACE),
     Case("leaf_slice_view_mul_", leaf, _inplace_leaf(lambda m, x: x[0:2].mul_(2)), VIEW_INPLACE),
     Case("leaf_view_add_", leaf, _inplace_leaf(lambda m, x: x.view(3).add_(1)), VIEW_INPLACE),
-    Case("leaf_row_view_iadd", lambda m: {"x": m.ones(2, 2, requires_grad=True)},
-         _inplace_leaf(lambda m, x: x[0].add_(1)), VIEW_INPLACE),
+    Case(
+        "leaf_row_view_iadd",
+        lambda m: {"x": m.ones(2, 2, requires_grad=True)},
+        _inplace_leaf(lambda m, x: x[0].add_(1)),
+        VIEW_INPLACE,
+    ),
     # ---- requires_grad misuse
-    Case("int_tensor_requires_grad", lambda m: {},
-         lambda m, s: m.tensor([1, 2], requires_grad=True),
-         r"[Oo]nly Tensors of floating point (and complex )?dtype can require gradients",
-         fix=("float",)),
-    Case("int_requires_grad_", lambda m: {"a": m.tensor([1, 2])},
-         lambda m, s: s["a"].requires_grad_(),
-         r"[Oo]nly Tensors of floating point (and complex )?dtype can require gradients"),
-    Case("int_requires_grad_attr", lambda m: {"a": m.tensor([1, 2])},
-         lambda m, s: setattr(s["a"], "requires_grad", True),
-         r"[Oo]nly Tensors of floating point (and complex )?dtype can require gradients"),
-    Case("int_zeros_requires_grad", lambda m: {},
-         lambda m, s: m.zeros(2, dtype=m.int64, requires_grad=True),
-         r"[Oo]nly Tensors of floating point (and complex )?dtype can require gradients"),
-    Case("requires_grad_false_on_non_leaf", lambda m: leaf_and(m, lambda m, x: {"y": x * 2}),
-         lambda m, s: s["y"].requires_grad_(False),
-         r"you can only change requires_grad flags of leaf variables", fix=("detach",)),
-    Case("requires_grad_attr_on_non_leaf", lambda m: leaf_and(m, lambda m, x: {"y": x * 2}),
-         lambda m, s: setattr(s["y"], "requires_grad", False),
-         r"you can only change requires_grad flags of leaf variables"),
-    Case("retain_grad_without_requires_grad", lambda m: {"t": m.ones(2)},
-         lambda m, s: s["t"].retain_grad(),
-         r"can't retain_grad on Tensor that has requires_grad=False"),
-    Case("register_hook_without_requires_grad", lambda m: {"t": m.ones(2)},
-         lambda m, s: s["t"].register_hook(lambda g: g),
-         r"cannot register a hook on a tensor that doesn't require gradient"),
+    Case(
+        "int_tensor_requires_grad",
+        lambda m: {},
+        lambda m, s: m.tensor([1, 2], requires_grad=True),
+        r"[Oo]nly Tensors of floating point (and complex )?dtype can require gradients",
+        fix=("float",),
+    ),
+    Case(
+        "int_requires_grad_",
+        lambda m: {"a": m.tensor([1, 2])},
+        lambda m, s: s["a"].requires_grad_(),
+        r"[Oo]nly Tensors of floating point (and complex )?dtype can require gradients",
+    ),
+    Case(
+        "int_requires_grad_attr",
+        lambda m: {"a": m.tensor([1, 2])},
+        lambda m, s: setattr(s["a"], "requires_grad", True),
+        r"[Oo]nly Tensors of floating point (and complex )?dtype can require gradients",
+    ),
+    Case(
+        "int_zeros_requires_grad",
+        lambda m: {},
+        lambda m, s: m.zeros(2, dtype=m.int64, requires_grad=True),
+        r"[Oo]nly Tensors of floating point (and complex )?dtype can require gradients",
+    ),
+    Case(
+        "requires_grad_false_on_non_leaf",
+        lambda m: leaf_and(m, lambda m, x: {"y": x * 2}),
+        lambda m, s: s["y"].requires_grad_(False),
+        r"you can only change requires_grad flags of leaf variables",
+        fix=("detach",),
+    ),
+    Case(
+        "requires_grad_attr_on_non_leaf",
+        lambda m: leaf_and(m, lambda m, x: {"y": x * 2}),
+        lambda m, s: setattr(s["y"], "requires_grad", False),
+        r"you can only change requires_grad flags of leaf variables",
+    ),
+    Case(
+        "retain_grad_without_requires_grad",
+        lambda m: {"t": m.ones(2)},
+        lambda m, s: s["t"].retain_grad(),
+        r"can't retain_grad on Tensor that has requires_grad=False",
+    ),
+    Case(
+        "register_hook_without_requires_grad",
+        lambda m: {"t": m.ones(2)},
+        lambda m, s: s["t"].register_hook(lambda g: g),
+        r"cannot register a hook on a tensor that doesn't require gradient",
+    ),
     # ---- .grad assignment
-    Case("grad_wrong_shape", leaf, _set_attr("grad", lambda m: m.ones(2)),
-         r"attempting to assign a gradient of size '\[2\]' to a tensor of size '\[3\]'"),
-    Case("grad_wrong_dtype", leaf, _set_attr("grad", lambda m: m.ones(3, dtype=m.float64)),
-         r"attempting to assign a gradient with dtype"),
-    Case("grad_int_dtype", leaf, _set_attr("grad", lambda m: m.ones(3, dtype=m.int64)),
-         r"attempting to assign a gradient with dtype"),
-    Case("grad_not_a_tensor", leaf, _set_attr("grad", lambda m: [1.0, 2.0, 3.0]),
-         r"assigned grad expected to be a Tensor or None but got grad of type list"),
+    Case(
+        "grad_wrong_shape",
+        leaf,
+        _set_attr("grad", lambda m: m.ones(2)),
+        r"attempting to assign a gradient of size '\[2\]' to a tensor of size '\[3\]'",
+    ),
+    Case(
+        "grad_wrong_dtype",
+        leaf,
+        _set_attr("grad", lambda m: m.ones(3, dtype=m.float64)),
+        r"attempting to assign a gradient with dtype",
+    ),
+    Case(
+        "grad_int_dtype",
+        leaf,
+        _set_attr("grad", lambda m: m.ones(3, dtype=m.int64)),
+        r"attempting to assign a gradient with dtype",
+    ),
+    Case(
+        "grad_not_a_tensor",
+        leaf,
+        _set_attr("grad", lambda m: [1.0, 2.0, 3.0]),
+        r"assigned grad expected to be a Tensor or None but got grad of type list",
+    ),
     # ---- numpy(), item()
-    Case("numpy_requires_grad", leaf, lambda m, s: s["x"].numpy(),
-         r"Can't call numpy\(\) on Tensor that requires grad\.", fix=("detach()",)),
-    Case("numpy_non_leaf", lambda m: leaf_and(m, lambda m, x: {"y": x * 2}),
-         lambda m, s: s["y"].numpy(), r"Can't call numpy\(\) on Tensor that requires grad\."),
-    Case("item_many", lambda m: {"t": m.ones(3)}, lambda m, s: s["t"].item(),
-         r"a Tensor with 3 elements cannot be converted to Scalar"),
-    Case("item_empty", lambda m: {"t": m.ones(0)}, lambda m, s: s["t"].item(),
-         r"a Tensor with 0 elements cannot be converted to Scalar"),
-    Case("float_of_many", lambda m: {"t": m.ones(2)}, lambda m, s: float(s["t"]),
-         r"(only one element tensors can be converted to Python scalars|a Tensor with 2 elements)"),
+    Case(
+        "numpy_requires_grad",
+        leaf,
+        lambda m, s: s["x"].numpy(),
+        r"Can't call numpy\(\) on Tensor that requires grad\.",
+        fix=("detach()",),
+    ),
+    Case(
+        "numpy_non_leaf",
+        lambda m: leaf_and(m, lambda m, x: {"y": x * 2}),
+        lambda m, s: s["y"].numpy(),
+        r"Can't call numpy\(\) on Tensor that requires grad\.",
+    ),
+    Case(
+        "item_many",
+        lambda m: {"t": m.ones(3)},
+        lambda m, s: s["t"].item(),
+        r"a Tensor with 3 elements cannot be converted to Scalar",
+    ),
+    Case(
+        "item_empty",
+        lambda m: {"t": m.ones(0)},
+        lambda m, s: s["t"].item(),
+        r"a Tensor with 0 elements cannot be converted to Scalar",
+    ),
+    Case(
+        "float_of_many",
+        lambda m: {"t": m.ones(2)},
+        lambda m, s: float(s["t"]),
+        r"(only one element tensors can be converted to Python scalars|a Tensor with 2 elements)",
+    ),
     # ---- shapes
-    Case("broadcast_mismatch", lambda m: {}, lambda m, s: m.ones(3) + m.ones(4),
-         r"The size of tensor a \(3\) must match the size of tensor b \(4\) at non-singleton "
-         r"dimension 0"),
-    Case("broadcast_mismatch_2d", leaf, lambda m, s: m.ones(2, 3) * m.ones(4, 3),
-         r"The size of tensor a \(2\) must match the size of tensor b \(4\) at non-singleton "
-         r"dimension 0"),
-    Case("broadcast_mismatch_with_grad", leaf, lambda m, s: s["x"] - m.ones(4),
-         r"The size of tensor a \(3\) must match the size of tensor b \(4\) at non-singleton "
-         r"dimension 0"),
-    Case("where_mismatch", lambda m: {}, lambda m, s: m.where(m.ones(3) > 0, m.ones(3), m.ones(4)),
-         r"The size of tensor a \(3\) must match the size of tensor b \(4\)"),
-    Case("in_place_broadcast_to_bigger", lambda m: {"t": m.ones(3)},
-         lambda m, s: s["t"].add_(m.ones(2, 3)),
-         r"output with shape \[3\] doesn't match the broadcast shape \[2, 3\]"),
-    Case("matmul_mismatch", leaf, lambda m, s: m.ones(2, 3) @ m.ones(4, 5),
-         r"mat1 and mat2 shapes cannot be multiplied \(2x3 and 4x5\)"),
-    Case("matmul_mismatch_grad", lambda m: {"w": m.ones(4, 5, requires_grad=True)},
-         lambda m, s: m.matmul(m.ones(2, 3), s["w"]),
-         r"mat1 and mat2 shapes cannot be multiplied \(2x3 and 4x5\)"),
-    Case("dot_mismatch", lambda m: {}, lambda m, s: m.ones(3) @ m.ones(4),
-         r"inconsistent tensor size"),
+    Case(
+        "broadcast_mismatch",
+        lambda m: {},
+        lambda m, s: m.ones(3) + m.ones(4),
+        r"The size of tensor a \(3\) must match the size of tensor b \(4\) at non-singleton "
+        r"dimension 0",
+    ),
+    Case(
+        "broadcast_mismatch_2d",
+        leaf,
+        lambda m, s: m.ones(2, 3) * m.ones(4, 3),
+        r"The size of tensor a \(2\) must match the size of tensor b \(4\) at non-singleton "
+        r"dimension 0",
+    ),
+    Case(
+        "broadcast_mismatch_with_grad",
+        leaf,
+        lambda m, s: s["x"] - m.ones(4),
+        r"The size of tensor a \(3\) must match the size of tensor b \(4\) at non-singleton "
+        r"dimension 0",
+    ),
+    Case(
+        "where_mismatch",
+        lambda m: {},
+        lambda m, s: m.where(m.ones(3) > 0, m.ones(3), m.ones(4)),
+        r"The size of tensor a \(3\) must match the size of tensor b \(4\)",
+    ),
+    Case(
+        "in_place_broadcast_to_bigger",
+        lambda m: {"t": m.ones(3)},
+        lambda m, s: s["t"].add_(m.ones(2, 3)),
+        r"output with shape \[3\] doesn't match the broadcast shape \[2, 3\]",
+    ),
+    Case(
+        "matmul_mismatch",
+        leaf,
+        lambda m, s: m.ones(2, 3) @ m.ones(4, 5),
+        r"mat1 and mat2 shapes cannot be multiplied \(2x3 and 4x5\)",
+    ),
+    Case(
+        "matmul_mismatch_grad",
+        lambda m: {"w": m.ones(4, 5, requires_grad=True)},
+        lambda m, s: m.matmul(m.ones(2, 3), s["w"]),
+        r"mat1 and mat2 shapes cannot be multiplied \(2x3 and 4x5\)",
+    ),
+    Case(
+        "dot_mismatch",
+        lambda m: {},
+        lambda m, s: m.ones(3) @ m.ones(4),
+        r"inconsistent tensor size",
+    ),
     Case("mv_mismatch", lambda m: {}, lambda m, s: m.ones(2, 3) @ m.ones(4), r"size mismatch"),
-    Case("matmul_0d", lambda m: {}, lambda m, s: m.tensor(1.0) @ m.ones(3),
-         r"both arguments to matmul need to be at least 1D"),
-    Case("bad_reshape", lambda m: {"t": m.ones(6)}, lambda m, s: s["t"].reshape(4, 2),
-         r"shape '\[4, 2\]' is invalid for input of size 6"),
-    Case("bad_view", lambda m: {"t": m.ones(2, 3)}, lambda m, s: s["t"].view(4, -1),
-         r"shape '\[4, -1\]' is invalid for input of size 6"),
-    Case("two_inferred_dims", lambda m: {"t": m.ones(6)}, lambda m, s: s["t"].reshape(-1, -1),
-         r"only one dimension can be inferred"),
-    Case("cat_mismatch", lambda m: {}, lambda m, s: m.cat([m.ones(2, 3), m.ones(2, 4)]),
-         r"Sizes of tensors must match except in dimension 0"),
-    Case("cat_empty", lambda m: {}, lambda m, s: m.cat([]),
-         r"(torch\.cat\(\): )?expected a non-empty list of Tensors"),
-    Case("stack_mismatch", lambda m: {}, lambda m, s: m.stack([m.ones(3), m.ones(4)]),
-         r"stack expects each tensor to be equal size"),
-    Case("permute_duplicate", lambda m: {"t": m.ones(2, 3)}, lambda m, s: s["t"].permute(0, 0),
-         r"permute\(\): duplicate dims are not allowed"),
+    Case(
+        "matmul_0d",
+        lambda m: {},
+        lambda m, s: m.tensor(1.0) @ m.ones(3),
+        r"both arguments to matmul need to be at least 1D",
+    ),
+    Case(
+        "bad_reshape",
+        lambda m: {"t": m.ones(6)},
+        lambda m, s: s["t"].reshape(4, 2),
+        r"shape '\[4, 2\]' is invalid for input of size 6",
+    ),
+    Case(
+        "bad_view",
+        lambda m: {"t": m.ones(2, 3)},
+        lambda m, s: s["t"].view(4, -1),
+        r"shape '\[4, -1\]' is invalid for input of size 6",
+    ),
+    Case(
+        "two_inferred_dims",
+        lambda m: {"t": m.ones(6)},
+        lambda m, s: s["t"].reshape(-1, -1),
+        r"only one dimension can be inferred",
+    ),
+    Case(
+        "cat_mismatch",
+        lambda m: {},
+        lambda m, s: m.cat([m.ones(2, 3), m.ones(2, 4)]),
+        r"Sizes of tensors must match except in dimension 0",
+    ),
+    Case(
+        "cat_empty",
+        lambda m: {},
+        lambda m, s: m.cat([]),
+        r"(torch\.cat\(\): )?expected a non-empty list of Tensors",
+    ),
+    Case(
+        "stack_mismatch",
+        lambda m: {},
+        lambda m, s: m.stack([m.ones(3), m.ones(4)]),
+        r"stack expects each tensor to be equal size",
+    ),
+    Case(
+        "permute_duplicate",
+        lambda m: {"t": m.ones(2, 3)},
+        lambda m, s: s["t"].permute(0, 0),
+        r"permute\(\): duplicate dims are not allowed",
+    ),
     # ---- dim out of range
     Case("sum_dim", lambda m: {"t": m.ones(2, 3)}, lambda m, s: s["t"].sum(2), DIM_2D + "2"),
     Case("sum_neg_dim", lambda m: {"t": m.ones(2, 3)}, lambda m, s: s["t"].sum(-3), DIM_2D + "-3"),
     Case("mean_dim", lambda m: {"t": m.ones(2, 3)}, lambda m, s: s["t"].mean(dim=2), DIM_2D + "2"),
     Case("max_dim", lambda m: {"t": m.ones(2, 3)}, lambda m, s: s["t"].max(5), DIM_2D + "5"),
     Case("min_dim", lambda m: {"t": m.ones(2, 3)}, lambda m, s: s["t"].min(dim=-3), DIM_2D + "-3"),
-    Case("softmax_dim", lambda m: {"t": m.ones(2, 3)}, lambda m, s: s["t"].softmax(2), DIM_2D + "2"),
-    Case("log_softmax_dim", lambda m: {"t": m.ones(2, 3)},
-         lambda m, s: s["t"].log_softmax(dim=3), DIM_2D + "3"),
-    Case("transpose_dim", lambda m: {"t": m.ones(2, 3)}, lambda m, s: s["t"].transpose(0, 2),
-         DIM_2D + "2"),
-    Case("permute_dim", lambda m: {"t": m.ones(2, 3)}, lambda m, s: s["t"].permute(0, 2),
-         DIM_2D + "2"),
-    Case("unsqueeze_dim", lambda m: {"t": m.ones(2, 3)}, lambda m, s: s["t"].unsqueeze(3),
-         r"Dimension out of range \(expected to be in range of \[-3, 2\], but got 3\)"),
-    Case("squeeze_dim", lambda m: {"t": m.ones(2, 3)}, lambda m, s: s["t"].squeeze(2),
-         DIM_2D + "2"),
+    Case(
+        "softmax_dim", lambda m: {"t": m.ones(2, 3)}, lambda m, s: s["t"].softmax(2), DIM_2D + "2"
+    ),
+    Case(
+        "log_softmax_dim",
+        lambda m: {"t": m.ones(2, 3)},
+        lambda m, s: s["t"].log_softmax(dim=3),
+        DIM_2D + "3",
+    ),
+    Case(
+        "transpose_dim",
+        lambda m: {"t": m.ones(2, 3)},
+        lambda m, s: s["t"].transpose(0, 2),
+        DIM_2D + "2",
+    ),
+    Case(
+        "permute_dim",
+        lambda m: {"t": m.ones(2, 3)},
+        lambda m, s: s["t"].permute(0, 2),
+        DIM_2D + "2",
+    ),
+    Case(
+        "unsqueeze_dim",
+        lambda m: {"t": m.ones(2, 3)},
+        lambda m, s: s["t"].unsqueeze(3),
+        r"Dimension out of range \(expected to be in range of \[-3, 2\], but got 3\)",
+    ),
+    Case(
+        "squeeze_dim", lambda m: {"t": m.ones(2, 3)}, lambda m, s: s["t"].squeeze(2), DIM_2D + "2"
+    ),
     Case("cat_dim", lambda m: {}, lambda m, s: m.cat([m.ones(2, 3)] * 2, dim=2), DIM_2D + "2"),
     Case("size_dim", lambda m: {"t": m.ones(2, 3)}, lambda m, s: s["t"].size(2), DIM_2D + "2"),
     # ---- index out of range
-    Case("index", lambda m: {"t": m.ones(3)}, lambda m, s: s["t"][5],
-         r"index 5 is out of bounds for dimension 0 with size 3"),
-    Case("index_negative", lambda m: {"t": m.ones(3)}, lambda m, s: s["t"][-4],
-         r"index -4 is out of bounds for dimension 0 with size 3"),
-    Case("index_second_dim", lambda m: {"t": m.ones(2, 3)}, lambda m, s: s["t"][0, 3],
-         r"index 3 is out of bounds for dimension 1 with size 3"),
-    Case("index_list", leaf, lambda m, s: s["x"][[0, 5]],
-         r"index 5 is out of bounds for dimension 0 with size 3"),
-    Case("index_too_many", lambda m: {"t": m.ones(3)}, lambda m, s: s["t"][0, 0],
-         r"too many indices for tensor of dimension 1"),
-    Case("setitem_index", lambda m: {"t": m.ones(3)},
-         lambda m, s: s["t"].__setitem__(5, 1.0),
-         r"index 5 is out of bounds for dimension 0 with size 3"),
+    Case(
+        "index",
+        lambda m: {"t": m.ones(3)},
+        lambda m, s: s["t"][5],
+        r"index 5 is out of bounds for dimension 0 with size 3",
+    ),
+    Case(
+        "index_negative",
+        lambda m: {"t": m.ones(3)},
+        lambda m, s: s["t"][-4],
+        r"index -4 is out of bounds for dimension 0 with size 3",
+    ),
+    Case(
+        "index_second_dim",
+        lambda m: {"t": m.ones(2, 3)},
+        lambda m, s: s["t"][0, 3],
+        r"index 3 is out of bounds for dimension 1 with size 3",
+    ),
+    Case(
+        "index_list",
+        leaf,
+        lambda m, s: s["x"][[0, 5]],
+        r"index 5 is out of bounds for dimension 0 with size 3",
+    ),
+    Case(
+        "index_too_many",
+        lambda m: {"t": m.ones(3)},
+        lambda m, s: s["t"][0, 0],
+        r"too many indices for tensor of dimension 1",
+    ),
+    Case(
+        "setitem_index",
+        lambda m: {"t": m.ones(3)},
+        lambda m, s: s["t"].__setitem__(5, 1.0),
+        r"index 5 is out of bounds for dimension 0 with size 3",
+    ),
     # ---- unsupported data
-    Case("ragged", lambda m: {}, lambda m, s: m.tensor([[1, 2], [3, 4, 5]]),
-         r"expected sequence of length 2 at dim 1 \(got 3\)"),
+    Case(
+        "ragged",
+        lambda m: {},
+        lambda m, s: m.tensor([[1, 2], [3, 4, 5]]),
+        r"expected sequence of length 2 at dim 1 \(got 3\)",
+    ),
     Case("ragged_mixed", lambda m: {}, lambda m, s: m.tensor([[1, 2], 3]), r"not a sequence"),
     Case("none", lambda m: {}, lambda m, s: m.tensor(None), r"Could not infer dtype of NoneType"),
-    Case("none_in_list", lambda m: {}, lambda m, s: m.tensor([1.0, None]),
-         r"Could not infer dtype of NoneType"),
-    Case("string", lambda m: {}, lambda m, s: m.tensor("abc"),
-         r"(new\(\): )?invalid data type 'str'"),
-    Case("list_of_strings", lambda m: {}, lambda m, s: m.tensor(["a", "b"]),
-         r"too many dimensions 'str'"),
+    Case(
+        "none_in_list",
+        lambda m: {},
+        lambda m, s: m.tensor([1.0, None]),
+        r"Could not infer dtype of NoneType",
+    ),
+    Case(
+        "string", lambda m: {}, lambda m, s: m.tensor("abc"), r"(new\(\): )?invalid data type 'str'"
+    ),
+    Case(
+        "list_of_strings",
+        lambda m: {},
+        lambda m, s: m.tensor(["a", "b"]),
+        r"too many dimensions 'str'",
+    ),
     # ---- dtype rules
-    Case("int_in_place_with_float", lambda m: {"a": m.tensor([1, 2])}, _int_iadd_float,
-         r"result type Float can't be cast to the desired output type Long"),
-    Case("mean_of_int", lambda m: {"a": m.tensor([1, 2])}, lambda m, s: s["a"].mean(),
-         r"mean\(\): could not infer output dtype"),
-    Case("clamp_without_bounds", lambda m: {"t": m.ones(3)}, lambda m, s: s["t"].clamp(),
-         r"(torch\.clamp: )?At least one of 'min' or 'max' must not be None"),
+    Case(
+        "int_in_place_with_float",
+        lambda m: {"a": m.tensor([1, 2])},
+        _int_iadd_float,
+        r"result type Float can't be cast to the desired output type Long",
+    ),
+    Case(
+        "mean_of_int",
+        lambda m: {"a": m.tensor([1, 2])},
+        lambda m, s: s["a"].mean(),
+        r"mean\(\): could not infer output dtype",
+    ),
+    Case(
+        "clamp_without_bounds",
+        lambda m: {"t": m.ones(3)},
+        lambda m, s: s["t"].clamp(),
+        r"(torch\.clamp: )?At least one of 'min' or 'max' must not be None",
+    ),
     # ---- creation
-    Case("zeros_negative", lambda m: {}, lambda m, s: m.zeros(-1), r"(zeros: )?Dimension size "
-         r"must be non-negative|Trying to create tensor with negative dimension"),
-    Case("randint_low_high", lambda m: {}, lambda m, s: m.randint(5, 2, (3,)),
-         r"random_ expects 'from' to be less than 'to'"),
-    Case("arange_step_sign", lambda m: {}, lambda m, s: m.arange(0, 5, -1),
-         r"upper bound and lower bound inconsistent with step sign"),
+    Case(
+        "zeros_negative",
+        lambda m: {},
+        lambda m, s: m.zeros(-1),
+        r"(zeros: )?Dimension size "
+        r"must be non-negative|Trying to create tensor with negative dimension",
+    ),
+    Case(
+        "randint_low_high",
+        lambda m: {},
+        lambda m, s: m.randint(5, 2, (3,)),
+        r"random_ expects 'from' to be less than 'to'",
+    ),
+    Case(
+        "arange_step_sign",
+        lambda m: {},
+        lambda m, s: m.arange(0, 5, -1),
+        r"upper bound and lower bound inconsistent with step sign",
+    ),
 ]
 
 
@@ -358,16 +658,25 @@ def _snapshot(state: dict):
             if not hasattr(t, "requires_grad"):
                 continue
             g = t.grad
-            out[k] = (np_of(t).copy(), t._version, t.requires_grad, t.is_leaf,
-                      None if t.grad_fn is None else t.grad_fn.name(),
-                      None if g is None else np_of(g).copy())
+            out[k] = (
+                np_of(t).copy(),
+                t._version,
+                t.requires_grad,
+                t.is_leaf,
+                None if t.grad_fn is None else t.grad_fn.name(),
+                None if g is None else np_of(g).copy(),
+            )
     return out
 
 
 def _same(a, b) -> bool:
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-        return (isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.shape == b.shape
-                and np.array_equal(a, b, equal_nan=True))
+        return (
+            isinstance(a, np.ndarray)
+            and isinstance(b, np.ndarray)
+            and a.shape == b.shape
+            and np.array_equal(a, b, equal_nan=True)
+        )
     if isinstance(a, tuple):
         return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
     return a == b
@@ -390,7 +699,7 @@ def test_bad_input(case: Case):
     msg = str(ours.value)
     match = re.match(case.gist, msg)
     assert match, f"message should start like PyTorch's ({theirs.value!s:.120}); got: {msg}"
-    rest = msg[match.end():].lower()
+    rest = msg[match.end() :].lower()
     assert len(rest.strip()) >= 15 and any(w in rest for w in FIX_WORDS), (
         f"after the gist, add a sentence telling a beginner how to fix it; got: {msg}"
     )
@@ -408,8 +717,13 @@ def test_bad_input(case: Case):
 
 def test_failed_leaf_in_place_leaves_value_and_version():
     x = at.tensor([1.0, 2.0], requires_grad=True)
-    for op in (lambda: x.add_(1), lambda: x.mul_(2), lambda: x.__setitem__(0, 9.0),
-               lambda: x.zero_(), lambda: x.copy_(at.zeros(2))):
+    for op in (
+        lambda: x.add_(1),
+        lambda: x.mul_(2),
+        lambda: x.__setitem__(0, 9.0),
+        lambda: x.zero_(),
+        lambda: x.copy_(at.zeros(2)),
+    ):
         with pytest.raises(RuntimeError):
             op()
         assert x.tolist() == [1.0, 2.0] and x._version == 0 and x.is_leaf and x.grad_fn is None
@@ -431,9 +745,17 @@ def test_failed_backward_leaves_graph_usable():
 
 def test_error_messages_are_not_chained_from_internal_errors():
     """The user sees our error, not 'During handling of the above exception (IndexError ...)'."""
-    for bad in (lambda: at.ones(3)[5], lambda: at.ones(2, 3).sum(2), lambda: at.ones(6).reshape(4, 2),
-                lambda: at.ones(3) + at.ones(4), lambda: at.tensor([[1, 2], [3]])):
+    for bad in (
+        lambda: at.ones(3)[5],
+        lambda: at.ones(2, 3).sum(2),
+        lambda: at.ones(6).reshape(4, 2),
+        lambda: at.ones(3) + at.ones(4),
+        lambda: at.tensor([[1, 2], [3]]),
+    ):
         with pytest.raises(Exception) as info:
             bad()
-        assert info.value.__cause__ is None and info.value.__suppress_context__ or \
-            info.value.__context__ is None
+        assert (
+            info.value.__cause__ is None
+            and info.value.__suppress_context__
+            or info.value.__context__ is None
+        )

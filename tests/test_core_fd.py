@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import np_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import autograd_tutor as at
-from conftest import np_of
 
 EPS = 1e-6
 
@@ -41,7 +41,9 @@ def numeric_grads(fn, arrays, weights, eps=EPS):
             minus = [b.copy() for b in arrays]
             plus[i][j] += eps
             minus[i][j] -= eps
-            g[j] = (_weighted_sum(fn, plus, weights) - _weighted_sum(fn, minus, weights)) / (2 * eps)
+            g[j] = (_weighted_sum(fn, plus, weights) - _weighted_sum(fn, minus, weights)) / (
+                2 * eps
+            )
         grads.append(g)
     return grads
 
@@ -112,11 +114,11 @@ OPS = [
     ("rmul", lambda a: 3 * a, [rn(3)]),
     ("rdiv", lambda a: 2 / a, [pos(3)]),
     ("neg", lambda a: -a, [rn(2, 2)]),
-    ("pow_scalar", lambda a: a ** 3, [rn(4)]),
-    ("pow_frac", lambda a: a ** 1.5, [pos(4)]),
-    ("pow_neg", lambda a: a ** -2, [pos(4)]),
-    ("pow_tensor", lambda a, b: a ** b, [pos(2, 3), rn(3)]),
-    ("rpow", lambda a: 2 ** a, [rn(4)]),
+    ("pow_scalar", lambda a: a**3, [rn(4)]),
+    ("pow_frac", lambda a: a**1.5, [pos(4)]),
+    ("pow_neg", lambda a: a**-2, [pos(4)]),
+    ("pow_tensor", lambda a, b: a**b, [pos(2, 3), rn(3)]),
+    ("rpow", lambda a: 2**a, [rn(4)]),
     ("pow_method", lambda a: a.pow(2), [rn(3)]),
     ("matmul_mm", lambda a, b: a @ b, [rn(2, 3), rn(3, 4)]),
     ("matmul_dot", lambda a, b: a @ b, [rn(3), rn(3)]),
@@ -145,8 +147,11 @@ OPS = [
     ("softmax", lambda a: a.softmax(-1), [rn(2, 4)]),
     ("softmax0", lambda a: at.softmax(a, dim=0), [rn(3, 2)]),
     ("log_softmax", lambda a: a.log_softmax(1), [rn(2, 4)]),
-    ("reshape", lambda a: a.reshape(3, 2) * at.arange(6.0, dtype=at.float64).reshape(3, 2),
-     [rn(2, 3)]),
+    (
+        "reshape",
+        lambda a: a.reshape(3, 2) * at.arange(6.0, dtype=at.float64).reshape(3, 2),
+        [rn(2, 3)],
+    ),
     ("view", lambda a: a.view(-1), [rn(2, 3)]),
     ("flatten", lambda a: a.flatten(), [rn(2, 1, 3)]),
     ("transpose", lambda a: a.transpose(0, 1), [rn(2, 3)]),
@@ -176,10 +181,35 @@ def test_first_derivatives_match_finite_differences(name, fn, arrays):
     fd_check(fn, *arrays)
 
 
-SECOND = ["mul", "div", "rdiv", "pow_scalar", "pow_frac", "pow_tensor", "rpow", "matmul_mm",
-          "matmul_dot", "mean", "exp", "log", "sqrt", "sigmoid", "tanh", "softmax", "log_softmax",
-          "getitem_repeat", "cat", "where", "maximum", "mse", "mlp", "abs", "relu", "clamp",
-          "max_dim"]
+SECOND = [
+    "mul",
+    "div",
+    "rdiv",
+    "pow_scalar",
+    "pow_frac",
+    "pow_tensor",
+    "rpow",
+    "matmul_mm",
+    "matmul_dot",
+    "mean",
+    "exp",
+    "log",
+    "sqrt",
+    "sigmoid",
+    "tanh",
+    "softmax",
+    "log_softmax",
+    "getitem_repeat",
+    "cat",
+    "where",
+    "maximum",
+    "mse",
+    "mlp",
+    "abs",
+    "relu",
+    "clamp",
+    "max_dim",
+]
 
 
 @pytest.mark.parametrize("name", SECOND)
@@ -207,8 +237,11 @@ def test_hypothesis_broadcast_gradients_match_finite_differences(shapes, op, dat
     if op == "maximum":
         b = b + 1.7e-3  # keep the two sides apart: no ties, no kinks in reach of eps
     fn = {
-        "add": lambda x, y: x + y, "sub": lambda x, y: x - y, "mul": lambda x, y: x * y,
-        "div": lambda x, y: x / y, "pow": lambda x, y: x ** y,
+        "add": lambda x, y: x + y,
+        "sub": lambda x, y: x - y,
+        "mul": lambda x, y: x * y,
+        "div": lambda x, y: x / y,
+        "pow": lambda x, y: x**y,
         "maximum": lambda x, y: at.maximum(x, y),
     }[op]
     fd_check(fn, a, b)

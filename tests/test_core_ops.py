@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import assert_close, dtype_name, np_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-
-from conftest import assert_close, dtype_name, np_of
 
 torch = pytest.importorskip("torch")
 import autograd_tutor as at  # noqa: E402
@@ -59,8 +58,15 @@ def check(fn, *arrays, grad=True, rtol=1e-6, atol=1e-9, seed=0):
 
 # ---------------------------------------------------------------- arithmetic with broadcasting
 
-BCAST = [((2, 3), (2, 3)), ((2, 3), (3,)), ((2, 1), (1, 3)), ((), (2, 3)), ((4, 1, 3), (2, 3)),
-         ((3,), ()), ((1,), (2, 2))]
+BCAST = [
+    ((2, 3), (2, 3)),
+    ((2, 3), (3,)),
+    ((2, 1), (1, 3)),
+    ((), (2, 3)),
+    ((4, 1, 3), (2, 3)),
+    ((3,), ()),
+    ((1,), (2, 2)),
+]
 
 
 @pytest.mark.parametrize("sa,sb", BCAST, ids=str)
@@ -79,7 +85,7 @@ BCAST = [((2, 3), (2, 3)), ((2, 3), (3,)), ((2, 1), (1, 3)), ((), (2, 3)), ((4, 
         ("a.sub", lambda m, a, b: a.sub(b)),
         ("a.mul", lambda m, a, b: a.mul(b)),
         ("a.div", lambda m, a, b: a.div(b)),
-        ("pow", lambda m, a, b: a ** b),
+        ("pow", lambda m, a, b: a**b),
         ("m.pow", lambda m, a, b: m.pow(a, b)),
         ("maximum", lambda m, a, b: m.maximum(a, b)),
         ("minimum", lambda m, a, b: m.minimum(a, b)),
@@ -95,21 +101,38 @@ def test_binary_broadcasting(name, fn, sa, sb):
 
 
 SCALAR_CASES = [
-    ("x+2", lambda m, x: x + 2), ("2+x", lambda m, x: 2 + x),
-    ("x+2.5", lambda m, x: x + 2.5), ("2.5+x", lambda m, x: 2.5 + x),
-    ("x-2", lambda m, x: x - 2), ("2-x", lambda m, x: 2 - x), ("1.5-x", lambda m, x: 1.5 - x),
-    ("x*3", lambda m, x: x * 3), ("3*x", lambda m, x: 3 * x), ("0.5*x", lambda m, x: 0.5 * x),
-    ("x/4", lambda m, x: x / 4), ("4/x", lambda m, x: 4 / x), ("1.5/x", lambda m, x: 1.5 / x),
-    ("x**2", lambda m, x: x ** 2), ("x**3", lambda m, x: x ** 3), ("x**0.5", lambda m, x: x ** 0.5),
-    ("x**-1", lambda m, x: x ** -1), ("x**0", lambda m, x: x ** 0), ("x**1", lambda m, x: x ** 1),
-    ("2**x", lambda m, x: 2 ** x), ("2.5**x", lambda m, x: 2.5 ** x),
-    ("x.pow(2)", lambda m, x: x.pow(2)), ("m.pow(x,3)", lambda m, x: m.pow(x, 3)),
+    ("x+2", lambda m, x: x + 2),
+    ("2+x", lambda m, x: 2 + x),
+    ("x+2.5", lambda m, x: x + 2.5),
+    ("2.5+x", lambda m, x: 2.5 + x),
+    ("x-2", lambda m, x: x - 2),
+    ("2-x", lambda m, x: 2 - x),
+    ("1.5-x", lambda m, x: 1.5 - x),
+    ("x*3", lambda m, x: x * 3),
+    ("3*x", lambda m, x: 3 * x),
+    ("0.5*x", lambda m, x: 0.5 * x),
+    ("x/4", lambda m, x: x / 4),
+    ("4/x", lambda m, x: 4 / x),
+    ("1.5/x", lambda m, x: 1.5 / x),
+    ("x**2", lambda m, x: x**2),
+    ("x**3", lambda m, x: x**3),
+    ("x**0.5", lambda m, x: x**0.5),
+    ("x**-1", lambda m, x: x**-1),
+    ("x**0", lambda m, x: x**0),
+    ("x**1", lambda m, x: x**1),
+    ("2**x", lambda m, x: 2**x),
+    ("2.5**x", lambda m, x: 2.5**x),
+    ("x.pow(2)", lambda m, x: x.pow(2)),
+    ("m.pow(x,3)", lambda m, x: m.pow(x, 3)),
     ("m.pow(2,x)", lambda m, x: m.pow(2, x)),
-    ("-x", lambda m, x: -x), ("x.add(1)", lambda m, x: x.add(1)),
-    ("x.mul(2.5)", lambda m, x: x.mul(2.5)), ("x.sub(1)", lambda m, x: x.sub(1)),
-    ("x.div(2)", lambda m, x: x.div(2)), ("m.add(x,1)", lambda m, x: m.add(x, 1)),
+    ("-x", lambda m, x: -x),
+    ("x.add(1)", lambda m, x: x.add(1)),
+    ("x.mul(2.5)", lambda m, x: x.mul(2.5)),
+    ("x.sub(1)", lambda m, x: x.sub(1)),
+    ("x.div(2)", lambda m, x: x.div(2)),
+    ("m.add(x,1)", lambda m, x: m.add(x, 1)),
     ("m.mul(x,2)", lambda m, x: m.mul(x, 2)),
-    ("2*x**2+3", lambda m, x: 2 * x ** 2 + 3),
+    ("2*x**2+3", lambda m, x: 2 * x**2 + 3),
 ]
 
 
@@ -120,16 +143,26 @@ def test_scalar_on_either_side(name, fn, shape):
 
 
 def test_pow_of_negative_base_with_integer_exponent():
-    check(lambda m, x: x ** 3, np.array([-2.0, -0.5, 0.0, 1.5]))
-    check(lambda m, x: x ** 2, np.array([-2.0, 0.0, 3.0]))
+    check(lambda m, x: x**3, np.array([-2.0, -0.5, 0.0, 1.5]))
+    check(lambda m, x: x**2, np.array([-2.0, 0.0, 3.0]))
 
 
 # ---------------------------------------------------------------- matmul
 
+
 @pytest.mark.parametrize(
     "sa,sb",
-    [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 4)), ((2, 3), (3, 4)), ((5, 2, 3), (3, 4)),
-     ((5, 2, 3), (5, 3, 4)), ((1, 2, 3), (4, 3, 2)), ((3,), (5, 3, 4)), ((2, 5, 2, 3), (3,))],
+    [
+        ((3,), (3,)),
+        ((2, 3), (3,)),
+        ((3,), (3, 4)),
+        ((2, 3), (3, 4)),
+        ((5, 2, 3), (3, 4)),
+        ((5, 2, 3), (5, 3, 4)),
+        ((1, 2, 3), (4, 3, 2)),
+        ((3,), (5, 3, 4)),
+        ((2, 5, 2, 3), (3,)),
+    ],
     ids=str,
 )
 @pytest.mark.parametrize(
@@ -144,19 +177,32 @@ def test_matmul(fn, sa, sb):
 # ---------------------------------------------------------------- reductions
 
 REDUCTIONS = [
-    ("sum", lambda m, x: x.sum()), ("sum0", lambda m, x: x.sum(0)),
-    ("sum-1", lambda m, x: x.sum(dim=-1)), ("sumk", lambda m, x: x.sum(1, keepdim=True)),
-    ("sum01", lambda m, x: x.sum(dim=(0, 1))), ("m.sum", lambda m, x: m.sum(x)),
-    ("m.sum1", lambda m, x: m.sum(x, dim=1)), ("m.sumk", lambda m, x: m.sum(x, 0, keepdim=True)),
-    ("mean", lambda m, x: x.mean()), ("mean0", lambda m, x: x.mean(0)),
-    ("meank", lambda m, x: x.mean(dim=-1, keepdim=True)), ("mean02", lambda m, x: x.mean((0, 2))),
-    ("m.mean", lambda m, x: m.mean(x)), ("m.mean1", lambda m, x: m.mean(x, 1)),
-    ("max", lambda m, x: x.max()), ("min", lambda m, x: x.min()),
-    ("m.max", lambda m, x: m.max(x)), ("m.min", lambda m, x: m.min(x)),
-    ("max1", lambda m, x: x.max(1)), ("min0", lambda m, x: x.min(0)),
-    ("max-1k", lambda m, x: x.max(dim=-1, keepdim=True)), ("min2k", lambda m, x: x.min(2, True)),
-    ("m.max1", lambda m, x: m.max(x, 1)), ("m.min-1", lambda m, x: m.min(x, dim=-1)),
-    ("max.values", lambda m, x: x.max(1).values), ("min.indices", lambda m, x: x.min(0).indices),
+    ("sum", lambda m, x: x.sum()),
+    ("sum0", lambda m, x: x.sum(0)),
+    ("sum-1", lambda m, x: x.sum(dim=-1)),
+    ("sumk", lambda m, x: x.sum(1, keepdim=True)),
+    ("sum01", lambda m, x: x.sum(dim=(0, 1))),
+    ("m.sum", lambda m, x: m.sum(x)),
+    ("m.sum1", lambda m, x: m.sum(x, dim=1)),
+    ("m.sumk", lambda m, x: m.sum(x, 0, keepdim=True)),
+    ("mean", lambda m, x: x.mean()),
+    ("mean0", lambda m, x: x.mean(0)),
+    ("meank", lambda m, x: x.mean(dim=-1, keepdim=True)),
+    ("mean02", lambda m, x: x.mean((0, 2))),
+    ("m.mean", lambda m, x: m.mean(x)),
+    ("m.mean1", lambda m, x: m.mean(x, 1)),
+    ("max", lambda m, x: x.max()),
+    ("min", lambda m, x: x.min()),
+    ("m.max", lambda m, x: m.max(x)),
+    ("m.min", lambda m, x: m.min(x)),
+    ("max1", lambda m, x: x.max(1)),
+    ("min0", lambda m, x: x.min(0)),
+    ("max-1k", lambda m, x: x.max(dim=-1, keepdim=True)),
+    ("min2k", lambda m, x: x.min(2, True)),
+    ("m.max1", lambda m, x: m.max(x, 1)),
+    ("m.min-1", lambda m, x: m.min(x, dim=-1)),
+    ("max.values", lambda m, x: x.max(1).values),
+    ("min.indices", lambda m, x: x.min(0).indices),
 ]
 
 
@@ -190,11 +236,13 @@ def test_full_max_min_with_ties_split_the_gradient_evenly():
 
 
 def test_reductions_on_integer_tensors():
-    for fn in (lambda m: m.tensor([[1, 2], [3, 4]]).sum(),
-               lambda m: m.tensor([[1, 2], [3, 4]]).sum(0),
-               lambda m: m.tensor([[1, 2], [3, 4]]).max(),
-               lambda m: m.tensor([[1, 2], [3, 4]]).max(1).values,
-               lambda m: m.tensor([True, True, False]).sum()):
+    for fn in (
+        lambda m: m.tensor([[1, 2], [3, 4]]).sum(),
+        lambda m: m.tensor([[1, 2], [3, 4]]).sum(0),
+        lambda m: m.tensor([[1, 2], [3, 4]]).max(),
+        lambda m: m.tensor([[1, 2], [3, 4]]).max(1).values,
+        lambda m: m.tensor([True, True, False]).sum(),
+    ):
         assert_close(fn(at), fn(torch), rtol=0, atol=0)
 
 
@@ -206,19 +254,27 @@ def test_reductions_of_float32_stay_float32():
 # ---------------------------------------------------------------- elementwise functions
 
 UNARY = [
-    ("exp", lambda m, x: x.exp(), rn), ("m.exp", lambda m, x: m.exp(x), rn),
-    ("log", lambda m, x: x.log(), pos), ("m.log", lambda m, x: m.log(x), pos),
-    ("sqrt", lambda m, x: x.sqrt(), pos), ("m.sqrt", lambda m, x: m.sqrt(x), pos),
-    ("abs", lambda m, x: x.abs(), rn), ("m.abs", lambda m, x: m.abs(x), rn),
+    ("exp", lambda m, x: x.exp(), rn),
+    ("m.exp", lambda m, x: m.exp(x), rn),
+    ("log", lambda m, x: x.log(), pos),
+    ("m.log", lambda m, x: m.log(x), pos),
+    ("sqrt", lambda m, x: x.sqrt(), pos),
+    ("m.sqrt", lambda m, x: m.sqrt(x), pos),
+    ("abs", lambda m, x: x.abs(), rn),
+    ("m.abs", lambda m, x: m.abs(x), rn),
     ("abs()", lambda m, x: abs(x), rn),
     ("clamp", lambda m, x: x.clamp(-0.5, 0.5), rn),
     ("clamp_min", lambda m, x: x.clamp(min=0.1), rn),
     ("clamp_max", lambda m, x: x.clamp(max=-0.1), rn),
     ("m.clamp", lambda m, x: m.clamp(x, min=-0.3, max=0.3), rn),
-    ("relu", lambda m, x: x.relu(), rn), ("m.relu", lambda m, x: m.relu(x), rn),
-    ("sigmoid", lambda m, x: x.sigmoid(), rn), ("m.sigmoid", lambda m, x: m.sigmoid(x), rn),
-    ("tanh", lambda m, x: x.tanh(), rn), ("m.tanh", lambda m, x: m.tanh(x), rn),
-    ("softmax0", lambda m, x: x.softmax(0), rn), ("softmax1", lambda m, x: x.softmax(dim=1), rn),
+    ("relu", lambda m, x: x.relu(), rn),
+    ("m.relu", lambda m, x: m.relu(x), rn),
+    ("sigmoid", lambda m, x: x.sigmoid(), rn),
+    ("m.sigmoid", lambda m, x: m.sigmoid(x), rn),
+    ("tanh", lambda m, x: x.tanh(), rn),
+    ("m.tanh", lambda m, x: m.tanh(x), rn),
+    ("softmax0", lambda m, x: x.softmax(0), rn),
+    ("softmax1", lambda m, x: x.softmax(dim=1), rn),
     ("softmax-1", lambda m, x: m.softmax(x, dim=-1), rn),
     ("log_softmax0", lambda m, x: x.log_softmax(0), rn),
     ("log_softmax1", lambda m, x: x.log_softmax(dim=1), rn),
@@ -236,9 +292,16 @@ def test_unary(name, fn, data, shape):
 
 
 def test_unary_on_float32_keep_float32():
-    for fn in (lambda m, x: x.exp(), lambda m, x: x.sigmoid(), lambda m, x: x.softmax(0),
-               lambda m, x: x.tanh(), lambda m, x: x.abs(), lambda m, x: x.relu(),
-               lambda m, x: x.clamp(0, 1), lambda m, x: x.log_softmax(0)):
+    for fn in (
+        lambda m, x: x.exp(),
+        lambda m, x: x.sigmoid(),
+        lambda m, x: x.softmax(0),
+        lambda m, x: x.tanh(),
+        lambda m, x: x.abs(),
+        lambda m, x: x.relu(),
+        lambda m, x: x.clamp(0, 1),
+        lambda m, x: x.log_softmax(0),
+    ):
         check(fn, rn(5).astype(np.float32), rtol=1e-5, atol=1e-6)
 
 
@@ -262,11 +325,17 @@ def test_numerically_extreme_inputs():
 
 
 def test_integer_inputs_to_float_functions():
-    for fn in (lambda m: m.tensor([1, 2]).exp(), lambda m: m.tensor([4, 9]).sqrt(),
-               lambda m: m.tensor([1, 2]).sigmoid(), lambda m: m.tensor([1, 2]) / 2,
-               lambda m: m.tensor([1, 2]) / m.tensor([2, 4]), lambda m: m.tensor([-2, 3]).abs(),
-               lambda m: m.tensor([-2, 3]).relu(), lambda m: m.tensor([-2, 3]).clamp(0, 1),
-               lambda m: -m.tensor([1, 2])):
+    for fn in (
+        lambda m: m.tensor([1, 2]).exp(),
+        lambda m: m.tensor([4, 9]).sqrt(),
+        lambda m: m.tensor([1, 2]).sigmoid(),
+        lambda m: m.tensor([1, 2]) / 2,
+        lambda m: m.tensor([1, 2]) / m.tensor([2, 4]),
+        lambda m: m.tensor([-2, 3]).abs(),
+        lambda m: m.tensor([-2, 3]).relu(),
+        lambda m: m.tensor([-2, 3]).clamp(0, 1),
+        lambda m: -m.tensor([1, 2]),
+    ):
         assert_close(fn(at), fn(torch), rtol=1e-6, atol=1e-7)
 
 
@@ -305,22 +374,34 @@ def test_type_promotion(fn):
 # ---------------------------------------------------------------- shape ops
 
 SHAPE_OPS = [
-    ("reshape", lambda m, x: x.reshape(3, 2, 4)), ("reshape_t", lambda m, x: x.reshape((4, 6))),
-    ("reshape-1", lambda m, x: x.reshape(-1)), ("reshape1-1", lambda m, x: x.reshape(1, -1, 2)),
-    ("m.reshape", lambda m, x: m.reshape(x, (6, 4))), ("view", lambda m, x: x.view(24)),
-    ("view-1", lambda m, x: x.view(-1, 4)), ("view_t", lambda m, x: x.view((4, 3, 2))),
-    ("flatten", lambda m, x: x.flatten()), ("flatten1", lambda m, x: x.flatten(1)),
-    ("flatten01", lambda m, x: x.flatten(0, 1)), ("m.flatten", lambda m, x: m.flatten(x)),
-    ("transpose", lambda m, x: x.transpose(0, 1)), ("transpose-", lambda m, x: x.transpose(-1, -3)),
-    ("m.transpose", lambda m, x: m.transpose(x, 1, 2)), ("permute", lambda m, x: x.permute(2, 0, 1)),
-    ("permute_t", lambda m, x: x.permute((1, 2, 0))), ("m.permute", lambda m, x: m.permute(x, (2, 1, 0))),
+    ("reshape", lambda m, x: x.reshape(3, 2, 4)),
+    ("reshape_t", lambda m, x: x.reshape((4, 6))),
+    ("reshape-1", lambda m, x: x.reshape(-1)),
+    ("reshape1-1", lambda m, x: x.reshape(1, -1, 2)),
+    ("m.reshape", lambda m, x: m.reshape(x, (6, 4))),
+    ("view", lambda m, x: x.view(24)),
+    ("view-1", lambda m, x: x.view(-1, 4)),
+    ("view_t", lambda m, x: x.view((4, 3, 2))),
+    ("flatten", lambda m, x: x.flatten()),
+    ("flatten1", lambda m, x: x.flatten(1)),
+    ("flatten01", lambda m, x: x.flatten(0, 1)),
+    ("m.flatten", lambda m, x: m.flatten(x)),
+    ("transpose", lambda m, x: x.transpose(0, 1)),
+    ("transpose-", lambda m, x: x.transpose(-1, -3)),
+    ("m.transpose", lambda m, x: m.transpose(x, 1, 2)),
+    ("permute", lambda m, x: x.permute(2, 0, 1)),
+    ("permute_t", lambda m, x: x.permute((1, 2, 0))),
+    ("m.permute", lambda m, x: m.permute(x, (2, 1, 0))),
     ("permute-", lambda m, x: x.permute(-1, 0, 1)),
-    ("unsqueeze0", lambda m, x: x.unsqueeze(0)), ("unsqueeze-1", lambda m, x: x.unsqueeze(-1)),
+    ("unsqueeze0", lambda m, x: x.unsqueeze(0)),
+    ("unsqueeze-1", lambda m, x: x.unsqueeze(-1)),
     ("m.unsqueeze", lambda m, x: m.unsqueeze(x, 2)),
     ("squeeze", lambda m, x: x.unsqueeze(0).unsqueeze(3).squeeze()),
     ("squeeze0", lambda m, x: x.unsqueeze(0).squeeze(0)),
-    ("squeeze_non1", lambda m, x: x.squeeze(1)), ("m.squeeze", lambda m, x: m.squeeze(x.unsqueeze(1), 1)),
-    ("T", lambda m, x: x[0].T), ("clone", lambda m, x: x.clone()),
+    ("squeeze_non1", lambda m, x: x.squeeze(1)),
+    ("m.squeeze", lambda m, x: m.squeeze(x.unsqueeze(1), 1)),
+    ("T", lambda m, x: x[0].T),
+    ("clone", lambda m, x: x.clone()),
     ("chain", lambda m, x: x.permute(2, 0, 1).reshape(4, 6).T.unsqueeze(0)),
 ]
 
@@ -349,14 +430,23 @@ def test_view_shares_memory_with_its_base():
 # ---------------------------------------------------------------- indexing
 
 INDEXING = [
-    ("int", lambda m, x: x[0]), ("neg", lambda m, x: x[-1]), ("slice", lambda m, x: x[1:]),
-    ("step", lambda m, x: x[::2]), ("col", lambda m, x: x[:, 1]), ("ellipsis", lambda m, x: x[..., 0]),
-    ("none", lambda m, x: x[None]), ("scalar", lambda m, x: x[1, 2]),
-    ("pair_slices", lambda m, x: x[1:3, 0:2]), ("mixed", lambda m, x: x[:, None, 1:]),
-    ("list_repeat", lambda m, x: x[[0, 0, 2, 0]]), ("tensor_repeat", lambda m, x: x[m.tensor([3, 1, 3])]),
+    ("int", lambda m, x: x[0]),
+    ("neg", lambda m, x: x[-1]),
+    ("slice", lambda m, x: x[1:]),
+    ("step", lambda m, x: x[::2]),
+    ("col", lambda m, x: x[:, 1]),
+    ("ellipsis", lambda m, x: x[..., 0]),
+    ("none", lambda m, x: x[None]),
+    ("scalar", lambda m, x: x[1, 2]),
+    ("pair_slices", lambda m, x: x[1:3, 0:2]),
+    ("mixed", lambda m, x: x[:, None, 1:]),
+    ("list_repeat", lambda m, x: x[[0, 0, 2, 0]]),
+    ("tensor_repeat", lambda m, x: x[m.tensor([3, 1, 3])]),
     ("2d_tensor_index", lambda m, x: x[m.tensor([[0, 1], [1, 1]])]),
-    ("col_list", lambda m, x: x[:, [2, 2, 0]]), ("advanced_pair", lambda m, x: x[[0, 1, 1], [2, 0, 0]]),
-    ("mask", lambda m, x: x[x > 0]), ("row_mask", lambda m, x: x[m.tensor([True, False, True, True])]),
+    ("col_list", lambda m, x: x[:, [2, 2, 0]]),
+    ("advanced_pair", lambda m, x: x[[0, 1, 1], [2, 0, 0]]),
+    ("mask", lambda m, x: x[x > 0]),
+    ("row_mask", lambda m, x: x[m.tensor([True, False, True, True])]),
     ("neg_list", lambda m, x: x[[-1, -1]]),
 ]
 
@@ -367,8 +457,11 @@ def test_indexing(name, fn):
 
 
 def test_indexing_values_of_integer_tensor():
-    for fn in (lambda m: m.arange(10)[2:8:3], lambda m: m.arange(6).reshape(2, 3)[1],
-               lambda m: m.arange(6)[m.tensor([5, 5, 0])]):
+    for fn in (
+        lambda m: m.arange(10)[2:8:3],
+        lambda m: m.arange(6).reshape(2, 3)[1],
+        lambda m: m.arange(6)[m.tensor([5, 5, 0])],
+    ):
         assert_close(fn(at), fn(torch), rtol=0, atol=0)
 
 
@@ -380,6 +473,7 @@ def test_repeated_index_gradients_accumulate():
 
 
 # ---------------------------------------------------------------- cat, stack, where
+
 
 @pytest.mark.parametrize(
     "fn,shapes",
@@ -439,8 +533,12 @@ def test_binary_max_min_are_maximum_minimum():
 # ---------------------------------------------------------------- comparisons
 
 CMP = [
-    ("<", lambda a, b: a < b), ("<=", lambda a, b: a <= b), (">", lambda a, b: a > b),
-    (">=", lambda a, b: a >= b), ("==", lambda a, b: a == b), ("!=", lambda a, b: a != b),
+    ("<", lambda a, b: a < b),
+    ("<=", lambda a, b: a <= b),
+    (">", lambda a, b: a > b),
+    (">=", lambda a, b: a >= b),
+    ("==", lambda a, b: a == b),
+    ("!=", lambda a, b: a != b),
 ]
 
 
@@ -470,23 +568,35 @@ def test_comparisons(name, op, kind):
 @pytest.mark.parametrize("name", ["eq", "ne", "lt", "le", "gt", "ge"])
 def test_comparison_functions_and_methods(name):
     x, y = np.array([1.0, 2.0, 3.0]), np.array([3.0, 2.0, 1.0])
-    for form in (lambda m, a, b: getattr(m, name)(a, b), lambda m, a, b: getattr(a, name)(b),
-                 lambda m, a, b: getattr(a, name)(2.0)):
-        assert_close(form(at, at.tensor(x), at.tensor(y)),
-                     form(torch, torch.tensor(x), torch.tensor(y)), rtol=0, atol=0)
+    for form in (
+        lambda m, a, b: getattr(m, name)(a, b),
+        lambda m, a, b: getattr(a, name)(b),
+        lambda m, a, b: getattr(a, name)(2.0),
+    ):
+        assert_close(
+            form(at, at.tensor(x), at.tensor(y)),
+            form(torch, torch.tensor(x), torch.tensor(y)),
+            rtol=0,
+            atol=0,
+        )
 
 
 def test_results_of_float32_ops_with_python_floats_stay_float32():
-    check(lambda m, x: (x * 0.1 + 1e-3) / 3.0 - 2 ** x, rn(4).astype(np.float32),
-          rtol=1e-5, atol=1e-6)
+    check(
+        lambda m, x: (x * 0.1 + 1e-3) / 3.0 - 2**x, rn(4).astype(np.float32), rtol=1e-5, atol=1e-6
+    )
 
 
 # ---------------------------------------------------------------- hypothesis: shapes and chains
 
 BINARY_FOR_HYP = {
-    "add": lambda m, a, b: a + b, "sub": lambda m, a, b: a - b, "mul": lambda m, a, b: a * b,
-    "div": lambda m, a, b: a / (b.abs() + 0.5), "maximum": lambda m, a, b: m.maximum(a, b),
-    "minimum": lambda m, a, b: m.minimum(a, b), "pow": lambda m, a, b: (a.abs() + 0.5) ** b,
+    "add": lambda m, a, b: a + b,
+    "sub": lambda m, a, b: a - b,
+    "mul": lambda m, a, b: a * b,
+    "div": lambda m, a, b: a / (b.abs() + 0.5),
+    "maximum": lambda m, a, b: m.maximum(a, b),
+    "minimum": lambda m, a, b: m.minimum(a, b),
+    "pow": lambda m, a, b: (a.abs() + 0.5) ** b,
     "where": lambda m, a, b: m.where(a > b, a * 2, b),
 }
 
@@ -522,14 +632,29 @@ def test_hypothesis_reductions_over_dims(shape, data):
 
 
 CHAIN_UNARY = [
-    lambda m, a, y: a * y, lambda m, a, y: a + y, lambda m, a, y: a - 0.5 * y,
-    lambda m, a, y: a.tanh(), lambda m, a, y: a.sigmoid(), lambda m, a, y: (a * a + 1).sqrt(),
-    lambda m, a, y: (a * a + 1).log(), lambda m, a, y: a.tanh().exp(), lambda m, a, y: a.relu() + a,
-    lambda m, a, y: a.abs() - a, lambda m, a, y: a ** 2 / 4, lambda m, a, y: 2 * a - 1,
-    lambda m, a, y: a.clamp(-1, 1), lambda m, a, y: m.maximum(a, y), lambda m, a, y: m.where(a > 0, a, y),
-    lambda m, a, y: a.softmax(-1), lambda m, a, y: a.log_softmax(-1), lambda m, a, y: a / (y.abs() + 1),
-    lambda m, a, y: a * a.mean(-1, keepdim=True), lambda m, a, y: a - a.max(-1, keepdim=True).values,
-    lambda m, a, y: -a, lambda m, a, y: 1 - a, lambda m, a, y: a.transpose(0, -1),
+    lambda m, a, y: a * y,
+    lambda m, a, y: a + y,
+    lambda m, a, y: a - 0.5 * y,
+    lambda m, a, y: a.tanh(),
+    lambda m, a, y: a.sigmoid(),
+    lambda m, a, y: (a * a + 1).sqrt(),
+    lambda m, a, y: (a * a + 1).log(),
+    lambda m, a, y: a.tanh().exp(),
+    lambda m, a, y: a.relu() + a,
+    lambda m, a, y: a.abs() - a,
+    lambda m, a, y: a**2 / 4,
+    lambda m, a, y: 2 * a - 1,
+    lambda m, a, y: a.clamp(-1, 1),
+    lambda m, a, y: m.maximum(a, y),
+    lambda m, a, y: m.where(a > 0, a, y),
+    lambda m, a, y: a.softmax(-1),
+    lambda m, a, y: a.log_softmax(-1),
+    lambda m, a, y: a / (y.abs() + 1),
+    lambda m, a, y: a * a.mean(-1, keepdim=True),
+    lambda m, a, y: a - a.max(-1, keepdim=True).values,
+    lambda m, a, y: -a,
+    lambda m, a, y: 1 - a,
+    lambda m, a, y: a.transpose(0, -1),
 ]
 
 

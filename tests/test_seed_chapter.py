@@ -1,0 +1,198 @@
+"""Every code block of the seed chapter (03_autograd.md) runs with ``import autograd_tutor as
+torch`` and prints exactly what PyTorch 2.13 prints.
+
+The blocks are copied verbatim below (the chapter lives outside this repository);
+``test_blocks_are_the_chapters_blocks`` checks the copy against the chapter when it is present.
+Blocks that use names defined elsewhere (``model``, ``optimizer``, ``loss``) get a small prelude,
+and an epilogue prints the state they leave behind, so that more than the chapter's own
+``print`` calls is compared.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+torch = pytest.importorskip("torch")
+import autograd_tutor as at  # noqa: E402
+
+CHAPTER = Path(__file__).resolve().parents[2] / "shared" / "seed" / "03_autograd.md"
+
+BASIC = """\
+import torch
+
+# Create tensor with gradient tracking
+x = torch.tensor([2.0], requires_grad=True)
+
+# Forward pass
+y = x ** 2      # y = x²
+z = 2 * y + 3   # z = 2x² + 3
+
+# Backward pass (compute gradients)
+z.backward()
+
+# Check gradient
+print(x.grad)   # dz/dx = 4x = 8
+"""
+
+DISABLING = """\
+# For inference (no training)
+with torch.no_grad():
+    y = model(x)
+    # No gradient computation here
+
+# Detach from graph
+x_detached = x.detach()
+
+# Globally disable
+torch.set_grad_enabled(False)
+"""
+
+TRAINING = """\
+# Parameters
+w = torch.tensor([1.0], requires_grad=True)
+b = torch.tensor([0.0], requires_grad=True)
+
+# Data
+x = torch.tensor([1.0, 2.0, 3.0])
+y_true = torch.tensor([2.0, 4.0, 6.0])
+
+# Forward
+y_pred = w * x + b
+loss = ((y_pred - y_true) ** 2).mean()
+
+# Backward
+loss.backward()
+
+# Gradients
+print(f"w.grad: {w.grad}")  # dL/dw
+print(f"b.grad: {b.grad}")  # dL/db
+
+# Update (gradient descent)
+with torch.no_grad():
+    w -= 0.1 * w.grad
+    b -= 0.1 * b.grad
+"""
+
+ZERO_GRAD = """\
+# Zero gradients before backward
+optimizer.zero_grad()
+loss.backward()
+optimizer.step()
+"""
+
+BLOCKS = [BASIC, DISABLING, TRAINING, ZERO_GRAD]
+
+
+def run(code: str, lib) -> str:
+    """Execute ``code`` with ``torch`` bound to ``lib``; return what it printed."""
+    if lib is at:
+        code = re.sub(r"^import torch$", "import autograd_tutor as torch", code, flags=re.M)
+    out = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out):
+            exec(compile(code, "<chapter>", "exec"), {"torch": lib, "__name__": "__chapter__"})
+    finally:
+        lib.set_grad_enabled(True)
+    return out.getvalue()
+
+
+def assert_same_output(code: str) -> str:
+    expected = run(code, torch)
+    got = run(code, at)
+    assert got == expected
+    return got
+
+
+def test_blocks_are_the_chapters_blocks():
+    if not CHAPTER.exists():
+        pytest.skip(f"chapter not found at {CHAPTER}")
+    blocks = re.findall(r"```python\n(.*?)```", CHAPTER.read_text(encoding="utf-8"), flags=re.S)
+    assert blocks == BLOCKS
+
+
+def test_basic_example():
+    assert assert_same_output(BASIC) == "tensor([8.])\n"
+
+
+def test_basic_example_epilogue():
+    assert_same_output(
+        BASIC + "print(x, y, z, sep='\\n')\nprint(x.is_leaf, y.is_leaf, z.grad_fn.name())\n"
+        "print(y.grad_fn.next_functions[0][0].variable is x)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "model",
+    ["lambda t: t * 2 + 1", "lambda t: (t ** 2).sum()"],
+)
+def test_disabling_gradients(model):
+    prelude = f"x = torch.tensor([1.0, 2.0], requires_grad=True)\nmodel = {model}\n"
+    epilogue = (
+        "print(y, y.requires_grad, y.grad_fn)\n"
+        "print(x_detached, x_detached.requires_grad, x_detached.is_leaf)\n"
+        "print(torch.is_grad_enabled())\n"
+        "q = x * 3\n"
+        "print(q, q.requires_grad)\n"
+    )
+    assert_same_output(prelude + DISABLING + epilogue)
+
+
+def test_disabling_gradients_with_nn_linear():
+    if not hasattr(at, "nn") or not hasattr(at.nn, "Linear"):
+        pytest.skip("autograd_tutor.nn.Linear is not available")
+    prelude = (
+        "model = torch.nn.Linear(2, 1)\n"
+        "with torch.no_grad():\n"
+        "    model.weight.copy_(torch.tensor([[0.5, -1.5]]))\n"
+        "    model.bias.fill_(0.25)\n"
+        "x = torch.tensor([[1.0, 2.0], [3.0, 4.0]])\n"
+    )
+    epilogue = "print(y)\nprint(y.requires_grad, torch.is_grad_enabled())\n"
+    assert_same_output(prelude + DISABLING + epilogue)
+
+
+def test_training_example():
+    got = assert_same_output(TRAINING)
+    assert got.startswith("w.grad: tensor([")
+
+
+def test_training_example_epilogue():
+    epilogue = (
+        "print(w, b)\n"
+        "print(w.is_leaf, b.is_leaf, w.grad_fn, w.grad, b.grad)\n"
+        "print(loss, y_pred)\n"
+        "print(f'{loss.item():.4f} {loss:.3f}')\n"
+    )
+    assert_same_output(TRAINING + epilogue)
+
+
+def test_training_example_in_a_loop():
+    setup, step = TRAINING.split("# Forward")
+    body = "# Forward" + step + "w.grad.zero_()\nb.grad.zero_()\n"
+    loop = "for step in range(5):\n" + "".join(f"    {line}\n" for line in body.splitlines())
+    assert_same_output(setup + loop + "print(w, b)\n")
+
+
+def test_zero_grad_block():
+    if "autograd_tutor.optim" not in sys.modules and not hasattr(at, "optim"):
+        pytest.skip("autograd_tutor.optim is not available")
+    if not hasattr(getattr(at, "optim", None), "SGD"):
+        pytest.skip("autograd_tutor.optim.SGD is not available")
+    prelude = (
+        "w = torch.tensor([1.0], requires_grad=True)\n"
+        "b = torch.tensor([0.0], requires_grad=True)\n"
+        "x = torch.tensor([1.0, 2.0, 3.0])\n"
+        "y_true = torch.tensor([2.0, 4.0, 6.0])\n"
+        "optimizer = torch.optim.SGD([w, b], lr=0.1)\n"
+        "for step in range(3):\n"
+        "    loss = ((w * x + b - y_true) ** 2).mean()\n"
+        + "".join("    " + line + "\n" for line in ZERO_GRAD.splitlines())
+        + "    print(step, loss, w, b, w.grad, b.grad)\n"
+    )
+    assert_same_output(prelude)
