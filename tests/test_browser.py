@@ -59,6 +59,11 @@ def lab(tmp_path_factory):
     work = home / "work"
     shutil.copytree(NOTEBOOKS, work)
     port, token = _free_port(), "agt-browser-test"
+    # no "get notified about Jupyter news?" toast over the notebook
+    notification = home / "settings" / "@jupyterlab" / "apputils-extension"
+    notification.mkdir(parents=True)
+    (notification / "notification.jupyterlab-settings").write_text(
+        '{"fetchNews": "false", "checkForUpdates": false}')
     path = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
     env = dict(os.environ, PYTHONPATH=path,
                JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_RUNTIME_DIR=str(home / "run"),

@@ -33,12 +33,13 @@ def test_seed_example_forward_then_backward():
     texts = [f.text for f in frames]
     assert frames[0].phase == "inputs" and "x = 2" in texts[0]
     forward = [f for f in frames if f.phase == "forward"]
-    assert [f.text for f in forward] == ["y = x ** 2 = 2 ** 2 = 4", "2 * y = 2 * 4 = 8",
-                                         "z = (2 * y) + 3 = 8 + 3 = 11"]
+    # unnamed results are called by the name on their box ("mul")
+    assert [f.text for f in forward] == ["y = x ** 2 = 2 ** 2 = 4", "mul = 2 * y = 2 * 4 = 8",
+                                         "z = mul + 3 = 8 + 3 = 11"]
     backward = [f for f in frames if f.phase == "backward"]
     assert backward[0].text == "∂z/∂z = 1"
     assert backward[-1].text == "∂z/∂x = ∂z/∂y · ∂y/∂x = 2 · 4 = 8"
-    assert backward[-2].text == "∂z/∂y = ∂z/∂(2 * y) · ∂(2 * y)/∂y = 1 · 2 = 2"
+    assert backward[-2].text == "∂z/∂y = ∂z/∂mul · ∂mul/∂y = 1 · 2 = 2"
     # one op per forward frame in topological order, then reverse order going back
     ops = [g.id for g in graph.nodes if g.inputs]
     assert [f.node for f in forward] == ops

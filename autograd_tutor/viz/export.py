@@ -38,7 +38,7 @@ h1 {{ font-size: 1.2em; font-weight: 600; }}
 <body>
 <h1>{title}</h1>
 <div class="controls">
-<button id="start" title="back to start">&#x23EE; start</button>
+<button id="start" title="back to start">&#xAB; start</button>
 <button id="prev" title="previous step">&#x25C0; prev</button>
 <button id="play" title="play / pause">&#x25B6; play</button>
 <button id="next" title="next step">next &#x25B6;</button>
@@ -48,8 +48,8 @@ h1 {{ font-size: 1.2em; font-weight: 600; }}
 <option value="{slow}">slow</option><option value="{normal}" selected>normal</option>
 <option value="{fast}">fast</option></select></label>
 </div>
-<div id="picture"></div>
 <div id="caption"></div>
+<div id="picture"></div>
 <script>
 const FRAMES = {frames};
 let i = 0, timer = null;
@@ -64,7 +64,7 @@ function show(k) {{
 function pause() {{ clearInterval(timer); timer = null; $("play").innerHTML = "&#x25B6; play"; }}
 function play() {{
   if (i >= FRAMES.length - 1) show(0);
-  $("play").innerHTML = "&#x23F8; pause";
+  $("play").innerHTML = "&#x275A;&#x275A; pause";
   timer = setInterval(() => {{ if (i >= FRAMES.length - 1) pause(); else show(i + 1); }},
                       Number($("speed").value));
 }}

@@ -17,7 +17,7 @@ from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
-from .graph import GNode, Graph, _op_names
+from .graph import GNode, Graph
 from .svg import State
 
 # Tensors with at most this many elements are written out; larger ones by their shape.
@@ -74,18 +74,14 @@ class _Narrator:
         self.names: Dict[int, str] = {}
         for g in graph.nodes:
             self.names[g.id] = self._name(g)
-        self.n_forward = sum(1 for g in graph.nodes if g.inputs)
 
     # ---- names and expressions ------------------------------------------------------------
 
     def _name(self, g: GNode) -> str:
-        """The student's name; an unnamed result is spelled as its (short) expression."""
+        """What the narration calls a node: the name on its box, numbers by their value."""
         if g.kind == "const" and _is_number(g.label):
             return fmt(g.value)
-        if g.grad_fn is None or g.label != _op_names(g.grad_fn)[0]:
-            return g.label
-        expr = self._expr(g, self.names)
-        return expr if len(expr) <= 20 else g.label
+        return g.label
 
     def _expr(self, g: GNode, names: Dict[int, str]) -> str:
         """``x ** 2``, ``2 * y``, ``relu(h)``: the op applied to `names` of its inputs."""
@@ -118,17 +114,14 @@ class _Narrator:
     def frames(self) -> List[Frame]:
         out: List[Frame] = [self._inputs_frame()]
         shown = {g.id for g in self.graph.nodes if not g.inputs}
-        step = 0
         for g in self.graph.nodes:
-            if not g.inputs:
-                continue
-            shown.add(g.id)
-            step += 1
-            out.append(self._forward_frame(g, frozenset(shown), step))
+            if g.inputs:
+                shown.add(g.id)
+                out.append(self._forward_frame(g, frozenset(shown)))
         out.extend(self._backward_frames())
         return out
 
-    def _frame(self, phase: str, node: Optional[int], text: str, why: str, heading: str,
+    def _frame(self, phase: str, node: Optional[int], text: str, why: str,
                shown: Optional[frozenset] = None, grads: Optional[Dict[int, np.ndarray]] = None,
                edges: frozenset = frozenset()) -> Frame:
         state = State(shown=shown, grads=dict(grads or {}), highlight=node, active_edges=edges,
@@ -136,7 +129,6 @@ class _Narrator:
         body = (
             f'<div class="ag-narration" style="font-family:system-ui,sans-serif;'
             f'line-height:1.5">'
-            f'<div style="color:#666;font-size:.85em">{html.escape(heading)}</div>'
             f'<div class="ag-eq" style="font-size:1.25em;font-family:'
             f"'DejaVu Sans Mono',Menlo,Consolas,monospace\">{html.escape(text)}</div>"
             f'<div style="color:#444">{html.escape(why)}</div></div>'
@@ -156,9 +148,9 @@ class _Narrator:
         else:
             why = "No input requires grad, so there is nothing to differentiate."
         shown = frozenset(g.id for g in leaves)
-        return self._frame("inputs", None, text, why, "Inputs", shown=shown)
+        return self._frame("inputs", None, text, why, shown=shown)
 
-    def _forward_frame(self, g: GNode, shown: frozenset, step: int) -> Frame:
+    def _forward_frame(self, g: GNode, shown: frozenset) -> Frame:
         symbolic = self._expr(g, self.names)
         numeric = self._expr(g, {i: fmt(self.by_id[i].value) for i in g.inputs})
         small = all(self.by_id[i].value.size <= _SMALL for i in g.inputs)
@@ -172,8 +164,7 @@ class _Narrator:
         why = f"Forward: {g.grad_fn} remembers what its backward will need."
         if g.kind == "output":
             why = f"Forward: the output. {g.grad_fn} is its grad_fn, where backward starts."
-        return self._frame("forward", g.id, text, why,
-                           f"Forward pass · step {step} of {self.n_forward}", shown=shown,
+        return self._frame("forward", g.id, text, why, shown=shown,
                            edges=frozenset((i, g.id) for i in g.inputs))
 
     # ---- backward -------------------------------------------------------------------------
@@ -197,9 +188,7 @@ class _Narrator:
             text = f"∂{o}/∂{o} = {fmt(seed)}"
             why = ("The output is not a scalar, so backward starts from ones "
                    f"(as {o}.backward(torch.ones_like({o})) would).")
-        total = sum(1 for g in graph.nodes if self._needs_grad(g))
-        frames = [self._frame("backward", out_g.id, text, why,
-                              f"Backward pass · step 1 of {total}", shown=shown, grads=grads)]
+        frames = [self._frame("backward", out_g.id, text, why, shown=shown, grads=grads)]
         replays = _Replays(self.by_id)
         for g in reversed(graph.nodes):
             if g.id == out_g.id or not self._needs_grad(g):
@@ -218,10 +207,8 @@ class _Narrator:
                 grad = grad + v
             grads[g.id] = grad
             text, why = self._chain_rule(g, terms, grads, replays)
-            frames.append(self._frame(
-                "backward", g.id, text, why,
-                f"Backward pass · step {len(frames) + 1} of {total}", shown=shown, grads=grads,
-                edges=frozenset((g.id, c) for c, _, _ in terms)))
+            frames.append(self._frame("backward", g.id, text, why, shown=shown, grads=grads,
+                                      edges=frozenset((g.id, c) for c, _, _ in terms)))
         return frames
 
     def _chain_rule(self, g: GNode, terms, grads, replays: _Replays) -> Tuple[str, str]:

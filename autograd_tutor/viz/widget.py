@@ -22,6 +22,11 @@ from .svg import render
 _VIEW_MIMETYPE = "application/vnd.jupyter.widget-view+json"
 
 
+def _button(description: str, tooltip: str) -> widgets.Button:
+    return widgets.Button(description=description, tooltip=tooltip,
+                          layout=widgets.Layout(width="6.5em", flex="0 0 auto"))
+
+
 class Stepper:
     """Controls shared by every stepped view: play/pause, prev/next, a slider, speed, start.
 
@@ -34,20 +39,19 @@ class Stepper:
         last = max(n_frames - 1, 0)
         self.index = 0
         self.play = widgets.Play(value=0, min=0, max=last, step=1, interval=interval,
-                                 description="play")
-        self.slider = widgets.IntSlider(value=0, min=0, max=last, step=1, description="step",
-                                        readout=False, continuous_update=True)
-        self.reset_button = widgets.Button(description="⏮ start", tooltip="back to the start",
-                                           layout=widgets.Layout(width="auto"))
-        self.prev_button = widgets.Button(description="◀ prev", tooltip="previous step",
-                                          layout=widgets.Layout(width="auto"))
-        self.next_button = widgets.Button(description="next ▶", tooltip="next step",
-                                          layout=widgets.Layout(width="auto"))
+                                 show_repeat=False, layout=widgets.Layout(flex="0 0 auto"))
+        self.slider = widgets.IntSlider(value=0, min=0, max=last, step=1, readout=False,
+                                        continuous_update=True,
+                                        layout=widgets.Layout(flex="1 1 auto", min_width="6em"))
+        self.reset_button = _button("« start", "back to the start")
+        self.prev_button = _button("◀ prev", "previous step")
+        self.next_button = _button("next ▶", "next step")
         speeds = [("slow", interval * 2), ("normal", interval), ("fast", max(interval // 2, 1)),
                   ("fastest", max(interval // 4, 1))]
         self.speed = widgets.Dropdown(options=speeds, value=interval, description="speed",
-                                      layout=widgets.Layout(width="12em"))
-        self.counter = widgets.HTML()
+                                      style={"description_width": "initial"},
+                                      layout=widgets.Layout(width="10em", flex="0 0 auto"))
+        self.counter = widgets.HTML(layout=widgets.Layout(flex="0 0 auto", margin="0 8px"))
         self.picture = widgets.HTML()
         self.caption = widgets.HTML()
 
@@ -60,7 +64,7 @@ class Stepper:
 
         controls = widgets.HBox([self.reset_button, self.prev_button, self.play,
                                  self.next_button, self.slider, self.counter, self.speed])
-        self.widget = widgets.VBox([controls, self.picture, self.caption])
+        self.widget = widgets.VBox([controls, self.caption, self.picture])
 
     # ---- stepping -----------------------------------------------------------------------
 
