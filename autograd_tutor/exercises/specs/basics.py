@@ -50,7 +50,7 @@ register(
         alternates=lambda: {"missing_upstream": [fd_vjp(lambda x: x**3, XV)],
                             "value_not_grad": [XV**3, XV**3 * V]},
         diagnoses=("wrong_sign", "accumulated", "value_not_grad", "missing_upstream",
-                   "extra_factor", "missing_factor"),
+                   "missing_factor"),
         misconception_hints={"missing_upstream": (
             "y.backward(gradient=v) computes v * dy/dx: pass the v given in the task, "
             "not torch.ones_like(y).",)},
