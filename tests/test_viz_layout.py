@@ -85,7 +85,7 @@ def geometric_crossings(graph: Graph, lay) -> int:
     return count
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(dags())
 def test_random_dags_have_no_overlapping_boxes(graph):
     lay = layout(graph)
@@ -98,7 +98,7 @@ def test_random_dags_have_no_overlapping_boxes(graph):
             assert not overlap, (u, v, a, b)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(dags())
 def test_random_dags_edges_flow_left_to_right(graph):
     lay = layout(graph)

@@ -80,6 +80,8 @@ _OPS: Dict[str, Tuple[str, str]] = {
     "Slice": ("slice", "[]"),
     "CopySlices": ("setitem", "[]="),
     "ToCopy": ("to", "to"),
+    "MseLoss": ("mse_loss", "mse_loss"),
+    "NllLoss": ("nll_loss", "nll_loss"),
 }
 # ops whose Python-number arguments are operands (`2 * y`), not settings (`sum(dim=0)`)
 _ARITHMETIC = {"Add", "Sub", "Rsub", "Mul", "Div", "Pow", "Maximum", "Minimum"}
