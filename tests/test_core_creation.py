@@ -36,7 +36,7 @@ def both(code):
         -0.0,
         [],
         [[], []],
-        [np.float64(1.0)],  # NumPy scalars inside a list count as Python numbers
+        [np.float64(1.0)],  # a NumPy scalar keeps its dtype, as in PyTorch
     ],
     ids=repr,
 )
