@@ -101,18 +101,19 @@ def _print_submission(sub, verbose: bool) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .exercises._grade import grade_outcome
-    from .exercises._runner import run_notebook
+    from .exercises._grade import grade_many
 
+    if args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
     paths = _notebook_paths(args.notebooks, folders=False)
     stem = _exercise_notebook(args.notebook)
-    passed = total = 0
-    for path in paths:
-        outcome = run_notebook(path, timeout=args.timeout, memory_mb=args.memory_mb)
-        sub = grade_outcome(path, outcome, stem)
+    submissions = grade_many(paths, jobs=args.jobs, timeout=args.timeout,
+                             memory_mb=args.memory_mb, notebook=stem, isolated=False,
+                             on_done=_Progress() if len(paths) > 1 else None)
+    for sub in submissions:
         _print_submission(sub, args.verbose)
-        passed += sub.count("passed")
-        total += len(sub.results)
+    passed = sum(sub.count("passed") for sub in submissions)
+    total = sum(len(sub.results) for sub in submissions)
     if total == 0:
         print("No checks found: is this an autograd_tutor exercise notebook?")
     print(f"{passed} passed, {total - passed} failed")
@@ -280,6 +281,8 @@ def _parser() -> argparse.ArgumentParser:
     _add_limits(check, 120)
     check.add_argument("--notebook", metavar="NAME", help="which exercise notebook these files "
                        "are copies of, e.g. 03_graph (default: guessed from the file name)")
+    check.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
+                       help="notebooks run at the same time (default 1)")
     check.add_argument("-v", "--verbose", action="store_true",
                        help="also show the end of the notebook's own output")
     check.set_defaults(func=cmd_check)

@@ -108,7 +108,7 @@ def test_build_exercises_and_its_check(tmp_path):
 
 
 def test_demo_runs_a_notebook_and_saves_the_executed_copy(tmp_path, capsys):
-    nb = write_notebook(tmp_path / "demo.ipynb", "import numpy as np\nnp.arange(3).sum()")
+    nb = write_notebook(tmp_path / "demo.ipynb", "sum(range(3))")
     out = tmp_path / "out" / "demo_executed.ipynb"
     assert main(["demo", str(nb), "--out", str(out), "--timeout", "60"]) == 0
     assert "Demo OK" in capsys.readouterr().out
@@ -129,23 +129,25 @@ def _exercise_count(stem: str) -> int:
     return sum(ex.notebook == stem for ex in EXERCISES.values())
 
 
-@pytest.mark.parametrize("master", MASTERS, ids=lambda p: p.stem)
-def test_every_solution_master_passes_through_the_cli(master):
-    result = cli("check", str(master))
+def test_every_solution_master_passes_through_the_cli():
+    result = cli("check", *map(str, MASTERS), "--jobs", "2")
     assert result.returncode == 0, result.stdout + result.stderr
-    count = _exercise_count(master.stem)
-    assert count > 0
-    assert result.stdout.splitlines()[-1] == f"{count} passed, 0 failed", result.stdout
+    total = sum(_exercise_count(master.stem) for master in MASTERS)
+    assert all(_exercise_count(master.stem) > 0 for master in MASTERS)
+    assert result.stdout.splitlines()[-1] == f"{total} passed, 0 failed", result.stdout
+    assert "!!" not in result.stdout  # no run ended in a timeout or crash
 
 
-@pytest.mark.parametrize("student", STUDENT, ids=lambda p: p.stem)
-def test_every_student_notebook_runs_to_the_end_not_attempted(student):
-    result = cli("check", str(student))
+def test_every_student_notebook_runs_to_the_end_not_attempted():
+    result = cli("check", *map(str, STUDENT), "--jobs", "2")
     assert result.returncode == 1, result.stdout + result.stderr
-    count = _exercise_count(student.stem)
-    assert result.stdout.splitlines()[-1] == f"0 passed, {count} failed", result.stdout
-    assert result.stdout.count("not attempted") == count, result.stdout
-    assert "!!" not in result.stdout  # the run itself ended normally (no timeout or crash)
+    total = sum(_exercise_count(student.stem) for student in STUDENT)
+    assert result.stdout.splitlines()[-1] == f"0 passed, {total} failed", result.stdout
+    lines = [line.split() for line in result.stdout.splitlines() if line.startswith("  ")]
+    statuses = [" ".join(words[:2]) for words in lines if words[0] in ("passed", "failed",
+                                                                         "error", "not")]
+    assert statuses == ["not attempted"] * total, result.stdout
+    assert "!!" not in result.stdout
 
 
 def test_the_exercise_notebooks_exist():
@@ -245,12 +247,9 @@ def test_checks_csv_has_one_row_per_check_with_misconceptions(graded):
     assert by_key["good", "basics.requires_grad"]["status"] == "passed"
 
 
-def test_check_exit_codes_on_submissions():
-    passed = cli("check", str(SUBMISSIONS / "good_01_requires_grad.ipynb"))
-    assert passed.returncode == 0, passed.stdout
-    assert passed.stdout.splitlines()[-1] == "3 passed, 0 failed"
-    failed = cli("check", str(SUBMISSIONS / "fakeevaluate_01_requires_grad.ipynb"),
+def test_check_exit_code_1_and_hints_on_a_wrong_submission():
+    result = cli("check", str(SUBMISSIONS / "fakeevaluate_01_requires_grad.ipynb"),
                  str(SUBMISSIONS / "good_01_requires_grad.ipynb"))
-    assert failed.returncode == 1
-    assert failed.stdout.splitlines()[-1] == "3 passed, 3 failed"
-    assert "hint:" in failed.stdout
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[-1] == "3 passed, 3 failed"
+    assert "hint:" in result.stdout

@@ -233,17 +233,19 @@ def grade_outcome(path: str | os.PathLike, outcome: RunOutcome,
 
 
 def grade_many(paths: Sequence[str | os.PathLike], *, jobs: int = 1, timeout: float = 120.0,
-               memory_mb: int = 2048, notebook: Optional[str] = None,
+               memory_mb: int = 2048, notebook: Optional[str] = None, isolated: bool = True,
                on_done: Optional[Callable[[int, int, Submission], None]] = None,
                ) -> List[Submission]:
-    """Grade many notebooks, ``jobs`` at a time, each in its own process and empty folder.
+    """Run and grade many notebooks, ``jobs`` at a time, each in its own process.
 
-    Notebooks run in worker threads (each just waits on its subprocess); judging happens here,
-    one submission after the other, so ``evaluate`` never runs concurrently.
+    ``isolated`` runs each in a fresh empty folder (for submissions), else in its own folder
+    (a student checking their work). Notebooks run in worker threads that just wait on their
+    subprocess; judging happens here, one notebook after the other, so ``evaluate`` never runs
+    concurrently.
     """
     submissions: List[Optional[Submission]] = [None] * len(paths)
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(_run_isolated, p, timeout, memory_mb): n
+        futures = {pool.submit(_run, p, timeout, memory_mb, isolated): n
                    for n, p in enumerate(paths)}
         for done, future in enumerate(as_completed(futures), start=1):
             n = futures[future]
@@ -257,7 +259,9 @@ def grade_many(paths: Sequence[str | os.PathLike], *, jobs: int = 1, timeout: fl
     return [s for s in submissions if s is not None]
 
 
-def _run_isolated(path: str | os.PathLike, timeout: float, memory_mb: int) -> RunOutcome:
+def _run(path: str | os.PathLike, timeout: float, memory_mb: int, isolated: bool) -> RunOutcome:
+    if not isolated:
+        return run_notebook(path, timeout=timeout, memory_mb=memory_mb)
     with tempfile.TemporaryDirectory(prefix="autograd-tutor-work-") as work:
         return run_notebook(path, timeout=timeout, memory_mb=memory_mb, cwd=work)
 
