@@ -546,3 +546,76 @@ def _stdout(code, lib):
 @pytest.mark.parametrize("code", [SEED_LOOP, MODEL_LOOP], ids=["seed-sgd", "module-adam"])
 def test_training_snippets_print_what_torch_prints(code):
     assert _stdout(code, at) == _stdout(code, torch)
+
+
+# -- graph nodes and finite differences ------------------------------------------------------
+
+
+def _node_cases(lib):
+    F = lib.nn.functional
+    x = lib.tensor(RNG.normal(size=(4, 3)).astype(np.float32), requires_grad=True)
+    p = lib.tensor(RNG.uniform(0.1, 0.9, size=(4, 3)).astype(np.float32), requires_grad=True)
+    t = lib.tensor(np.array([0, 2, 1, 1]))
+    y = lib.tensor(RNG.integers(0, 2, size=(4, 3)).astype(np.float32))
+    return {
+        "linear": lambda: lib.nn.Linear(3, 2)(x),
+        "linear-1d": lambda: lib.nn.Linear(3, 2)(x[0]),
+        "linear-no-bias": lambda: lib.nn.Linear(3, 2, bias=False)(x),
+        "mse": lambda: F.mse_loss(x, y),
+        "mse-none": lambda: F.mse_loss(x, y, reduction="none"),
+        "cross-entropy": lambda: F.cross_entropy(x, t),
+        "nll-sum": lambda: F.nll_loss(x, t, reduction="sum"),
+        "bce": lambda: F.binary_cross_entropy(p, y),
+        "bce-logits": lambda: F.binary_cross_entropy_with_logits(x, y, reduction="sum"),
+        "log-softmax": lambda: F.log_softmax(x, dim=1),
+    }
+
+
+@pytest.mark.parametrize("case", list(_node_cases(torch)))
+def test_grad_fn_names_match_torch(case):
+    out, tout = _node_cases(at)[case](), _node_cases(torch)[case]()
+    assert node_name(out.grad_fn) == node_name(tout.grad_fn)
+    assert repr(out).split("grad_fn=")[-1] == repr(tout).split("grad_fn=")[-1].replace(
+        hex(id(tout.grad_fn)), hex(id(out.grad_fn)))
+
+
+def _double(values, requires_grad=True):
+    return at.tensor(np.asarray(values, dtype=np.float64), requires_grad=requires_grad)
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_losses_pass_gradcheck(reduction):
+    """Finite differences in float64 as the oracle for every hand-written backward."""
+    F = at.nn.functional
+    gradcheck = at.autograd.gradcheck
+    x = _double(RNG.normal(size=(4, 3)))
+    p = _double(RNG.uniform(0.1, 0.9, size=(4, 3)))
+    y = _double(RNG.uniform(0, 1, size=(4, 3)))
+    w = _double(RNG.uniform(0.5, 2, size=(4, 3)), requires_grad=False)
+    cw = _double([0.5, 2.0, 1.0], requires_grad=False)
+    t = at.tensor(np.array([0, 2, 1, 1]))
+    r = {"reduction": reduction}
+    assert gradcheck(lambda a, b: F.mse_loss(a, b, **r), (x, y))
+    assert gradcheck(lambda a: F.cross_entropy(a, t, **r), (x,))
+    assert gradcheck(lambda a: F.cross_entropy(a, t, weight=cw, ignore_index=2,
+                                               label_smoothing=0.2, **r), (x,))
+    assert gradcheck(lambda a: F.nll_loss(a, t, weight=cw, **r), (x,))
+    assert gradcheck(lambda a: F.binary_cross_entropy(a, y, weight=w, **r), (p,))
+    assert gradcheck(lambda a: F.binary_cross_entropy_with_logits(
+        a, y, weight=w, pos_weight=cw, **r), (x,))
+
+
+def test_linear_passes_gradcheck_including_second_order():
+    x = _double(RNG.normal(size=(5, 3)))
+    w = _double(RNG.normal(size=(2, 3)))
+    b = _double(RNG.normal(size=(2,)))
+    F = at.nn.functional
+    assert at.autograd.gradcheck(F.linear, (x, w, b))
+    assert at.autograd.gradcheck(lambda a, c: F.linear(a, c), (x[0], w))
+
+    # the backward is built from tensor ops, so it can itself be differentiated
+    def grad_of_loss(a, c, d):
+        loss = (F.linear(a, c, d).tanh() ** 2).sum()
+        return at.autograd.grad(loss, (a, c), create_graph=True)
+
+    assert at.autograd.gradcheck(grad_of_loss, (x, w, b))

@@ -20,7 +20,6 @@ from typing import Any, Callable, List, Sequence, Tuple, Union
 import numpy as np
 
 from .._tensor import Tensor
-from .grad_mode import no_grad
 
 
 class GradcheckError(RuntimeError):
@@ -39,19 +38,20 @@ def _numerical_jacobian(
     fn: Callable[..., Any], inputs: Tuple[Any, ...], x: Tensor, n_outputs: int, eps: float
 ) -> List[np.ndarray]:
     """One ``(x.numel(), out.numel())`` matrix per output, by central differences."""
-    flat = x._data.reshape(-1)  # a view: writing to it nudges x in place
+    # Writing to x's array nudges x in place. Grad mode stays on, so that func may itself
+    # call autograd.grad (to check second derivatives).
+    values = x._data
     columns: List[List[np.ndarray]] = [[] for _ in range(n_outputs)]
-    with no_grad():
-        for k in range(flat.size):
-            original = flat[k].item()
-            flat[k] = original + eps
-            plus = [o._data.astype(np.float64).reshape(-1) for o in _as_tuple(fn(*inputs))]
-            flat[k] = original - eps
-            minus = [o._data.astype(np.float64).reshape(-1) for o in _as_tuple(fn(*inputs))]
-            flat[k] = original
-            for j in range(n_outputs):
-                columns[j].append((plus[j] - minus[j]) / (2 * eps))
-    return [np.array(rows).reshape(flat.size, -1) for rows in columns]
+    for k in range(values.size):
+        original = values.flat[k].item()
+        values.flat[k] = original + eps
+        plus = [o._data.astype(np.float64).reshape(-1) for o in _as_tuple(fn(*inputs))]
+        values.flat[k] = original - eps
+        minus = [o._data.astype(np.float64).reshape(-1) for o in _as_tuple(fn(*inputs))]
+        values.flat[k] = original
+        for j in range(n_outputs):
+            columns[j].append((plus[j] - minus[j]) / (2 * eps))
+    return [np.array(rows).reshape(values.size, -1) for rows in columns]
 
 
 def _analytical_jacobian(
