@@ -134,3 +134,23 @@ def test_large_graphs_keep_their_font_size_and_grow_instead():
 def test_text_is_escaped():
     g = Graph([GNode(0, "a<b & c", "output", None, None, np.array(1.0), None, (), None)], 0)
     assert "a<b & c" in texts(render(g, layout(g)))
+
+
+def test_svg_bytes_do_not_depend_on_the_process():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    tests = Path(__file__).resolve().parent
+    code = ("from test_viz_svg import seed_graph; from autograd_tutor.viz.layout import layout;"
+            "from autograd_tutor.viz.svg import render, State; g = seed_graph();"
+            "print(render(g, layout(g), State(active_edges=frozenset({(1, 3), (2, 3)}),"
+            " shown=frozenset({0, 1, 2}), phase='backward')))")
+    outs = set()
+    for seed in ("0", "12345"):
+        env = {**os.environ, "PYTHONHASHSEED": seed,
+               "PYTHONPATH": os.pathsep.join([str(tests.parent), str(tests)])}
+        outs.add(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                                text=True, check=True).stdout)
+    assert len(outs) == 1

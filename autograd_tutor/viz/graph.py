@@ -16,6 +16,8 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
+from ..nn import Module
+
 
 @dataclass(frozen=True)
 class GNode:
@@ -130,7 +132,7 @@ def _is_tensor(v: Any) -> bool:
 def _scope_names(depth: int) -> Dict[str, Any]:
     """Tensors visible in the caller's scope: locals first, then globals; `_`-names skipped.
 
-    Modules (anything with `named_parameters()`) contribute `model.fc1.weight`-style names.
+    Modules contribute their parameters as `model.fc1.weight`.
     """
     frame = sys._getframe(depth + 1)
     found: Dict[str, Any] = {}
@@ -141,9 +143,8 @@ def _scope_names(depth: int) -> Dict[str, Any]:
             if _is_tensor(v):
                 found[name] = v
                 continue
-            named = getattr(v, "named_parameters", None)
-            if callable(named) and not isinstance(v, type):
-                for pname, p in named():
+            if isinstance(v, Module):
+                for pname, p in v.named_parameters():
                     found.setdefault(f"{name}.{pname}", p)
     return found
 
