@@ -129,7 +129,7 @@ ERROR_PATTERNS = (
     ("backward through the graph a second time", "backward_twice"),
     ("leaf Variable that requires grad", "inplace_leaf"),
     ("modified by an inplace operation", "inplace_saved"),
-    ("only be implicitly created for scalar", "nonscalar_backward"),
+    ("implicitly created only for scalar outputs", "nonscalar_backward"),
     ("does not require grad and does not have a grad_fn", "no_graph"),
 )
 

@@ -218,8 +218,8 @@ def grade_outcome(path: str | os.PathLike, outcome: RunOutcome,
         problems.append("no exercise notebook matches this file name and it recorded no "
                         "answers; name it after its exercise notebook, e.g. "
                         "alice_01_requires_grad.ipynb")
-    not_reached = ("No answer was recorded: the check cell did not run "
-                   f"({outcome.status}: {outcome.detail})" if outcome.status != RUN_OK else
+    not_reached = (f"No answer was recorded: the check cell did not run ({outcome.status}; "
+                   "see the run's detail)." if outcome.status != RUN_OK else
                    "No answer was recorded: the check cell was deleted, or `check` was "
                    "replaced or never called.")
     results = [judge(i, answers[i]) if i in answers else

@@ -283,10 +283,12 @@ def _classify(events: List[dict], returncode: int, timed_out: bool, timeout: flo
         if returncode < 0:
             name = _signal_name(-returncode)
             how = f"was killed by {name}" + (" (out of memory?)" if name == "SIGKILL" else "")
+            look = "code that crashes Python itself (ctypes, a broken extension)"
         else:
             how = f"exited with code {returncode}"
+            look = "os._exit() or other code that ends the Python process"
         outcome.detail = (f"the notebook {how} in {where}; checks after it did not run. "
-                          "Look for os._exit, sys.exit outside a cell, or a crashing extension.")
+                          f"Look for {look}.")
     return outcome
 
 

@@ -18,10 +18,15 @@ def _seed_graph():
     return {"x": x, "y": y, "z": z}
 
 
+def _short(name):
+    """PyTorch names the leaf's node "torch::autograd::AccumulateGrad"; accept both spellings."""
+    return name.rsplit("::", 1)[-1]
+
+
 def _walk(node):
     names = []
     while node is not None:
-        names.append(node.name())
+        names.append(_short(node.name()))
         node = next((n for n, _ in node.next_functions if n is not None), None)
     return names
 
@@ -40,6 +45,7 @@ def _judge_leaves(obs):
 def _judge_grad_fn(obs):
     z = _seed_graph()["z"]
     name = node_name(obs)
+    name = _short(name) if name is not None else None
     if name is None:
         return Verdict(False, "wrong_type", "Answer with z.grad_fn (or its name as a string); "
                        f"got {kind_of(obs)}.")
@@ -55,6 +61,8 @@ def _judge_grad_fn(obs):
 
 def _judge_walk(obs):
     names = strings(obs)
+    if names is not None:
+        names = [_short(n) for n in names]
     if names is None:
         return Verdict(False, "wrong_type", "Answer with a list of node names (strings); got "
                        f"{kind_of(obs)}.")

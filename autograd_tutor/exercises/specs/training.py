@@ -36,10 +36,11 @@ def _fit(lr, *, momentum=0.0, zero=True, sign=-1.0, reduce=np.mean, step=True):
     return {"w": a64(w), "b": a64(b)}
 
 
-def _probe_fit(fn):
-    torch = engine()
-    return fn(torch.tensor(X_FIT.tolist()), torch.tensor(Y_FIT.tolist()), EPOCHS,
-              LR if fn.__name__ != "train_sgd" else LR_SGD)
+def _probe_fit(lr):
+    def probe(fn):
+        torch = engine()
+        return fn(torch.tensor(X_FIT.tolist()), torch.tensor(Y_FIT.tolist()), EPOCHS, lr)
+    return probe
 
 
 def _fit_alternates(lr, momentum):
@@ -80,7 +81,7 @@ register(
     ),
     Exercise(
         id="training.loop_by_hand", notebook=NB, title="The training loop by hand",
-        expected=lambda: _fit(LR), probe=_probe_fit, parts=("w", "b"),
+        expected=lambda: _fit(LR), probe=_probe_fit(LR), parts=("w", "b"),
         answer_kind="a function train(x, y_true, epochs, lr) returning (w, b)",
         alternates=lambda: _fit_alternates(LR, 0.0), diagnoses=_FIT_KEYS,
         custom=_FIT_CUSTOM, misconception_hints=_FIT_HINTS,
@@ -88,7 +89,8 @@ register(
     ),
     Exercise(
         id="training.with_optimizer", notebook=NB, title="The same loop with optim.SGD",
-        expected=lambda: _fit(LR_SGD, momentum=MOMENTUM), probe=_probe_fit, parts=("w", "b"),
+        expected=lambda: _fit(LR_SGD, momentum=MOMENTUM), probe=_probe_fit(LR_SGD),
+        parts=("w", "b"),
         answer_kind="a function train_sgd(x, y_true, epochs, lr) returning (w, b)",
         alternates=lambda: _fit_alternates(LR_SGD, MOMENTUM), diagnoses=_FIT_KEYS,
         custom=_FIT_CUSTOM,
