@@ -697,7 +697,7 @@ class Tensor:
                 )
             return whole.apply(self)
         d = _dim(dim, self.ndim)
-        indices = arg(self._data, axis=d).astype(np.int64)
+        indices = np.asarray(arg(self._data, axis=d), dtype=np.int64)  # 1-d input: 0-d array
         values = along.apply(self, d, keepdim, indices)
         idx = Tensor._make(np.expand_dims(indices, d) if keepdim else indices)
         return _ReturnTypes.make(whole.__name__.lower(), values, idx)
