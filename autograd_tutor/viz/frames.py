@@ -276,7 +276,8 @@ class _Replays:
 
     def vjp(self, c: int, upstream: np.ndarray, slot: int) -> Optional[np.ndarray]:
         """Gradient reaching input `slot` of node `c` when `upstream` arrives at `c`."""
-        up = np.ascontiguousarray(upstream, dtype=self.by_id[c].value.dtype)
+        # np.array, not np.ascontiguousarray: that one turns a 0-d upstream into shape (1,)
+        up = np.array(upstream, dtype=self.by_id[c].value.dtype, order="C")
         key = (c, up.tobytes())
         if key not in self._cache:
             self._cache[key] = _replay(self.by_id[c].node, up)
