@@ -80,6 +80,14 @@ def promote(a: dtype, b: dtype) -> dtype:
     return _BY_NUMPY[np.promote_types(a.numpy, b.numpy)]
 
 
+def promote_operands(a: dtype, a_is_0d: bool, b: dtype, b_is_0d: bool) -> dtype:
+    """Result type of ``a op b`` for tensors: a 0-d tensor decides only when it is of a higher
+    category than the other (``float32 vector + float64 0-d`` stays float32, as in PyTorch)."""
+    if a_is_0d != b_is_0d and a._rank == b._rank:
+        return b if a_is_0d else a
+    return promote(a, b)
+
+
 def promote_scalar(a: dtype, scalar: object) -> dtype:
     """Result type of ``tensor op number``: the number matters only if of a higher category."""
     if isinstance(scalar, bool):

@@ -80,6 +80,12 @@ class _RemovableHandle:
     def remove(self) -> None:
         self._hooks.pop(self.id, None)
 
+    def __enter__(self) -> _RemovableHandle:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.remove()
+
 
 class Tensor:
     """A multi-dimensional array that can record the operations applied to it."""
@@ -189,6 +195,11 @@ class Tensor:
         return self
 
     @property
+    def retains_grad(self) -> bool:
+        """True once ``retain_grad()`` was called on this non-leaf tensor."""
+        return self._retains_grad
+
+    @property
     def is_leaf(self) -> bool:
         """True for tensors you created (no ``grad_fn``); only leaves get ``.grad``."""
         return self.grad_fn is None
@@ -282,7 +293,7 @@ class Tensor:
             if t is not None:
                 t._grad = grad.detach().clone() if t._grad is None else t._grad + grad.detach()
 
-        self._register(self.grad_fn, keep)
+        self._register(self.grad_fn, keep, key="retain_grad")
 
     def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> _RemovableHandle:
         """Call ``hook(grad)`` when this tensor's gradient is computed; if it returns a tensor,
@@ -295,14 +306,16 @@ class Tensor:
         return self._register(self if self.is_leaf else self.grad_fn, hook)
 
     @staticmethod
-    def _register(owner: Any, hook: Callable) -> _RemovableHandle:
+    def _register(owner: Any, hook: Callable, key: Any = None) -> _RemovableHandle:
         attr = "_hooks" if isinstance(owner, Tensor) else "_pre_hooks"
         hooks = getattr(owner, attr)
         if hooks is None:
             hooks = {}
             setattr(owner, attr, hooks)
         handle = _RemovableHandle(hooks)
-        hooks[handle.id] = hook
+        hooks[handle.id if key is None else key] = hook
+        if "retain_grad" in hooks:  # as in PyTorch, .grad of a retained tensor sees every hook
+            hooks["retain_grad"] = hooks.pop("retain_grad")
         return handle
 
     def detach(self) -> Tensor:
@@ -454,7 +467,7 @@ class Tensor:
         if a._data.shape != b._data.shape and a._data.ndim and b._data.ndim:
             _check_broadcast(a.shape, b.shape)
         out = fn.apply(a, b)
-        want = _dtype.promote(a.dtype, b.dtype)
+        want = _dtype.promote_operands(a.dtype, a._data.ndim == 0, b.dtype, b._data.ndim == 0)
         if fn is A.Div and want._rank < 2:  # true division of integers gives floats
             want = _dtype.default_float
         return _cast_result(out, want)
@@ -463,7 +476,7 @@ class Tensor:
         return self._binary(A.Add, other)
 
     def __radd__(self, other: Any) -> Tensor:
-        return self._binary(A.Add, other, reverse=True)
+        return self._binary(A.Add, other)  # 2 + x is add(x, 2) in PyTorch's graph
 
     def __sub__(self, other: Any) -> Tensor:
         return self._binary(A.Sub, other)
@@ -477,7 +490,7 @@ class Tensor:
         return self._binary(A.Mul, other)
 
     def __rmul__(self, other: Any) -> Tensor:
-        return self._binary(A.Mul, other, reverse=True)
+        return self._binary(A.Mul, other)  # 2 * x is mul(x, 2) in PyTorch's graph
 
     def __truediv__(self, other: Any) -> Tensor:
         return self._binary(A.Div, other)
@@ -618,6 +631,8 @@ class Tensor:
     def abs(self) -> Tensor:
         return unary.Abs.apply(self)
 
+    __abs__ = abs
+
     def sign(self) -> Tensor:
         return unary.Sign.apply(self)
 
@@ -656,6 +671,12 @@ class Tensor:
     def masked_fill(self, mask: Tensor, value: Any) -> Tensor:
         """A copy with ``value`` wherever ``mask`` is True."""
         return select.Where.apply(mask, self._operand(value), self)
+
+    def where(self, condition: Tensor, other: Any) -> Tensor:
+        """``self`` where ``condition`` is True, else ``other`` (as ``torch.where``)."""
+        from ._functions import where
+
+        return where(condition, self, other)
 
     # ---------------------------------------------------------------- reductions
     def sum(self, dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:

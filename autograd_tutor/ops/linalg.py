@@ -29,10 +29,10 @@ class Matmul(Function):
         a2 = a.unsqueeze(0) if a.ndim == 1 else a
         b2 = b.unsqueeze(-1) if b.ndim == 1 else b
         g = grad
-        if a.ndim == 1:
-            g = g.unsqueeze(-2)
         if b.ndim == 1:
             g = g.unsqueeze(-1)
+        if a.ndim == 1:
+            g = g.unsqueeze(-2)
         grad_a = grad_b = None
         if ctx.needs_input_grad[0]:
             grad_a = unbroadcast(g @ b2.transpose(-1, -2), a2.shape).reshape(a.shape)

@@ -142,14 +142,23 @@ class Slice(Index):
     is_view = True
 
 
+class NewAxis(Index):
+    node_name = "UnsqueezeBackward0"
+    is_view = True
+
+
 def index_function(index: object) -> type[Index]:
-    """PyTorch names the node by the kind of index: x[0] select, x[1:3] slice, else index."""
+    """PyTorch names the node by the kind of index: x[0] or x[:, 0] select, x[1:3] slice,
+    x[None] unsqueeze, lists/tensors/masks index."""
     parts = index if isinstance(index, tuple) else (index,)
-    if all(isinstance(p, int) for p in parts):
+    if not all(isinstance(p, (int, slice)) or p is None or p is Ellipsis for p in parts):
+        return Index
+    active = [p for p in parts if p is not Ellipsis and p != slice(None)]
+    if active and all(p is None for p in active):
+        return NewAxis
+    if active and all(isinstance(p, int) for p in active):
         return Select
-    if all(isinstance(p, (int, slice)) or p is None or p is Ellipsis for p in parts):
-        return Slice
-    return Index
+    return Slice
 
 
 class IndexPut(Function):
