@@ -32,12 +32,24 @@ def _from_method(name: str) -> Callable[..., Any]:
 
 
 _METHODS = (
-    "add sub mul div pow neg matmul mm dot exp log sqrt abs sign clamp clip relu sigmoid tanh "
+    "add sub mul div neg matmul mm dot exp log sqrt abs sign clamp clip relu sigmoid tanh "
     "softmax log_softmax sum mean max min argmax argmin reshape flatten transpose t permute "
     "squeeze unsqueeze maximum minimum clone detach numel eq ne lt le gt ge allclose equal "
     "split chunk unbind masked_fill reciprocal"
 ).split()
 globals().update({name: _from_method(name) for name in _METHODS})
+
+
+def pow(input: Any, exponent: Any) -> Tensor:
+    """``input ** exponent``; either one may be a number (``torch.pow(2, x)``)."""
+    if isinstance(input, Tensor):
+        return input.pow(exponent)
+    if isinstance(exponent, Tensor):
+        return exponent.__rpow__(input)
+    raise TypeError(
+        f"pow(): argument 'input' must be Tensor, not {type(input).__name__}. "
+        "Wrap it with torch.tensor(...)."
+    )
 
 
 def is_tensor(obj: Any) -> bool:
@@ -53,7 +65,7 @@ def _promoted(tensors: Sequence[Tensor]) -> list[Tensor]:
 
 def _check_list(tensors: Any, fn: str) -> list[Tensor]:
     if not isinstance(tensors, (list, tuple)) or len(tensors) == 0:
-        raise RuntimeError(
+        raise (ValueError if fn == "cat" else RuntimeError)(  # PyTorch's classes
             f"torch.{fn}(): expected a non-empty list of Tensors, e.g. torch.{fn}([a, b])."
         )
     for i, t in enumerate(tensors):

@@ -40,7 +40,8 @@ class GraphDrawing:
             path.write_text(self.svg, encoding="utf-8")
         elif suffix == ".png":
             width, height, items = _scene(self.graph, self.layout, self.state)
-            save_png(items, width, height, path)
+            # sharp (2x) for notebook-sized graphs; 1x keeps huge ones below ~100 MB of pixels
+            save_png(items, width, height, path, scale=2.0 if width * height <= 8e6 else 1.0)
         else:
             raise ValueError(f"cannot save a drawing as {suffix or 'a file without suffix'!r}. "
                              "Use a file name ending in .svg or .png.")
