@@ -316,12 +316,14 @@ def layout(graph: Graph) -> Layout:
     col_w = [0.0] * depth
     for v in range(n):
         col_w[layer[v]] = max(col_w[layer[v]], size[v][0])
+    # Busy gaps get wider, so that a bundle of edges fans out instead of merging.
+    gaps = [LAYER_GAP + min(96.0, 2.0 * max(0, len(segs) - 4)) for segs in segs_between] + [0]
     col_x = []
     x = MARGIN
-    for w in col_w:
+    for w, gap in zip(col_w, gaps):
         col_x.append(x + w / 2)
-        x += w + LAYER_GAP
-    width = x - LAYER_GAP + MARGIN if depth else 2 * MARGIN
+        x += w + gap
+    width = x + MARGIN if depth else 2 * MARGIN
 
     # Vertical placement: alternately pull each column towards its left and its right
     # neighbours, solving exactly for the closest non-overlapping heights.
