@@ -13,5 +13,5 @@ if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import ipywidgets, sy
 fi
 "$VENV/bin/python" -c "import ipywidgets; print('ipywidgets', ipywidgets.__version__)"
 cd "$ROOT"
-PYTHONPATH="$ROOT" "$VENV/bin/python" -m pytest -q -p no:cacheprovider \
+PYTHONPATH="$ROOT" "$VENV/bin/python" -m pytest -q -p no:cacheprovider -W ignore::DeprecationWarning \
   tests/test_viz_frames.py tests/test_viz_widget.py tests/test_viz_export.py tests/test_viz_training.py "$@"

@@ -4,7 +4,7 @@
 """
 
 from .draw import draw
-from .training import train, training
+from .training import Recorder, train, training
 from .widget import animate
 
-__all__ = ["animate", "draw", "train", "training"]
+__all__ = ["Recorder", "animate", "draw", "train", "training"]

@@ -1,15 +1,26 @@
 """Watch gradient descent: the loss, the parameters, their gradients and the fit, step by step.
 
-Two ways in:
+Three ways in, all giving a `TrainingView` with the same controls as `animate`:
 
-* ``viz.train(step, {"w": w, "b": b}, steps=20, data=(x, y_true), model=model)`` runs your
-  training step (a function that does one step — forward, ``backward()``, update — and
-  returns the loss) `steps` times and records what happened;
-* ``viz.training(history)`` shows a history you recorded yourself: a list with one dict per
-  step, ``{"loss": float, "params": {"w": ..., "b": ...}, "grads": {"w": ..., "b": ...}}``,
-  the parameters as they were when the loss was computed and the gradients of that loss.
+* your own loop, with a `Recorder`::
 
-Either gives a `TrainingView` with the same controls as `animate`.
+      rec = viz.Recorder({"w": w, "b": b}, data=(x, y_true), model=lambda x: w * x + b)
+      for step in range(20):
+          loss = ((w * x + b - y_true) ** 2).mean()
+          loss.backward()
+          rec.log(loss)              # after backward(), before the update
+          with torch.no_grad():
+              w -= 0.1 * w.grad
+              b -= 0.1 * b.grad
+          w.grad.zero_()
+          b.grad.zero_()
+      rec.show()
+
+* ``viz.train(step, [w, b], steps=20, data=(x, y_true), model=model)`` calls `step()` (one
+  training step that returns the loss, e.g. with an optimizer) `steps` times;
+* ``viz.training(history)`` shows a history recorded by hand: one dict per step,
+  ``{"loss": float, "params": {"w": ...}, "grads": {"w": ...}}`` (the parameters the loss was
+  computed with, and the gradient of that loss), optionally ``"fit": (xs, ys)``.
 """
 
 from __future__ import annotations
@@ -25,70 +36,101 @@ from .graph import _scope_names
 from .widget import Stepper
 
 History = List[Dict[str, Any]]
+_CELL = 'style="padding:1px 12px 1px 0;text-align:left"'
+Params = Union[Mapping[str, Any], Sequence[Any]]
 
 
 def _array(v: Any) -> np.ndarray:
     return np.array(getattr(v, "_data", v), dtype=float, copy=True)
 
 
-def record(step: Callable[[], Any], params: Union[Mapping[str, Any], Sequence[Any]],
-           steps: int = 20, *, data: Optional[Tuple[Any, Any]] = None,
-           model: Optional[Callable[[Any], Any]] = None, _depth: int = 1) -> History:
-    """Call `step()` `steps` times and return the history `training` shows.
-
-    Each entry holds the loss `step()` returned, the parameters before the step (those the
-    loss was computed with), their ``.grad`` after it and, with `data` and `model`, the
-    model's curve over the data's range. Zero the gradients at the start of your step (as
-    ``optimizer.zero_grad()`` does) so that ``.grad`` is this step's gradient.
-    """
-    from .. import no_grad, tensor
-
-    named = _named(params, _depth + 1)
-    grid = None
-    if data is not None and model is not None:
-        x = _array(data[0])
-        grid = np.linspace(x.min(), x.max(), 50).reshape((-1,) + x.shape[1:])
-    history: History = []
-    for k in range(steps):
-        entry: Dict[str, Any] = {"step": k,
-                                 "params": {n: _array(p) for n, p in named.items()}}
-        if grid is not None:
-            with no_grad():
-                entry["fit"] = (grid.reshape(-1), _array(model(tensor(grid, dtype=_dtype(
-                    data[0])))).reshape(-1))
-        entry["loss"] = float(_array(step()).reshape(-1)[0])
-        entry["grads"] = {n: None if p.grad is None else _array(p.grad)
-                          for n, p in named.items()}
-        history.append(entry)
-    return history
-
-
-def _dtype(t: Any) -> Any:
-    return getattr(t, "dtype", None)
-
-
-def _named(params: Union[Mapping[str, Any], Sequence[Any]], depth: int) -> Dict[str, Any]:
+def _named(params: Params, depth: int) -> Dict[str, Any]:
     if isinstance(params, Mapping):
         return dict(params)
     by_id = {id(v): k for k, v in _scope_names(depth).items()}
     return {by_id.get(id(p), f"p{i}"): p for i, p in enumerate(params)}
 
 
-def train(step: Callable[[], Any], params: Union[Mapping[str, Any], Sequence[Any]],
-          steps: int = 20, *, data: Optional[Tuple[Any, Any]] = None,
-          model: Optional[Callable[[Any], Any]] = None, interval: int = 600) -> TrainingView:
-    """Run your training `step` `steps` times and show it step by step (see the module doc).
+class Recorder:
+    """Records a training loop, one `log(loss)` per step (see the module docstring).
 
-    `params`: ``{"w": w, "b": b}`` or ``[w, b]`` (names then come from your variables).
-    `data`: ``(x, y)`` to plot; `model`: ``x -> prediction`` to draw the fit over the data.
+    `params`: ``{"w": w, "b": b}``, or ``[w, b]`` to use your variable names.
+    `data`: ``(x, y)`` to plot; `model`: ``x -> prediction``, drawn over the data's range.
     """
-    history = record(step, params, steps, data=data, model=model, _depth=2)
-    return TrainingView(history, data=data, interval=interval)
+
+    def __init__(self, params: Params, *, data: Optional[Tuple[Any, Any]] = None,
+                 model: Optional[Callable[[Any], Any]] = None, _depth: int = 1) -> None:
+        self.params = _named(params, _depth + 1)
+        self.data = data
+        self.model = model
+        self.history: History = []
+        self._grid = None
+        if data is not None and model is not None:
+            x = _array(data[0])
+            self._grid = np.linspace(x.min(), x.max(), 50).reshape((-1,) + x.shape[1:])
+
+    def log(self, loss: Any) -> None:
+        """Record this step: call it after ``loss.backward()`` and before the update."""
+        self._append(self._before(), loss, {n: p.grad for n, p in self.params.items()})
+
+    def show(self, interval: int = 600) -> TrainingView:
+        """The recorded steps, to step through."""
+        return TrainingView(self.history, data=self.data, interval=interval)
+
+    def _before(self) -> Dict[str, Any]:
+        """The parameters (and the model's curve) as the step's loss sees them."""
+        entry: Dict[str, Any] = {"params": {n: _array(p) for n, p in self.params.items()}}
+        if self._grid is not None:
+            from .. import no_grad, tensor
+
+            with no_grad():
+                ys = self.model(tensor(self._grid, dtype=getattr(self.data[0], "dtype", None)))
+            entry["fit"] = (self._grid.reshape(-1), _array(ys).reshape(-1))
+        return entry
+
+    def _append(self, entry: Dict[str, Any], loss: Any, grads: Mapping[str, Any]) -> None:
+        entry["step"] = len(self.history)
+        entry["loss"] = float(_array(loss).reshape(-1)[0])
+        entry["grads"] = {n: None if grads.get(n) is None else _array(grads[n])
+                          for n in self.params}
+        self.history.append(entry)
+
+
+def train(step: Callable[[], Any], params: Params, steps: int = 20, *,
+          data: Optional[Tuple[Any, Any]] = None, model: Optional[Callable[[Any], Any]] = None,
+          interval: int = 600) -> TrainingView:
+    """Call your training `step()` `steps` times and show what happened, step by step.
+
+    `step` does one step (forward, ``backward()``, update) and returns the loss; update
+    with an optimizer or in place (``w.sub_(lr * w.grad)``): inside a function,
+    ``w -= ...`` makes ``w`` a new local name unless you declare ``global w``.
+    The gradients shown are the ones each step's ``backward()`` computed (caught by hooks),
+    wherever your step zeroes ``.grad``. `params`, `data`, `model`: as for `Recorder`.
+    """
+    rec = Recorder(params, data=data, model=model, _depth=2)
+    for _ in range(steps):
+        entry = rec._before()
+        arrived: Dict[str, np.ndarray] = {}
+        handles = [p.register_hook(_catch(arrived, n)) for n, p in rec.params.items()]
+        try:
+            loss = step()
+        finally:
+            for h in handles:
+                h.remove()
+        rec._append(entry, loss, arrived)
+    return rec.show(interval)
+
+
+def _catch(arrived: Dict[str, np.ndarray], name: str) -> Callable[[Any], None]:
+    def hook(grad: Any) -> None:
+        arrived[name] = arrived[name] + _array(grad) if name in arrived else _array(grad)
+
+    return hook
 
 
 def training(history: Sequence[Mapping[str, Any]], *, data: Optional[Tuple[Any, Any]] = None,
              interval: int = 600) -> TrainingView:
-    """Show a recorded training `history` step by step (see the module doc for its format)."""
+    """Show a recorded training `history` step by step (see the module docstring)."""
     return TrainingView(history, data=data, interval=interval)
 
 
@@ -129,7 +171,7 @@ class TrainingView(Stepper):
         fig = Figure(figsize=(9, 5.6), dpi=80)
         FigureCanvasAgg(fig)
         axes = fig.subplots(2, 2)
-        steps = np.arange(len(self.frames))
+        steps = np.arange(1, len(self.frames) + 1)  # step 1 is the first, as in the counter
         losses = np.array([h["loss"] for h in self.frames], dtype=float)
 
         ax = axes[0][0]
@@ -143,7 +185,7 @@ class TrainingView(Stepper):
                 current = k == i
                 ax.plot(fit[0], fit[1], color="#d62728" if current else "#1f77b4",
                         alpha=1.0 if current else 0.12, lw=2.5 if current else 1,
-                        label=f"fit at step {i}" if current else None)
+                        label=f"fit at step {i + 1}" if current else None)
         if self.data is None and self.frames[i].get("fit") is None:
             ax.text(0.5, 0.5, "pass data=(x, y) and model=...\nto see the fit",
                     ha="center", va="center", transform=ax.transAxes, color="#888")
@@ -154,15 +196,15 @@ class TrainingView(Stepper):
         ax.set_title("loss")
         ax.plot(steps, losses, color="#ccc", lw=1)
         ax.plot(steps[: i + 1], losses[: i + 1], color="#d62728", lw=2)
-        ax.plot([i], [losses[i]], "o", color="#d62728")
-        ax.annotate(f"{losses[i]:.4g}", (i, losses[i]), textcoords="offset points",
+        ax.plot([i + 1], [losses[i]], "o", color="#d62728")
+        ax.annotate(f"{losses[i]:.4g}", (i + 1, losses[i]), textcoords="offset points",
                     xytext=(6, 6), fontsize=9)
         if np.all(losses > 0) and losses.max() / losses.min() > 100:
             ax.set_yscale("log")
         ax.set_xlabel("step")
 
         for ax, key, title in ((axes[1][0], "params", "parameters"),
-                               (axes[1][1], "grads", "gradients (.grad)")):
+                               (axes[1][1], "grads", "gradients ∂loss/∂param")):
             ax.set_title(title)
             if key == "grads":
                 ax.axhline(0, color="#999", lw=0.8)
@@ -173,11 +215,12 @@ class TrainingView(Stepper):
                     label = name if series.shape[1] == 1 else f"{name}[{e}]"
                     ax.plot(steps, series[:, e], color=color, alpha=0.2, lw=1)
                     ax.plot(steps[: i + 1], series[: i + 1, e], color=color, lw=2, label=label)
-                    ax.plot([i], [series[i, e]], "o", color=color)
+                    ax.plot([i + 1], [series[i, e]], "o", color=color)
             ax.set_xlabel("step")
             if self.names and len(self.names) <= 8:
                 ax.legend(loc="best", fontsize=8)
-        fig.tight_layout()
+        fig.subplots_adjust(left=0.07, right=0.98, top=0.94, bottom=0.09, hspace=0.42,
+                            wspace=0.2)
         buf = io.BytesIO()
         fig.savefig(buf, format="png", metadata={"Software": None})
         return buf.getvalue()
@@ -186,7 +229,7 @@ class TrainingView(Stepper):
         import base64
 
         data = base64.b64encode(self._png(i)).decode("ascii")
-        return f'<img alt="training step {i}" src="data:image/png;base64,{data}">'
+        return f'<img alt="training step {i + 1}" src="data:image/png;base64,{data}">'
 
     def _caption(self, i: int) -> str:
         h = self.frames[i]
@@ -196,17 +239,17 @@ class TrainingView(Stepper):
             value = _array(h["params"][name])
             grad = h.get("grads", {}).get(name)
             after = "" if nxt is None else fmt(_array(nxt["params"][name]))
-            rows.append(
-                f"<tr><td><b>{html.escape(name)}</b></td><td>{fmt(value)}</td>"
-                f"<td>{'—' if grad is None else fmt(_array(grad))}</td>"
-                f"<td>{html.escape(after)}</td></tr>")
+            cells = [f"<b>{html.escape(name)}</b>", fmt(value),
+                     "—" if grad is None else fmt(_array(grad)), after]
+            rows.append("<tr>" + "".join(f"<td {_CELL}>{c}</td>" for c in cells) + "</tr>")
+        head = "".join(f"<th {_CELL}>{c}</th>" for c in ("param", "value", "grad",
+                                                         "after the update"))
         return (
             '<div style="font-family:system-ui,sans-serif">'
-            f'<div style="font-size:1.15em">step {i}: loss = {h["loss"]:.4g}</div>'
-            '<table style="border-collapse:collapse;font-family:monospace">'
-            "<tr><th style='text-align:left'>param</th><th>value</th><th>grad</th>"
-            "<th>after the update</th></tr>"
-            f"{''.join(rows)}</table>"
+            f'<div style="font-size:1.15em">step {i + 1} of {len(self.frames)}: '
+            f'loss = {h["loss"]:.4g}</div>'
+            '<table style="border-collapse:collapse;font-family:monospace;margin:4px 0">'
+            f"<tr>{head}</tr>{''.join(rows)}</table>"
             '<div style="color:#555">Each parameter moves against its gradient: '
             "w ← w − lr · w.grad. As the gradients shrink, so do the steps.</div></div>"
         )
@@ -220,11 +263,11 @@ class TrainingView(Stepper):
 
     def _plain(self) -> str:
         lines = [self._title()]
-        for h in self.frames:
+        for k, h in enumerate(self.frames):
             parts = [f"loss={h['loss']:.4g}"]
             for name in self.names:
                 grad = h.get("grads", {}).get(name)
                 parts.append(f"{name}={fmt(_array(h['params'][name]))}")
-                parts.append(f"∂/∂{name}={'—' if grad is None else fmt(_array(grad))}")
-            lines.append(f"{h.get('step', len(lines) - 1):>3}: " + ", ".join(parts))
+                parts.append(f"∂loss/∂{name}={'—' if grad is None else fmt(_array(grad))}")
+            lines.append(f"{k + 1:>3}. " + ", ".join(parts))
         return "\n".join(lines)
