@@ -64,6 +64,20 @@ def _check_ragged(data: Any) -> None:
         )
 
 
+def _from_python(data: Any, dtype: _dtype.dtype | None) -> np.ndarray:
+    """Numbers and nested lists: let NumPy parse them, then apply PyTorch's dtype defaults."""
+    try:
+        arr = np.array(data)
+    except ValueError:
+        _check_ragged(data)
+        raise
+    if arr.dtype.kind not in "fiub":  # None, strings, ...: explain what is wrong
+        _check_ragged(data)
+        _python_dtype(data)
+    default = {"f": _dtype.default_float, "b": _dtype.bool_}.get(arr.dtype.kind, _dtype.default_int)
+    return arr.astype((dtype or default).numpy, copy=False)
+
+
 def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """A new tensor holding a copy of ``data`` (a number, nested list, array or tensor)."""
     dtype = _dtype.to_dtype(dtype)
@@ -72,13 +86,12 @@ def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool
     elif isinstance(data, np.ndarray) or isinstance(data, np.generic):
         _dtype.from_numpy_dtype(data.dtype)
         arr = np.array(data, copy=True)
-    else:
-        _check_ragged(data)
+    elif isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in data):
         inferred = _python_dtype(data)
-        items = data
-        if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in data):
-            items = [x._data if isinstance(x, Tensor) else x for x in data]
+        items = [x._data if isinstance(x, Tensor) else x for x in data]
         arr = np.array(items, dtype=(dtype or inferred).numpy)
+    else:
+        arr = _from_python(data, dtype)
     if dtype is not None and arr.dtype != dtype.numpy:
         arr = arr.astype(dtype.numpy)
     t = Tensor._make(arr)

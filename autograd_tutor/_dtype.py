@@ -58,6 +58,12 @@ def from_numpy_dtype(np_dtype: np.dtype) -> dtype:
         ) from None
 
 
+def of_array(array: np.ndarray) -> dtype:
+    """The dtype of an array (fast path of ``from_numpy_dtype``)."""
+    found = _BY_NUMPY.get(array.dtype)
+    return found if found is not None else from_numpy_dtype(array.dtype)
+
+
 def to_dtype(d: dtype | type | str | np.dtype | None) -> dtype | None:
     """Accept our dtype, a NumPy dtype or a Python type (``float`` -> float64 as in NumPy)."""
     if d is None or isinstance(d, dtype):

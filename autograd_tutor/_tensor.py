@@ -21,7 +21,7 @@ from typing import Any, Callable
 import numpy as np
 
 from . import _dtype, _printing
-from .autograd import engine
+from .autograd import engine, function
 from .autograd.function import AccumulateGrad, Function
 from .autograd.grad_mode import _Mode, no_grad
 from .ops import arithmetic as A
@@ -130,7 +130,7 @@ class Tensor:
 
     @property
     def dtype(self) -> _dtype.dtype:
-        return _dtype.from_numpy_dtype(self._data.dtype)
+        return _dtype.of_array(self._data)
 
     @property
     def device(self) -> device:
@@ -454,6 +454,8 @@ class Tensor:
             return other
         if isinstance(other, np.ndarray):
             return Tensor._make(other)
+        if type(other) is float and self._data.dtype.kind == "f":  # the common case, fast
+            return Tensor._make(np.asarray(other, self._data.dtype))
         if isinstance(other, (bool, int, float, np.number, np.bool_)):
             return Tensor._make(np.asarray(other, _dtype.promote_scalar(self.dtype, other).numpy))
         raise TypeError(
@@ -462,11 +464,13 @@ class Tensor:
         )
 
     def _binary(self, fn: type[Function], other: Any, reverse: bool = False) -> Tensor:
-        b = self._operand(other)
+        b = other if isinstance(other, Tensor) else self._operand(other)
         a, b = (b, self) if reverse else (self, b)
         if a._data.shape != b._data.shape and a._data.ndim and b._data.ndim:
             _check_broadcast(a.shape, b.shape)
         out = fn.apply(a, b)
+        if a._data.dtype == b._data.dtype == out._data.dtype:
+            return out
         want = _dtype.promote_operands(a.dtype, a._data.ndim == 0, b.dtype, b._data.ndim == 0)
         if fn is A.Div and want._rank < 2:  # true division of integers gives floats
             want = _dtype.default_float
@@ -504,6 +508,8 @@ class Tensor:
         if isinstance(exponent, Tensor):
             return self._binary(A.PowTensor, exponent)
         if isinstance(exponent, (int, float, np.number)):
+            if self._data.dtype.kind == "f":
+                return A.Pow.apply(self, exponent)
             want = _dtype.promote_scalar(self.dtype, exponent)
             return _cast_result(A.Pow.apply(self, exponent), want)
         return self._binary(A.PowTensor, exponent)
@@ -972,6 +978,9 @@ class _ReturnTypes:
 
 
 # -------------------------------------------------------------------- argument helpers
+function.Tensor = Tensor
+
+
 def _cast_result(out: Tensor, want: _dtype.dtype) -> Tensor:
     """NumPy's promotion differs from PyTorch's in a few mixed int/float cases: fix the dtype."""
     if out._data.dtype != want.numpy:

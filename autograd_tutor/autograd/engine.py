@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
+import numpy as np
+
 from .function import AccumulateGrad, Node
 from .grad_mode import _Mode
 
@@ -49,7 +51,6 @@ def _nodes_leading_to(order: list[Node], targets: set[Node]) -> set[Node]:
 
 
 def _root_gradients(outputs: Sequence[Any], grad_outputs: Sequence[Any]) -> list[Any]:
-    from .._creation import ones_like
     from .._tensor import Tensor
 
     grads = []
@@ -68,7 +69,7 @@ def _root_gradients(outputs: Sequence[Any], grad_outputs: Sequence[Any]) -> list
                     "out.sum().backward() or out.mean().backward()), or pass the gradient "
                     "explicitly: out.backward(gradient=torch.ones_like(out))."
                 )
-            g = ones_like(out)
+            g = Tensor._make(np.ones_like(out._data))
         elif not isinstance(g, Tensor):
             raise TypeError(
                 f"gradient must be a Tensor, not {type(g).__name__}. "
@@ -116,10 +117,9 @@ def _run_backward(
                     continue
             input_grads = node._call_backward((grad,))
             executed.append(node)
-            tensor_grads = [
-                g for a, g in zip(node._inputs, input_grads) if hasattr(a, "_data")
-            ]
-            for (next_node, _), g in zip(node.next_functions, tensor_grads):
+            if len(input_grads) != len(node.next_functions):  # drop non-tensor arguments
+                input_grads = [g for a, g in zip(node._inputs, input_grads) if hasattr(a, "_data")]
+            for (next_node, _), g in zip(node.next_functions, input_grads):
                 if next_node is not None and g is not None:
                     pending[next_node] = pending[next_node] + g if next_node in pending else g
     finally:

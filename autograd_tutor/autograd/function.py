@@ -56,8 +56,7 @@ class Node:
     # -- what forward may call on ctx ------------------------------------------------------
     def save_for_backward(self, *tensors: Any) -> None:
         """Keep tensors for ``backward``; they are checked for in-place changes when read."""
-        self._saved = tensors
-        self._saved_versions = tuple(t._version if t is not None else 0 for t in tensors)
+        self._saved = tensors  # apply() notes their versions if the node is kept
 
     def mark_non_differentiable(self, *tensors: Any) -> None:
         self._non_differentiable = True
@@ -101,7 +100,7 @@ class Node:
                     "per input of forward(), using None for inputs that need none."
                 )
         for i, (arg, g) in enumerate(zip(self._inputs, grads)):
-            if g is not None and hasattr(arg, "shape") and g.shape != arg.shape:
+            if g is not None and isinstance(arg, Tensor) and g._data.shape != arg._data.shape:
                 raise RuntimeError(
                     f"Function {self.name()} returned an invalid gradient at index {i} - got "
                     f"{list(g.shape)} but expected shape compatible with {list(arg.shape)}. "
@@ -186,16 +185,19 @@ class Function:
     @classmethod
     def apply(cls, *args: Any) -> Any:
         """Run ``forward`` and, if any input requires grad, record a node for ``backward``."""
-        from .._tensor import Tensor
-
         ctx = cls._node_cls()
-        enabled = _Mode.enabled
-        record = enabled and any(isinstance(a, Tensor) and a.requires_grad for a in args)
-        _Mode.enabled = False
-        try:
+        record = False
+        if _Mode.enabled:
+            # set before forward, as in PyTorch: forward may read it too
+            ctx.needs_input_grad = tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
+            record = True in ctx.needs_input_grad
+            _Mode.enabled = False  # forward itself is never recorded
+            try:
+                result = cls.forward(ctx, *args)
+            finally:
+                _Mode.enabled = True
+        else:
             result = cls.forward(ctx, *args)
-        finally:
-            _Mode.enabled = enabled
         data = result._data if isinstance(result, Tensor) else result
         if not isinstance(data, np.ndarray):
             data = np.asarray(data)
@@ -205,13 +207,21 @@ class Function:
         if record and not ctx._non_differentiable:
             ctx._inputs = args
             ctx._value = data
-            ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
-            ctx.next_functions = tuple(
-                (a._grad_node(), 0) for a in args if isinstance(a, Tensor)
-            )
+            needs, nexts = [], []
+            for a in args:
+                if isinstance(a, Tensor):
+                    needs.append(a._requires_grad)
+                    nexts.append((a._grad_node(), 0))
+                else:
+                    needs.append(False)
+            ctx.needs_input_grad, ctx.next_functions = tuple(needs), tuple(nexts)
             if cls.save_output:
                 ctx._saved = (*ctx._saved, out)
-                ctx._saved_versions = (*ctx._saved_versions, 0)
+            if ctx._saved:
+                ctx._saved_versions = tuple([t._version if t is not None else 0 for t in ctx._saved])
             out._requires_grad = True
             out.grad_fn = ctx
         return out
+
+
+Tensor: Any = None  # set by _tensor.py, which imports this module before defining the class

@@ -16,7 +16,7 @@ def unbroadcast(grad: Any, shape: tuple) -> Any:
     If ``a`` (shape (3,)) was broadcast against ``b`` (shape (2, 3)), each element of ``a``
     was used twice, once per row, so its gradient is the sum over the rows.
     """
-    if grad.shape == shape:
+    if grad._data.shape == shape:
         return grad
     extra = grad.ndim - len(shape)
     # dims added in front, plus dims that were 1 and got stretched

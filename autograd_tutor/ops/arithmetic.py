@@ -19,8 +19,8 @@ class Add(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.shapes = (a.shape, b.shape)
-        return data(a) + data(b)
+        ctx.shapes = (a._data.shape, b._data.shape)
+        return a._data + b._data
 
     @staticmethod
     def backward(ctx, grad):
@@ -38,8 +38,8 @@ class Sub(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.shapes = (a.shape, b.shape)
-        return data(a) - data(b)
+        ctx.shapes = (a._data.shape, b._data.shape)
+        return a._data - b._data
 
     @staticmethod
     def backward(ctx, grad):
@@ -72,7 +72,7 @@ class Mul(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return data(a) * data(b)
+        return a._data * b._data
 
     @staticmethod
     def backward(ctx, grad):
@@ -91,7 +91,7 @@ class Div(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return data(a) / data(b)
+        return a._data / b._data
 
     @staticmethod
     def backward(ctx, grad):
@@ -141,7 +141,7 @@ class Pow(Function):
     def forward(ctx, a, n):
         ctx.save_for_backward(a)
         ctx.n = n
-        return data(a) ** n
+        return a._data ** n
 
     @staticmethod
     def backward(ctx, grad):
