@@ -4,6 +4,7 @@ Python floats give float32, ints give int64, bools give bool; NumPy arrays keep 
 from __future__ import annotations
 
 import numbers
+import warnings
 from typing import Any
 
 import numpy as np
@@ -75,13 +76,28 @@ def _from_python(data: Any, dtype: _dtype.dtype | None) -> np.ndarray:
         _check_ragged(data)
         _python_dtype(data)
     default = {"f": _dtype.default_float, "b": _dtype.bool_}.get(arr.dtype.kind, _dtype.default_int)
+    if arr.dtype == np.float64 and isinstance(_first_number(data), np.float64):
+        default = _dtype.float64  # NumPy float64 scalars keep their dtype, as in PyTorch
     return arr.astype((dtype or default).numpy, copy=False)
+
+
+def _first_number(data: Any) -> Any:
+    while isinstance(data, (list, tuple)) and data:
+        data = data[0]
+    return data
 
 
 def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """A new tensor holding a copy of ``data`` (a number, nested list, array or tensor)."""
     dtype = _dtype.to_dtype(dtype)
     if isinstance(data, Tensor):
+        warnings.warn(
+            "To copy construct from a tensor, it is recommended to use sourceTensor.detach()"
+            ".clone() or sourceTensor.detach().clone().requires_grad_(True), rather than "
+            "torch.tensor(sourceTensor).",
+            UserWarning,
+            stacklevel=2,
+        )
         arr = np.array(data._data, copy=True)
     elif isinstance(data, np.ndarray) or isinstance(data, np.generic):
         _dtype.from_numpy_dtype(data.dtype)
