@@ -654,7 +654,7 @@ CHAIN_UNARY = [
     lambda m, a, y: a - a.max(-1, keepdim=True).values,
     lambda m, a, y: -a,
     lambda m, a, y: 1 - a,
-    lambda m, a, y: a.transpose(0, -1),
+    lambda m, a, y: a.reshape(-1).reshape(a.shape),
 ]
 
 
