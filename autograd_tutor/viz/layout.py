@@ -311,6 +311,9 @@ def layout(graph: Graph) -> Layout:
         if c < best_cross:
             best_cross, best = c, [list(lay) for lay in layers]
     layers = best
+    if best_cross:
+        _transpose(layers, seg_in, seg_out)
+        best_cross = crossings_of(layers)
 
     # Horizontal placement: each layer is a column as wide as its widest box.
     col_w = [0.0] * depth
@@ -379,6 +382,33 @@ def layout(graph: Graph) -> Layout:
     return Layout(pos=pos, size=size, width=float(width), height=float(height),
                   layer={v: layer[v] for v in range(n)}, routes=routes,
                   crossings=best_cross, text=texts)
+
+
+def _transpose(layers: List[List[int]], seg_in: Dict[int, List[Tuple[int, float]]],
+               seg_out: Dict[int, List[Tuple[int, float]]]) -> None:
+    """Swap neighbours in a layer while that removes crossings (a local clean-up)."""
+    pos = {e: i for lay in layers for i, e in enumerate(lay)}
+
+    def cost(v: int, w: int) -> int:
+        """Crossings between the edges of v and of w when v sits above w."""
+        c = 0
+        for edges, key in ((seg_in, lambda a, f: pos[a]), (seg_out, lambda b, f: pos[b] + f)):
+            kv = [key(*e) for e in edges.get(v, ())]
+            kw = [key(*e) for e in edges.get(w, ())]
+            c += sum(1 for a in kv for b in kw if a > b)
+        return c
+
+    for _ in range(_SWEEPS):
+        improved = False
+        for lay in layers:
+            for i in range(len(lay) - 1):
+                v, w = lay[i], lay[i + 1]
+                if cost(v, w) > cost(w, v):
+                    lay[i], lay[i + 1] = w, v
+                    pos[v], pos[w] = i + 1, i
+                    improved = True
+        if not improved:
+            break
 
 
 def _closest_spaced(want: List[float], gaps: List[float]) -> List[float]:
