@@ -222,3 +222,15 @@ def test_make_overview_writes_a_1600x900_png(tmp_path):
     path = make_overview(tmp_path / "overview.png")
     with Image.open(path) as im:
         assert im.format == "PNG" and im.size == (1600, 900)
+
+
+def test_drawing_something_that_is_not_a_tensor_explains_itself():
+    with pytest.raises(TypeError, match=r"expected a Tensor, but got float\. Pass the tensor"):
+        draw(3.0)
+
+
+def test_a_tensor_without_history_is_a_single_output_box():
+    with at.no_grad():
+        y = at.tensor([1.0, 2.0], requires_grad=True) * 2
+    g = build_graph(y)
+    assert [(m.label, m.kind, m.inputs) for m in g.nodes] == [("y", "output", ())]

@@ -158,6 +158,9 @@ def build_graph(t: Any, names: Optional[Dict[str, Any]] = None, *, _depth: int =
     (`"pow"`, `"mul"`), Python numbers by their value (`"2"`). A number exponent is folded
     into the op (`x ** 2` is one node with op `"**2"`), every other operand is a node.
     """
+    if not _is_tensor(t):
+        raise TypeError(f"expected a Tensor, but got {type(t).__name__}. Pass the tensor whose "
+                        "graph you want to see, e.g. draw(loss).")
     scope = dict(names) if names is not None else _scope_names(_depth)
     leaf_name: Dict[int, str] = {}
     node_name: Dict[int, str] = {}
