@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from ._result import Result
-from ._runner import RUN_CRASHED, RUN_INVALID, RUN_OK, RunOutcome, run_notebook
+from ._runner import RUN_CRASHED, RUN_INVALID, RunOutcome, code_sources, run_notebook
 
 MAX_RECORD_LINE = 4 * 2**20
 COUNTED_STATUSES = ("passed", "failed", "error", "not attempted")
@@ -218,18 +218,36 @@ def grade_outcome(path: str | os.PathLike, outcome: RunOutcome,
         problems.append("no exercise notebook matches this file name and it recorded no "
                         "answers; name it after its exercise notebook, e.g. "
                         "alice_01_requires_grad.ipynb")
-    not_reached = (f"No answer was recorded: the check cell did not run ({outcome.status}; "
-                   "see the run's detail)." if outcome.status != RUN_OK else
-                   "No answer was recorded: the check cell was deleted, or `check` was "
-                   "replaced or never called.")
+    sources = code_sources(outcome.notebook) if outcome.notebook is not None else []
     results = [judge(i, answers[i]) if i in answers else
-               _result(i, "not attempted", not_reached) for i in owed]
+               _result(i, "not attempted", _why_not_recorded(i, outcome, sources))
+               for i in owed]
     results += [judge(i, answers[i]) for i in answers if i in registry and i not in owed]
     unknown = [repr(i[:40]) for i in answers if i not in registry]
     if unknown:
         problems.append("answers for exercise ids that do not exist were ignored: "
                         + ", ".join(unknown[:5]) + (" ..." if len(unknown) > 5 else ""))
     return Submission(str(path), student_name(path, stem), stem, outcome, results, problems)
+
+
+def _why_not_recorded(exercise_id: str, outcome: RunOutcome, sources: List[str]) -> str:
+    """Explain a missing answer from the code cell that calls ``check("<id>", ...)``."""
+    if outcome.status == RUN_INVALID:
+        return "Not run: the file is not a valid notebook (see the run's detail)."
+    calls = (f'"{exercise_id}"', f"'{exercise_id}'")
+    cell = next((n for n, src in enumerate(sources, 1) if any(c in src for c in calls)), None)
+    if cell is None:
+        return ("No answer was recorded: no code cell checks this exercise any more (was the "
+                "check cell deleted?).")
+    error = dict(outcome.cell_errors).get(cell)
+    if error is not None:
+        return (f"No answer was recorded: its check cell (code cell {cell}) raised {error}. "
+                "Finish the task above it, then run the notebook again from the top.")
+    if cell > outcome.cells_run:
+        return (f"No answer was recorded: the run stopped before its check cell (code cell "
+                f"{cell}) because of a {outcome.status}; see the run's detail.")
+    return (f"No answer was recorded although its check cell (code cell {cell}) ran: was "
+            "`check` replaced, or its call skipped?")
 
 
 def grade_many(paths: Sequence[str | os.PathLike], *, jobs: int = 1, timeout: float = 120.0,

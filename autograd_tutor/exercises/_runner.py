@@ -354,7 +354,8 @@ def _limit_memory(memory_mb: int) -> None:
 
 def _describe(error: BaseException) -> str:
     try:
-        return f"{type(error).__name__}: {error}"[:300]
+        message = str(error)
+        return f"{type(error).__name__}: {message}"[:300] if message else type(error).__name__
     except Exception:  # noqa: BLE001 - a hostile __str__
         return type(error).__name__
 
@@ -424,6 +425,8 @@ def _make_shell(capture: bool) -> Any:
     config = Config()
     config.HistoryManager.hist_file = ":memory:"
     config.InteractiveShell.colors = "NoColor"
+    if not capture:  # tracebacks only go to the log: skip the slow source-context ones
+        config.InteractiveShell.xmode = "Plain"
     shell = Shell.instance(config=config)
     shell.outputs = []
 
