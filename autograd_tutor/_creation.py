@@ -59,21 +59,32 @@ def _check_ragged(data: Any) -> None:
         level = [y for x in level for y in x]
         dim += 1
     if any(isinstance(x, (list, tuple)) for x in level):
-        raise ValueError(
-            f"expected a number at dim {dim} but found a sequence. All rows of a nested list "
-            "must have the same depth."
+        gist = (
+            "not a sequence" if isinstance(level[0], (list, tuple))
+            else "'list' object cannot be interpreted as an integer"
+        )
+        raise TypeError(
+            f"{gist}. At dim {dim} some elements are lists and others numbers: all rows of a "
+            "nested list must have the same depth."
         )
 
 
 def _from_python(data: Any, dtype: _dtype.dtype | None) -> np.ndarray:
     """Numbers and nested lists: let NumPy parse them, then apply PyTorch's dtype defaults."""
     try:
-        arr = np.array(data)
-    except ValueError:
+        arr, error = np.array(data), None
+    except ValueError as e:
+        arr, error = None, e
+    if error is not None:  # checked outside the except block: no chained NumPy traceback
         _check_ragged(data)
-        raise
+        raise error
     if arr.dtype.kind not in "fiub":  # None, strings, ...: explain what is wrong
         _check_ragged(data)
+        if isinstance(data, (list, tuple)) and isinstance(_first_number(data), str):
+            raise ValueError(
+                "too many dimensions 'str'. A tensor holds numbers only: convert the strings "
+                "first (e.g. [float(s) for s in strings])."
+            )
         _python_dtype(data)
     default = {"f": _dtype.default_float, "b": _dtype.bool_}.get(arr.dtype.kind, _dtype.default_int)
     if arr.dtype == np.float64 and isinstance(_first_number(data), np.float64):
@@ -202,7 +213,12 @@ def arange(
     if end is None:
         start, end = 0, start
     if step == 0:
-        raise RuntimeError("step must be nonzero")
+        raise RuntimeError("step must be nonzero. Use a positive step to count up, a negative one to count down.")
+    if (end - start) * step < 0:
+        raise RuntimeError(
+            "upper bound and lower bound inconsistent with step sign. Use a negative step to "
+            f"count down from {start} to {end}, or swap the bounds."
+        )
     default = _python_dtype([start, end, step])
     dt = _dtype.to_dtype(dtype) or default
     t = Tensor._make(np.arange(start, end, step).astype(dt.numpy))

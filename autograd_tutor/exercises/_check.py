@@ -39,7 +39,8 @@ def observe(exercise_id: str, answer: Any, _frame: Any = None) -> dict:
         return {"type": "unknown_exercise"}
     if answer is Ellipsis or answer is NotImplemented:
         return {"type": "missing"}
-    if exercise.probe is not None and callable(answer):
+    wanted = isinstance(answer, type) if exercise.probes_classes else callable(answer)
+    if exercise.probe is not None and wanted:
         result, error = run_student(exercise.probe, answer)
         if error is not None:
             return error
@@ -223,7 +224,8 @@ def _none_verdict(obs: dict) -> Verdict:
 
 def _judge_numeric(exercise: Exercise, obs: dict) -> Verdict:
     pieces = decode_parts(obs, exercise.parts)
-    if pieces is None:
+    if pieces is None or (obs.get("type") == "probed"
+                          and any(decode_array(p) is None for p in pieces)):
         return _wrong_type(exercise, obs)
     expected = exercise.expected()
     if not isinstance(expected, dict):
@@ -259,9 +261,26 @@ def _judge_numeric(exercise: Exercise, obs: dict) -> Verdict:
     return Verdict(True, message=f"Correct! (compared with {tolerance})")
 
 
+def _odd(obs: Any) -> dict:
+    """The first piece of a (probed) observation that is not numeric."""
+    if not isinstance(obs, dict):
+        return {}
+    if obs.get("type") == "probed":
+        return _odd(obs.get("result"))
+    items = obs.get("items")
+    if obs.get("type") in ("seq", "dict") and decode_array(obs) is None:
+        for item in (items.values() if isinstance(items, dict) else items or []):
+            if isinstance(item, dict) and decode_array(item) is None:
+                return _odd(item)
+    return obs
+
+
 def _wrong_type(exercise: Exercise, obs: dict, label: str = "") -> Verdict:
-    if obs.get("type") == "none":
+    if obs.get("type") == "none" and "source" in obs:
         return _none_verdict(obs)
+    if obs.get("type") == "probed":
+        return Verdict(False, "wrong_type", f"Calling your answer gave {kind_of(_odd(obs))} "
+                       "where a number or tensor was expected.")
     details = {"expected_kind": exercise.answer_kind, "got_kind": kind_of(obs)}
     return Verdict(False, "wrong_type", label + render("wrong_type", details)[0])
 

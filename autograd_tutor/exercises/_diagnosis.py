@@ -121,7 +121,8 @@ CATALOGUE: dict = {m.key: m for m in (
        "A gradient has the shape of the tensor it belongs to.",),
     _m("wrong_type", "wrong kind of answer",
        "The answer should be {expected_kind}, but it is {got_kind}.",
-       "Re-read the task: what should be passed to check()?",),
+       "Re-read the task: what should be passed to check()?",
+       "A function must `return` its result: without a return statement it gives None."),
 )}
 
 # Error messages from the engine (PyTorch's wording) that point at a catalogued mistake.

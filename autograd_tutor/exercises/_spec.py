@@ -36,7 +36,9 @@ class Exercise:
     several parts (e.g. ``(w.grad, b.grad)``). ``alternates()`` returns, per misconception
     key, what a student holding that misconception would answer (same layout), so that the
     diagnosis can recognise it. ``judge(observation)`` replaces the numeric comparison for
-    answers that are not numbers (graph facts, names, flags). ``custom`` adds exercise-specific
+    answers that are not numbers (graph facts, names, flags). ``probe(answer)`` runs in the
+    student's process on answers that are functions (or classes, with ``probes_classes``)
+    and returns what to observe. ``custom`` adds exercise-specific
     misconceptions (key -> ``Misconception``) to the catalogue; ``misconception_hints`` adds
     exercise-specific hints to catalogue entries.
     """
@@ -49,6 +51,7 @@ class Exercise:
     alternates: Optional[Callable[[], Mapping]] = None
     judge: Optional[Callable[[dict], Verdict]] = None
     probe: Optional[Callable[[Any], Any]] = None
+    probes_classes: bool = False
     answer_kind: str = "a tensor"
     diagnoses: tuple = DEFAULT_KEYS
     factors: tuple = (2.0, 0.5)

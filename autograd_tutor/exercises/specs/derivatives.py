@@ -23,6 +23,13 @@ def _two(a, b):
     return a**2 * b + b**3
 
 
+def _fixed_points(f, points):
+    """What dfdx gives when it ignores its argument and uses a fixed x (e.g. a global one,
+    like the notebook's x = 1.7): the same derivative at every probe point."""
+    fixed = np.append(points, 1.7)
+    return [np.full(points.shape, fd_vjp(f, a64(p))[0]) for p in fixed]
+
+
 def _probe_partials(fn):
     torch = engine()
     outputs = [fn(torch.tensor(float(a), dtype=torch.float64),
@@ -42,13 +49,16 @@ register(
         expected=lambda: fd_vjp(_power, P_POWER),
         probe=point_probe(P_POWER), answer_kind=_FUNCTION,
         alternates=lambda: {"value_not_grad": [_power(P_POWER)],
-                            "power_not_lowered": [12 * P_POWER**4 - 2]},
+                            "power_not_lowered": [12 * P_POWER**4 - 2],
+                            "wrong_point": _fixed_points(_power, P_POWER)},
         diagnoses=("wrong_sign", "value_not_grad", "power_not_lowered", "extra_factor",
-                   "missing_factor"),
+                   "missing_factor", "wrong_point"),
         custom=dict([custom(
             "power_not_lowered", "exponent not lowered",
             "You multiplied by the exponent but kept the old power.",
             "d(x**n)/dx = n * x**(n-1): the power goes down by one.")]),
+        misconception_hints={"wrong_point": (
+            "Use the argument x of dfdx, not a variable x defined elsewhere in the notebook.",)},
         hints=("Differentiate term by term: d(3x^4)/dx and d(-2x)/dx.",),
     ),
     Exercise(
@@ -56,11 +66,14 @@ register(
         expected=lambda: fd_vjp(_chain, P_CHAIN),
         probe=point_probe(P_CHAIN), answer_kind=_FUNCTION,
         alternates=lambda: {"value_not_grad": [_chain(P_CHAIN)],
-                            "missing_upstream": [3 * (P_CHAIN**2 + 1) ** 2]},
+                            "missing_upstream": [3 * (P_CHAIN**2 + 1) ** 2],
+                            "wrong_point": _fixed_points(_chain, P_CHAIN)},
         diagnoses=("wrong_sign", "value_not_grad", "missing_upstream", "extra_factor",
-                   "missing_factor"),
-        misconception_hints={"missing_upstream": (
-            "f = u**3 with u = x**2 + 1: df/dx = 3u**2 * du/dx. Did du/dx go missing?",)},
+                   "missing_factor", "wrong_point"),
+        misconception_hints={
+            "missing_upstream": ("f = u**3 with u = x**2 + 1: df/dx = 3u**2 * du/dx. Did du/dx "
+                                 "go missing?",),
+            "wrong_point": ("Use the argument x of your function, not a fixed or global x.",)},
         hints=("Write f = u**3 with u = x**2 + 1, then use df/dx = df/du * du/dx.",),
     ),
     Exercise(

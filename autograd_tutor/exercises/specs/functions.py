@@ -20,8 +20,9 @@ def _unary_probe(x, g):
     def probe(cls):
         torch = engine()
         t = torch.tensor(x.tolist(), dtype=torch.float64, requires_grad=True)
-        out = cls.apply(t)
-        out.backward(torch.tensor(g.tolist(), dtype=torch.float64))
+        with torch.enable_grad():
+            out = cls.apply(t)
+            out.backward(torch.tensor(g.tolist(), dtype=torch.float64))
         return {"forward": out.detach(), "grad": t.grad}
     return probe
 
@@ -30,8 +31,9 @@ def _probe_mul_add(cls):
     torch = engine()
     a = torch.tensor(A2.tolist(), dtype=torch.float64, requires_grad=True)
     b = torch.tensor(B2.tolist(), dtype=torch.float64, requires_grad=True)
-    out = cls.apply(a, b)
-    out.backward(torch.tensor(G2.tolist(), dtype=torch.float64))
+    with torch.enable_grad():
+        out = cls.apply(a, b)
+        out.backward(torch.tensor(G2.tolist(), dtype=torch.float64))
     return {"forward": out.detach(), "grad a": a.grad, "grad b": b.grad}
 
 
@@ -42,7 +44,8 @@ register(
     Exercise(
         id="functions.softplus", notebook=NB, title="Softplus as an autograd.Function",
         expected=lambda: {"forward": _softplus(X1), "grad": fd_vjp(_softplus, X1, G1)},
-        probe=_unary_probe(X1, G1), parts=("forward", "grad"), answer_kind=_CLASS,
+        probe=_unary_probe(X1, G1), parts=("forward", "grad"),
+        answer_kind=_CLASS, probes_classes=True,
         alternates=lambda: {"missing_upstream": {"grad": fd_vjp(_softplus, X1)},
                             "value_not_grad": {"grad": [_softplus(X1) * G1, _softplus(X1)]}},
         diagnoses=("wrong_sign", "value_not_grad", "missing_upstream", "extra_factor",
@@ -54,7 +57,8 @@ register(
         id="functions.mul_add", notebook=NB, title="A Function with two inputs",
         expected=lambda: {"forward": A2 * B2 + A2, "grad a": fd_vjp(lambda a: a * B2 + a, A2, G2),
                           "grad b": fd_vjp(lambda b: A2 * b + A2, B2, G2)},
-        probe=_probe_mul_add, parts=("forward", "grad a", "grad b"), answer_kind=_CLASS,
+        probe=_probe_mul_add, parts=("forward", "grad a", "grad b"),
+        answer_kind=_CLASS, probes_classes=True,
         alternates=lambda: {"swapped_grads": {"grad a": G2 * A2, "grad b": G2 * (B2 + 1)},
                             "missing_upstream": {"grad a": B2 + 1, "grad b": A2},
                             "missing_term": {"grad a": G2 * B2}},
@@ -75,7 +79,8 @@ register(
     Exercise(
         id="functions.fix_cube", notebook=NB, title="Find and fix a backward with gradcheck",
         expected=lambda: {"forward": X3**3, "grad": fd_vjp(lambda x: x**3, X3, G3)},
-        probe=_unary_probe(X3, G3), parts=("forward", "grad"), answer_kind=_CLASS,
+        probe=_unary_probe(X3, G3), parts=("forward", "grad"),
+        answer_kind=_CLASS, probes_classes=True,
         alternates=lambda: {"still_buggy": {"grad": 3 * X3 * G3},
                             "missing_upstream": {"grad": 3 * X3**2},
                             "value_not_grad": {"grad": [X3**3 * G3, X3**3]}},

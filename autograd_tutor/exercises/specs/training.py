@@ -39,7 +39,8 @@ def _fit(lr, *, momentum=0.0, zero=True, sign=-1.0, reduce=np.mean, step=True):
 def _probe_fit(lr):
     def probe(fn):
         torch = engine()
-        return fn(torch.tensor(X_FIT.tolist()), torch.tensor(Y_FIT.tolist()), EPOCHS, lr)
+        with torch.enable_grad():
+            return fn(torch.tensor(X_FIT.tolist()), torch.tensor(Y_FIT.tolist()), EPOCHS, lr)
     return probe
 
 
