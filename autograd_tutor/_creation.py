@@ -213,7 +213,9 @@ def arange(
     if end is None:
         start, end = 0, start
     if step == 0:
-        raise RuntimeError("step must be nonzero. Use a positive step to count up, a negative one to count down.")
+        raise RuntimeError(
+            "step must be nonzero. Use a positive step to count up, a negative one to count down."
+        )
     if (end - start) * step < 0:
         raise RuntimeError(
             "upper bound and lower bound inconsistent with step sign. Use a negative step to "
