@@ -66,7 +66,8 @@ def _promoted(tensors: Sequence[Tensor]) -> list[Tensor]:
 def _check_list(tensors: Any, fn: str) -> list[Tensor]:
     if not isinstance(tensors, (list, tuple)) or len(tensors) == 0:
         raise (ValueError if fn == "cat" else RuntimeError)(  # PyTorch's classes
-            f"torch.{fn}(): expected a non-empty list of Tensors, e.g. torch.{fn}([a, b])."
+            f"torch.{fn}(): expected a non-empty list of Tensors. Pass a list of tensors, "
+            f"e.g. torch.{fn}([a, b])."
         )
     for i, t in enumerate(tensors):
         if not isinstance(t, Tensor):
@@ -92,7 +93,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
                 raise RuntimeError(
                     f"Sizes of tensors must match except in dimension {d}. Expected size "
                     f"{ts[0].shape[k]} but got size {t.shape[k]} for tensor number {i} in the "
-                    "list."
+                    "list. Make the shapes equal except along the dimension you join."
                 )
     return movement.Cat.apply(d, *ts)
 

@@ -74,6 +74,11 @@ def randint(
         low, high, size = 0, low, high
     if size is None:
         raise TypeError("randint() missing required argument 'size' (e.g. size=(3,))")
+    if low >= high:
+        raise RuntimeError(
+            f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}. "
+            "The upper bound is excluded: use randint(low, high, size) with low < high."
+        )
     values = _rng(generator).integers(low, high, _shape_args((size,)))
     return _make(values, dtype or _dtype.int64, False)
 

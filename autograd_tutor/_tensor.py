@@ -281,7 +281,8 @@ class Tensor:
         if not self._requires_grad:
             raise RuntimeError(
                 "can't retain_grad on Tensor that has requires_grad=False. Only tensors that "
-                "are part of a graph have gradients to keep."
+                "are part of a graph have gradients to keep: compute this tensor from one "
+                "created with requires_grad=True."
             )
         if self.is_leaf or self._retains_grad:
             return
@@ -373,7 +374,7 @@ class Tensor:
                     "Boolean value of Tensor with more than one value is ambiguous. "
                     "Use .any() or .all(), or compare a single element."
                 )
-            raise TypeError(
+            raise ValueError(
                 "only one element tensors can be converted to Python scalars. "
                 "Index one element (x[0]) or reduce (x.sum()) first."
             )
@@ -781,6 +782,10 @@ class Tensor:
 
     def permute(self, *dims: Any) -> Tensor:
         dims = _shape_args(dims)
+        if len(dims) == self.ndim and len({_dim(d, self.ndim) for d in dims}) < len(dims):
+            raise RuntimeError(
+                "permute(): duplicate dims are not allowed. Give each dimension exactly once."
+            )
         if sorted(_dim(d, self.ndim) for d in dims) != list(range(self.ndim)):
             raise RuntimeError(
                 f"permute(sparse_coo): number of dimensions in the tensor input does not match "
@@ -1006,7 +1011,7 @@ def _dim(d: int, ndim: int) -> int:
     if not -n <= d < n:
         raise IndexError(
             f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {d}). "
-            f"This tensor has {ndim} dimension(s)."
+            f"This tensor has {ndim} dimension(s): use a dim from {-n} to {n - 1}."
         )
     return d % n
 
@@ -1024,8 +1029,12 @@ def _shape_args(args: tuple) -> tuple:
 
 
 def _check_reshape(shape: tuple, numel: int) -> tuple:
+    if shape.count(-1) > 1:
+        raise RuntimeError(
+            "only one dimension can be inferred. Give every size but one (which may be -1)."
+        )
     known = int(np.prod([s for s in shape if s != -1], dtype=np.int64))
-    if shape.count(-1) > 1 or (-1 not in shape and known != numel) or (
+    if (-1 not in shape and known != numel) or (
         -1 in shape and (known == 0 or numel % known)
     ):
         raise RuntimeError(
@@ -1068,6 +1077,11 @@ def _check_matmul(a: Size, b: Size) -> None:
             )
         return
     inner_b = b[0] if len(b) == 1 else b[-2]
+    if len(a) == 2 and len(b) == 1 and a[-1] != b[0]:
+        raise RuntimeError(
+            f"size mismatch, got input ({a[0]}), mat ({a[0]}x{a[1]}), vec ({b[0]}). For "
+            "matrix @ vector the vector's length must equal the matrix's number of columns."
+        )
     if a[-1] != inner_b:
         rows = a[-2] if len(a) > 1 else 1
         raise RuntimeError(
@@ -1097,6 +1111,14 @@ def _np_index(index: Any, shape: Size) -> Any:
                 raise IndexError(
                     f"index {p} is out of bounds for dimension {dim} with size {shape[dim]}. "
                     f"Valid indices are 0..{shape[dim] - 1} (or negative from the end)."
+                )
+        elif isinstance(p, np.ndarray) and p.dtype.kind in "iu" and p.size and dim < len(shape):
+            bad = p[(p >= shape[dim]) | (p < -shape[dim])]
+            if bad.size:
+                raise IndexError(
+                    f"index {bad.flat[0]} is out of bounds for dimension {dim} with size "
+                    f"{shape[dim]}. Valid indices are 0..{shape[dim] - 1} (or negative from the "
+                    "end)."
                 )
         if p is not None and p is not Ellipsis:
             dim += p.ndim if isinstance(p, np.ndarray) and p.dtype == bool else 1

@@ -198,3 +198,13 @@ def test_gradients_match_torch(x0, c):
     (th * tx + th.exp()).sum().backward()
     got = frames[-1].state.grads[node_id(graph, "x")]
     assert got == pytest.approx(tx.grad.numpy(), rel=1e-5, abs=1e-5)
+
+
+def test_many_uses_are_summarised():
+    x = at.tensor([1.0], requires_grad=True)
+    s = x * 1.0
+    for k in range(2, 7):
+        s = s + x * float(k)
+    graph, frames = frames_of(s, {"x": x, "s": s})
+    text = frames[-1].text
+    assert text.startswith("∂s/∂x = the sum of 6 terms like ") and text.endswith("= 21"), text

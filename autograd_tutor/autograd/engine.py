@@ -199,9 +199,9 @@ def grad(
         if g is None:
             if not (allow_unused or materialize_grads):
                 raise RuntimeError(
-                    f"One of the differentiated Tensors (inputs[{i}]) appears to not have been "
-                    "used in the graph. Set allow_unused=True if this is the desired behavior; "
-                    "its gradient is then None."
+                    f"The differentiated Tensor at index {i} appears to not have been used in "
+                    "the graph. Set allow_unused=True if this is the desired behavior; its "
+                    "gradient is then None."
                 )
             if materialize_grads:
                 from .._creation import zeros_like

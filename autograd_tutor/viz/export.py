@@ -13,7 +13,7 @@ import os
 from typing import TYPE_CHECKING, Sequence, Union
 
 if TYPE_CHECKING:
-    from .widget import Stepper
+    from .widget import _Stepper
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -95,7 +95,7 @@ def html_page(pictures: Sequence[str], captions: Sequence[str], title: str, inte
     )
 
 
-def save(view: Stepper, path: PathLike) -> None:
+def save(view: _Stepper, path: PathLike) -> None:
     """Write ``view`` to ``path``; the extension picks the format.
 
     ``.html`` — a self-contained page with every step and prev/next/play controls;

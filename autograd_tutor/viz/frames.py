@@ -24,6 +24,8 @@ from .svg import State
 _SMALL = 6
 # Jacobians of ops with at most this many output elements are probed element by element.
 _PROBE = 8
+# A node used more often than this has its gradient's sum told, not written out.
+_MAX_TERMS = 4
 _INFIX = {"+", "-", "*", "/", "@"}
 
 
@@ -227,7 +229,11 @@ class _Narrator:
             why = (f"Chain rule: the gradient arriving from {self.names[c]} times the local "
                    f"derivative of {self.names[c]} with respect to {self.names[g.id]}.")
         else:
-            parts = [lhs, " + ".join(symbolic), " + ".join(numeric), " + ".join(values), total]
+            if len(terms) <= _MAX_TERMS:
+                parts = [lhs, " + ".join(symbolic), " + ".join(numeric), " + ".join(values),
+                         total]
+            else:
+                parts = [lhs, f"the sum of {len(terms)} terms like {symbolic[0]}", total]
             why = (f"{self.names[g.id]} is used {len(terms)} times, so the gradients arriving "
                    "along each use add up.")
         if g.kind == "param":

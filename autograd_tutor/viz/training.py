@@ -33,7 +33,7 @@ import numpy as np
 
 from .frames import fmt
 from .graph import _scope_names
-from .widget import Stepper
+from .widget import _Stepper
 
 History = List[Dict[str, Any]]
 _CELL = 'style="padding:1px 12px 1px 0;text-align:left"'
@@ -134,7 +134,7 @@ def training(history: Sequence[Mapping[str, Any]], *, data: Optional[Tuple[Any, 
     return TrainingView(history, data=data, interval=interval)
 
 
-class TrainingView(Stepper):
+class TrainingView(_Stepper):
     """Loss curve, parameters, gradients and fit, one training step per frame."""
 
     def __init__(self, history: Sequence[Mapping[str, Any]],

@@ -27,7 +27,7 @@ def _button(description: str, tooltip: str) -> widgets.Button:
                           layout=widgets.Layout(width="6.5em", flex="0 0 auto"))
 
 
-class Stepper:
+class _Stepper:
     """Controls shared by every stepped view: play/pause, prev/next, a slider, speed, start.
 
     Subclasses provide `frames` and the markup of one step (`_picture`, `_caption`).
@@ -139,7 +139,7 @@ class Stepper:
         raise NotImplementedError
 
 
-class Animation(Stepper):
+class Animation(_Stepper):
     """The forward and backward passes of a graph, one step per frame (see `animate`)."""
 
     def __init__(self, graph: Graph, interval: int = 800) -> None:
