@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 import pytest
+
 from conftest import assert_close, dtype_name, graph_signature, node_name, np_of
 
 torch = pytest.importorskip("torch")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import assert_close, dtype_name, np_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+
+from conftest import assert_close, dtype_name, np_of
 
 torch = pytest.importorskip("torch")
 import autograd_tutor as at  # noqa: E402
