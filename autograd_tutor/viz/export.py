@@ -117,7 +117,7 @@ def save(view: _Stepper, path: PathLike) -> None:
         _save_gif(path, [view._png(i) for i in range(len(view.frames))], view.play.interval)
     elif ext == ".png":
         with open(path, "wb") as f:
-            f.write(view._png(view.index))
+            f.write(view._png(view.index, scale=2.0))
     else:
         raise ValueError(
             f"cannot save to {os.fspath(path)!r}: unknown extension {ext!r}. "

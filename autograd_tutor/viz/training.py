@@ -159,16 +159,18 @@ class TrainingView(_Stepper):
         width = max(r.size for r in rows)
         return np.array([np.pad(r, (0, width - r.size), constant_values=np.nan) for r in rows])
 
-    def _png(self, i: int) -> bytes:
+    def _png(self, i: int, scale: float = 1.0) -> bytes:
+        if scale != 1.0:
+            return self._figure(i, scale)
         if i not in self._pngs:
             self._pngs[i] = self._figure(i)
         return self._pngs[i]
 
-    def _figure(self, i: int) -> bytes:
+    def _figure(self, i: int, scale: float = 1.0) -> bytes:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
-        fig = Figure(figsize=(9, 5.6), dpi=80)
+        fig = Figure(figsize=(9, 5.6), dpi=80 * scale)
         FigureCanvasAgg(fig)
         axes = fig.subplots(2, 2)
         steps = np.arange(1, len(self.frames) + 1)  # step 1 is the first, as in the counter

@@ -126,7 +126,7 @@ class _Stepper:
     def _caption(self, i: int) -> str:
         raise NotImplementedError
 
-    def _png(self, i: int) -> bytes:
+    def _png(self, i: int, scale: float = 1.0) -> bytes:
         raise NotImplementedError
 
     def _title(self) -> str:
@@ -161,14 +161,14 @@ class Animation(_Stepper):
     def _caption(self, i: int) -> str:
         return self.frames[i].html
 
-    def _png(self, i: int) -> bytes:
+    def _png(self, i: int, scale: float = 1.0) -> bytes:
         # a PNG stands alone, so it carries the narration in its caption band
         from .draw import save_png
         from .svg import _scene
 
         width, height, items = _scene(self.graph, self.layout, self.frames[i].state)
         buf = io.BytesIO()
-        save_png(items, width, height, buf, scale=1.5)
+        save_png(items, width, height, buf, scale=scale)
         return buf.getvalue()
 
     def _title(self) -> str:
