@@ -198,7 +198,7 @@ def graded(tmp_path_factory):
     """Grade every hostile submission in one batch, two at a time."""
     out = tmp_path_factory.mktemp("grading")
     result = cli("grade", str(SUBMISSIONS), "--out", str(out), "--jobs", "2",
-                 "--timeout", "8", "--memory-mb", "1024")
+                 "--timeout", "6", "--memory-mb", "1024")
     return result, out
 
 
@@ -256,3 +256,23 @@ def test_check_exit_code_1_and_hints_on_a_wrong_submission():
     assert result.returncode == 1
     assert result.stdout.splitlines()[-1] == "3 passed, 3 failed"
     assert "hint:" in result.stdout
+
+
+def test_the_repository_demo_runs(tmp_path, capsys):
+    demo = REPO / "notebooks" / "demo.ipynb"
+    if not demo.exists():
+        pytest.skip("notebooks/demo.ipynb is not written yet")
+    out = tmp_path / "demo_executed.ipynb"
+    assert main(["demo", str(demo), "--out", str(out)]) == 0, capsys.readouterr().out
+    cells = [c for c in json.loads(out.read_text())["cells"] if c["cell_type"] == "code"]
+    assert all(isinstance(c["execution_count"], int) for c in cells)
+
+
+def test_the_repository_student_notebooks_are_up_to_date():
+    assert main(["build-exercises", "--check"]) == 0
+
+
+def test_overview_writes_a_png(tmp_path):
+    out = tmp_path / "overview.png"
+    assert main(["overview", str(out)]) == 0
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -189,3 +189,66 @@ def test_the_record_is_parsed_defensively():
     assert isinstance(answers["c"], _Bad) and isinstance(answers["d"], _Bad)
     assert set(answers) == {"a", "c", "d"}
     assert len(problems) == 7  # truncated + 6 unusable lines
+
+
+# ------------------------------------------------------------------ judging forged answers
+
+JUNK_OBSERVATIONS = [
+    {}, {"type": "tensor"}, {"type": "tensor", "data": "abc", "shape": [3]},
+    {"type": "tensor", "data": [1.0, 2.0], "shape": [10**9]},
+    {"type": "tensor", "data": [1e308] * 3, "shape": [3], "requires_grad": "yes"},
+    {"type": "array", "data": [None, {}, []], "shape": [3]},
+    {"type": "array", "data": ["nan", "inf"], "shape": [2]},
+    {"type": "seq", "items": [{}] * 3}, {"type": "seq", "items": "abc"},
+    {"type": "dict", "items": {"a": 1}}, {"type": "dict", "items": []},
+    {"type": "probed", "result": {"type": "seq", "items": 7}},
+    {"type": "node", "name": None}, {"type": "str", "value": 12},
+    {"type": "bool", "value": "true"}, {"type": "error", "frames": "x", "message": None},
+    {"type": "function_class", "name": []}, {"type": {"nested": ["type"]}},
+    {"status": "passed", "score": 1},
+]
+
+
+def test_forged_observations_never_pass_and_never_crash():
+    from autograd_tutor.exercises import EXERCISES
+    from autograd_tutor.exercises._grade import judge
+
+    for exercise_id, exercise in EXERCISES.items():
+        for observation in JUNK_OBSERVATIONS:
+            result = judge(exercise_id, json.loads(json.dumps(observation)))
+            assert result.status in ("failed", "error", "not attempted"), (exercise_id,
+                                                                           observation)
+            assert result.score == 0 and result.max_score == exercise.points
+
+
+def test_a_renamed_notebook_owes_the_checks_of_what_it_recorded(tmp_path):
+    from autograd_tutor.exercises._grade import grade_outcome
+    from autograd_tutor.exercises._runner import RunOutcome
+
+    record = json.dumps({"exercise": "basics.first_backward",
+                         "observation": {"type": "none"}}).encode()
+    outcome = RunOutcome("ok", record=record + b"\n" + b'{"exercise": "no.such", '
+                         b'"observation": {}}\n')
+    sub = grade_outcome(tmp_path / "homework.ipynb", outcome)
+    assert sub.notebook is None and sub.student == "homework"
+    assert [r.exercise for r in sub.results] == ["basics.requires_grad", "basics.first_backward",
+                                                 "basics.vector_backward"]
+    assert [r.status for r in sub.results] == ["not attempted", "failed", "not attempted"]
+    assert any("no.such" in problem for problem in sub.problems)
+
+
+def test_evaluate_that_raises_or_lies_is_an_error(monkeypatch):
+    import autograd_tutor.exercises as exercises
+    from autograd_tutor.exercises._grade import judge
+
+    def boom(exercise_id, observation):
+        raise RuntimeError("bug in a spec")
+
+    monkeypatch.setattr(exercises, "evaluate", boom)
+    assert judge("basics.first_backward", {"type": "none"}).status == "error"
+    monkeypatch.setattr(exercises, "evaluate", lambda i, o: exercises.Result(
+        i, "passed", 100, 1, "too generous"))
+    assert judge("basics.first_backward", {"type": "none"}).status == "error"
+    monkeypatch.setattr(exercises, "evaluate", lambda i, o: exercises.Result(
+        i, "recorded", 0, 1, "not a verdict"))
+    assert judge("basics.first_backward", {"type": "none"}).status == "error"
