@@ -110,6 +110,8 @@ CASES = [
     ("basics.first_backward", SEED_BACKWARD + "z.backward()\nz = 2 * x ** 2 + 3\nz.backward()\n"
      "result = check(EX, x.grad)", "failed", "accumulated"),
     ("basics.first_backward", SEED_BACKWARD + "result = check(EX, z)", "failed", "value_not_grad"),
+    ("basics.first_backward", SEED_BACKWARD + "z.backward()\nresult = check(EX, x)",
+     "failed", "tensor_not_grad"),
     ("basics.first_backward", "result = check(EX, 2 * 3.0)", "failed", "missing_upstream"),
     ("basics.first_backward", "result = check(EX, 4 * 2.0)", "failed", "wrong_point"),
     ("basics.first_backward", "result = check(EX, -12.0)", "failed", "wrong_sign"),

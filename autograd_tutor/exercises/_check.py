@@ -196,6 +196,7 @@ def decode_parts(obs: dict, parts: tuple) -> Optional[list]:
 
 
 def kind_of(obs: dict) -> str:
+    """How to name the kind of an observed answer in a message ("a tensor", "None", ...)."""
     kind = obs.get("type")
     names = {"none": "None", "tensor": "a tensor", "array": "a number or array",
              "bool": "True/False", "str": "a string", "seq": "a list or tuple",
@@ -252,6 +253,8 @@ def _judge_numeric(exercise: Exercise, obs: dict) -> Verdict:
                                 factors=exercise.factors, alternates=part_alternates)
         if key is None and got.shape != want.shape:
             key = "wrong_shape"
+        if key is None and exercise.answer_is_grad and piece.get("requires_grad"):
+            key = "tensor_not_grad"
         if key is None:
             return Verdict(False, None, label + "Not quite: your answer differs from the right "
                            f"one (compared with {tolerance}). Check your steps.")

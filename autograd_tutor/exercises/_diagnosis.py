@@ -31,6 +31,9 @@ def _m(key: str, title: str, message: str, *hints: str) -> Misconception:
 
 
 CATALOGUE: dict = {m.key: m for m in (
+    _m("tensor_not_grad", "the tensor instead of its gradient",
+       "Your answer is a tensor that tracks gradients, not a gradient.",
+       "Pass x.grad (after calling backward()), not x itself.",),
     _m("wrong_sign", "wrong sign",
        "Your answer has the right size but the opposite sign.",
        "Look for a minus sign you dropped or added, e.g. d(-x)/dx = -1, or (a - b) vs (b - a).",

@@ -53,6 +53,7 @@ class Exercise:
     probe: Optional[Callable[[Any], Any]] = None
     probes_classes: bool = False
     answer_kind: str = "a tensor"
+    answer_is_grad: bool = True
     diagnoses: tuple = DEFAULT_KEYS
     factors: tuple = (2.0, 0.5)
     tolerance: Tolerance = field(default_factory=Tolerance)
