@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any, Dict, Mapping, Optional, Sequence, Union
 
 from .graph import Graph, build_graph
-from .layout import MONO_EM, TITLE_EM, Layout, layout, text_width
-from .svg import LIGHT, Curve, Poly, Rect, State, Text, _scene, curve_commands, render
+from .layout import MONO_EM, TITLE_EM, Layout, _text_width, layout
+from .svg import LIGHT, Curve, Poly, Rect, State, Text, _curve_commands, _scene, render
 
 
 class GraphDrawing:
@@ -63,7 +63,7 @@ def draw(t: Any, names: Optional[Dict[str, Any]] = None) -> GraphDrawing:
 # ---------------------------------------------------------------- PNG through matplotlib
 
 
-def paint(ax: Any, items: Sequence[Any], pt_per_px: float) -> None:
+def _paint(ax: Any, items: Sequence[Any], pt_per_px: float) -> None:
     """Paint scene primitives on a matplotlib `ax` whose data units are SVG pixels."""
     from matplotlib.patches import FancyBboxPatch, PathPatch, Polygon
     from matplotlib.path import Path as MPath
@@ -79,7 +79,7 @@ def paint(ax: Any, items: Sequence[Any], pt_per_px: float) -> None:
                 linewidth=lw, linestyle=style, alpha=it.opacity, zorder=z))
         elif isinstance(it, Text):
             size = it.px
-            est = text_width(it.s, it.px, MONO_EM if it.mono else TITLE_EM)
+            est = _text_width(it.s, it.px, MONO_EM if it.mono else TITLE_EM)
             if it.fit and est > it.fit:
                 size *= it.fit / est
             ax.text(it.x, it.y, it.s, fontsize=size * pt_per_px, color=it.fill,
@@ -89,7 +89,7 @@ def paint(ax: Any, items: Sequence[Any], pt_per_px: float) -> None:
                     alpha=it.opacity, zorder=z)
         elif isinstance(it, Curve):
             verts, kinds = [], []
-            for c, vals in curve_commands(it.points):
+            for c, vals in _curve_commands(it.points):
                 verts += [vals[i:i + 2] for i in range(0, len(vals), 2)]
                 kinds += codes[c]
             ax.add_patch(PathPatch(MPath(verts, kinds), fill=False, edgecolor=it.stroke,
@@ -109,5 +109,5 @@ def save_png(items: Sequence[Any], width: float, height: float, path: Union[str,
     ax.set_xlim(0, width)
     ax.set_ylim(height, 0)
     ax.set_axis_off()
-    paint(ax, items, 1.0)  # 1 SVG px = 1/72 inch = 1 pt
+    _paint(ax, items, 1.0)  # 1 SVG px = 1/72 inch = 1 pt
     fig.savefig(path, dpi=72 * scale, facecolor=theme["background"])

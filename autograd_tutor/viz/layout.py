@@ -49,7 +49,7 @@ MARGIN = 24
 _SWEEPS = 8
 
 
-class BoxText(NamedTuple):
+class _BoxText(NamedTuple):
     """What a box says, apart from the (state-dependent) data and grad lines."""
 
     badge: Optional[str]
@@ -73,7 +73,7 @@ class Layout:
     # target's left side; consecutive points at different heights are joined by an S-curve
     routes: List[List[Tuple[float, float]]] = field(default_factory=list)
     crossings: int = 0
-    text: List[BoxText] = field(default_factory=list)
+    text: List[_BoxText] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- text of the boxes
@@ -144,13 +144,13 @@ def _as_float(s: str) -> Optional[float]:
         return None
 
 
-def box_text(n: GNode, graph: Graph) -> BoxText:
+def _box_text(n: GNode, graph: Graph) -> _BoxText:
     """Badge, title, notes and value of node `n`'s box."""
     value = tuple(format_array(n.value))
     width = max(len(s) for s in value)
     if n.kind == "const":
         is_number = n.value.ndim == 0 and _as_float(n.label) == n.value.item()
-        return BoxText("constant", n.label, (), None if is_number else value, 0,
+        return _BoxText("constant", n.label, (), None if is_number else value, 0,
                        0 if is_number else width + 5)
     # a gradient has the value's shape; leave room for 4-decimal numbers
     if n.value.size <= MAX_ELEMENTS and n.value.ndim <= 2:
@@ -159,19 +159,19 @@ def box_text(n: GNode, graph: Graph) -> BoxText:
     if n.grad_fn is not None:
         notes = (_expression(n, graph), n.grad_fn)
     badge = {"param": "requires_grad=True", "output": "output"}.get(n.kind)
-    return BoxText(badge, n.label, notes, value, len(value), width + 5)
+    return _BoxText(badge, n.label, notes, value, len(value), width + 5)
 
 
-def text_width(s: str, px: float, em: float = MONO_EM) -> float:
+def _text_width(s: str, px: float, em: float = MONO_EM) -> float:
     """Estimated width of `s` in px (no font metrics needed)."""
     return len(s) * px * em
 
 
-def _box_size(t: BoxText) -> Tuple[float, float]:
-    w = max(text_width(t.title, TITLE_PX, TITLE_EM),
-            max((text_width(s, NOTE_PX) for s in t.notes), default=0),
-            text_width("x" * t.value_width, TEXT_PX),
-            text_width(t.badge or "", BADGE_PX) + 24)
+def _box_size(t: _BoxText) -> Tuple[float, float]:
+    w = max(_text_width(t.title, TITLE_PX, TITLE_EM),
+            max((_text_width(s, NOTE_PX) for s in t.notes), default=0),
+            _text_width("x" * t.value_width, TEXT_PX),
+            _text_width(t.badge or "", BADGE_PX) + 24)
     rows = len(t.value or ()) + t.grad_rows
     h = TITLE_LINE + TEXT_LINE * (len(t.notes) + rows)
     return max(MIN_W, round(w + 2 * PAD_X)), h + 2 * PAD_Y + (4 if t.badge else 0)
@@ -231,7 +231,7 @@ def layout(graph: Graph) -> Layout:
     layer = _layers(inputs, consumers)
     depth = max(layer, default=0) + 1 if n else 0
 
-    texts = [box_text(nd, graph) for nd in nodes]
+    texts = [_box_text(nd, graph) for nd in nodes]
     size: Dict[int, Tuple[float, float]] = {v: _box_size(texts[v]) for v in range(n)}
 
     # Elements are nodes (0..n-1) and dummies (n, n+1, ...). Each edge is a chain of

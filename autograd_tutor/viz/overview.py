@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Union
 
-from .draw import paint
+from .draw import _paint
 from .graph import build_graph
 from .layout import format_array, layout
 from .svg import DARK, State, Text, _scene
@@ -69,7 +69,7 @@ def make_overview(path: Union[str, Path] = "overview.png") -> Path:
     ax.set_xlim(mid - view_w / 2, mid + view_w / 2)
     ax.set_ylim(h / 2 + view_h / 2, h / 2 - view_h / 2)
     ax.set_axis_off()
-    paint(ax, items, scale * 72 / DPI)
+    _paint(ax, items, scale * 72 / DPI)
     path = Path(path)
     fig.savefig(path, dpi=DPI, facecolor=theme["background"])
     return path

@@ -32,8 +32,8 @@ from .layout import (
     TITLE_LINE,
     TITLE_PX,
     Layout,
+    _text_width,
     format_array,
-    text_width,
 )
 
 
@@ -164,7 +164,7 @@ def _scene(graph: Graph, layout: Layout, state: State, theme: Mapping[str, str] 
     for i, (s, is_title) in enumerate(lines):
         color = theme.get(state.phase or "", theme["text"]) if is_title else theme["text"]
         room = width - 48
-        est = text_width(s, CAPTION_PX, TITLE_EM if is_title else MONO_EM)
+        est = _text_width(s, CAPTION_PX, TITLE_EM if is_title else MONO_EM)
         items.append(Text(24, dy + 22 + i * CAPTION_LINE, s, CAPTION_PX, color,
                           bold=is_title, mono=not is_title, fit=room if est > room else 0))
     dy += band
@@ -211,7 +211,7 @@ def _scene(graph: Graph, layout: Layout, state: State, theme: Mapping[str, str] 
             items.append(Rect(x0, y0, w, h, 9, fill, line, 3.5 if kind == "output" else 1.4,
                               opacity=op))
         if t.badge:
-            bw = text_width(t.badge, BADGE_PX) + 12
+            bw = _text_width(t.badge, BADGE_PX) + 12
             items.append(Rect(x0 + 10, y0 - BADGE_H / 2, bw, BADGE_H, BADGE_H / 2, line, line,
                               1.0, opacity=op))
             items.append(Text(x0 + 16, y0 + BADGE_PX / 2 - 1, t.badge, BADGE_PX,
@@ -220,12 +220,12 @@ def _scene(graph: Graph, layout: Layout, state: State, theme: Mapping[str, str] 
         inner = w - 2 * PAD_X
         items.append(Text(cx, y + TITLE_PX, t.title, TITLE_PX, theme["text"], bold=True,
                           mono=False, anchor="middle",
-                          fit=inner if text_width(t.title, TITLE_PX, TITLE_EM) > inner else 0,
+                          fit=inner if _text_width(t.title, TITLE_PX, TITLE_EM) > inner else 0,
                           opacity=op))
         y += TITLE_LINE
         for note in t.notes:
             items.append(Text(cx, y + NOTE_PX, note, NOTE_PX, theme["note"], anchor="middle",
-                              fit=inner if text_width(note, NOTE_PX) > inner else 0,
+                              fit=inner if _text_width(note, NOTE_PX) > inner else 0,
                               opacity=op))
             y += TEXT_LINE
         left = x0 + PAD_X
@@ -243,11 +243,11 @@ def _scene(graph: Graph, layout: Layout, state: State, theme: Mapping[str, str] 
 def _rows(items: list, head: str, rows: Tuple[str, ...], left: float, y: float, inner: float,
           color: str, theme: Mapping[str, str], op: float) -> float:
     items.append(Text(left, y + TEXT_PX, head, TEXT_PX, theme["note"], opacity=op))
-    indent = text_width(head + " ", TEXT_PX)
+    indent = _text_width(head + " ", TEXT_PX)
     room = inner - indent
     for s in rows:
         items.append(Text(left + indent, y + TEXT_PX, s, TEXT_PX, color, bold=head == "grad",
-                          fit=room if text_width(s, TEXT_PX) > room else 0, opacity=op))
+                          fit=room if _text_width(s, TEXT_PX) > room else 0, opacity=op))
         y += TEXT_LINE
     return y
 
@@ -259,7 +259,7 @@ def _esc(s: str) -> str:
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
-def curve_commands(points) -> List[Tuple[str, Tuple[float, ...]]]:
+def _curve_commands(points) -> List[Tuple[str, Tuple[float, ...]]]:
     """`M`/`L`/`C` commands through `points`; height changes become horizontal S-curves."""
     (px, py) = points[0]
     cmds: List[Tuple[str, Tuple[float, ...]]] = [("M", (px, py))]
@@ -290,7 +290,7 @@ def _svg_item(it) -> str:
                 f'stroke-width="{it.width:g}"{dash}{op}/>')
     if isinstance(it, Curve):
         d = " ".join(c + " " + " ".join(f"{v:.1f}" for v in vals)
-                     for c, vals in curve_commands(it.points))
+                     for c, vals in _curve_commands(it.points))
         return (f'<path d="{d}" fill="none" stroke="{it.stroke}" stroke-width="{it.width:g}" '
                 f'stroke-linecap="round"/>')
     pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in it.points)
