@@ -188,9 +188,11 @@ def test_draw_names_from_its_caller_and_displays_scrollable_svg(tmp_path):
     x = at.tensor([2.0], requires_grad=True)
     y = x ** 2
     z = 2 * y + 3
+    z.backward()
     d = draw(z)
     assert isinstance(d, GraphDrawing)
     assert ">y<" in d.svg and ">z<" in d.svg and ">[11.]<" in d.svg
+    assert d.svg.count(">[8.]<") == 2  # the value of 2 * y, and x.grad = 4x = 8
     assert d._repr_svg_() == d.svg
     html = d._repr_html_()
     assert "overflow:auto" in html and d.svg in html
