@@ -79,6 +79,15 @@ def test_containers_and_unknown_objects():
     assert result.status == "failed" and result.misconception == "wrong_type"
 
 
+def test_unreadable_answers_do_not_crash_check():
+    class Hostile:
+        def __str__(self):
+            raise RuntimeError("no")
+
+    result = check("basics.first_backward", {Hostile(): 1})
+    assert result.status == "failed" and result.misconception == "wrong_type"
+
+
 def test_callables_are_probed_and_errors_keep_only_student_frames():
     def dfdx(x):
         return helper(x)

@@ -39,18 +39,25 @@ def observe(exercise_id: str, answer: Any, _frame: Any = None) -> dict:
         return {"type": "unknown_exercise"}
     if answer is Ellipsis or answer is NotImplemented:
         return {"type": "missing"}
+    try:
+        observation = _observe(exercise, answer)
+    except Exception:  # an answer object that breaks even when read: judge it as unreadable
+        return {"type": "object", "class": "unreadable answer"}
+    if answer is None and _frame is not None and observation.get("type") == "none":
+        source = _grad_source(_frame)
+        if source:
+            observation["source"] = source
+    return observation
+
+
+def _observe(exercise: Exercise, answer: Any) -> dict:
     wanted = isinstance(answer, type) if exercise.probes_classes else callable(answer)
     if exercise.probe is not None and wanted:
         result, error = run_student(exercise.probe, answer)
         if error is not None:
             return error
         return {"type": "probed", "of": encode(answer), "result": encode(result)}
-    observation = encode(answer)
-    if answer is None and _frame is not None:
-        source = _grad_source(_frame)
-        if source:
-            observation["source"] = source
-    return observation
+    return encode(answer)
 
 
 _CALL = re.compile(r"check\(\s*[^,()]+,\s*(?P<expr>[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\.grad\s*\)")
@@ -70,7 +77,7 @@ def _grad_source(frame: Any) -> Optional[dict]:
         obj = namespace[names[0]]
         for name in names[1:]:
             obj = getattr(obj, name)
-    except (KeyError, AttributeError):
+    except Exception:  # a name that is gone, or an attribute that raises: no diagnosis
         return None
     if not is_tensor(obj):
         return None
@@ -80,7 +87,7 @@ def _grad_source(frame: Any) -> Optional[dict]:
     if not obj.requires_grad:
         for name, other in list(namespace.items())[:500]:
             if (other is not obj and is_tensor(other) and other.requires_grad
-                    and np.shares_memory(other._data, obj._data)):
+                    and np.may_share_memory(other._data, obj._data)):
                 detached_from = name
                 break
     return {"name": expr, "requires_grad": bool(obj.requires_grad), "is_leaf": bool(obj.is_leaf),

@@ -244,8 +244,8 @@ def _why_not_recorded(exercise_id: str, outcome: RunOutcome, sources: List[str])
         return (f"No answer was recorded: its check cell (code cell {cell}) raised {error}. "
                 "Finish the task above it, then run the notebook again from the top.")
     if cell > outcome.cells_run:
-        return (f"No answer was recorded: the run stopped before its check cell (code cell "
-                f"{cell}) because of a {outcome.status}; see the run's detail.")
+        return (f"No answer was recorded: the run stopped ({outcome.status}) before its check "
+                f"cell (code cell {cell}); see the run's detail.")
     return (f"No answer was recorded although its check cell (code cell {cell}) ran: was "
             "`check` replaced, or its call skipped?")
 

@@ -424,7 +424,7 @@ def _make_shell(capture: bool) -> Any:
 
     config = Config()
     config.HistoryManager.hist_file = ":memory:"
-    config.InteractiveShell.colors = "NoColor"
+    config.InteractiveShell.colors = "nocolor"  # IPython 9 accepts lower case only
     if not capture:  # tracebacks only go to the log: skip the slow source-context ones
         config.InteractiveShell.xmode = "Plain"
     shell = Shell.instance(config=config)
