@@ -114,12 +114,12 @@ def test_animate_in_jupyterlab(lab, browser, shots):
         timeout=30_000)
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
     next_button = page.locator("button.jupyter-button", has_text="next")
-    next_button.wait_for(timeout=30_000)
+    next_button.first.wait_for(timeout=30_000)
     page.wait_for_selector(".ag-eq", timeout=10_000)
     first = _narration(page)
     assert first.startswith("Inputs")
 
-    next_button.click()
+    next_button.first.click()
     page.wait_for_function(f"() => document.querySelector('.ag-eq').innerText !== {first!r}",
                            timeout=10_000)
     second = _narration(page)
@@ -133,6 +133,17 @@ def test_animate_in_jupyterlab(lab, browser, shots):
     assert "= 2 · 4 = 8" in _narration(page)
     page.screenshot(path=str(shots / "lab_end.png"))
     page.locator(".jp-OutputArea-output").first.screenshot(path=str(shots / "widget.png"))
+
+    # the training view below it has the same controls
+    step = page.locator(".ag-step")
+    step.wait_for(timeout=20_000)
+    assert step.inner_text().startswith("step 1 of 10")
+    next_button.nth(1).click()
+    page.wait_for_function(
+        "() => document.querySelector('.ag-step').innerText.startsWith('step 2 of 10')",
+        timeout=10_000)
+    step.scroll_into_view_if_needed()
+    page.locator(".jp-OutputArea-output").nth(1).screenshot(path=str(shots / "training.png"))
     page.close()
 
 

@@ -110,6 +110,10 @@ def _run_backward(
                 new = hook(grad)
                 grad = grad if new is None else new
             if isinstance(node, AccumulateGrad) or (targets is not None and node in targets):
+                leaf_hooks = node.variable._hooks if isinstance(node, AccumulateGrad) else None
+                for hook in tuple(leaf_hooks.values()) if leaf_hooks else ():
+                    new = hook(grad)  # a leaf's hooks see its gradient before it is stored
+                    grad = grad if new is None else new
                 arrived[node] = grad
                 if isinstance(node, AccumulateGrad) or not any(
                     n in needed for n, _ in node.next_functions  # type: ignore[operator]
@@ -168,11 +172,7 @@ def backward(
         return
     arrived = _run_backward(roots, retain_graph, create_graph)
     for node, grad in arrived.items():
-        leaf = node.variable  # type: ignore[attr-defined]
-        for hook in tuple(leaf._hooks.values()) if leaf._hooks else ():
-            new = hook(grad)
-            grad = grad if new is None else new
-        _accumulate(leaf, grad, create_graph)
+        _accumulate(node.variable, grad, create_graph)  # type: ignore[attr-defined]
 
 
 def grad(

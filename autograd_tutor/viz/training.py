@@ -248,7 +248,7 @@ class TrainingView(_Stepper):
                                                          "after the update"))
         return (
             '<div style="font-family:system-ui,sans-serif">'
-            f'<div style="font-size:1.15em">step {i + 1} of {len(self.frames)}: '
+            f'<div class="ag-step" style="font-size:1.15em">step {i + 1} of {len(self.frames)}: '
             f'loss = {h["loss"]:.4g}</div>'
             '<table style="border-collapse:collapse;font-family:monospace;margin:4px 0">'
             f"<tr>{head}</tr>{''.join(rows)}</table>"
