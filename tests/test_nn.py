@@ -10,9 +10,9 @@ from collections import OrderedDict
 
 import numpy as np
 import pytest
-from conftest import assert_close, node_name, to_torch
 
 import autograd_tutor as at
+from conftest import assert_close, node_name, to_torch
 
 torch = pytest.importorskip("torch")
 
@@ -619,3 +619,87 @@ def test_linear_passes_gradcheck_including_second_order():
         return at.autograd.grad(loss, (a, c), create_graph=True)
 
     assert at.autograd.gradcheck(grad_of_loss, (x, w, b))
+
+
+# -- more layers and conversions -------------------------------------------------------------
+
+
+def test_more_layer_reprs_match_torch():
+    for lib_args in [("Dropout", ()), ("Dropout", (0.2, True)), ("Flatten", ()),
+                     ("Flatten", (0, 1)), ("Identity", ())]:
+        name, args = lib_args
+        assert repr(getattr(at.nn, name)(*args)) == repr(getattr(torch.nn, name)(*args))
+    for lib in (at, torch):
+        lib.layers = lib.nn.ModuleList([lib.nn.Linear(2, 2), lib.nn.Linear(2, 2),
+                                        lib.nn.ReLU(), lib.nn.Linear(2, 2)])
+    assert repr(at.layers) == repr(torch.layers)
+    assert repr(at.nn.ModuleList()) == repr(torch.nn.ModuleList())
+    del at.layers, torch.layers
+
+
+def test_module_list_registers_its_layers():
+    class Net(at.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.layers = at.nn.ModuleList([at.nn.Linear(3, 3) for _ in range(2)])
+            self.layers.append(at.nn.Linear(3, 1))
+
+        def forward(self, x):
+            for layer in self.layers:
+                x = layer(x)
+            return x
+
+    net = Net()
+    assert list(net.state_dict()) == [f"layers.{i}.{p}" for i in range(3)
+                                      for p in ("weight", "bias")]
+    assert len(net.layers) == 3 and net.layers[-1].out_features == 1
+    assert net(at.ones(2, 3)).shape == (2, 1)
+
+
+def test_flatten_forward_backward():
+    x, tx = _pair(RNG.normal(size=(2, 3, 4)))
+    out, tout = at.nn.Flatten()(x), torch.nn.Flatten()(tx)
+    assert_close(out, tout)
+    assert node_name(out.grad_fn) == node_name(tout.grad_fn)
+    (out * out).sum().backward()
+    (tout * tout).sum().backward()
+    assert_close(x.grad, tx.grad)
+
+
+def test_dropout_train_and_eval():
+    at.manual_seed(0)
+    x = at.ones(200, 50, requires_grad=True)
+    layer = at.nn.Dropout(0.3)
+    out = layer(x)
+    values = out.detach().numpy()
+    kept = values != 0
+    assert abs(kept.mean() - 0.7) < 0.02
+    np.testing.assert_allclose(values[kept], 1 / 0.7, rtol=1e-6)
+    assert node_name(out.grad_fn) == "MulBackward0"
+    out.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), values)  # d out / d x = mask / (1 - p)
+    tx = torch.ones(2)
+    assert layer.eval()(x) is x and torch.nn.Dropout(0.3).eval()(tx) is tx
+    assert not at.nn.Dropout(1.0)(x).detach().numpy().any()
+    with pytest.raises(ValueError) as ref:
+        torch.nn.Dropout(1.5)
+    with pytest.raises(ValueError) as ours:
+        at.nn.Dropout(1.5)
+    assert str(ours.value).startswith(str(ref.value))
+
+
+def test_module_to_double_keeps_parameter_objects():
+    model = _mlp(at)
+    params = list(model.parameters())
+    opt = at.optim.SGD(model.parameters(), lr=0.1)
+    model(at.ones(1, 4)).sum().backward()
+    assert model.double() is model and model.to("cpu") is model
+    assert all(p.dtype == at.float64 and p.grad.dtype == at.float64 for p in params)
+    assert [id(p) for p in model.parameters()] == [id(p) for p in params]
+    opt.step()
+    out = model(at.ones(1, 4, dtype=at.float64))
+    assert out.dtype == at.float64
+    assert model.float()[0].weight.dtype == at.float32
+    # float64 modules are what gradcheck needs
+    x = at.tensor(RNG.normal(size=(3, 4)), requires_grad=True)
+    assert at.autograd.gradcheck(model.double(), (x,))

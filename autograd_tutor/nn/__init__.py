@@ -2,8 +2,10 @@
 
 from . import functional, init
 from .activation import LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
-from .container import Sequential
-from .linear import Linear
+from .container import ModuleList, Sequential
+from .dropout import Dropout
+from .flatten import Flatten
+from .linear import Identity, Linear
 from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss
 from .module import Module
 from .parameter import Parameter
@@ -12,10 +14,14 @@ __all__ = [
     "BCELoss",
     "BCEWithLogitsLoss",
     "CrossEntropyLoss",
+    "Dropout",
+    "Flatten",
+    "Identity",
     "Linear",
     "LogSoftmax",
     "MSELoss",
     "Module",
+    "ModuleList",
     "NLLLoss",
     "Parameter",
     "ReLU",

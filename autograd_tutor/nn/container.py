@@ -1,11 +1,12 @@
-"""``Sequential``: a chain of modules, each feeding the next."""
+"""Containers: ``Sequential`` (a chain of modules, each feeding the next) and ``ModuleList``
+(a list whose modules are registered, for models that loop over their layers)."""
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any, Iterator, Union, overload
+from typing import Any, Iterable, Iterator, Optional, Union, overload
 
-from .module import Module
+from .module import Module, _addindent
 
 
 class Sequential(Module):
@@ -67,3 +68,63 @@ class Sequential(Module):
         """Add ``module`` at the end; returns ``self``."""
         self.add_module(str(len(self)), module)
         return self
+
+
+class ModuleList(Module):
+    """A list of modules that ``parameters()`` and ``state_dict()`` can see.
+
+    A plain Python list of layers hides them from the module; use this instead and
+    call the layers yourself in ``forward``.
+    """
+
+    def __init__(self, modules: Optional[Iterable[Module]] = None) -> None:
+        super().__init__()
+        if modules is not None:
+            self.extend(modules)
+
+    def _index(self, idx: int) -> str:
+        size = len(self._modules)
+        if not -size <= idx < size:
+            raise IndexError(f"index {idx} is out of range")
+        return str(idx % size)
+
+    def __getitem__(self, idx: Union[int, slice]) -> Union[Module, ModuleList]:
+        if isinstance(idx, slice):
+            return ModuleList(list(self._modules.values())[idx])
+        return self._modules[self._index(idx)]
+
+    def __setitem__(self, idx: int, module: Module) -> None:
+        setattr(self, self._index(idx), module)
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())
+
+    def append(self, module: Module) -> ModuleList:
+        """Add ``module`` at the end; returns ``self``."""
+        self.add_module(str(len(self)), module)
+        return self
+
+    def extend(self, modules: Iterable[Module]) -> ModuleList:
+        """Append each of ``modules``; returns ``self``."""
+        for module in modules:
+            self.append(module)
+        return self
+
+    def __repr__(self) -> str:
+        # Runs of identical layers print once, as "(0-2): 3 x Linear(...)".
+        blocks: list = []
+        for i, text in enumerate(repr(m) for m in self):
+            if blocks and blocks[-1][2] == text:
+                blocks[-1][1] = i
+            else:
+                blocks.append([i, i, text])
+        if not blocks:
+            return self._get_name() + "()"
+        lines = [
+            _addindent(f"({a}): {text}" if a == b else f"({a}-{b}): {b - a + 1} x {text}", 2)
+            for a, b, text in blocks
+        ]
+        return self._get_name() + "(\n  " + "\n  ".join(lines) + "\n)"

@@ -87,6 +87,23 @@ def log_softmax(
     return input.log_softmax(dim)
 
 
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Zero each element with probability ``p`` and scale the others by ``1 / (1 - p)``
+    (only when ``training``; otherwise return ``input`` as it is)."""
+    if not 0 <= p <= 1:
+        raise ValueError(
+            f"dropout probability has to be between 0 and 1, but got {p}. "
+            "p is the fraction of elements to zero, e.g. dropout(x, 0.2)."
+        )
+    if not training or p == 0:
+        return input
+    from .. import rand  # the package's generator, seeded by manual_seed
+
+    keep = rand(*input.shape)._data >= p
+    scale = Tensor._make((keep * (1 / (1 - p) if p < 1 else 0)).astype(input._data.dtype))
+    return input.mul_(scale) if inplace else input * scale
+
+
 # -- losses ---------------------------------------------------------------------------------
 
 

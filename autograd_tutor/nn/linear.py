@@ -1,8 +1,10 @@
-"""``Linear``: the fully connected layer ``y = x @ W.T + b``."""
+"""``Linear``: the fully connected layer ``y = x @ W.T + b`` (and ``Identity``, which does
+nothing, handy as a placeholder)."""
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from .._tensor import Tensor
 from . import functional as F
@@ -45,3 +47,13 @@ class Linear(Module):
             f"in_features={self.in_features}, out_features={self.out_features}, "
             f"bias={self.bias is not None}"
         )
+
+
+class Identity(Module):
+    """Returns its input unchanged (arguments are accepted and ignored)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__()
+
+    def forward(self, input: Tensor) -> Tensor:
+        return input

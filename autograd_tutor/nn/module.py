@@ -251,6 +251,36 @@ class Module:
         fn(self)
         return self
 
+    # -- conversion --------------------------------------------------------------------
+
+    def _apply(self, convert: Callable[[Tensor], Tensor]) -> Module:
+        """Replace the values of every floating-point parameter, buffer and gradient by
+        ``convert(values)``; the tensor objects stay the same (optimizers keep working)."""
+        for module in self.modules():
+            for store in (module._parameters, module._buffers):
+                for t in store.values():
+                    if t is None or not t.is_floating_point():
+                        continue
+                    t.data = convert(t.detach())
+                    if t.grad is not None:
+                        t.grad.data = convert(t.grad.detach())
+        return self
+
+    def to(self, *args: Any, **kwargs: Any) -> Module:
+        """``model.to(torch.float64)``; ``model.to("cpu")`` is accepted and changes nothing."""
+        return self._apply(lambda t: t.to(*args, **kwargs))
+
+    def float(self) -> Module:
+        """Make all floating-point parameters and buffers float32."""
+        return self._apply(lambda t: t.float())
+
+    def double(self) -> Module:
+        """Make all floating-point parameters and buffers float64 (e.g. for gradcheck)."""
+        return self._apply(lambda t: t.double())
+
+    def cpu(self) -> Module:
+        return self
+
     # -- saving and loading ------------------------------------------------------------
 
     def state_dict(
