@@ -13,10 +13,12 @@ widget views kept as their static text/html fallback (the live widget needs a ke
 
     python notebooks/_build.py              # every notebook
     python notebooks/_build.py demo         # only notebooks/demo.ipynb
+    python notebooks/_build.py --output-dir /tmp/nb   # elsewhere (to compare)
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import sys
@@ -146,14 +148,14 @@ def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def build(name: str) -> float:
-    """Write and execute ``notebooks/<name>.ipynb``; return the execution time in seconds."""
+def build(name: str, out_dir: Path = HERE) -> float:
+    """Write and execute ``<out_dir>/<name>.ipynb``; return the execution time in seconds."""
     nb = notebook_from_source(name)
     start = time.perf_counter()
     execute(nb)
     seconds = time.perf_counter() - start
     nbformat.validate(nb)
-    nbformat.write(nb, HERE / f"{name}.ipynb")
+    nbformat.write(nb, Path(out_dir) / f"{name}.ipynb")
     return seconds
 
 
@@ -163,8 +165,13 @@ def names() -> List[str]:
 
 
 def main(argv: List[str]) -> int:
-    for name in argv or names():
-        print(f"{name}.ipynb: executed in {build(name):.1f} s")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", help="notebooks to build (default: all)")
+    parser.add_argument("--output-dir", type=Path, default=HERE,
+                        help="where to write them (default: notebooks/)")
+    args = parser.parse_args(argv)
+    for name in args.names or names():
+        print(f"{name}.ipynb: executed in {build(name, args.output_dir):.1f} s")
     return 0
 
 
