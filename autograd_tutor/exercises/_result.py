@@ -6,8 +6,6 @@ from dataclasses import asdict, dataclass, field
 from html import escape
 from typing import Optional
 
-STATUSES = ("passed", "failed", "error", "not attempted", "recorded")
-
 _STYLE = {
     "passed": ("#1b7f3b", "#eaf6ee", "\u2714"),
     "failed": ("#b3261e", "#fcebea", "\u2718"),
@@ -19,7 +17,11 @@ _STYLE = {
 
 @dataclass
 class Result:
-    """The outcome of one check: what a notebook shows and what the grader records."""
+    """The outcome of one check: what a notebook shows and what the grader records.
+
+    ``status`` is "passed", "failed", "error" (the student's code raised), "not attempted"
+    or "recorded" (grading mode: judged later by the grader).
+    """
 
     exercise: str
     status: str
@@ -33,10 +35,6 @@ class Result:
 
     def to_dict(self) -> dict:
         return asdict(self)
-
-    @property
-    def passed(self) -> bool:
-        return self.status == "passed"
 
     def __str__(self) -> str:
         icon = _STYLE.get(self.status, _STYLE["error"])[2]
