@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 from autograd_tutor.exercises import EXERCISES, evaluate
 from autograd_tutor.exercises._diagnosis import CATALOGUE, Tolerance, diagnose, sum_to_shape
@@ -129,3 +132,27 @@ def test_sum_to_shape_undoes_broadcasting():
 def test_catalogue_messages_have_hints():
     for entry in CATALOGUE.values():
         assert entry.message and entry.hints, entry.key
+
+
+_REFS = hnp.arrays(np.float64, hnp.array_shapes(min_dims=1, max_dims=2, max_side=4),
+                   elements=st.floats(0.2, 9.0) | st.floats(-9.0, -0.2))
+_MISTAKES = {
+    "wrong_sign": lambda r: -r,
+    "extra_factor": lambda r: 3 * r,
+    "missing_factor": lambda r: r / 2,
+    "accumulated": lambda r: 4 * r,
+    "unreduced_broadcast": lambda r: np.stack([r / 5] * 5),
+    "transposed": lambda r: r.T,
+}
+
+
+@given(ref=_REFS, key=st.sampled_from(sorted(_MISTAKES)))
+def test_generic_mistakes_are_named_for_any_reference(ref, key):
+    assume(key != "transposed" or (ref.ndim == 2 and ref.shape[0] != ref.shape[1]))
+    tol = Tolerance()
+    keys = ("wrong_sign", "extra_factor", "missing_factor", "accumulated",
+            "unreduced_broadcast", "transposed")
+    got = _MISTAKES[key](ref)
+    assert diagnose(got, ref, keys=keys, tolerance=tol, factors=(3.0, 0.5))[0] == key
+    assert tol.close(ref.astype(np.float32).astype(np.float64), ref)
+    assert diagnose(ref + 0.05, ref, keys=keys, tolerance=tol, factors=(3.0, 0.5))[0] is None
