@@ -10,6 +10,8 @@ from collections import OrderedDict
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import autograd_tutor as at
 from conftest import assert_close, node_name, to_torch
@@ -510,6 +512,7 @@ for epoch in range(5):
     print(epoch, loss, loss.item())
 print(w, b)
 print(optimizer)
+print(optimizer.state_dict())
 '''
 
 MODEL_LOOP = '''
@@ -531,6 +534,8 @@ for step in range(3):
 print(model)
 print(model[0].weight)
 print(model.state_dict())
+print(optimizer.state_dict()["state"][0])
+print(optimizer.state_dict()["param_groups"])
 with torch.no_grad():
     print(model(x))
 '''
@@ -703,3 +708,28 @@ def test_module_to_double_keeps_parameter_objects():
     # float64 modules are what gradcheck needs
     x = at.tensor(RNG.normal(size=(3, 4)), requires_grad=True)
     assert at.autograd.gradcheck(model.double(), (x,))
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    n=st.integers(1, 6), c=st.integers(2, 5), seed=st.integers(0, 2**16),
+    reduction=st.sampled_from(REDUCTIONS), scale=st.floats(0.1, 50.0),
+)
+def test_property_classification_losses_match_torch(n, c, seed, reduction, scale):
+    """Random batch sizes, class counts and logit scales (large ones test stability)."""
+    rng = np.random.default_rng(seed)
+    logits = (rng.normal(size=(n, c)) * scale).astype(np.float32)
+    classes = rng.integers(0, c, size=n)
+    bits = rng.integers(0, 2, size=(n, c)).astype(np.float32)
+
+    def args_ce():
+        x, tx = _pair(logits)
+        return (x, at.tensor(classes)), (tx, torch.from_numpy(classes))
+
+    def args_bce():
+        (x, tx), (y, ty) = _pair(logits), _pair(bits, requires_grad=False)
+        return (x, y), (tx, ty)
+
+    _check_loss("cross_entropy", args_ce, {"reduction": reduction}, rtol=1e-4, atol=1e-5)
+    _check_loss("binary_cross_entropy_with_logits", args_bce, {"reduction": reduction},
+                rtol=1e-4, atol=1e-5)
