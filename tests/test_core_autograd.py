@@ -6,6 +6,8 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import assert_close, dtype_name, graph_signature, node_name, np_of
 
@@ -1067,3 +1069,117 @@ def test_numpy_after_detach_and_grad_values():
     (x * x).sum().backward()
     np.testing.assert_array_equal(x.detach().numpy(), np.array([1.0, 2.0], dtype=np.float32))
     np.testing.assert_array_equal(np_of(x.grad), [2.0, 4.0])
+
+
+def test_leaf_hooks_run_for_inputs_and_autograd_grad():
+    def code(m):
+        x = m.tensor([1.0, 2.0], requires_grad=True)
+        x.register_hook(lambda g: g * 10)
+        (x * 3).sum().backward(inputs=[x])
+        (g,) = m.autograd.grad((x * 3).sum(), x)
+        h = x * 2
+        h.register_hook(lambda g: g + 1)
+        (gh,) = m.autograd.grad((h * 3).sum(), h)
+        return x.grad, g, gh
+
+    grads_equal(code)
+
+
+def test_non_leaf_in_inputs_gets_grad_without_warning():
+    for m in (at, torch):
+        x = m.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 2
+        y.register_hook(lambda g: g * 10)
+        y.sum().backward(inputs=[y])
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert y.grad.tolist() == [10.0, 10.0]
+        assert x.grad is None
+
+
+@pytest.mark.filterwarnings("ignore:Using backward\\(\\) with create_graph=True")
+def test_create_graph_implies_retain_graph():
+    def code(m):
+        x = m.tensor([1.0, 2.0], requires_grad=True)
+        y = (x**2).sum()
+        y.backward(create_graph=True)
+        y.backward()  # the graph was kept
+        return x.grad.detach()
+
+    grads_equal(code)
+
+
+def test_backward_on_a_leaf():
+    def code(m):
+        x = m.tensor([1.0, 2.0], requires_grad=True)
+        x.backward(m.tensor([1.0, 3.0]))
+        x.sum().backward()
+        return x.grad
+
+    grads_equal(code)
+
+
+def test_detach_and_views_share_the_version_counter():
+    for m in (at, torch):
+        x = m.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 1
+        s = y.exp()  # saves its output
+        d = s.detach()
+        d.add_(1)  # same memory, same version counter: the saved value is stale
+        assert s._version == 1
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            s.sum().backward()
+        a = m.zeros(2, 3)
+        v = a.view(6)
+        v.add_(1)
+        a[0].mul_(2)
+        assert a._version == v._version == 2
+
+
+def test_data_changes_are_not_tracked():
+    """``x.data`` is the escape hatch: in-place changes through it bump no version counter."""
+
+    def code(m):
+        x = m.tensor([1.0, 2.0], requires_grad=True)
+        y = x * x
+        x.data.mul_(10)
+        y.sum().backward()  # uses the changed x: 2 * 10x
+        return x.grad, x._version
+
+    (og, ov), (tg, tv) = both(code)
+    assert_close(og, tg)
+    assert ov == tv
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    plan=st.lists(
+        st.tuples(st.integers(0, 6), st.integers(0, 100), st.integers(0, 100)),
+        min_size=1,
+        max_size=12,
+    ),
+    use=st.lists(st.integers(0, 100), min_size=1, max_size=4),
+)
+def test_hypothesis_random_dags_with_reuse(plan, use):
+    """Random graphs where intermediate tensors feed several later ops (diamonds)."""
+    ops = [
+        lambda a, b: a * b,
+        lambda a, b: a + b,
+        lambda a, b: a - b.tanh(),
+        lambda a, b: (a * 0.5).sigmoid() * b,
+        lambda a, b: a / (b * b + 1),
+        lambda a, b: a.exp().clamp(max=5.0) + b,
+        lambda a, b: (a + b).relu() - a,
+    ]
+
+    def code(m):
+        x = m.tensor([0.3, -1.2, 0.8], dtype=m.float64, requires_grad=True)
+        w = m.tensor([1.5, 0.4, -0.7], dtype=m.float64, requires_grad=True)
+        nodes = [x, w]
+        for op, i, j in plan:
+            nodes.append(ops[op](nodes[i % len(nodes)], nodes[j % len(nodes)]))
+        loss = sum(nodes[k % len(nodes)].sum() for k in use)
+        loss.backward()
+        return [loss, x.grad, w.grad]
+
+    grads_equal(code, rtol=1e-9, atol=1e-12)

@@ -160,6 +160,15 @@ def _setup_output_modified(m):
     return s
 
 
+def _setup_update_before_backward(m):
+    """The classic slip: updating the weights before calling backward()."""
+    s = leaf(m)
+    s["loss"] = (s["x"] * s["x"]).sum()
+    with m.no_grad():
+        s["x"] -= 0.1
+    return s
+
+
 def _setup_no_grad_result(m):
     s = leaf(m)
     with m.no_grad():
@@ -219,6 +228,13 @@ CASES = [
         "saved_output_modified",
         _setup_output_modified,
         lambda m, s: s["e"].sum().backward(),
+        r"one of the variables needed for gradient computation has been modified by an "
+        r"inplace operation",
+    ),
+    Case(
+        "leaf_updated_before_backward",
+        _setup_update_before_backward,
+        lambda m, s: s["loss"].backward(),
         r"one of the variables needed for gradient computation has been modified by an "
         r"inplace operation",
     ),
