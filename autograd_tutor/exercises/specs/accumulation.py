@@ -40,12 +40,15 @@ register(
                             "no_clone": [np.zeros((3, 2))]},
         diagnoses=("accumulated", "no_clone", "wrong_sign"), answer_kind="a list of 3 gradients",
         custom=dict([custom(
+            "accumulated", "accumulated gradients",
+            "The stored gradients grow from one iteration to the next: .grad accumulated over "
+            "the loop's backward calls.",
+            "Zero w.grad at the start of every iteration (w.grad = None or w.grad.zero_()).",
+        ), custom(
             "no_clone", "stored a reference",
             "All the gradients you stored are zero: you stored w.grad itself, and zero_() "
             "then wiped it in place.",
             "Store a copy: grads.append(w.grad.clone()).")]),
-        misconception_hints={"accumulated": (
-            "Zero w.grad at the start of every iteration.",)},
         hints=("Each iteration: zero the gradient, compute the loss, backward, store a copy.",),
     ),
     Exercise(

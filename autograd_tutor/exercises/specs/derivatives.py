@@ -42,6 +42,7 @@ def _partials():
 
 
 _FUNCTION = "a function dfdx(x)"
+_VALUE_HINT = ("Your function must return the derivative f'(x), not f(x).",)
 
 register(
     Exercise(
@@ -57,8 +58,10 @@ register(
             "power_not_lowered", "exponent not lowered",
             "You multiplied by the exponent but kept the old power.",
             "d(x**n)/dx = n * x**(n-1): the power goes down by one.")]),
-        misconception_hints={"wrong_point": (
-            "Use the argument x of dfdx, not a variable x defined elsewhere in the notebook.",)},
+        misconception_hints={
+            "value_not_grad": _VALUE_HINT,
+            "wrong_point": ("Use the argument x of dfdx, not a variable x defined elsewhere in "
+                            "the notebook.",)},
         hints=("Differentiate term by term: d(3x^4)/dx and d(-2x)/dx.",),
     ),
     Exercise(
@@ -71,6 +74,7 @@ register(
         diagnoses=("wrong_sign", "value_not_grad", "missing_upstream", "extra_factor",
                    "missing_factor", "wrong_point"),
         misconception_hints={
+            "value_not_grad": _VALUE_HINT,
             "missing_upstream": ("f = u**3 with u = x**2 + 1: df/dx = 3u**2 * du/dx. Did du/dx "
                                  "go missing?",),
             "wrong_point": ("Use the argument x of your function, not a fixed or global x.",)},
@@ -83,7 +87,7 @@ register(
         alternates=lambda: {
             "swapped_partials": {"df/da": _partials()["df/db"], "df/db": _partials()["df/da"]},
             "value_not_grad": {"df/da": _two(A, B), "df/db": _two(A, B)},
-            "dropped_term": {"df/db": 3 * B**2, "df/da": np.zeros_like(A)}},
+            "dropped_term": {"df/db": 3 * B**2}},
         diagnoses=("swapped_partials", "wrong_sign", "value_not_grad", "dropped_term",
                    "extra_factor", "missing_factor"),
         custom=dict([

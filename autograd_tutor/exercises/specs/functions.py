@@ -38,7 +38,9 @@ def _probe_mul_add(cls):
 
 
 _CLASS = "a torch.autograd.Function subclass"
-_HINTS = {"missing_upstream": ("backward must return grad_output * (local derivative).",)}
+_HINTS = {"missing_upstream": ("backward must return grad_output * (local derivative).",),
+          "value_not_grad": ("backward returns grad_output times the derivative, not the "
+                             "forward output.",)}
 
 register(
     Exercise(

@@ -53,6 +53,13 @@ def _fit_alternates(lr, momentum):
 
 
 _FIT_CUSTOM = dict([
+    custom("accumulated", "gradients never zeroed",
+           "Your w and b follow a loop that never resets its gradients: every step used the "
+           "sum of all the gradients so far.",
+           "Reset the gradients in every epoch, before backward()."),
+    custom("wrong_sign", "climbing the loss",
+           "Your loop moves w and b along the gradient, so the loss goes up.",
+           "Gradient descent subtracts: w -= lr * w.grad."),
     custom("sum_not_mean", "sum instead of mean",
            "Your loop behaves as if the loss were a sum, not a mean.",
            "loss = ((y_pred - y_true) ** 2).mean()"),
@@ -64,7 +71,6 @@ _FIT_CUSTOM = dict([
            "optim.SGD([w, b], lr=lr, momentum=0.9)"),
 ])
 _FIT_KEYS = ("no_update", "accumulated", "wrong_sign", "sum_not_mean", "no_momentum")
-_FIT_HINTS = {"accumulated": ("Zero the gradients in every epoch, before backward().",)}
 
 register(
     Exercise(
@@ -86,7 +92,7 @@ register(
         answer_kind="a function train(x, y_true, epochs, lr) returning (w, b)",
         answer_is_grad=False,
         alternates=lambda: _fit_alternates(LR, 0.0), diagnoses=_FIT_KEYS,
-        custom=_FIT_CUSTOM, misconception_hints=_FIT_HINTS,
+        custom=_FIT_CUSTOM,
         hints=("Each epoch: forward, loss, backward, update under no_grad, zero the grads.",),
     ),
     Exercise(
@@ -96,8 +102,10 @@ register(
         answer_kind="a function train_sgd(x, y_true, epochs, lr) returning (w, b)",
         answer_is_grad=False,
         alternates=lambda: _fit_alternates(LR_SGD, MOMENTUM), diagnoses=_FIT_KEYS,
-        custom=_FIT_CUSTOM,
-        misconception_hints={"accumulated": ("Call optimizer.zero_grad() in every epoch.",)},
+        custom={**_FIT_CUSTOM, **dict([custom(
+            "accumulated", "gradients never zeroed",
+            "Your w and b follow a loop that never resets its gradients.",
+            "Call optimizer.zero_grad() in every epoch, before backward().")])},
         hints=("optimizer.zero_grad(); loss.backward(); optimizer.step()",),
     ),
 )
