@@ -96,6 +96,7 @@ class Tensor:
     _grad: Tensor | None = None
     _vc: list | None = None  # version counter, shared with views
     _base: Tensor | None = None
+    _view_of: tuple | None = None  # (parent, view op, its extra args) for views
     _accumulator: AccumulateGrad | None = None
     _hooks: dict | None = None
     _retains_grad = False
@@ -248,13 +249,24 @@ class Tensor:
             self._vc = [0]
         self._vc[0] += 1
 
-    def _share_version_with(self, other: Tensor, view: bool = False) -> None:
-        """Make this tensor a view of ``other``: one version counter for both."""
+    def _share_version_with(self, other: Tensor, view: tuple | None = None) -> None:
+        """One version counter for both tensors. ``view=(op, args)``: this tensor is
+        ``op(other, *args)`` and shares its memory."""
         if other._vc is None:
             other._vc = [0]
         self._vc = other._vc
         if view:
             self._base = other._base if other._base is not None else other
+            self._view_of = (other, *view)
+
+    def _view_path(self) -> list:
+        """The view ops that turn ``self._base`` into this tensor, first op first."""
+        path, t = [], self
+        while t._view_of is not None:
+            parent, op, args = t._view_of
+            path.append((op, args))
+            t = parent
+        return path[::-1]
 
     def _grad_node(self) -> Any:
         """The node gradients for this tensor are sent to (None if it needs none)."""
@@ -886,14 +898,11 @@ class Tensor:
             self._requires_grad or any(isinstance(o, Tensor) and o._requires_grad for o in others)
         )
         if _Mode.enabled and self._requires_grad:
-            if self._base is not None and self._base._requires_grad:
+            if self._base is not None and self._base._requires_grad and self._base.is_leaf:
                 raise RuntimeError(
                     "a view of a leaf Variable that requires grad is being used in an in-place "
                     "operation. Change it inside `with torch.no_grad():`, or work on a copy "
                     "(x.clone())."
-                    if self._base.is_leaf
-                    else "autograd_tutor does not support in-place changes of a view of a tensor "
-                    "that is part of a graph. Use an out-of-place op, or clone() the view first."
                 )
             if self.is_leaf:
                 raise RuntimeError(
@@ -920,12 +929,23 @@ class Tensor:
                 f"type {_type_name(self.dtype)}. Convert the tensor first (x = x.float()) or "
                 "use the out-of-place form."
             )
+        if recording and self._base is not None:
+            return self._inplace_on_view(result)
         np.copyto(self._data, result._data, casting="unsafe")
         if recording:
             self.grad_fn = result.grad_fn
             self._requires_grad = True
             self.grad_fn._value = self._data
         self._bump_version()
+        return self
+
+    def _inplace_on_view(self, result: Tensor) -> Tensor:
+        """An in-place change of a view is a change of its base: the base gets the node
+        ``CopySlices(old base, new view values)`` and this view becomes a view of the new base."""
+        path, base = self._view_path(), self._base
+        base._inplace(lambda old: movement.ViewCopy.apply(old, result, path), result)
+        self.grad_fn = movement.replay_view(base, path).grad_fn
+        self._requires_grad = True
         return self
 
     def add_(self, other: Any, alpha: Any = 1) -> Tensor:

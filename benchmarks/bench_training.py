@@ -14,15 +14,13 @@ target is stated against (issue 3):
 from __future__ import annotations
 
 import sys
+import timeit
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Dict
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from bench_core import per_call  # noqa: E402
 
 import autograd_tutor as at  # noqa: E402
 
@@ -36,6 +34,23 @@ except ImportError:  # pip install micrograd
     Value = None
 
 EPOCHS = 100
+
+
+def interleaved(impls: Dict[str, Callable[[], object]], rounds: int = 7,
+                min_time: float = 0.1) -> Dict[str, float]:
+    """Seconds per call of each implementation: best round, implementations taking turns
+    within each round so that a busy machine slows them all alike."""
+    numbers = {}
+    for name, fn in impls.items():
+        fn()
+        count, elapsed = timeit.Timer(fn).autorange()
+        numbers[name] = max(1, int(count * min_time / max(elapsed, 1e-9)))
+    best = {name: float("inf") for name in impls}
+    for _ in range(rounds):
+        for name, fn in impls.items():
+            elapsed = timeit.timeit(fn, number=numbers[name])
+            best[name] = min(best[name], elapsed / numbers[name])
+    return best
 
 
 # --------------------------------------------------------------------------- seed loop
@@ -161,7 +176,7 @@ def main() -> None:
     rows = []
 
     def row(name, target, ref, impls):
-        times = {k: per_call(f) for k, f in impls.items() if f is not None}
+        times = interleaved({k: f for k, f in impls.items() if f is not None})
         ratio = times["ours"] / times[ref] if ref in times else float("nan")
         rows.append((name, times, ref, ratio, target))
 
@@ -186,7 +201,7 @@ def main() -> None:
         )
         verdict = "ok" if ratio <= target else "MISSED"
         print(f"{name:34} {cells}  {ratio:5.2f}x  <={target}x vs {ref} {verdict}")
-    print("(microseconds per run, best of 5 repeats)")
+    print("(microseconds per run, best of 7 interleaved rounds)")
     if Value is None:
         print("micrograd not installed (pip install micrograd): column left empty")
 

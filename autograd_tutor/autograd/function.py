@@ -203,7 +203,7 @@ class Function:
             data = np.asarray(data)
         out = Tensor._make(data)
         if cls.is_view and isinstance(args[0], Tensor):
-            out._share_version_with(args[0], view=True)
+            out._share_version_with(args[0], view=(cls, args[1:]))
         if record and not ctx._non_differentiable:
             ctx._inputs = args
             ctx._value = data

@@ -4,6 +4,8 @@ came from."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 
 from ..autograd.function import Function
@@ -191,6 +193,33 @@ class CopySlices(IndexPut):
     """``x[index] = values`` on a tensor in the graph: the in-place form of IndexPut."""
 
     node_name = "CopySlices"
+
+
+def replay_view(x, path):
+    """Apply the view ops in ``path`` to ``x``: recorded for a tensor, a NumPy view of an array."""
+    for op, args in path:
+        x = op.apply(x, *args) if hasattr(x, "_data") else op.forward(SimpleNamespace(), x, *args)
+    return x
+
+
+class ViewCopy(Function):
+    """y = base with the view ``path`` overwritten by ``values`` (an in-place op on a view)
+    dL/dbase = dL/dy with the view's elements zeroed,  dL/dvalues = the view of dL/dy"""
+
+    node_name = "CopySlices"
+
+    @staticmethod
+    def forward(ctx, base, values, path):
+        ctx.path = path
+        out = np.array(data(base), copy=True)
+        replay_view(out, path)[...] = data(values)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        keep = np.ones(grad.shape, dtype=grad._data.dtype)
+        replay_view(keep, ctx.path)[...] = 0
+        return grad * keep, replay_view(grad, ctx.path), None
 
 
 class Cat(Function):
