@@ -171,9 +171,11 @@ def test_non_scalar_output_starts_from_ones():
 
 def test_big_tensors_are_shown_by_shape():
     w = at.ones(4, 5, requires_grad=True)
-    s = (w * 3).sum()
+    s = (w * 3).relu().sum()
     graph, frames = frames_of(s, {"w": w, "s": s})
     assert "a 4×5 tensor" in frames[-1].text
+    # elementwise ops are still told as upstream ⊙ local, by shape
+    assert "⊙" in frames[-2].text, frames[-2].text
     assert frames[-1].state.grads[node_id(graph, "w")] == pytest.approx(np.full((4, 5), 3.0))
 
 
@@ -183,6 +185,7 @@ def test_fmt():
     assert fmt(np.array([1.0, 2.5])) == "[1, 2.5]"
     assert fmt(np.array([[1.0, 2.0], [3.0, 4.0]])) == "[[1, 2], [3, 4]]"
     assert fmt(np.zeros((3, 4))) == "a 3×4 tensor"
+    assert fmt(np.zeros(16)) == "a 16-element tensor"
 
 
 @settings(max_examples=25, deadline=None)

@@ -41,11 +41,13 @@ class Frame:
 
 
 def fmt(a: np.ndarray) -> str:
-    """A tensor in a sentence: ``4``, ``[1, 2, 3]``, or ``a 3×4 tensor`` when it is large."""
+    """A tensor in a sentence: ``4``, ``[1, 2, 3]``; by its shape when large (``a 3×4 tensor``)."""
     a = np.asarray(a)
     if a.size == 1:
         return _num(a.reshape(()).item())
     if a.size > _SMALL or a.ndim > 2:
+        if a.ndim == 1:
+            return f"a {a.size}-element tensor"
         return "a " + "×".join(str(d) for d in a.shape) + " tensor"
     if a.ndim == 1:
         return "[" + ", ".join(_num(v) for v in a.tolist()) + "]"
@@ -73,9 +75,7 @@ class _Narrator:
         for g in graph.nodes:
             for slot, i in enumerate(g.inputs):
                 self.uses[i].append((g.id, slot))
-        self.names: Dict[int, str] = {}
-        for g in graph.nodes:
-            self.names[g.id] = self._name(g)
+        self.names: Dict[int, str] = {g.id: self._name(g) for g in graph.nodes}
 
     # ---- names and expressions ------------------------------------------------------------
 
@@ -89,10 +89,10 @@ class _Narrator:
         """``x ** 2``, ``2 * y``, ``relu(h)``: the op applied to `names` of its inputs."""
         args = [names[i] for i in g.inputs]
         if len(args) > 1 or g.op == "-":
-            args = [self._paren(i, a) for i, a in zip(g.inputs, args)]
+            args = [_paren(a) for a in args]
         op = g.op or "?"
         if op.startswith("**") and len(args) == 1:
-            return f"{self._paren(g.inputs[0], args[0])} ** {op[2:]}"
+            return f"{_paren(args[0])} ** {op[2:]}"
         if op in _INFIX and len(args) == 2:
             return f"{args[0]} {op} {args[1]}"
         if op == "-" and len(args) == 1:
@@ -101,15 +101,8 @@ class _Narrator:
             return f"{args[0]}{op}"
         return f"{op}({', '.join(args)})"
 
-    def _paren(self, i: int, text: str) -> str:
-        return f"({text})" if " " in text and text[0] not in "([" else text
-
     def _d(self, num: int, den: int) -> str:
-        return f"∂{self._short(num)}/∂{self._short(den)}"
-
-    def _short(self, i: int) -> str:
-        name = self.names[i]
-        return f"({name})" if " " in name else name
+        return f"∂{_paren(self.names[num])}/∂{_paren(self.names[den])}"
 
     # ---- frames -------------------------------------------------------------------------------
 
@@ -182,7 +175,7 @@ class _Narrator:
         shown = frozenset(g.id for g in graph.nodes)
         seed = np.ones_like(out_g.value)
         grads: Dict[int, np.ndarray] = {out_g.id: seed}
-        o = self._short(out_g.id)
+        o = _paren(self.names[out_g.id])
         if seed.size == 1:
             text = f"∂{o}/∂{o} = 1"
             why = "Backward starts at the output: its gradient with respect to itself is 1."
@@ -247,18 +240,22 @@ class _Narrator:
         """Symbolic and numeric form of one chain-rule term: upstream times local derivative."""
         up_d, local_d = self._d(self.graph.output, c), self._d(c, g.id)
         x, y = g.value, self.by_id[c].value
-        jac = replays.jacobian(c, slot, x.size) if y.size <= _PROBE else None
         if y.size == 1:
             # a scalar output: the vector-Jacobian product is upstream times the gradient
             local = replays.vjp(c, np.ones_like(y), slot)
             return f"{up_d} · {local_d}", f"{fmt(upstream)} · {fmt(local)}"
-        if jac is not None and x.shape == y.shape and _is_diagonal(jac):
-            local = np.diagonal(jac).reshape(x.shape)
+        if x.shape == y.shape and replays.is_elementwise(c, slot):
+            local = replays.vjp(c, np.ones_like(y), slot)
             return f"{up_d} ⊙ {local_d}", f"{fmt(upstream)} ⊙ {fmt(local)}"
-        if jac is not None and x.size == 1:
-            local = jac.reshape(y.shape)
+        if x.size == 1 and y.size <= _PROBE:
+            # x was broadcast over y: each element of y adds its share
+            local = replays.jacobian(c, slot).reshape(y.shape)
             return f"Σ {up_d} ⊙ {local_d}", f"Σ {fmt(upstream)} ⊙ {fmt(local)}"
         return f"{up_d} · {local_d}", f"({self.by_id[c].grad_fn} applied to {fmt(upstream)})"
+
+
+def _paren(text: str) -> str:
+    return f"({text})" if " " in text and text[0] not in "([" else text
 
 
 def _is_number(text: str) -> bool:
@@ -267,10 +264,6 @@ def _is_number(text: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def _is_diagonal(jac: np.ndarray) -> bool:
-    return jac.shape[0] == jac.shape[1] and not np.any(jac - np.diag(np.diagonal(jac)))
 
 
 class _Replays:
@@ -290,18 +283,31 @@ class _Replays:
         result = self._cache[key][slot]
         return None if result is None else np.asarray(result._data)
 
-    def jacobian(self, c: int, slot: int, in_size: int) -> Optional[np.ndarray]:
+    def jacobian(self, c: int, slot: int) -> np.ndarray:
         """Rows ∂y_k/∂x, one per output element of `c`, probed with one-hot upstreams."""
         y = self.by_id[c].value
         rows = []
         for k in range(y.size):
             e = np.zeros(y.size, dtype=y.dtype)
             e[k] = 1
-            r = self.vjp(c, e.reshape(y.shape), slot)
-            if r is None or r.size != in_size:
-                return None
-            rows.append(r.reshape(-1))
+            rows.append(self.vjp(c, e.reshape(y.shape), slot).reshape(-1))
         return np.stack(rows)
+
+    def is_elementwise(self, c: int, slot: int) -> bool:
+        """Whether ∂y/∂x is diagonal (y_k depends on x_k only), so that upstream ⊙ local works.
+
+        Small ops are probed exactly; for large ones, the backward of a varied upstream must be
+        that upstream times the backward of ones, which only a diagonal Jacobian satisfies
+        for every upstream.
+        """
+        y = self.by_id[c].value
+        if y.size <= _PROBE:
+            jac = self.jacobian(c, slot)
+            return not np.any(jac - np.diag(np.diagonal(jac)))
+        pattern = (1 + np.arange(y.size) / y.size).reshape(y.shape).astype(y.dtype)
+        local = self.vjp(c, np.ones_like(y), slot)
+        return bool(np.allclose(self.vjp(c, pattern, slot), pattern * local, rtol=1e-4,
+                                atol=1e-6))
 
 
 def _replay(node, upstream: np.ndarray) -> tuple:
