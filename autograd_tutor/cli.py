@@ -33,30 +33,36 @@ def _plain(text: object) -> str:
 # ---------------------------------------------------------------------------------- check
 
 
-def _notebook_paths(paths: Sequence[str], folders: bool) -> List[Path]:
+def _notebook_paths(paths: Sequence[str], *, grading: bool) -> List[Path]:
+    """The notebooks named on the command line; folders are searched (recursively to grade).
+
+    To ``check``, an unreadable notebook is a usage error; ``grade`` reports it as that
+    submission's status instead.
+    """
     from .exercises._runner import NotebookError, read_notebook
 
     found: List[Path] = []
     for name in paths:
         path = Path(name)
-        if folders and path.is_dir():
-            found += sorted(p for p in path.rglob("*.ipynb")
+        if path.is_dir():
+            pattern = path.rglob("*.ipynb") if grading else path.glob("*.ipynb")
+            found += sorted(p for p in pattern
                             if ".ipynb_checkpoints" not in p.parts and p.is_file())
             continue
         if not path.exists():
-            raise UsageError(f"{name}: no such file")
+            raise UsageError(f"{name}: no such file or folder")
         if not path.is_file() or path.suffix != ".ipynb":
-            raise UsageError(f"{name}: not a notebook (expected a .ipynb file"
-                             + (" or a folder of them)" if folders else ")"))
-        if not folders:  # check: an unreadable notebook is a usage error; grade reports it
-            try:
-                read_notebook(path)
-            except NotebookError as exc:
-                raise UsageError(str(exc)) from None
+            raise UsageError(f"{name}: not a notebook (expected a .ipynb file or a folder)")
         found.append(path)
     unique = list({p.resolve(): p for p in reversed(found)}.values())[::-1]
     if not unique:
         raise UsageError("no .ipynb files found in " + ", ".join(paths))
+    if not grading:
+        for path in unique:
+            try:
+                read_notebook(path)
+            except NotebookError as exc:
+                raise UsageError(str(exc)) from None
     return unique
 
 
@@ -105,7 +111,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
-    paths = _notebook_paths(args.notebooks, folders=False)
+    paths = _notebook_paths(args.notebooks, grading=False)
     stem = _exercise_notebook(args.notebook)
     submissions = grade_many(paths, jobs=args.jobs, timeout=args.timeout,
                              memory_mb=args.memory_mb, notebook=stem, isolated=False,
@@ -148,7 +154,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
-    paths = _notebook_paths(args.submissions, folders=True)
+    paths = _notebook_paths(args.submissions, grading=True)
     stem = _exercise_notebook(args.notebook)
     print(f"Grading {len(paths)} notebook(s), {args.jobs} at a time, {args.timeout:g} s and "
           f"{args.memory_mb} MB each.", file=sys.stderr)
@@ -277,7 +283,8 @@ def _parser() -> argparse.ArgumentParser:
         "Kernel > Restart & Run All, but going on past errors) and report every check: passed, "
         "failed with a hint aimed at the mistake, or not attempted. Exit code 0 when all "
         "passed, 1 otherwise.")
-    check.add_argument("notebooks", nargs="+", metavar="NOTEBOOK", help="a .ipynb file")
+    check.add_argument("notebooks", nargs="+", metavar="NOTEBOOK",
+                       help="a .ipynb file, or a folder of them")
     _add_limits(check, 120)
     check.add_argument("--notebook", metavar="NAME", help="which exercise notebook these files "
                        "are copies of, e.g. 03_graph (default: guessed from the file name)")
