@@ -19,6 +19,7 @@ Everything is deterministic: the same graph always gives the same coordinates.
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right, insort
 from dataclasses import dataclass, field
 from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
@@ -47,6 +48,7 @@ NODE_GAP = 22
 DUMMY_H = 12
 MARGIN = 24
 _SWEEPS = 8
+_LEAF_WEIGHT = 1e-4  # when boxes collide, the leaf gives way
 
 
 class _BoxText(NamedTuple):
@@ -329,7 +331,11 @@ def layout(graph: Graph) -> Layout:
     width = x + MARGIN if depth else 2 * MARGIN
 
     # Vertical placement: alternately pull each column towards its left and its right
-    # neighbours, solving exactly for the closest non-overlapping heights.
+    # neighbours, solving exactly for the closest non-overlapping heights. Leaves follow
+    # their consumers but do not pull them: the path of computed values stays level.
+    def is_leaf(e: int) -> bool:
+        return e < n and not inputs[e]
+
     def height_of(e: int) -> float:
         return size[e][1] if e < n else DUMMY_H
 
@@ -350,12 +356,16 @@ def layout(graph: Graph) -> Layout:
             want = []
             for e in lay:
                 if down:
-                    nb = [y[a] - f * height_of(e) for a, f in seg_in.get(e, ())]
-                else:
+                    ins = seg_in.get(e, ())
+                    nb = [y[a] for a, _ in ins if not is_leaf(a)] or [y[a] for a, _ in ins]
+                elif is_leaf(e):  # a leaf sits level with the port it feeds
                     nb = [y[b] + f * height_of(b) for b, f in seg_out.get(e, ())]
+                else:
+                    nb = [y[b] for b, _ in seg_out.get(e, ())]
                 want.append(sum(nb) / len(nb) if nb else y[e])
             gaps = [(height_of(a) + height_of(b)) / 2 + NODE_GAP for a, b in zip(lay, lay[1:])]
-            for e, yy in zip(lay, _closest_spaced(want, gaps)):
+            weight = [_LEAF_WEIGHT if is_leaf(e) else 1.0 for e in lay]
+            for e, yy in zip(lay, _closest_spaced(want, gaps, weight)):
                 y[e] = yy
     top = min((y[e] - height_of(e) / 2 for e in y), default=0.0)
     bottom = max((y[e] + height_of(e) / 2 for e in y), default=0.0)
@@ -379,7 +389,8 @@ def layout(graph: Graph) -> Layout:
             pts.append((col_x[lv] - col_w[lv] / 2, end_y))
         pts.append((col_x[lv] - size[v][0] / 2, end_y))
         routes.append(pts)
-    return Layout(pos=pos, size=size, width=float(width), height=float(height),
+    return Layout(pos=pos, size=size, width=float(math.ceil(width)),
+                  height=float(math.ceil(height)),
                   layer={v: layer[v] for v in range(n)}, routes=routes,
                   crossings=best_cross, text=texts)
 
@@ -411,8 +422,8 @@ def _transpose(layers: List[List[int]], seg_in: Dict[int, List[Tuple[int, float]
             break
 
 
-def _closest_spaced(want: List[float], gaps: List[float]) -> List[float]:
-    """Heights closest to `want` (least squares) with `p[i+1] - p[i] >= gaps[i]`.
+def _closest_spaced(want: List[float], gaps: List[float], weight: List[float]) -> List[float]:
+    """Heights closest to `want` (weighted least squares) with `p[i+1] - p[i] >= gaps[i]`.
 
     Subtracting the cumulative gaps turns this into isotonic regression, solved by
     pooling adjacent violators.
@@ -420,14 +431,14 @@ def _closest_spaced(want: List[float], gaps: List[float]) -> List[float]:
     offset = [0.0]
     for g in gaps:
         offset.append(offset[-1] + g)
-    blocks: List[List[float]] = []  # [mean, count]
-    for w, o in zip(want, offset):
-        blocks.append([w - o, 1])
+    blocks: List[List[float]] = []  # [weighted mean, total weight, count]
+    for w, o, k in zip(want, offset, weight):
+        blocks.append([w - o, k, 1])
         while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
-            m2, c2 = blocks.pop()
-            m1, c1 = blocks[-1]
-            blocks[-1] = [(m1 * c1 + m2 * c2) / (c1 + c2), c1 + c2]
+            m2, k2, c2 = blocks.pop()
+            m1, k1, c1 = blocks[-1]
+            blocks[-1] = [(m1 * k1 + m2 * k2) / (k1 + k2), k1 + k2, c1 + c2]
     out = []
-    for m, c in blocks:
+    for m, _, c in blocks:
         out.extend([m] * int(c))
     return [q + o for q, o in zip(out, offset)]
