@@ -243,7 +243,7 @@ def test_checks_csv_has_one_row_per_check_with_misconceptions(graded):
     by_key = {(Path(r["file"]).name.split("_")[0], r["exercise"]): r for r in rows}
     assert by_key["fakeevaluate", "basics.first_backward"]["misconception"] == "value_not_grad"
     assert by_key["memory", "basics.vector_backward"]["misconception"] == "missing_upstream"
-    assert "stopped before" in by_key["timeout", "basics.vector_backward"]["message"]
+    assert "stopped (timeout) before" in by_key["timeout", "basics.vector_backward"]["message"]
     assert "deleted" in by_key["deleted", "basics.vector_backward"]["message"]
     assert "replaced" in by_key["fakecheck", "basics.vector_backward"]["message"]
     assert "not a valid notebook" in by_key["invalid", "basics.vector_backward"]["message"]
