@@ -295,6 +295,15 @@ def test_mse_loss(reduction):
     _check_loss("mse_loss", args, {"reduction": reduction})
 
 
+def test_mse_loss_promotes_dtypes_like_torch():
+    x, tx = _pair(RNG.normal(size=(2, 3)))
+    for dtype in ("int64", "float64"):
+        y = RNG.integers(0, 3, size=(2, 3)).astype(dtype)
+        out = at.nn.functional.mse_loss(x, at.tensor(y))
+        tout = torch.nn.functional.mse_loss(tx, torch.from_numpy(y))
+        assert_close(out, tout)
+
+
 def test_mse_loss_warns_about_broadcasting_like_torch():
     with pytest.warns(UserWarning) as ref:
         torch.nn.functional.mse_loss(torch.zeros(3, 1), torch.zeros(3))
@@ -480,7 +489,27 @@ def _bad_losses(lib):
         "bad reduction": lambda: F.mse_loss(x, x, reduction="avg"),
         "bad smoothing": lambda: F.cross_entropy(x, lib.tensor([0, 1, 2]), label_smoothing=1.5),
         "linear shapes": lambda: lib.nn.Linear(3, 2)(lib.zeros(4, 5)),
+        "linear float64 input": lambda: lib.nn.Linear(4, 2)(x.double()),
+        "linear int input": lambda: lib.nn.Linear(4, 2)(lib.ones(3, 4, dtype=lib.int64)),
+        "column of targets": lambda: F.cross_entropy(x, lib.tensor([[0], [1], [2]])),
+        "bce int target": lambda: F.binary_cross_entropy(
+            lib.tensor([0.5, 0.2]), lib.tensor([1, 0])),
+        "logits int target": lambda: F.binary_cross_entropy_with_logits(
+            lib.tensor([0.5, 0.2]), lib.tensor([1, 0])),
+        "module before super().__init__": lambda: _no_super(lib, "module"),
+        "parameter before super().__init__": lambda: _no_super(lib, "parameter"),
     }
+
+
+def _no_super(lib, what):
+    class Net(lib.nn.Module):
+        def __init__(self):
+            if what == "module":
+                self.fc = lib.nn.Linear(2, 2)
+            else:
+                self.w = lib.nn.Parameter(lib.ones(2))
+
+    return Net()
 
 
 @pytest.mark.parametrize("case", list(_bad_losses(torch)))

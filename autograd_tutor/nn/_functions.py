@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from .._dtype import promote
 from ..autograd.function import Function
 from ..ops._util import unbroadcast
 
@@ -67,7 +68,8 @@ class MseLoss(Function):
     @staticmethod
     def forward(ctx, x, t, reduction):
         ctx.save_for_backward(x, t)
-        diff = x._data - t._data
+        dtype = promote(x.dtype, t.dtype).numpy  # PyTorch's rule: float32 - int64 is float32
+        diff = x._data.astype(dtype, copy=False) - t._data.astype(dtype, copy=False)
         ctx.reduction, ctx.count = reduction, diff.size
         return _reduce(diff * diff, reduction)
 

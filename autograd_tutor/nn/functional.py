@@ -32,6 +32,12 @@ def linear(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None) -> Tens
             f"{weight.shape[-1]}x{weight.shape[0]}). The last dimension of the input must "
             f"equal in_features={weight.shape[-1]}."
         )
+    if input.dtype is not weight.dtype:
+        raise RuntimeError(
+            f"mat1 and mat2 must have the same dtype, but got {_type_name(input)} and "
+            f"{_type_name(weight)}. Convert the input, e.g. x.float() (NumPy arrays are float64 "
+            "by default), or the model, e.g. model.double()."
+        )
     if bias is None:
         return input @ weight.T
     if input.ndim == 2:
@@ -152,6 +158,11 @@ def nll_loss(
             "Class targets are integer indices: make them with torch.tensor([0, 2, 1]) "
             "(or target.long())."
         )
+    if target.ndim > 1 and input.ndim <= 2:
+        raise RuntimeError(
+            "0D or 1D target tensor expected, multi-target not supported. Pass one class index "
+            "per row, shape (N,): e.g. target.view(-1) instead of a column of shape (N, 1)."
+        )
     batch = target.shape[0] if target.ndim else 1
     if input.ndim >= 2 and input.shape[0] != batch:
         raise ValueError(
@@ -203,7 +214,7 @@ def cross_entropy(
     dim = 1 if input.ndim >= 2 else 0
     logp = input.log_softmax(dim)
     classes = input.shape[dim]
-    if target.dtype.is_floating_point and target.shape == input.shape:
+    if target.dtype.is_floating_point and target.shape == input.shape:  # probabilities
         if label_smoothing > 0:
             target = target * (1 - label_smoothing) + label_smoothing / classes
         losses = -(_class_weighted(logp, weight) * target).sum(dim)
@@ -253,6 +264,11 @@ def binary_cross_entropy(
             f"Using a target size ({target.shape}) that is different to the input size "
             f"({input.shape}) is deprecated. Please ensure they have the same size."
         )
+    if target.dtype is not input.dtype:
+        raise RuntimeError(
+            f"Found dtype {_type_name(target)} but expected {_type_name(input)}. "
+            "Targets must be floats like the input: use target.float()."
+        )
     values = input._data
     if values.size and not ((values >= 0) & (values <= 1)).all():
         raise RuntimeError(
@@ -279,5 +295,10 @@ def binary_cross_entropy_with_logits(
         raise ValueError(
             f"Target size ({target.shape}) must be the same as input size ({input.shape}). "
             "Give one target per score (reshape the target, e.g. y.view(-1, 1))."
+        )
+    if not target.dtype.is_floating_point:
+        raise RuntimeError(
+            f"result type Float can't be cast to the desired output type {_type_name(target)}. "
+            "Targets must be floats: use target.float()."
         )
     return _ops.BinaryCrossEntropyWithLogits.apply(input, target, weight, pos_weight, reduction)

@@ -74,8 +74,9 @@ class Module:
     def __setattr__(self, name: str, value: Any) -> None:
         params = self.__dict__.get("_parameters")
         if isinstance(value, (Parameter, Module)) and params is None:
+            what = "parameters" if isinstance(value, Parameter) else "module"
             raise AttributeError(
-                "cannot assign parameters or modules before Module.__init__() call. "
+                f"cannot assign {what} before Module.__init__() call. "
                 "Call super().__init__() first thing in your module's __init__."
             )
         if isinstance(value, Parameter):
