@@ -1183,3 +1183,34 @@ def test_hypothesis_random_dags_with_reuse(plan, use):
         return [loss, x.grad, w.grad]
 
     grads_equal(code, rtol=1e-9, atol=1e-12)
+
+
+VIEW_INPLACE = {
+    "select_imul": lambda m, y, w: y[0].mul_(10),
+    "transpose_setitem": lambda m, y, w: y.T.__setitem__(0, w[:2] * 2),
+    "view_of_view": lambda m, y, w: y[1][1:].mul_(w[1:]),
+    "reshape_step_slice": lambda m, y, w: y.view(6)[::2].zero_(),
+    "column_add_": lambda m, y, w: y[:, 2].add_(w[:2]),
+    "unsqueeze_copy_": lambda m, y, w: y[0].unsqueeze(0).copy_(w.exp()),
+    "twice": lambda m, y, w: (y[0].mul_(w), y[:, 0].add_(1)),
+}
+
+
+@pytest.mark.parametrize("name", list(VIEW_INPLACE))
+@pytest.mark.parametrize("base_requires_grad", [True, False], ids=["graph_base", "plain_base"])
+def test_in_place_on_views_record_on_the_base(name, base_requires_grad):
+    def code(m):
+        x = m.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+        w = m.tensor([0.5, -1.0, 2.0], requires_grad=True)
+        y = x * 1 if base_requires_grad else m.zeros(2, 3)
+        VIEW_INPLACE[name](m, y, w)
+        z = y * m.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+        (z.sum() + (x * w).sum()).backward()
+        return y, x.grad, w.grad, graph_signature(y.grad_fn, depth=1)
+
+    ours, theirs = both(code)
+    for o, t in zip(ours[:3], theirs[:3]):
+        assert_close(o, t)
+    # Only the node's name: PyTorch's CopySlices wraps the in-place op's node (its
+    # next_functions are those of the op), ours takes the op's result as its second input.
+    assert (ours[3] or [None])[0] == (theirs[3] or [None])[0]
