@@ -122,4 +122,4 @@ def where(condition: Tensor, input: Any = None, other: Any = None) -> Any:
     shapes = [condition.shape, a.shape, b.shape]
     for s in shapes[1:]:
         _check_broadcast(shapes[0], s)
-    return select.Where.apply(condition, a, b)
+    return select.Where.apply(condition._data, a, b)  # no graph edge for the condition

@@ -689,7 +689,7 @@ class Tensor:
 
     def masked_fill(self, mask: Tensor, value: Any) -> Tensor:
         """A copy with ``value`` wherever ``mask`` is True."""
-        return select.Where.apply(mask, self._operand(value), self)
+        return select.Where.apply(mask._data, self._operand(value), self)
 
     def where(self, condition: Tensor, other: Any) -> Tensor:
         """``self`` where ``condition`` is True, else ``other`` (as ``torch.where``)."""

@@ -9,7 +9,10 @@ from ._util import data, unbroadcast
 
 
 class Where(Function):
-    """y = a where cond else b   dL/da = dL/dy where cond (0 elsewhere), dL/db the rest"""
+    """y = a where cond else b   dL/da = dL/dy where cond (0 elsewhere), dL/db the rest
+
+    ``cond`` comes as a boolean array: as in PyTorch, the graph has no edge for it.
+    """
 
     node_name = "WhereBackward0"
 
