@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -15,6 +16,9 @@ import pytest
 
 from autograd_tutor.exercises import _runner
 from autograd_tutor.exercises._runner import run_notebook
+
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"),
+                                reason="process groups and RLIMIT_AS as on Linux")
 
 
 def notebook(path: Path, *cells: str) -> Path:
@@ -54,6 +58,7 @@ def test_install_lines_magics_and_input_do_not_stop_the_run(tmp_path):
     assert "reached the end" in outcome.log_tail
 
 
+@linux_only
 def test_timeout_kills_the_whole_process_group(tmp_path):
     pid_file = tmp_path / "pid"
     nb = notebook(tmp_path / "a.ipynb",
@@ -97,6 +102,7 @@ def test_a_forged_end_of_run_is_not_believed(tmp_path):
     assert run_notebook(nb, timeout=60).status == "crashed"
 
 
+@linux_only
 def test_memory_limit(tmp_path):
     nb = notebook(tmp_path / "a.ipynb", "import numpy as np\nbig = np.ones((40_000, 40_000))",
                   "print('still running')")
