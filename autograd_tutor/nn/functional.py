@@ -13,6 +13,7 @@ from typing import Optional
 
 import numpy as np
 
+from .._random import rand  # the package's generator, seeded by manual_seed
 from .._tensor import Tensor
 from ..autograd.function import _type_string
 from . import _functions as _ops
@@ -103,8 +104,6 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         )
     if not training or p == 0:
         return input
-    from .. import rand  # the package's generator, seeded by manual_seed
-
     keep = rand(*input.shape)._data >= p
     scale = Tensor._make((keep * (1 / (1 - p) if p < 1 else 0)).astype(input._data.dtype))
     return input.mul_(scale) if inplace else input * scale

@@ -8,10 +8,12 @@ layer's fan-in (inputs per output) and fan-out.
 from __future__ import annotations
 
 import math
-from typing import Tuple
+from typing import Optional, Tuple
 
 import numpy as np
 
+from .._dtype import float64
+from .._random import rand, randn  # the package's generator, seeded by manual_seed
 from .._tensor import Tensor
 
 
@@ -27,7 +29,7 @@ def _fill(tensor: Tensor, values: np.ndarray) -> Tensor:
     return tensor
 
 
-def calculate_gain(nonlinearity: str, param: float = None) -> float:  # type: ignore[assignment]
+def calculate_gain(nonlinearity: str, param: Optional[float] = None) -> float:
     """The factor that keeps the spread of activations steady through ``nonlinearity``."""
     if nonlinearity in ("linear", "conv1d", "conv2d", "conv3d", "sigmoid"):
         return 1.0
@@ -51,21 +53,11 @@ def _calculate_fan_in_and_fan_out(tensor: Tensor) -> Tuple[int, int]:
 
 
 def _uniform(shape: Tuple[int, ...], low: float, high: float) -> np.ndarray:
-    from .. import rand  # the package's generator, seeded by manual_seed
-
-    return low + (high - low) * rand(*shape, dtype=_float64())._data
+    return low + (high - low) * rand(*shape, dtype=float64)._data
 
 
 def _normal(shape: Tuple[int, ...], mean: float, std: float) -> np.ndarray:
-    from .. import randn
-
-    return mean + std * randn(*shape, dtype=_float64())._data
-
-
-def _float64():
-    from .. import float64
-
-    return float64
+    return mean + std * randn(*shape, dtype=float64)._data
 
 
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0) -> Tensor:
