@@ -109,8 +109,6 @@ def _print_submission(sub, verbose: bool) -> None:
 def cmd_check(args: argparse.Namespace) -> int:
     from .exercises._grade import grade_many
 
-    if args.jobs < 1:
-        raise UsageError("--jobs must be at least 1")
     paths = _notebook_paths(args.notebooks, grading=False)
     stem = _exercise_notebook(args.notebook)
     submissions = grade_many(paths, jobs=args.jobs, timeout=args.timeout,
@@ -152,8 +150,6 @@ class _Progress:
 def cmd_grade(args: argparse.Namespace) -> int:
     from .exercises._grade import class_summary, grade_many, write_reports
 
-    if args.jobs < 1:
-        raise UsageError("--jobs must be at least 1")
     paths = _notebook_paths(args.submissions, grading=True)
     stem = _exercise_notebook(args.notebook)
     print(f"Grading {len(paths)} notebook(s), {args.jobs} at a time, {args.timeout:g} s and "
@@ -263,11 +259,29 @@ def cmd_demo(args: argparse.Namespace) -> int:
 # -------------------------------------------------------------------------------- parser
 
 
-def _add_limits(parser: argparse.ArgumentParser, timeout: float) -> None:
-    parser.add_argument("--timeout", type=float, default=timeout, metavar="SECONDS",
+def _positive(kind: type):
+    """An argparse type: a number above zero (argparse turns the error into exit code 2)."""
+    def convert(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if not value > 0:
+            raise argparse.ArgumentTypeError(f"must be above 0, not {text}")
+        return value
+    convert.__name__ = kind.__name__
+    return convert
+
+
+def _add_limits(parser: argparse.ArgumentParser, timeout: float, memory_mb: int = 2048,
+                jobs: bool = True) -> None:
+    parser.add_argument("--timeout", type=_positive(float), default=timeout, metavar="SECONDS",
                         help=f"stop a notebook that runs longer than this (default {timeout:g})")
-    parser.add_argument("--memory-mb", type=int, default=2048, metavar="MB",
-                        help="memory limit of the notebook's process (default 2048)")
+    parser.add_argument("--memory-mb", type=_positive(int), default=memory_mb, metavar="MB",
+                        help=f"memory limit of the notebook's process (default {memory_mb})")
+    if jobs:
+        parser.add_argument("-j", "--jobs", type=_positive(int), default=1, metavar="N",
+                            help="notebooks run at the same time (default 1)")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -288,8 +302,6 @@ def _parser() -> argparse.ArgumentParser:
     _add_limits(check, 120)
     check.add_argument("--notebook", metavar="NAME", help="which exercise notebook these files "
                        "are copies of, e.g. 03_graph (default: guessed from the file name)")
-    check.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
-                       help="notebooks run at the same time (default 1)")
     check.add_argument("-v", "--verbose", action="store_true",
                        help="also show the end of the notebook's own output")
     check.set_defaults(func=cmd_check)
@@ -305,8 +317,6 @@ def _parser() -> argparse.ArgumentParser:
                        help="a .ipynb file or a folder searched for them")
     grade.add_argument("--out", default="grading", metavar="DIR",
                        help="folder for the reports (default ./grading)")
-    grade.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
-                       help="notebooks run at the same time (default 1)")
     _add_limits(grade, 120)
     grade.add_argument("--notebook", metavar="NAME", help="grade every file as this exercise "
                        "notebook, e.g. 03_graph (default: guessed from each file name)")
@@ -340,10 +350,7 @@ def _parser() -> argparse.ArgumentParser:
                       "notebooks/demo.ipynb)")
     demo.add_argument("--open", action="store_true", help="open the notebook in JupyterLab")
     demo.add_argument("--out", metavar="PATH", help="where to write the executed copy")
-    demo.add_argument("--timeout", type=float, default=600, metavar="SECONDS",
-                      help="stop the demo after this long (default 600)")
-    demo.add_argument("--memory-mb", type=int, default=4096, metavar="MB",
-                      help="memory limit of the demo's process (default 4096)")
+    _add_limits(demo, 600, memory_mb=4096, jobs=False)
     demo.set_defaults(func=cmd_demo)
     return parser
 

@@ -62,7 +62,8 @@ def test_usage_errors_exit_2(tmp_path, capsys):
     (tmp_path / "broken.ipynb").write_text("{ not json")
     (tmp_path / "empty").mkdir()
     assert main([]) == 2
-    for argv in (["check"], ["frobnicate"], ["grade", "x.ipynb", "--jobs", "two"]):
+    for argv in (["check"], ["frobnicate"], ["grade", "x.ipynb", "--jobs", "two"],
+                 ["grade", "x.ipynb", "--jobs", "0"], ["check", "x.ipynb", "--timeout", "-1"]):
         with pytest.raises(SystemExit) as exit_:
             main(argv)
         assert exit_.value.code == 2
@@ -71,7 +72,6 @@ def test_usage_errors_exit_2(tmp_path, capsys):
         "not a notebook": ["check", str(tmp_path / "notes.txt")],
         "not valid notebook JSON": ["check", str(tmp_path / "broken.ipynb")],
         "no .ipynb files": ["grade", str(tmp_path / "empty"), "--out", str(tmp_path / "o")],
-        "at least 1": ["grade", str(tmp_path), "--jobs", "0"],
         "no such folder": ["build-exercises", "--solutions", str(tmp_path / "nope")],
         "demo notebook was not found": ["demo", str(tmp_path / "missing.ipynb")],
     }
