@@ -164,6 +164,19 @@ def test_chain_is_a_straight_line_and_leaves_sit_next_to_their_consumer():
     assert lay.layer[4] == lay.layer[5] - 1  # the late leaf is not pushed to the far left
 
 
+def test_a_long_chain_with_a_constant_at_every_step_stays_level():
+    inputs = [()]  # x, then per step: a constant c and y = y_prev * c
+    chain = [0]
+    for _ in range(200):
+        inputs.append(())
+        inputs.append((chain[-1], len(inputs) - 1))
+        chain.append(len(inputs) - 1)
+    lay = layout(make_graph(inputs))
+    ys = [lay.pos[v][1] for v in chain[1:]]
+    assert max(ys) - min(ys) < 0.5
+    assert lay.height < 400
+
+
 def test_format_array_follows_pytorch_print_style():
     # expected strings are what torch prints inside tensor(...)
     assert format_array(np.array([2.0])) == ["[2.]"]

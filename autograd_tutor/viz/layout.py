@@ -48,7 +48,7 @@ NODE_GAP = 22
 DUMMY_H = 12
 MARGIN = 24
 _SWEEPS = 8
-_LEAF_WEIGHT = 1e-4  # when boxes collide, the leaf gives way
+_LEAF_WEIGHT = 1e-6  # when boxes collide, the leaf gives way
 
 
 class _BoxText(NamedTuple):
