@@ -56,7 +56,7 @@ def make_overview(path: Union[str, Path] = "overview.png") -> Path:
         Text(mid, top2 - 16, "Backward pass: loss.backward() sends gradients back",
              17, theme["backward"], mono=False, anchor="middle"),
         *backward,
-        Text(mid, h - 34, "Chain rule: dL/dx = dL/da * da/dz * dz/dx", 15, theme["note"],
+        Text(mid, h - 34, "Chain rule: dL/dx = dL/dsq · dsq/da · da/dz · dz/dx", 15, theme["note"],
              mono=False, anchor="middle"),
         Text(mid, h - 12, f"x.grad = {' '.join(format_array(x.grad._data))}", 14,
              theme["grad"], anchor="middle"),
