@@ -31,7 +31,7 @@ def cli(*args: str, cwd: Path = REPO, timeout: float = 300) -> subprocess.Comple
 
 
 def write_notebook(path: Path, *cells: str) -> Path:
-    nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+    nb = {"nbformat": 4, "nbformat_minor": 4, "metadata": {},
           "cells": [{"cell_type": "code", "metadata": {}, "execution_count": None,
                      "outputs": [], "source": cell} for cell in cells]}
     path.write_text(json.dumps(nb), encoding="utf-8")

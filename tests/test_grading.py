@@ -23,7 +23,7 @@ linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"),
 
 def notebook(path: Path, *cells: str) -> Path:
     """Write a notebook whose code cells are ``cells`` (plus one markdown cell)."""
-    nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+    nb = {"nbformat": 4, "nbformat_minor": 4, "metadata": {},
           "cells": [{"cell_type": "markdown", "metadata": {}, "source": "# test"}]
           + [{"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
               "source": cell.splitlines(keepends=True)} for cell in cells]}
@@ -129,7 +129,10 @@ def test_executed_copy_keeps_outputs(tmp_path):
                   "%matplotlib inline\nimport matplotlib.pyplot as plt\nplt.plot([1, 2])",
                   "raise ValueError('boom')")
     outcome = run_notebook(nb, timeout=60, capture_outputs=True)
-    cells = [c for c in _runner.executed_notebook(outcome)["cells"] if c["cell_type"] == "code"]
+    executed = _runner.executed_notebook(outcome)
+    nbformat = pytest.importorskip("nbformat")
+    nbformat.validate(nbformat.from_dict(executed))
+    cells = [c for c in executed["cells"] if c["cell_type"] == "code"]
     assert cells[0]["outputs"] == [{"output_type": "stream", "name": "stdout",
                                     "text": "hello\n"}]
     assert cells[1]["outputs"][0]["data"]["text/plain"] == "42"

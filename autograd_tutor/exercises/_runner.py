@@ -38,6 +38,7 @@ MAX_NOTEBOOK_BYTES = 50 * 2**20
 MAX_RECORD_BYTES = 16 * 2**20
 MAX_EVENTS_BYTES = 64 * 2**20
 _LOG_TAIL_BYTES = 16 * 2**10
+_WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 # What a run can end as (the "status of the run" in grades.csv).
 RUN_OK = "ok"
@@ -474,9 +475,15 @@ class _Stream:
 
 
 def _jsonable_mime(data: dict) -> dict:
-    """A display bundle as nbformat stores it: bytes (PNG ...) become base64 text."""
+    """A display bundle as nbformat stores it: bytes (PNG ...) become base64 text.
+
+    Widget views are dropped: without a kernel there is no widget state to save with them, so
+    Jupyter would show "model not found" instead of the widget's static HTML fallback.
+    """
     out = {}
     for key, value in data.items():
+        if key == _WIDGET_VIEW:
+            continue
         if isinstance(value, bytes):
             value = base64.b64encode(value).decode("ascii")
         out[str(key)] = value
