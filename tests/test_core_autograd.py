@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from conftest import assert_close, dtype_name, graph_signature, node_name, np_of
+from torch_oracle import assert_close, dtype_name, graph_signature, node_name, np_of
 
 torch = pytest.importorskip("torch")
 import autograd_tutor as at  # noqa: E402

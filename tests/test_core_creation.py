@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import assert_close, dtype_name, np_of
+from torch_oracle import assert_close, dtype_name, np_of
 
 torch = pytest.importorskip("torch")
 import autograd_tutor as at  # noqa: E402

@@ -16,8 +16,7 @@ from typing import Any, Callable
 
 import numpy as np
 import pytest
-
-from conftest import assert_close, np_of
+from torch_oracle import assert_close, np_of
 
 torch = pytest.importorskip("torch")
 import autograd_tutor as at  # noqa: E402

@@ -7,8 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-
-from conftest import assert_close, dtype_name, np_of
+from torch_oracle import assert_close, dtype_name, np_of
 
 torch = pytest.importorskip("torch")
 import autograd_tutor as at  # noqa: E402

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import assert_close, node_name, to_torch
+from torch_oracle import assert_close, node_name, to_torch
 
 import autograd_tutor as at
 

@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from torch_oracle import assert_close, node_name, to_torch
 
 import autograd_tutor as at
-from conftest import assert_close, node_name, to_torch
 
 torch = pytest.importorskip("torch")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import assert_close
+from torch_oracle import assert_close
 
 import autograd_tutor as at
 
