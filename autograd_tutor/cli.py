@@ -54,7 +54,10 @@ def _notebook_paths(paths: Sequence[str], *, grading: bool) -> List[Path]:
         if not path.is_file() or path.suffix != ".ipynb":
             raise UsageError(f"{name}: not a notebook (expected a .ipynb file or a folder)")
         found.append(path)
-    unique = list({p.resolve(): p for p in reversed(found)}.values())[::-1]
+    first: dict = {}
+    for path in found:
+        first.setdefault(path.resolve(), path)
+    unique = list(first.values())
     if not unique:
         raise UsageError("no .ipynb files found in " + ", ".join(paths))
     if not grading:

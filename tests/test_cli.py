@@ -195,10 +195,14 @@ HOSTILE = {
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    """Grade every hostile submission in one batch, two at a time."""
+    """Grade every hostile submission in one batch, two at a time.
+
+    The endless one is named first so that it runs while the others go through the second
+    worker: a generous timeout then costs no extra time and never cuts a slow honest run.
+    """
     out = tmp_path_factory.mktemp("grading")
-    result = cli("grade", str(SUBMISSIONS), "--out", str(out), "--jobs", "2",
-                 "--timeout", "6", "--memory-mb", "1024")
+    result = cli("grade", str(SUBMISSIONS / "timeout_01_requires_grad.ipynb"), str(SUBMISSIONS),
+                 "--out", str(out), "--jobs", "2", "--timeout", "20", "--memory-mb", "1024")
     return result, out
 
 
