@@ -190,10 +190,6 @@ class Submission:
     def count(self, status: str) -> int:
         return sum(r.status == status for r in self.results)
 
-    @property
-    def all_passed(self) -> bool:
-        return bool(self.results) and all(r.status == "passed" for r in self.results)
-
     def to_dict(self) -> dict:
         return {"file": self.path, "student": self.student, "notebook": self.notebook,
                 "score": self.score, "max_score": self.max_score,
@@ -294,7 +290,7 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def misconception_title(key: Optional[str]) -> str:
+def _misconception_title(key: Optional[str]) -> str:
     if not key:
         return ""
     from ._diagnosis import CATALOGUE
@@ -358,7 +354,7 @@ def class_summary(submissions: Sequence[Submission], top: int = 5) -> str:
         lines.append("Most common misconceptions:")
         for key, n in mistakes.most_common(top):
             exercises = ", ".join(e for e, _ in where[key].most_common(3))
-            lines.append(f"  {n:4d} x {misconception_title(key)}  ({exercises})")
+            lines.append(f"  {n:4d} x {_misconception_title(key)}  ({exercises})")
     passes: Dict[str, List[int]] = {}
     for s in submissions:
         for r in s.results:
