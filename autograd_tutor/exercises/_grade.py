@@ -101,7 +101,7 @@ def expected_ids(stem: Optional[str], recorded: Iterable[str]) -> List[str]:
 
 @dataclass
 class _Bad:
-    """A record line for a known exercise id that cannot be an honest ``check`` record."""
+    """A record line that names an exercise but cannot be an honest ``check`` record."""
 
     reason: str
 
@@ -109,26 +109,24 @@ class _Bad:
 def parse_record(data: bytes, truncated: bool = False) -> Tuple[Dict[str, Any], List[str]]:
     """Read the record file: ``{exercise id: observation or _Bad}`` (last line wins), problems.
 
-    Lines that are not JSON objects naming an exercise are skipped and reported as problems;
+    Lines that are not JSON objects naming an exercise are skipped and counted as problems;
     they cannot be tied to a check, so they can only cost, never earn, points.
     """
     answers: Dict[str, Any] = {}
-    problems: List[str] = []
-    if truncated:
-        problems.append("the record file was too big; only its beginning was read")
-    for number, line in enumerate(data.splitlines(), start=1):
+    skipped: Counter = Counter()
+    for line in data.splitlines():
         if not line.strip():
             continue
         if len(line) > MAX_RECORD_LINE:
-            problems.append(f"record line {number} is too long and was ignored")
+            skipped["too long"] += 1
             continue
         try:
             record = json.loads(line)
         except (ValueError, RecursionError):
-            problems.append(f"record line {number} is not valid JSON and was ignored")
+            skipped["not valid JSON"] += 1
             continue
         if not isinstance(record, dict) or not isinstance(record.get("exercise"), str):
-            problems.append(f"record line {number} names no exercise and was ignored")
+            skipped["naming no exercise"] += 1
             continue
         exercise = record["exercise"][:200]
         if set(record) != _RECORD_KEYS or not isinstance(record["observation"], dict):
@@ -136,6 +134,9 @@ def parse_record(data: bytes, truncated: bool = False) -> Tuple[Dict[str, Any], 
                                      "or written by hand?)")
         else:
             answers[exercise] = record["observation"]
+    problems = [f"{n} record line(s) {why} were ignored" for why, n in skipped.items()]
+    if truncated:
+        problems.append("the record file was too big; only its beginning was read")
     return answers, problems
 
 
