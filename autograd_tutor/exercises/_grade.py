@@ -198,8 +198,9 @@ class Submission:
                 "run": {"status": self.run.status, "detail": self.run.detail,
                         "seconds": round(self.run.seconds, 3),
                         "cells_run": self.run.cells_run, "cells_total": self.run.cells_total,
+                        "cells_with_errors": len(self.run.cell_errors),
                         "cell_errors": [{"cell": c, "error": e}
-                                        for c, e in self.run.cell_errors]},
+                                        for c, e in self.run.cell_errors[:20]]},
                 "problems": self.problems,
                 "checks": [r.to_dict() for r in self.results]}
 
