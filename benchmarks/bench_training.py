@@ -9,6 +9,9 @@ target is stated against (issue 3):
   (once as written in the chapter, once with optim.SGD and zero_grad)
 - nn.Sequential MLP 256x64 -> 128 -> 10 training step,
   CrossEntropyLoss + Adam                                  target <= 1.5x hand-written NumPy
+  (micrograd, scalar by scalar, is only estimated: a real step would take minutes)
+
+Timings on a busy machine vary a lot; the ratios, measured in turns, are what to read.
 """
 
 from __future__ import annotations
@@ -172,6 +175,29 @@ def mlp_numpy() -> Callable[[], None]:
     return step
 
 
+def micrograd_mlp_estimate() -> float:
+    """Seconds for micrograd to train the same MLP on one sample, times 256.
+
+    micrograd has no exp/log (so no cross-entropy) and works one scalar at a time, so a
+    real 256-sample step would take minutes; one sample with a squared error gives the
+    order of magnitude."""
+    import random
+    import time
+
+    from micrograd.nn import MLP
+
+    random.seed(0)
+    model = MLP(64, [128, 10])
+    sample = [float(v) for v in X[0]]
+    start = time.perf_counter()
+    loss = sum((out - 1) ** 2 for out in model(sample))
+    model.zero_grad()
+    loss.backward()
+    for p in model.parameters():
+        p.data -= 0.01 * p.grad
+    return (time.perf_counter() - start) * 256
+
+
 def main() -> None:
     rows = []
 
@@ -204,6 +230,9 @@ def main() -> None:
     print("(microseconds per run, best of 7 interleaved rounds)")
     if Value is None:
         print("micrograd not installed (pip install micrograd): column left empty")
+    else:
+        print(f"micrograd, same MLP step (estimated from one sample x 256, squared error): "
+              f"{micrograd_mlp_estimate():.0f} s")
 
 
 if __name__ == "__main__":

@@ -762,3 +762,17 @@ def test_property_classification_losses_match_torch(n, c, seed, reduction, scale
     _check_loss("cross_entropy", args_ce, {"reduction": reduction}, rtol=1e-4, atol=1e-5)
     _check_loss("binary_cross_entropy_with_logits", args_bce, {"reduction": reduction},
                 rtol=1e-4, atol=1e-5)
+
+
+def test_losses_have_second_derivatives():
+    """Backward formulas are themselves differentiable (create_graph=True), checked in float64."""
+    F = at.nn.functional
+    x = _double(RNG.normal(size=(4, 3)))
+    y = _double(RNG.uniform(0, 1, size=(4, 3)), requires_grad=False)
+    t = at.tensor(np.array([0, 2, 1, 1]))
+    for loss in (lambda a: F.cross_entropy(a, t, weight=_double([1.0, 2.0, 0.5], False)),
+                 lambda a: F.mse_loss(a.tanh(), y),
+                 lambda a: F.binary_cross_entropy_with_logits(a, y),
+                 lambda a: F.binary_cross_entropy(a.sigmoid(), y)):
+        assert at.autograd.gradcheck(
+            lambda a, f=loss: at.autograd.grad(f(a), a, create_graph=True), (x,))

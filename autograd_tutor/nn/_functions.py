@@ -110,8 +110,12 @@ class NllLoss(Function):
         coeff = np.zeros(ctx.shape, dtype=grad._data.dtype)
         rows = np.arange(ctx.target.size)
         coeff[rows, ctx.target] = -1 if ctx.weight is None else -ctx.weight
-        grad_logp = _upstream(ctx, grad).reshape(-1, 1) * Tensor._make(coeff)
-        return grad_logp, None, None, None, None
+        if ctx.reduction == "mean":
+            coeff /= ctx.count
+        if grad.requires_grad:  # create_graph with a differentiable grad_output
+            return grad.reshape(-1, 1) * Tensor._make(coeff), None, None, None, None
+        # The local derivative is a constant, so plain NumPy gives the same tensor.
+        return Tensor._make(coeff * grad._data.reshape(-1, 1)), None, None, None, None
 
 
 class BinaryCrossEntropy(Function):
