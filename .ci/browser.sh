@@ -10,4 +10,4 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 python -c "import playwright, jupyterlab" 2>/dev/null || python -m pip install -q playwright jupyterlab
 cd "$ROOT"
-PYTHONPATH="$ROOT" python -m pytest -q -p no:cacheprovider -m browser tests/test_browser.py "$@"
+PYTHONPATH="$ROOT" python -m pytest -q -o addopts="" -p no:cacheprovider -m browser tests/test_browser.py "$@"

@@ -4,6 +4,9 @@ Runs tests/browser_nb/animate.ipynb, clicks the animation's next and play button
 that the narration moves on; then opens a saved .html export and steps it. Screenshots go to
 $AGT_SCREENSHOTS (default: pytest's tmp dir). Needs /usr/bin/chromium (apt-get install
 chromium) and the playwright Python package; `playwright install` is never needed.
+
+With $AGT_W7_PYTHON set to a Python that has ipywidgets 7.7.1 (Colab's) and JupyterLab 3
+with its widget manager (.ci/widgets7.sh makes one), the notebook also runs there.
 """
 
 import os
@@ -24,6 +27,8 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = Path(__file__).resolve().parent / "browser_nb"
+W7_PYTHON = os.environ.get("AGT_W7_PYTHON")
+SERVERS = {"widgets8": sys.executable, **({"widgets7": W7_PYTHON} if W7_PYTHON else {})}
 
 if not os.path.exists(CHROMIUM):
     pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
@@ -52,9 +57,10 @@ def browser():
         b.close()
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    """JupyterLab on 127.0.0.1 with a token, serving a copy of tests/browser_nb/."""
+@pytest.fixture(scope="module", params=sorted(SERVERS))
+def lab(request, tmp_path_factory):
+    """JupyterLab on 127.0.0.1 with a token, serving a copy of tests/browser_nb/; its kernel
+    runs on the same Python, so it has that Python's ipywidgets."""
     home = tmp_path_factory.mktemp("lab")
     work = home / "work"
     shutil.copytree(NOTEBOOKS, work)
@@ -69,8 +75,9 @@ def lab(tmp_path_factory):
                JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_RUNTIME_DIR=str(home / "run"),
                JUPYTERLAB_SETTINGS_DIR=str(home / "settings"),
                JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"))
-    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", "--ip=127.0.0.1",
-           f"--port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={work}",
+    cmd = [SERVERS[request.param], "-m", "jupyterlab", "--no-browser", "--allow-root",
+           "--ip=127.0.0.1", f"--port={port}", f"--ServerApp.token={token}",
+           f"--ServerApp.root_dir={work}",
            "--LabApp.expose_app_in_browser=True",
            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
            "--LabApp.news_url=None"]
@@ -88,7 +95,7 @@ def lab(tmp_path_factory):
                     pytest.fail("JupyterLab did not start:\n"
                                 + (home / "lab.log").read_text(errors="replace")[-3000:])
                 time.sleep(0.3)
-        yield url, token
+        yield url, token, request.param
     finally:
         server.terminate()
         try:
@@ -103,7 +110,7 @@ def _narration(page) -> str:
 
 
 def test_animate_in_jupyterlab(lab, browser, shots):
-    url, token = lab
+    url, token, kernel = lab
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(f"{url}/lab/tree/animate.ipynb?token={token}")
     page.wait_for_selector(".jp-Notebook", timeout=30_000)
@@ -114,7 +121,11 @@ def test_animate_in_jupyterlab(lab, browser, shots):
         timeout=30_000)
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
     next_button = page.locator("button.jupyter-button", has_text="next")
-    next_button.first.wait_for(timeout=30_000)
+    try:
+        next_button.first.wait_for(timeout=30_000)
+    except Exception:
+        page.screenshot(path=str(shots / f"lab_failed_{kernel}.png"))
+        raise
     page.wait_for_selector(".ag-eq", timeout=10_000)
     first = _narration(page)
     assert first.startswith("Inputs")
@@ -124,15 +135,15 @@ def test_animate_in_jupyterlab(lab, browser, shots):
                            timeout=10_000)
     second = _narration(page)
     assert second.startswith("y = x ** 2")
-    page.screenshot(path=str(shots / "lab_step2.png"))
+    page.screenshot(path=str(shots / f"lab_step2_{kernel}.png"))
 
     # the Play widget's timer runs in the browser; the kernel follows each tick
     page.locator(".widget-play button").first.click()
     page.wait_for_function("() => document.querySelector('.ag-eq').innerText.startsWith('∂z/∂x')",
                            timeout=20_000)
     assert "= 2 · 4 = 8" in _narration(page)
-    page.screenshot(path=str(shots / "lab_end.png"))
-    page.locator(".jp-OutputArea-output").first.screenshot(path=str(shots / "widget.png"))
+    page.screenshot(path=str(shots / f"lab_end_{kernel}.png"))
+    page.locator(".jp-OutputArea-output").first.screenshot(path=str(shots / f"widget_{kernel}.png"))
 
     # the training view below it has the same controls
     step = page.locator(".ag-step")
@@ -143,7 +154,8 @@ def test_animate_in_jupyterlab(lab, browser, shots):
         "() => document.querySelector('.ag-step').innerText.startsWith('step 2 of 10')",
         timeout=10_000)
     step.scroll_into_view_if_needed()
-    page.locator(".jp-OutputArea-output").nth(1).screenshot(path=str(shots / "training.png"))
+    training = page.locator(".jp-OutputArea-output").nth(1)
+    training.screenshot(path=str(shots / f"training_{kernel}.png"))
     page.close()
 
 

@@ -63,7 +63,8 @@ class _Stepper:
         self.next_button.on_click(lambda _: self.next())
 
         controls = widgets.HBox([self.reset_button, self.prev_button, self.play,
-                                 self.next_button, self.slider, self.counter, self.speed])
+                                 self.next_button, self.slider, self.counter, self.speed],
+                                layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
         self.widget = widgets.VBox([controls, self.caption, self.picture])
 
     # ---- stepping -----------------------------------------------------------------------
