@@ -29,7 +29,14 @@ class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpec
 
 
 def _typename(obj: Any) -> str:
-    return _type_string(obj) if isinstance(obj, Tensor) else type(obj).__name__
+    """PyTorch's ``torch.typename``: ``torch.FloatTensor``, ``torch.relu``'s path, ``int``."""
+    if isinstance(obj, Tensor):
+        return _type_string(obj)
+    module = getattr(obj, "__module__", "") or ""
+    qualname = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None)
+    if qualname is None:
+        module, qualname = type(obj).__module__ or "", type(obj).__qualname__
+    return qualname if module in ("", "builtins") else f"{module}.{qualname}"
 
 
 def _addindent(text: str, spaces: int) -> str:
@@ -148,7 +155,10 @@ class Module:
     def add_module(self, name: str, module: Optional[Module]) -> None:
         """Add a child module under ``name`` (same as assigning ``self.name = module``)."""
         if not isinstance(module, Module) and module is not None:
-            raise TypeError(f"{type(module).__name__} is not a Module subclass")
+            raise TypeError(
+                f"{_typename(module)} is not a Module subclass. Pass layer objects such as "
+                "nn.ReLU() (with parentheses), not functions like torch.relu or classes."
+            )
         self._modules[name] = module
 
     register_module = add_module

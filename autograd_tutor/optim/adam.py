@@ -108,9 +108,12 @@ class Adam(Optimizer):
                            out=state["max_exp_avg_sq"]._data)
                 exp_avg_sq = state["max_exp_avg_sq"]._data
             step_size = lr / (1 - beta1**step)
-            denom = np.sqrt(exp_avg_sq) / math.sqrt(1 - beta2**step)
+            denom = np.sqrt(exp_avg_sq)
+            denom /= math.sqrt(1 - beta2**step)
             denom += eps
-            value -= step_size * (exp_avg / denom)
+            update = step_size * exp_avg
+            update /= denom
+            value -= update
             p._bump_version()
 
 
