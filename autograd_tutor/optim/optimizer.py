@@ -27,7 +27,8 @@ _FIX_PARAMS = "Pass model.parameters() or a list of tensors created with require
 
 
 class _RequiredParameter:
-    """Marker for a hyper-parameter without a default (none of ours needs one)."""
+    """Default for a hyper-parameter every group must set (``def __init__(self, params,
+    lr=required)`` in an optimizer you write yourself), as ``torch.optim.optimizer.required``."""
 
     def __repr__(self) -> str:
         return "<required parameter>"
@@ -42,10 +43,12 @@ def _typename(obj: Any) -> str:
 
 
 class Optimizer:
-    """Base class: keeps ``param_groups`` and ``state``; subclasses write ``step()``.
+    """Base class: keeps ``param_groups`` and ``state``.
 
     ``params`` is an iterable of tensors (usually ``model.parameters()``) or of
-    dicts, one per parameter group, whose keys override ``defaults``.
+    dicts, one per parameter group, whose keys override ``defaults``. To write your
+    own optimizer, override ``step()`` as in PyTorch; the built-in ones implement
+    ``_update(group)``, which ``step()`` calls once per group.
     """
 
     def __init__(self, params: ParamsT, defaults: Dict[str, Any]) -> None:
