@@ -290,3 +290,39 @@ def test_seed_update_rule_equals_sgd():
 
     for p, q in zip(manual(), with_sgd()):
         assert p.tolist() == q.tolist()
+
+
+def test_an_optimizer_written_by_a_student():
+    """Subclassing Optimizer and overriding step() works as in PyTorch."""
+
+    def run(lib):
+        from importlib import import_module
+
+        required = import_module(lib.__name__ + ".optim.optimizer").required
+
+        class SignSGD(lib.optim.Optimizer):
+            def __init__(self, params, lr=required):
+                super().__init__(params, {"lr": lr})
+
+            @lib.no_grad()
+            def step(self, closure=None):
+                for group in self.param_groups:
+                    for p in group["params"]:
+                        if p.grad is not None:
+                            state = self.state[p]
+                            state["steps"] = state.get("steps", 0) + 1
+                            p -= group["lr"] * p.grad.sign()
+
+        w = lib.tensor([1.0, -2.0, 3.0], requires_grad=True)
+        opt = SignSGD([w], lr=0.5)
+        for _ in range(3):
+            opt.zero_grad()
+            (w * w).sum().backward()
+            opt.step()
+        with pytest.raises(ValueError) as missing:
+            SignSGD([w])
+        return w.tolist(), opt.state[w]["steps"], str(missing.value)
+
+    ours, theirs = run(at), run(torch)
+    assert ours[:2] == theirs[:2]
+    assert ours[2].startswith(theirs[2])

@@ -112,7 +112,8 @@ class Optimizer:
             if default is required and name not in param_group:
                 raise ValueError(
                     "parameter group didn't specify a value of required optimization "
-                    f"parameter {name}"
+                    f"parameter {name}. Pass it to the optimizer (e.g. {name}=0.1) or set it "
+                    "in every parameter group."
                 )
             param_group.setdefault(name, default)
         ids = [id(p) for p in param_group["params"]]
