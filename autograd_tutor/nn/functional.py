@@ -26,14 +26,15 @@ _REDUCTIONS = ("none", "mean", "sum")
 
 def linear(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None) -> Tensor:
     """``input @ weight.T + bias``: each row of ``weight`` produces one output feature."""
-    if input.shape[-1] != weight.shape[-1]:
+    x, w = input._data, weight._data  # (checked on the arrays: this runs every step)
+    if x.shape[-1] != w.shape[-1]:
         rows = int(np.prod(input.shape[:-1]))
         raise RuntimeError(
             f"mat1 and mat2 shapes cannot be multiplied ({rows}x{input.shape[-1]} and "
             f"{weight.shape[-1]}x{weight.shape[0]}). The last dimension of the input must "
             f"equal in_features={weight.shape[-1]}."
         )
-    if input.dtype is not weight.dtype:
+    if x.dtype != w.dtype:
         raise RuntimeError(
             f"mat1 and mat2 must have the same dtype, but got {_type_name(input)} and "
             f"{_type_name(weight)}. Convert the input, e.g. x.float() (NumPy arrays are float64 "
@@ -41,7 +42,7 @@ def linear(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None) -> Tens
         )
     if bias is None:
         return input @ weight.T
-    if input.ndim == 2:
+    if x.ndim == 2:
         return _ops.Addmm.apply(bias, input, weight)
     rows = input.reshape(-1, input.shape[-1])
     return _ops.Addmm.apply(bias, rows, weight).view(*input.shape[:-1], weight.shape[0])
@@ -183,11 +184,12 @@ def nll_loss(
     if weight is None and kept.all():
         row_weight, total = None, t.size
     else:
+        t = np.where(kept, t, 0)  # any valid index; these rows get weight 0
         row_weight = kept.astype(input._data.dtype)
         if weight is not None:
-            row_weight *= weight._data[np.where(kept, t, 0)]
+            row_weight *= weight._data[t]
         total = row_weight.sum()
-    loss = _ops.NllLoss.apply(input, np.where(kept, t, 0), row_weight, total, reduction)
+    loss = _ops.NllLoss.apply(input, t, row_weight, total, reduction)
     return loss.reshape(target.shape) if reduction == "none" else loss
 
 
