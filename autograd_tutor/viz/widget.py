@@ -7,6 +7,7 @@ slider's and the Play's ``value``, so it works in frontends where ``jslink`` doe
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import html
 import io
@@ -176,8 +177,14 @@ class Animation(_Stepper):
         return f"How autograd computes {self.graph.nodes[self.graph.output].label}"
 
     def _static_html(self) -> str:
+        # An <img> with a data URI, not inline <svg>: notebook sanitizers (untrusted notebooks
+        # in JupyterLab, GitHub) strip inline SVG but keep images.
+        last = self.frames[-1]
+        svg = render(self.graph, self.layout, last.state)
+        data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
         steps = "".join(f"<li>{html.escape(f.text)}</li>" for f in self.frames)
-        return (f"<div>{self._picture(len(self.frames) - 1)}"
+        return (f'<div><img alt="{html.escape(last.text)}" '
+                f'src="data:image/svg+xml;base64,{data}">'
                 f'<ol style="font-family:monospace">{steps}</ol></div>')
 
     def _plain(self) -> str:
