@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import inspect
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -305,6 +311,7 @@ def test_unary_on_float32_keep_float32():
         check(fn, rn(5).astype(np.float32), rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # see the test below
 def test_kink_points_match_torch():
     """abs, relu and clamp at their corners; sqrt at 0 (infinite slope)."""
     x = np.array([-1.0, 0.0, 0.5, 1.0, 2.0])
@@ -674,3 +681,28 @@ def test_hypothesis_random_chains_of_ops(shapes, ops, data):
         return a
 
     check(chain, x, y, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # pytest drops our filter
+def test_inf_and_nan_results_without_numpy_warnings():
+    """PyTorch computes 1/0, 0/0, log(0) and sqrt'(0) silently; so must we. (Warnings are checked
+    in a fresh interpreter: pytest resets warning filters set while it imports modules.)"""
+
+    def code(m):
+        x = m.tensor([0.0, 1.0, -1.0], requires_grad=True)
+        y = (1 / x) + x / 0 + x.abs().sqrt() + x.abs().log() + (x - x) / (x - x)
+        y.sum().backward()
+        return y, x.grad
+
+    for o, t in zip(code(at), code(torch)):
+        assert_close(o, t)
+    source = inspect.getsource(code).replace("    ", "", 1).replace("\n    ", "\n")
+    script = f"import autograd_tutor as m\n{source}\ncode(m)\n"
+    root = str(Path(at.__file__).resolve().parents[1])
+    run = subprocess.run(
+        [sys.executable, "-W", "default", "-c", script],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": root},
+    )
+    assert run.returncode == 0 and "Warning" not in run.stderr, run.stderr
