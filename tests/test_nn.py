@@ -782,3 +782,15 @@ def test_losses_have_second_derivatives():
                  lambda a: F.binary_cross_entropy(a.sigmoid(), y)):
         assert at.autograd.gradcheck(
             lambda a, f=loss: at.autograd.grad(f(a), a, create_graph=True), (x,))
+
+
+def test_inplace_relu():
+    for lib in (at, torch):
+        x = lib.tensor([-1.0, 2.0, 0.5], requires_grad=True)
+        h = x * 2
+        out = lib.nn.ReLU(inplace=True)(h)
+        assert out is h and node_name(h.grad_fn) == "ReluBackward0"
+        out.sum().backward()
+        assert x.grad.tolist() == [0.0, 2.0, 2.0]
+        with pytest.raises(RuntimeError):
+            lib.nn.functional.relu(x, inplace=True)  # a leaf that requires grad

@@ -1,9 +1,10 @@
-"""``torch.nn.functional``: activations and losses as plain functions.
+"""``torch.nn.functional``: layers, activations and losses as plain functions.
 
-Each loss is written with ordinary tensor operations, so its gradient comes from the
-engine like any other expression's. The formulas are the numerically stable ones
-PyTorch uses: ``log_softmax`` subtracts the row maximum before ``exp``, and the
-``*_with_logits`` loss never computes ``log(sigmoid(x))`` directly.
+These functions check their arguments (with PyTorch's error messages) and then call
+the core's ops or the ops in ``nn/_functions.py``, one graph node per loss as in
+PyTorch. The formulas are the numerically stable ones PyTorch uses: ``log_softmax``
+subtracts the row maximum before ``exp``, ``binary_cross_entropy_with_logits`` never
+computes ``log(sigmoid(x))``, and ``binary_cross_entropy`` clamps its logs at -100.
 """
 
 from __future__ import annotations
@@ -53,7 +54,9 @@ def linear(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None) -> Tens
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """``max(x, 0)``: passes positives, zeroes negatives (gradient 0 at x <= 0)."""
-    return input.relu_() if inplace else input.relu()
+    if inplace:  # overwrite input's values (PyTorch's rules for in-place ops apply)
+        return input._inplace(lambda old: old.relu())
+    return input.relu()
 
 
 def sigmoid(input: Tensor) -> Tensor:
