@@ -883,6 +883,8 @@ class Tensor:
     def __setitem__(self, index: Any, value: Any) -> None:
         idx = _np_index(index, self.shape)
         value = self._operand(value)
+        if value._data.ndim:
+            _check_broadcast(value.shape, Size(self._data[idx].shape), expand=True)
         self._inplace(lambda old: movement.CopySlices.apply(old, idx, value, False), value)
 
     # ---------------------------------------------------------------- in-place ops
