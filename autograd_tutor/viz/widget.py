@@ -11,7 +11,8 @@ import base64
 import dataclasses
 import html
 import io
-from typing import Any, Dict, List, Optional
+import os
+from typing import Any, Dict, List, Optional, Union
 
 import ipywidgets as widgets
 
@@ -104,7 +105,7 @@ class _Stepper:
 
     # ---- saving and display ---------------------------------------------------------------
 
-    def save(self, path: str) -> None:
+    def save(self, path: Union[str, os.PathLike]) -> None:
         """Save as ``.html`` (every step, self-contained), ``.gif`` or ``.png`` (this step)."""
         from .export import save
 
@@ -153,7 +154,7 @@ class Animation(_Stepper):
         self.step(0)
 
     def _picture(self, i: int) -> str:
-        # the narration is shown as HTML beside the picture, so the SVG leaves it out
+        # the narration is shown as HTML above the picture, so the SVG leaves it out
         if i not in self._svgs:
             state = dataclasses.replace(self.frames[i].state, caption=None)
             svg = render(self.graph, self.layout, state)
