@@ -131,6 +131,7 @@ def test_core_ops_pass_and_multiple_outputs():
     assert at.autograd.gradcheck(lambda a: (a.sum(0), a.log_softmax(1)), (x,))
     assert at.autograd.gradcheck(lambda a, k: a * k, (x, 2.0))  # non-tensor input
     assert at.autograd.gradcheck(lambda a: a.sum(), x)  # a single tensor, not a tuple
+    assert at.autograd.gradcheck(lambda a: a.max(1), (x,))  # (values, int64 indices)
 
 
 def test_inputs_without_grad_are_not_checked():

@@ -30,6 +30,11 @@ def _as_tuple(x: Any) -> Tuple[Any, ...]:
     return tuple(x) if isinstance(x, (tuple, list)) else (x,)
 
 
+def _float_outputs(result: Any) -> Tuple[Tensor, ...]:
+    """The outputs that have derivatives (integer ones, such as argmax indices, have none)."""
+    return tuple(o for o in _as_tuple(result) if o.dtype.is_floating_point)
+
+
 def _differentiable(x: Any) -> bool:
     return isinstance(x, Tensor) and x.requires_grad and x.dtype.is_floating_point
 
@@ -45,9 +50,9 @@ def _numerical_jacobian(
     for k in range(values.size):
         original = values.flat[k].item()
         values.flat[k] = original + eps
-        plus = [o._data.astype(np.float64).reshape(-1) for o in _as_tuple(fn(*inputs))]
+        plus = [o._data.astype(np.float64).reshape(-1) for o in _float_outputs(fn(*inputs))]
         values.flat[k] = original - eps
-        minus = [o._data.astype(np.float64).reshape(-1) for o in _as_tuple(fn(*inputs))]
+        minus = [o._data.astype(np.float64).reshape(-1) for o in _float_outputs(fn(*inputs))]
         values.flat[k] = original
         for j in range(n_outputs):
             columns[j].append((plus[j] - minus[j]) / (2 * eps))
@@ -134,7 +139,7 @@ def gradcheck(
                 "precision floating point or complex. Create them with dtype=torch.float64.",
                 stacklevel=2,
             )
-    outputs = _as_tuple(func(*inputs))
+    outputs = _float_outputs(func(*inputs))
     analytical = _analytical_jacobian(outputs, [inputs[i] for i in diff])
     for k, i in enumerate(diff):
         numerical = _numerical_jacobian(func, inputs, inputs[i], len(outputs), eps)
