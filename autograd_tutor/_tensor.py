@@ -1074,7 +1074,8 @@ def _check_broadcast(a: Size, b: Size, expand: bool = False) -> None:
                 raise RuntimeError(
                     f"The expanded size of the tensor ({y}) must match the existing size ({x}) "
                     f"at non-singleton dimension {len(b) - i}.  Target sizes: {list(b)}.  "
-                    f"Tensor sizes: {list(a)}. Only dimensions of size 1 can be expanded."
+                    f"Tensor sizes: {list(a)}. Only dimensions of size 1 can be expanded: make the "
+                    "shapes match (reshape or unsqueeze)."
                 )
             raise RuntimeError(
                 f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
