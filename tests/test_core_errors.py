@@ -459,6 +459,12 @@ CASES = [
         r"output with shape \[3\] doesn't match the broadcast shape \[2, 3\]",
     ),
     Case(
+        "setitem_wrong_shape",
+        lambda m: {"t": m.zeros(2, 3)},
+        lambda m, s: s["t"].__setitem__(0, m.tensor([1.0, 2.0])),
+        r"The expanded size of the tensor \(3\) must match the existing size \(2\)",
+    ),
+    Case(
         "matmul_mismatch",
         leaf,
         lambda m, s: m.ones(2, 3) @ m.ones(4, 5),
