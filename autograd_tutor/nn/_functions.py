@@ -9,10 +9,11 @@ differences:
 * linear: ``dL/dx = g @ W``, ``dL/dW = gᵀ @ x``, ``dL/db = Σ_rows g``
 * MSE: ``dL/dx = 2 (x - t)``
 * NLL: ``dL/dlogp[i, c] = -1`` at each row's target class, 0 elsewhere
-* BCE with logits: ``dL/dx = sigmoid(x) - t``
+* BCE: ``dL/dx = (x - t) / (x (1 - x))``;  BCE with logits: ``dL/dx = sigmoid(x) - t``
 
 ``reduction="mean"`` divides the gradient by the number of terms, ``"sum"`` does not,
-``"none"`` keeps one loss per element.
+``"none"`` keeps one loss per element. The backward formulas use tensor operations, so
+with ``create_graph=True`` they are recorded too and second derivatives work.
 """
 
 from __future__ import annotations
