@@ -1,11 +1,11 @@
 """Write the tutorial notebooks from their sources, execute them and store the outputs.
 
 Each notebook is written as plain markdown in ``notebooks/src/<name>.md``: a fenced block whose
-info string is exactly ``python`` becomes a code cell, the text between code cells becomes
-markdown cells (a line holding only ``+++`` splits markdown cells). Other fences (``text``,
-``py``) stay in the markdown as shown code. ``{{REPOSITORY}}`` is replaced by the
-``[project.urls] Repository`` of pyproject.toml and ``{{COLAB:path}}`` by the Colab address of
-``path`` in that repository, so the URL lives in one place.
+info string is exactly ``python`` becomes a code cell, the text between two code cells becomes
+one markdown cell. Other fences (``text``, ``py``) stay in the markdown as shown code.
+``{{REPOSITORY}}`` is replaced by the ``[project.urls] Repository`` of pyproject.toml and
+``{{COLAB:path}}`` by the Colab address of ``path`` in that repository, so the URL lives in one
+place.
 
 The notebooks are executed on a fresh kernel (the checkout first on ``PYTHONPATH``) and stored
 with deterministic bytes: cell ids from the notebook name, no timings, no widget state, and
@@ -83,8 +83,6 @@ def cells_from_source(text: str) -> List[Tuple[str, str]]:
         elif fence and not shown and fence.group("info") == "python":
             flush_markdown()
             code = []
-        elif line.strip() == "+++" and not shown:
-            flush_markdown()
         else:
             if fence and (not shown or not fence.group("info")):
                 shown = not shown
