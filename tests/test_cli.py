@@ -280,3 +280,17 @@ def test_overview_writes_a_png(tmp_path):
     out = tmp_path / "overview.png"
     assert main(["overview", str(out)]) == 0
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_demo_open_launches_jupyter_lab(tmp_path, monkeypatch, capsys):
+    import autograd_tutor.cli as cli_module
+
+    nb = write_notebook(tmp_path / "demo.ipynb", "1 + 1")
+    launched = []
+    monkeypatch.setattr(cli_module.shutil, "which", lambda name: f"/bin/{name}")
+    monkeypatch.setattr(cli_module.subprocess, "call", lambda argv: launched.append(argv) or 0)
+    assert main(["demo", str(nb), "--open"]) == 0
+    assert launched == [["/bin/jupyter", "lab", str(nb)]]
+    monkeypatch.setattr(cli_module.shutil, "which", lambda name: None)
+    assert main(["demo", str(nb), "--open"]) == 2
+    assert "pip install 'autograd-tutor[notebook]'" in capsys.readouterr().err
