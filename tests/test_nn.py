@@ -576,6 +576,33 @@ with torch.no_grad():
 '''
 
 
+CLASSIFIER_LOOP = '''
+import numpy as np
+rng = np.random.default_rng(0)
+X = torch.tensor(rng.normal(size=(60, 2)).astype(np.float32))
+y = torch.tensor((rng.normal(size=60) > 0).astype(np.int64) + (X[:, 0] > 0.5).long().numpy())
+model = torch.nn.Sequential(torch.nn.Linear(2, 8), torch.nn.ReLU(), torch.nn.Linear(8, 3))
+model.load_state_dict({k: torch.tensor(rng.uniform(-0.5, 0.5, size=v.shape).astype(np.float32))
+                       for k, v in model.state_dict().items()})
+criterion = torch.nn.CrossEntropyLoss()
+optimizer = torch.optim.SGD(model.parameters(), lr=0.5, momentum=0.9)
+for epoch in range(30):
+    model.train()
+    optimizer.zero_grad()
+    loss = criterion(model(X), y)
+    loss.backward()
+    optimizer.step()
+    if epoch % 10 == 0:
+        model.eval()
+        with torch.no_grad():
+            pred = model(X).argmax(dim=1)
+            accuracy = (pred == y).float().mean()
+        print(f"epoch {epoch}: loss {loss.item():.4f}, accuracy {accuracy:.3f}")
+print(loss)
+print(torch.softmax(model(X[:2]), dim=1))
+'''
+
+
 def _stdout(code, lib):
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer), warnings.catch_warnings():
@@ -583,7 +610,8 @@ def _stdout(code, lib):
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize("code", [SEED_LOOP, MODEL_LOOP], ids=["seed-sgd", "module-adam"])
+@pytest.mark.parametrize("code", [SEED_LOOP, MODEL_LOOP, CLASSIFIER_LOOP],
+                         ids=["seed-sgd", "module-adam", "classifier-momentum"])
 def test_training_snippets_print_what_torch_prints(code):
     assert _stdout(code, at) == _stdout(code, torch)
 
