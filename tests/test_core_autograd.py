@@ -147,12 +147,12 @@ def test_deep_chain_of_thousands_of_ops_has_no_recursion_error():
 def test_deep_graph_with_create_graph_and_autograd_grad():
     x = at.tensor(0.3, dtype=at.float64, requires_grad=True)
     y = x
-    for _ in range(5000):
+    for _ in range(2000):  # 6,000 ops deep
         y = y.tanh() * 0.5 + y * 0.5
     (g,) = at.autograd.grad(y, x, create_graph=True)
     t = torch.tensor(0.3, dtype=torch.float64, requires_grad=True)
     u = t
-    for _ in range(5000):
+    for _ in range(2000):  # 6,000 ops deep
         u = u.tanh() * 0.5 + u * 0.5
     (h,) = torch.autograd.grad(u, t, create_graph=True)
     assert_close(g, h, rtol=1e-8)
