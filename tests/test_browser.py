@@ -142,6 +142,7 @@ def test_animate_in_jupyterlab(lab, browser, shots):
     page.wait_for_function("() => document.querySelector('.ag-eq').innerText.startsWith('∂z/∂x')",
                            timeout=20_000)
     assert "= 2 · 4 = 8" in _narration(page)
+    page.wait_for_timeout(1000)  # one more tick: the Play sees the end and stops
     page.screenshot(path=str(shots / f"lab_end_{kernel}.png"))
     page.locator(".jp-OutputArea-output").first.screenshot(path=str(shots / f"widget_{kernel}.png"))
 

@@ -44,7 +44,7 @@ class _Stepper:
                                  show_repeat=False, layout=widgets.Layout(flex="0 0 auto"))
         self.slider = widgets.IntSlider(value=0, min=0, max=last, step=1, readout=False,
                                         continuous_update=True,
-                                        layout=widgets.Layout(flex="1 1 auto", min_width="6em"))
+                                        layout=widgets.Layout(flex="1 1 8em", min_width="6em"))
         self.reset_button = _button("« start", "back to the start")
         self.prev_button = _button("◀ prev", "previous step")
         self.next_button = _button("next ▶", "next step")
