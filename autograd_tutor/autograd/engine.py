@@ -106,14 +106,11 @@ def _run_backward(
             grad = pending.pop(node, None)
             if grad is None or (needed is not None and node not in needed):
                 continue
-            for hook in tuple(node._pre_hooks.values()) if node._pre_hooks else ():
-                new = hook(grad)
-                grad = grad if new is None else new
+            if node._pre_hooks:
+                grad = _run_hooks(node._pre_hooks, grad)
             if isinstance(node, AccumulateGrad) or (targets is not None and node in targets):
-                leaf_hooks = node.variable._hooks if isinstance(node, AccumulateGrad) else None
-                for hook in tuple(leaf_hooks.values()) if leaf_hooks else ():
-                    new = hook(grad)  # a leaf's hooks see its gradient before it is stored
-                    grad = grad if new is None else new
+                if isinstance(node, AccumulateGrad) and node.variable._hooks:
+                    grad = _run_hooks(node.variable._hooks, grad)  # before it is stored
                 arrived[node] = grad
                 if isinstance(node, AccumulateGrad) or not any(
                     n in needed for n, _ in node.next_functions  # type: ignore[operator]
@@ -132,6 +129,21 @@ def _run_backward(
         for node in executed:
             node._release()
     return arrived
+
+
+def _run_hooks(hooks: dict, grad: Any) -> Any:
+    """Call each hook with the gradient; one that returns a tensor replaces the gradient."""
+    for hook in tuple(hooks.values()):
+        new = hook(grad)
+        if new is not None:
+            if new.shape != grad.shape:
+                raise RuntimeError(
+                    f"hook '{getattr(hook, '__name__', 'hook')}' has changed the size of value "
+                    f"from {list(grad.shape)} to {list(new.shape)}. A hook must return None or "
+                    "a gradient of the same shape."
+                )
+            grad = new
+    return grad
 
 
 def _accumulate(leaf: Any, grad: Any, create_graph: bool) -> None:
