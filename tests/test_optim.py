@@ -326,3 +326,19 @@ def test_an_optimizer_written_by_a_student():
     ours, theirs = run(at), run(torch)
     assert ours[:2] == theirs[:2]
     assert ours[2].startswith(theirs[2])
+
+
+def test_changing_lr_in_param_groups_takes_effect():
+    """A hand-written schedule edits group["lr"] between steps, as in PyTorch tutorials."""
+    results = []
+    for lib in (at, torch):
+        w = lib.tensor([1.0, -1.0], requires_grad=True)
+        opt = lib.optim.Adam([w], lr=0.1)
+        for epoch in range(6):
+            for group in opt.param_groups:
+                group["lr"] = 0.1 * 0.5 ** (epoch // 2)
+            opt.zero_grad()
+            (w**2).sum().backward()
+            opt.step()
+        results.append(w.tolist())
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-6)
