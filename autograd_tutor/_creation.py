@@ -34,10 +34,15 @@ def _python_dtype(data: Any) -> _dtype.dtype:
                 "Could not infer dtype of NoneType. Every element must be a number; "
                 "replace the None values (e.g. with float('nan'))."
             )
-        else:
+        elif isinstance(item, str):
             raise TypeError(
                 f"new(): invalid data type '{type(item).__name__}'. A tensor holds numbers only: "
                 "convert the data first (e.g. float(s) for a string)."
+            )
+        else:
+            raise RuntimeError(
+                f"Could not infer dtype of {type(item).__name__}. A tensor holds numbers only: "
+                "convert the data to numbers or nested lists of numbers first."
             )
     top = max(kinds, default=2)
     return (_dtype.bool_, _dtype.default_int, _dtype.default_float)[top]

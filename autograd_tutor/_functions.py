@@ -64,7 +64,12 @@ def _promoted(tensors: Sequence[Tensor]) -> list[Tensor]:
 
 
 def _check_list(tensors: Any, fn: str) -> list[Tensor]:
-    if not isinstance(tensors, (list, tuple)) or len(tensors) == 0:
+    if not isinstance(tensors, (list, tuple)):
+        raise TypeError(
+            f"{fn}(): argument 'tensors' (position 1) must be tuple of Tensors, not "
+            f"{type(tensors).__name__}. Pass a list of tensors, e.g. torch.{fn}([a, b])."
+        )
+    if len(tensors) == 0:
         raise (ValueError if fn == "cat" else RuntimeError)(  # PyTorch's classes
             f"torch.{fn}(): expected a non-empty list of Tensors. Pass a list of tensors, "
             f"e.g. torch.{fn}([a, b])."
@@ -81,6 +86,12 @@ def _check_list(tensors: Any, fn: str) -> list[Tensor]:
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join tensors end to end along an existing dimension."""
     ts = _check_list(tensors, "cat")
+    for i, t in enumerate(ts):
+        if t.ndim == 0:
+            raise RuntimeError(
+                f"zero-dimensional tensor (at position {i}) cannot be concatenated. Use "
+                "torch.stack for numbers, or make it 1-d first (t.reshape(1))."
+            )
     d = _dim(dim, ts[0].ndim)
     for i, t in enumerate(ts[1:], start=1):
         if t.ndim != ts[0].ndim:

@@ -13,6 +13,7 @@ calls; the maths of every op is in ``autograd_tutor/ops``.
 
 from __future__ import annotations
 
+import operator
 import warnings
 import weakref
 from collections import namedtuple
@@ -523,6 +524,11 @@ class Tensor:
         if isinstance(exponent, (int, float, np.number)):
             if self._data.dtype.kind == "f":
                 return A.Pow.apply(self, exponent)
+            if isinstance(exponent, (int, np.integer)) and exponent < 0:
+                raise RuntimeError(
+                    "Integers to negative integer powers are not allowed. Use a float tensor "
+                    "(x.float() ** -1) or a float exponent (x ** -1.0)."
+                )
             want = _dtype.promote_scalar(self.dtype, exponent)
             return _cast_result(A.Pow.apply(self, exponent), want)
         return self._binary(A.PowTensor, exponent)
@@ -539,6 +545,16 @@ class Tensor:
         return self
 
     def __matmul__(self, other: Any) -> Tensor:
+        if not isinstance(other, (Tensor, np.ndarray)):
+            return NotImplemented  # Python then raises TypeError, as PyTorch does
+        return self.matmul(other)
+
+    def matmul(self, other: Any) -> Tensor:
+        if not isinstance(other, (Tensor, np.ndarray)):
+            raise TypeError(
+                f"matmul(): argument 'other' (position 1) must be Tensor, not "
+                f"{type(other).__name__}. Use * to multiply by a number."
+            )
         other = self._operand(other)
         _check_matmul(self.shape, other.shape)
         fn = linalg.matmul_function(self.ndim, other.ndim)
@@ -554,7 +570,6 @@ class Tensor:
     multiply = __mul__
     div = __truediv__
     divide = __truediv__
-    matmul = __matmul__
     neg = __neg__
     negative = __neg__
 
@@ -1047,7 +1062,16 @@ def _shape_args(args: tuple) -> tuple:
     """Accept ``f(2, 3)``, ``f((2, 3))`` and ``f([2, 3])``."""
     if len(args) == 1 and isinstance(args[0], (tuple, list, Size)):
         args = tuple(args[0])
-    return tuple(int(a) for a in args)
+    sizes = []
+    for a in args:
+        try:
+            sizes.append(operator.index(a))
+        except TypeError:
+            raise TypeError(
+                f"argument 'size' must be tuple of ints, but found element of type "
+                f"{type(a).__name__}. Sizes are whole numbers: use int(...) on computed sizes."
+            ) from None
+    return tuple(sizes)
 
 
 def _check_reshape(shape: tuple, numel: int) -> tuple:

@@ -342,3 +342,18 @@ def test_changing_lr_in_param_groups_takes_effect():
             opt.step()
         results.append(w.tolist())
     np.testing.assert_allclose(results[0], results[1], rtol=1e-6)
+
+
+def test_step_between_forward_and_backward_raises_like_torch():
+    """step() changes the parameters in place, so a graph that saved them is stale."""
+    messages = []
+    for lib in (at, torch):
+        w = lib.tensor([1.0, 2.0], requires_grad=True)
+        opt = lib.optim.SGD([w], lr=0.1)
+        (w * w).sum().backward()
+        loss = (w * w).sum()  # saves w for its backward
+        opt.step()
+        with pytest.raises(RuntimeError) as err:
+            loss.backward()
+        messages.append(str(err.value))
+    assert messages[0].startswith(messages[1].split(":")[0])
