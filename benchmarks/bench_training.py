@@ -39,8 +39,9 @@ except ImportError:  # pip install micrograd
 EPOCHS = 100
 
 
-def interleaved(impls: Dict[str, Callable[[], object]], rounds: int = 7,
-                min_time: float = 0.1) -> Dict[str, float]:
+def interleaved(
+    impls: Dict[str, Callable[[], object]], rounds: int = 7, min_time: float = 0.1
+) -> Dict[str, float]:
     """Seconds per call of each implementation: best round, implementations taking turns
     within each round so that a busy machine slows them all alike."""
     numbers = {}
@@ -142,8 +143,10 @@ def mlp_step(lib) -> Callable[[], None]:
 
 def mlp_numpy() -> Callable[[], None]:
     """Forward, backward and Adam written out by hand (weights as nn.Linear stores them)."""
-    params = [(rng.uniform(-1, 1, s) / np.sqrt(s[-1] if len(s) > 1 else 64)).astype(np.float32)
-              for s in ((128, 64), (128,), (10, 128), (10,))]
+    params = [
+        (rng.uniform(-1, 1, s) / np.sqrt(s[-1] if len(s) > 1 else 64)).astype(np.float32)
+        for s in ((128, 64), (128,), (10, 128), (10,))
+    ]
     m = [np.zeros_like(p) for p in params]
     v = [np.zeros_like(p) for p in params]
     rows = np.arange(256)
@@ -206,20 +209,40 @@ def main() -> None:
         ratio = times["ours"] / times[ref] if ref in times else float("nan")
         rows.append((name, times, ref, ratio, target))
 
-    row(f"seed loop, {EPOCHS} epochs", 0.5, "torch", {
-        "ours": seed_loop(at), "torch": seed_loop(torch) if torch else None,
-        "micrograd": seed_micrograd if Value else None, "numpy": seed_numpy,
-    })
-    row(f"seed loop + optim.SGD, {EPOCHS} ep", 0.5, "torch", {
-        "ours": seed_loop_optim(at), "torch": seed_loop_optim(torch) if torch else None,
-    })
-    row("MLP step, CE + Adam", 1.5, "numpy", {
-        "ours": mlp_step(at), "torch": mlp_step(torch) if torch else None,
-        "numpy": mlp_numpy(),
-    })
+    row(
+        f"seed loop, {EPOCHS} epochs",
+        0.5,
+        "torch",
+        {
+            "ours": seed_loop(at),
+            "torch": seed_loop(torch) if torch else None,
+            "micrograd": seed_micrograd if Value else None,
+            "numpy": seed_numpy,
+        },
+    )
+    row(
+        f"seed loop + optim.SGD, {EPOCHS} ep",
+        0.5,
+        "torch",
+        {
+            "ours": seed_loop_optim(at),
+            "torch": seed_loop_optim(torch) if torch else None,
+        },
+    )
+    row(
+        "MLP step, CE + Adam",
+        1.5,
+        "numpy",
+        {
+            "ours": mlp_step(at),
+            "torch": mlp_step(torch) if torch else None,
+            "numpy": mlp_numpy(),
+        },
+    )
 
-    print(f"{'workload':34} {'ours':>10} {'torch':>10} {'micrograd':>10} {'numpy':>10}"
-          "  ratio  target")
+    print(
+        f"{'workload':34} {'ours':>10} {'torch':>10} {'micrograd':>10} {'numpy':>10}  ratio  target"
+    )
     for name, times, ref, ratio, target in rows:
         cells = " ".join(
             f"{times[k] * 1e6:9.1f}u" if k in times else f"{'-':>10}"
@@ -231,8 +254,10 @@ def main() -> None:
     if Value is None:
         print("micrograd not installed (pip install micrograd): column left empty")
     else:
-        print(f"micrograd, same MLP step (estimated from one sample x 256, squared error): "
-              f"{micrograd_mlp_estimate():.0f} s")
+        print(
+            f"micrograd, same MLP step (estimated from one sample x 256, squared error): "
+            f"{micrograd_mlp_estimate():.0f} s"
+        )
 
 
 if __name__ == "__main__":

@@ -81,8 +81,15 @@ def _functions(lib):
         def backward(ctx, grad_output):
             return grad_output * 2, None
 
-    return {"Cube": Cube, "ScaledMul": ScaledMul, "TooFew": TooFew, "TooMany": TooMany,
-            "WrongShape": WrongShape, "ExtraNones": ExtraNones, "seen": seen}
+    return {
+        "Cube": Cube,
+        "ScaledMul": ScaledMul,
+        "TooFew": TooFew,
+        "TooMany": TooMany,
+        "WrongShape": WrongShape,
+        "ExtraNones": ExtraNones,
+        "seen": seen,
+    }
 
 
 OURS, THEIRS = _functions(at), _functions(torch)
@@ -103,7 +110,8 @@ def test_forward_backward_and_grad_fn_name():
     (ty * ty).sum().backward()
     assert_close(x.grad, tx.grad)
     assert [node_name(n) for n, _ in y.grad_fn.next_functions] == [
-        node_name(n) for n, _ in ty.grad_fn.next_functions]
+        node_name(n) for n, _ in ty.grad_fn.next_functions
+    ]
 
 
 def test_function_inside_a_larger_graph_accumulates():

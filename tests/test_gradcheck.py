@@ -66,8 +66,13 @@ def _functions(lib):
             (s,) = ctx.saved_tensors
             return g * s * (s - 1)
 
-    return {"Square": Square, "SquareForgotTwo": SquareForgotTwo, "MulSum": MulSum,
-            "MulSumWrongY": MulSumWrongY, "SigmoidWrongSign": SigmoidWrongSign}
+    return {
+        "Square": Square,
+        "SquareForgotTwo": SquareForgotTwo,
+        "MulSum": MulSum,
+        "MulSumWrongY": MulSumWrongY,
+        "SigmoidWrongSign": SigmoidWrongSign,
+    }
 
 
 OURS, THEIRS = _functions(at), _functions(torch)
@@ -77,8 +82,9 @@ RNG = np.random.default_rng(3)
 def _inputs(lib, name):
     n_inputs = 2 if name.startswith("MulSum") else 1
     shapes = [(2, 3), (3,)][:n_inputs]
-    return tuple(lib.tensor(RNG.normal(size=s), dtype=lib.float64, requires_grad=True)
-                 for s in shapes)
+    return tuple(
+        lib.tensor(RNG.normal(size=s), dtype=lib.float64, requires_grad=True) for s in shapes
+    )
 
 
 def _same_values(lib_inputs):

@@ -30,8 +30,14 @@ def _copy_weights(ours, theirs):
 
 
 def _mlp(lib):
-    return lib.nn.Sequential(lib.nn.Linear(4, 8), lib.nn.ReLU(), lib.nn.Linear(8, 3),
-                             lib.nn.Tanh(), lib.nn.Linear(3, 2, bias=False), lib.nn.Sigmoid())
+    return lib.nn.Sequential(
+        lib.nn.Linear(4, 8),
+        lib.nn.ReLU(),
+        lib.nn.Linear(8, 3),
+        lib.nn.Tanh(),
+        lib.nn.Linear(3, 2, bias=False),
+        lib.nn.Sigmoid(),
+    )
 
 
 class _Net:
@@ -104,10 +110,20 @@ def test_sequential_mlp_forward_backward():
 def test_reprs_match_torch():
     assert repr(_mlp(at)) == repr(_mlp(torch))
     assert repr(_Net.build(at)) == repr(_Net.build(torch))
-    for cls, args in [("ReLU", ()), ("Sigmoid", ()), ("Tanh", ()), ("MSELoss", ()),
-                      ("CrossEntropyLoss", ()), ("BCELoss", ()), ("BCEWithLogitsLoss", ()),
-                      ("NLLLoss", ()), ("Softmax", (1,)), ("LogSoftmax", (1,)),
-                      ("Linear", (3, 2)), ("Linear", (3, 2, False))]:
+    for cls, args in [
+        ("ReLU", ()),
+        ("Sigmoid", ()),
+        ("Tanh", ()),
+        ("MSELoss", ()),
+        ("CrossEntropyLoss", ()),
+        ("BCELoss", ()),
+        ("BCEWithLogitsLoss", ()),
+        ("NLLLoss", ()),
+        ("Softmax", (1,)),
+        ("LogSoftmax", (1,)),
+        ("Linear", (3, 2)),
+        ("Linear", (3, 2, False)),
+    ]:
         assert repr(getattr(at.nn, cls)(*args)) == repr(getattr(torch.nn, cls)(*args))
     assert repr(at.nn.ReLU(inplace=True)) == repr(torch.nn.ReLU(inplace=True))
 
@@ -118,7 +134,8 @@ def test_parameter_is_a_leaf_tensor_with_torch_repr():
     assert isinstance(p, at.Tensor) and p.is_leaf and p.requires_grad
     assert repr(p) == repr(tp)
     assert repr(at.nn.Parameter(at.ones(2), requires_grad=False)) == repr(
-        torch.nn.Parameter(torch.ones(2), requires_grad=False))
+        torch.nn.Parameter(torch.ones(2), requires_grad=False)
+    )
     # results of operations on a Parameter are plain tensors
     assert type(p * 2) is at.Tensor
     assert repr(p * 2) == repr(tp * 2).replace("MulBackward0", "MulBackward0")
@@ -183,7 +200,8 @@ def test_sequential_container():
     assert repr(model[1:3]) == repr(tmodel[1:3])
     named = at.nn.Sequential(OrderedDict([("fc", at.nn.Linear(2, 2)), ("act", at.nn.ReLU())]))
     tnamed = torch.nn.Sequential(
-        OrderedDict([("fc", torch.nn.Linear(2, 2)), ("act", torch.nn.ReLU())]))
+        OrderedDict([("fc", torch.nn.Linear(2, 2)), ("act", torch.nn.ReLU())])
+    )
     assert repr(named) == repr(tnamed)
     assert list(named.state_dict()) == list(tnamed.state_dict())
     with pytest.raises(IndexError):
@@ -219,8 +237,9 @@ def test_load_state_dict_round_trip():
     a, b = _mlp(at), _mlp(at)
     result = b.load_state_dict(a.state_dict())
     assert repr(result) == "<All keys matched successfully>"
-    assert repr(result) == repr(torch.nn.Linear(1, 1).load_state_dict(
-        torch.nn.Linear(1, 1).state_dict()))
+    assert repr(result) == repr(
+        torch.nn.Linear(1, 1).load_state_dict(torch.nn.Linear(1, 1).state_dict())
+    )
     x = at.ones(2, 4)
     assert_close(a(x), b(x))
     # values are copied, not shared: the parameters stay b's own leaves
@@ -250,7 +269,8 @@ def test_load_state_dict_errors_match_torch(case):
     assert str(ours.value).startswith(str(ref.value))
     if case != "size":
         assert repr(model.load_state_dict(bad[case], strict=False)) == repr(
-            tmodel.load_state_dict(tbad[case], strict=False))
+            tmodel.load_state_dict(tbad[case], strict=False)
+        )
 
 
 def test_load_state_dict_from_torch_values():
@@ -322,12 +342,18 @@ def _class_args(n=5, c=4, targets=None, dims=()):
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
-@pytest.mark.parametrize("options", [
-    {}, {"ignore_index": 2}, {"weight": [0.2, 1.0, 3.0, 0.5]},
-    {"weight": [0.2, 1.0, 3.0, 0.5], "ignore_index": 1}, {"label_smoothing": 0.1},
-    {"label_smoothing": 0.2, "weight": [0.2, 1.0, 3.0, 0.5]},
-    {"label_smoothing": 0.2, "ignore_index": 0},
-])
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"ignore_index": 2},
+        {"weight": [0.2, 1.0, 3.0, 0.5]},
+        {"weight": [0.2, 1.0, 3.0, 0.5], "ignore_index": 1},
+        {"label_smoothing": 0.1},
+        {"label_smoothing": 0.2, "weight": [0.2, 1.0, 3.0, 0.5]},
+        {"label_smoothing": 0.2, "ignore_index": 0},
+    ],
+)
 def test_cross_entropy_class_targets(reduction, options):
     targets = [0, 2, 1, 3, 2]
     kwargs = dict(options, reduction=reduction)
@@ -342,6 +368,7 @@ def test_cross_entropy_class_targets(reduction, options):
 
     _check_loss("cross_entropy", args, kwargs)
     if "label_smoothing" not in kwargs:
+
         def log_args():
             (x, *rest), (tx, *trest) = args()
             return (x.log_softmax(1), *rest), (tx.log_softmax(1), *trest)
@@ -352,8 +379,10 @@ def test_cross_entropy_class_targets(reduction, options):
 @pytest.mark.parametrize("reduction", REDUCTIONS)
 def test_cross_entropy_probability_targets_and_extra_dims(reduction):
     def prob_args():
-        (x, tx), (p, tp) = _pair(RNG.normal(size=(3, 4))), _pair(
-            RNG.dirichlet(np.ones(4), size=3), requires_grad=False)
+        (x, tx), (p, tp) = (
+            _pair(RNG.normal(size=(3, 4))),
+            _pair(RNG.dirichlet(np.ones(4), size=3), requires_grad=False),
+        )
         return (x, p), (tx, tp)
 
     _check_loss("cross_entropy", prob_args, {"reduction": reduction})
@@ -415,7 +444,8 @@ def test_binary_cross_entropy_with_logits(reduction, extra):
         (x, y), (tx, ty) = args()
         out = at.nn.functional.binary_cross_entropy_with_logits(x, y, **kwargs_ours)
         tout = torch.nn.functional.binary_cross_entropy_with_logits(
-            tx, ty, reduction=reduction, pos_weight=torch.tensor([1.0, 2.0, 0.5]))
+            tx, ty, reduction=reduction, pos_weight=torch.tensor([1.0, 2.0, 0.5])
+        )
         assert_close(out, tout, atol=1e-5)
         out.sum().backward()
         tout.sum().backward()
@@ -429,14 +459,20 @@ def test_loss_modules_match_functional():
     t = np.array([0, 2, 1, 1])
     w = np.array([1.0, 2.0, 0.5], dtype=np.float32)
     pairs = [
-        (at.nn.CrossEntropyLoss(weight=at.tensor(w), label_smoothing=0.1),
-         torch.nn.CrossEntropyLoss(weight=torch.from_numpy(w), label_smoothing=0.1),
-         at.tensor(t), torch.from_numpy(t)),
-        (at.nn.NLLLoss(reduction="sum"), torch.nn.NLLLoss(reduction="sum"),
-         at.tensor(t), torch.from_numpy(t)),
+        (
+            at.nn.CrossEntropyLoss(weight=at.tensor(w), label_smoothing=0.1),
+            torch.nn.CrossEntropyLoss(weight=torch.from_numpy(w), label_smoothing=0.1),
+            at.tensor(t),
+            torch.from_numpy(t),
+        ),
+        (
+            at.nn.NLLLoss(reduction="sum"),
+            torch.nn.NLLLoss(reduction="sum"),
+            at.tensor(t),
+            torch.from_numpy(t),
+        ),
         (at.nn.MSELoss(), torch.nn.MSELoss(), at.ones(4, 3), torch.ones(4, 3)),
-        (at.nn.BCEWithLogitsLoss(), torch.nn.BCEWithLogitsLoss(), at.ones(4, 3),
-         torch.ones(4, 3)),
+        (at.nn.BCEWithLogitsLoss(), torch.nn.BCEWithLogitsLoss(), at.ones(4, 3), torch.ones(4, 3)),
     ]
     for loss, tloss, target, ttarget in pairs:
         assert_close(loss(x, target), tloss(tx, ttarget))
@@ -481,11 +517,14 @@ def _bad_losses(lib):
         "float class target": lambda: F.cross_entropy(x, lib.tensor([0.0, 1.0, 2.0])),
         "batch mismatch": lambda: F.cross_entropy(x, lib.tensor([0, 1])),
         "bce input > 1": lambda: F.binary_cross_entropy(
-            lib.tensor([0.5, 2.0]), lib.tensor([1.0, 0.0])),
+            lib.tensor([0.5, 2.0]), lib.tensor([1.0, 0.0])
+        ),
         "bce size": lambda: F.binary_cross_entropy(
-            lib.tensor([0.5, 0.2]), lib.tensor([1.0, 0.0, 1.0])),
+            lib.tensor([0.5, 0.2]), lib.tensor([1.0, 0.0, 1.0])
+        ),
         "logits size": lambda: F.binary_cross_entropy_with_logits(
-            lib.tensor([0.5, 0.2]), lib.tensor([1.0, 0.0, 1.0])),
+            lib.tensor([0.5, 0.2]), lib.tensor([1.0, 0.0, 1.0])
+        ),
         "bad reduction": lambda: F.mse_loss(x, x, reduction="avg"),
         "bad smoothing": lambda: F.cross_entropy(x, lib.tensor([0, 1, 2]), label_smoothing=1.5),
         "linear shapes": lambda: lib.nn.Linear(3, 2)(lib.zeros(4, 5)),
@@ -493,9 +532,11 @@ def _bad_losses(lib):
         "linear int input": lambda: lib.nn.Linear(4, 2)(lib.ones(3, 4, dtype=lib.int64)),
         "column of targets": lambda: F.cross_entropy(x, lib.tensor([[0], [1], [2]])),
         "bce int target": lambda: F.binary_cross_entropy(
-            lib.tensor([0.5, 0.2]), lib.tensor([1, 0])),
+            lib.tensor([0.5, 0.2]), lib.tensor([1, 0])
+        ),
         "logits int target": lambda: F.binary_cross_entropy_with_logits(
-            lib.tensor([0.5, 0.2]), lib.tensor([1, 0])),
+            lib.tensor([0.5, 0.2]), lib.tensor([1, 0])
+        ),
         "function in Sequential": lambda: lib.nn.Sequential(lib.nn.Linear(2, 2), lib.relu),
         "class in Sequential": lambda: lib.nn.Sequential(lib.nn.ReLU),
         "module before super().__init__": lambda: _no_super(lib, "module"),
@@ -530,7 +571,7 @@ def test_bad_loss_input_raises_like_torch(case):
 
 # -- the seed chapter's training loop with an optimizer --------------------------------------
 
-SEED_LOOP = '''
+SEED_LOOP = """
 w = torch.tensor([1.0], requires_grad=True)
 b = torch.tensor([0.0], requires_grad=True)
 x = torch.tensor([1.0, 2.0, 3.0])
@@ -548,9 +589,9 @@ for epoch in range(5):
 print(w, b)
 print(optimizer)
 print(optimizer.state_dict())
-'''
+"""
 
-MODEL_LOOP = '''
+MODEL_LOOP = """
 torch.manual_seed(0)
 model = torch.nn.Sequential(torch.nn.Linear(1, 1))
 with torch.no_grad():
@@ -573,10 +614,10 @@ print(optimizer.state_dict()["state"][0])
 print(optimizer.state_dict()["param_groups"])
 with torch.no_grad():
     print(model(x))
-'''
+"""
 
 
-CLASSIFIER_LOOP = '''
+CLASSIFIER_LOOP = """
 import numpy as np
 rng = np.random.default_rng(0)
 X = torch.tensor(rng.normal(size=(60, 2)).astype(np.float32))
@@ -600,7 +641,7 @@ for epoch in range(30):
         print(f"epoch {epoch}: loss {loss.item():.4f}, accuracy {accuracy:.3f}")
 print(loss)
 print(torch.softmax(model(X[:2]), dim=1))
-'''
+"""
 
 
 def _stdout(code, lib):
@@ -610,8 +651,11 @@ def _stdout(code, lib):
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize("code", [SEED_LOOP, MODEL_LOOP, CLASSIFIER_LOOP],
-                         ids=["seed-sgd", "module-adam", "classifier-momentum"])
+@pytest.mark.parametrize(
+    "code",
+    [SEED_LOOP, MODEL_LOOP, CLASSIFIER_LOOP],
+    ids=["seed-sgd", "module-adam", "classifier-momentum"],
+)
 def test_training_snippets_print_what_torch_prints(code):
     assert _stdout(code, at) == _stdout(code, torch)
 
@@ -644,7 +688,8 @@ def test_grad_fn_names_match_torch(case):
     out, tout = _node_cases(at)[case](), _node_cases(torch)[case]()
     assert node_name(out.grad_fn) == node_name(tout.grad_fn)
     assert repr(out).split("grad_fn=")[-1] == repr(tout).split("grad_fn=")[-1].replace(
-        hex(id(tout.grad_fn)), hex(id(out.grad_fn)))
+        hex(id(tout.grad_fn)), hex(id(out.grad_fn))
+    )
 
 
 def _double(values, requires_grad=True):
@@ -665,12 +710,14 @@ def test_losses_pass_gradcheck(reduction):
     r = {"reduction": reduction}
     assert gradcheck(lambda a, b: F.mse_loss(a, b, **r), (x, y))
     assert gradcheck(lambda a: F.cross_entropy(a, t, **r), (x,))
-    assert gradcheck(lambda a: F.cross_entropy(a, t, weight=cw, ignore_index=2,
-                                               label_smoothing=0.2, **r), (x,))
+    assert gradcheck(
+        lambda a: F.cross_entropy(a, t, weight=cw, ignore_index=2, label_smoothing=0.2, **r), (x,)
+    )
     assert gradcheck(lambda a: F.nll_loss(a, t, weight=cw, **r), (x,))
     assert gradcheck(lambda a: F.binary_cross_entropy(a, y, weight=w, **r), (p,))
-    assert gradcheck(lambda a: F.binary_cross_entropy_with_logits(
-        a, y, weight=w, pos_weight=cw, **r), (x,))
+    assert gradcheck(
+        lambda a: F.binary_cross_entropy_with_logits(a, y, weight=w, pos_weight=cw, **r), (x,)
+    )
 
 
 def test_linear_passes_gradcheck_including_second_order():
@@ -693,13 +740,19 @@ def test_linear_passes_gradcheck_including_second_order():
 
 
 def test_more_layer_reprs_match_torch():
-    for lib_args in [("Dropout", ()), ("Dropout", (0.2, True)), ("Flatten", ()),
-                     ("Flatten", (0, 1)), ("Identity", ())]:
+    for lib_args in [
+        ("Dropout", ()),
+        ("Dropout", (0.2, True)),
+        ("Flatten", ()),
+        ("Flatten", (0, 1)),
+        ("Identity", ()),
+    ]:
         name, args = lib_args
         assert repr(getattr(at.nn, name)(*args)) == repr(getattr(torch.nn, name)(*args))
     for lib in (at, torch):
-        lib.layers = lib.nn.ModuleList([lib.nn.Linear(2, 2), lib.nn.Linear(2, 2),
-                                        lib.nn.ReLU(), lib.nn.Linear(2, 2)])
+        lib.layers = lib.nn.ModuleList(
+            [lib.nn.Linear(2, 2), lib.nn.Linear(2, 2), lib.nn.ReLU(), lib.nn.Linear(2, 2)]
+        )
     assert repr(at.layers) == repr(torch.layers)
     assert repr(at.nn.ModuleList()) == repr(torch.nn.ModuleList())
     del at.layers, torch.layers
@@ -718,8 +771,9 @@ def test_module_list_registers_its_layers():
             return x
 
     net = Net()
-    assert list(net.state_dict()) == [f"layers.{i}.{p}" for i in range(3)
-                                      for p in ("weight", "bias")]
+    assert list(net.state_dict()) == [
+        f"layers.{i}.{p}" for i in range(3) for p in ("weight", "bias")
+    ]
     assert len(net.layers) == 3 and net.layers[-1].out_features == 1
     assert net(at.ones(2, 3)).shape == (2, 1)
 
@@ -775,8 +829,11 @@ def test_module_to_double_keeps_parameter_objects():
 
 @settings(max_examples=30, deadline=None)
 @given(
-    n=st.integers(1, 6), c=st.integers(2, 5), seed=st.integers(0, 2**16),
-    reduction=st.sampled_from(REDUCTIONS), scale=st.floats(0.1, 50.0),
+    n=st.integers(1, 6),
+    c=st.integers(2, 5),
+    seed=st.integers(0, 2**16),
+    reduction=st.sampled_from(REDUCTIONS),
+    scale=st.floats(0.1, 50.0),
 )
 def test_property_classification_losses_match_torch(n, c, seed, reduction, scale):
     """Random batch sizes, class counts and logit scales (large ones test stability)."""
@@ -794,8 +851,9 @@ def test_property_classification_losses_match_torch(n, c, seed, reduction, scale
         return (x, y), (tx, ty)
 
     _check_loss("cross_entropy", args_ce, {"reduction": reduction}, rtol=1e-4, atol=1e-5)
-    _check_loss("binary_cross_entropy_with_logits", args_bce, {"reduction": reduction},
-                rtol=1e-4, atol=1e-5)
+    _check_loss(
+        "binary_cross_entropy_with_logits", args_bce, {"reduction": reduction}, rtol=1e-4, atol=1e-5
+    )
 
 
 def test_losses_have_second_derivatives():
@@ -804,12 +862,15 @@ def test_losses_have_second_derivatives():
     x = _double(RNG.normal(size=(4, 3)))
     y = _double(RNG.uniform(0, 1, size=(4, 3)), requires_grad=False)
     t = at.tensor(np.array([0, 2, 1, 1]))
-    for loss in (lambda a: F.cross_entropy(a, t, weight=_double([1.0, 2.0, 0.5], False)),
-                 lambda a: F.mse_loss(a.tanh(), y),
-                 lambda a: F.binary_cross_entropy_with_logits(a, y),
-                 lambda a: F.binary_cross_entropy(a.sigmoid(), y)):
+    for loss in (
+        lambda a: F.cross_entropy(a, t, weight=_double([1.0, 2.0, 0.5], False)),
+        lambda a: F.mse_loss(a.tanh(), y),
+        lambda a: F.binary_cross_entropy_with_logits(a, y),
+        lambda a: F.binary_cross_entropy(a.sigmoid(), y),
+    ):
         assert at.autograd.gradcheck(
-            lambda a, f=loss: at.autograd.grad(f(a), a, create_graph=True), (x,))
+            lambda a, f=loss: at.autograd.grad(f(a), a, create_graph=True), (x,)
+        )
 
 
 def test_inplace_relu():

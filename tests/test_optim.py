@@ -81,8 +81,9 @@ def test_trajectory_matches_torch(name, kwargs, dtype):
 @pytest.mark.parametrize("set_to_none", [True, False])
 def test_zero_grad_modes(set_to_none):
     _, opt, (w, b) = _run(at, "SGD", {"lr": 0.1}, np.float32, steps=2, set_to_none=set_to_none)
-    _, topt, (tw, tb) = _run(torch, "SGD", {"lr": 0.1}, np.float32, steps=2,
-                             set_to_none=set_to_none)
+    _, topt, (tw, tb) = _run(
+        torch, "SGD", {"lr": 0.1}, np.float32, steps=2, set_to_none=set_to_none
+    )
     opt.zero_grad(set_to_none=set_to_none)
     topt.zero_grad(set_to_none=set_to_none)
     assert_close(w.grad, tw.grad)
@@ -144,21 +145,31 @@ def test_add_param_group():
         assert sorted(opt.param_groups[1]) == sorted(opt.param_groups[0])
 
 
-@pytest.mark.parametrize("name,kwargs", [
-    ("SGD", {"lr": 0.1}), ("SGD", {"lr": 0.1, "momentum": 0.9, "nesterov": True}),
-    ("Adam", {"lr": 0.01, "amsgrad": True}), ("AdamW", {}),
-])
+@pytest.mark.parametrize(
+    "name,kwargs",
+    [
+        ("SGD", {"lr": 0.1}),
+        ("SGD", {"lr": 0.1, "momentum": 0.9, "nesterov": True}),
+        ("Adam", {"lr": 0.01, "amsgrad": True}),
+        ("AdamW", {}),
+    ],
+)
 def test_repr_matches_torch(name, kwargs):
     w = at.tensor([1.0], requires_grad=True)
     tw = torch.tensor([1.0], requires_grad=True)
     assert repr(getattr(at.optim, name)([w], **kwargs)) == repr(
-        getattr(torch.optim, name)([tw], **kwargs))
+        getattr(torch.optim, name)([tw], **kwargs)
+    )
 
 
-@pytest.mark.parametrize("name,kwargs", [
-    ("SGD", {"lr": 0.05, "momentum": 0.9}), ("Adam", {"lr": 0.05, "amsgrad": True}),
-    ("AdamW", {"lr": 0.05}),
-])
+@pytest.mark.parametrize(
+    "name,kwargs",
+    [
+        ("SGD", {"lr": 0.05, "momentum": 0.9}),
+        ("Adam", {"lr": 0.05, "amsgrad": True}),
+        ("AdamW", {"lr": 0.05}),
+    ],
+)
 def test_state_dict_matches_torch_and_round_trips(name, kwargs):
     ours, opt, _ = _run(at, name, kwargs, np.float32, steps=5)
     _, topt, _ = _run(torch, name, kwargs, np.float32, steps=5)
@@ -187,8 +198,11 @@ def test_state_dict_matches_torch_and_round_trips(name, kwargs):
     assert_close(w, full[-1][0], rtol=1e-4, atol=1e-5, check_dtype=False)
     assert_close(b, full[-1][1], rtol=1e-4, atol=1e-5, check_dtype=False)
     # The loaded state is a copy: stepping `fresh` did not change the saved dict.
-    assert_close(sd["state"][0]["step" if name != "SGD" else "momentum_buffer"],
-                 tsd["state"][0]["step" if name != "SGD" else "momentum_buffer"], rtol=1e-4)
+    assert_close(
+        sd["state"][0]["step" if name != "SGD" else "momentum_buffer"],
+        tsd["state"][0]["step" if name != "SGD" else "momentum_buffer"],
+        rtol=1e-4,
+    )
 
 
 def test_load_state_dict_errors_match_torch():
@@ -197,8 +211,10 @@ def test_load_state_dict_errors_match_torch():
         return lib.optim.SGD(ps, lr=0.1)
 
     for mine, theirs in [
-        (lambda: build(at, 2).load_state_dict(build(at, 3).state_dict()),
-         lambda: build(torch, 2).load_state_dict(build(torch, 3).state_dict())),
+        (
+            lambda: build(at, 2).load_state_dict(build(at, 3).state_dict()),
+            lambda: build(torch, 2).load_state_dict(build(torch, 3).state_dict()),
+        ),
     ]:
         with pytest.raises(ValueError) as ours:
             mine()
@@ -216,7 +232,8 @@ def _bad_calls(lib):
         "negative weight decay": lambda: lib.optim.SGD([w], lr=0.1, weight_decay=-1),
         "nesterov without momentum": lambda: lib.optim.SGD([w], lr=0.1, nesterov=True),
         "nesterov with dampening": lambda: lib.optim.SGD(
-            [w], lr=0.1, momentum=0.9, dampening=0.1, nesterov=True),
+            [w], lr=0.1, momentum=0.9, dampening=0.1, nesterov=True
+        ),
         "empty params": lambda: lib.optim.SGD([], lr=0.1),
         "used-up generator": lambda: lib.optim.Adam(iter([]), lr=0.1),
         "non-leaf": lambda: lib.optim.SGD([nonleaf], lr=0.1),
@@ -228,8 +245,7 @@ def _bad_calls(lib):
         "single tensor": lambda: lib.optim.SGD(w, lr=0.1),
         "number in params": lambda: lib.optim.SGD([w, 3.0], lr=0.1),
         "set of params": lambda: lib.optim.SGD([{"params": {w}}], lr=0.1),
-        "param in two groups": lambda: lib.optim.SGD(
-            [{"params": [w]}, {"params": [w]}], lr=0.1),
+        "param in two groups": lambda: lib.optim.SGD([{"params": [w]}, {"params": [w]}], lr=0.1),
     }
 
 
@@ -263,6 +279,7 @@ def test_closure_is_called_with_grad_enabled():
 
 def test_seed_update_rule_equals_sgd():
     """The seed's manual ``w -= 0.1 * w.grad`` is exactly ``optim.SGD(lr=0.1)``."""
+
     def manual():
         w = at.tensor([1.0], requires_grad=True)
         b = at.tensor([0.0], requires_grad=True)

@@ -72,8 +72,13 @@ def _analytical_jacobian(
             for j in range(out.numel()):
                 one_hot = np.zeros(out.numel(), dtype=out._data.dtype)
                 one_hot[j] = 1
-                grads = grad(out, diff_inputs, Tensor._make(one_hot.reshape(out.shape)),
-                             retain_graph=True, allow_unused=True)
+                grads = grad(
+                    out,
+                    diff_inputs,
+                    Tensor._make(one_hot.reshape(out.shape)),
+                    retain_graph=True,
+                    allow_unused=True,
+                )
                 for i, g in enumerate(grads):
                     if g is not None:
                         per_input[i][:, j] = g._data.reshape(-1)
@@ -85,8 +90,16 @@ def _index(shape: Tuple[int, ...], flat: int) -> str:
     return str([int(i) for i in np.unravel_index(flat, shape)]) if shape else ""
 
 
-def _explain(out_i: int, in_i: int, out: Tensor, x: Tensor, numerical: np.ndarray,
-             analytical: np.ndarray, atol: float, rtol: float) -> str:
+def _explain(
+    out_i: int,
+    in_i: int,
+    out: Tensor,
+    x: Tensor,
+    numerical: np.ndarray,
+    analytical: np.ndarray,
+    atol: float,
+    rtol: float,
+) -> str:
     """PyTorch's message (Jacobians in the input's dtype), then the first wrong entry in words."""
     from .._creation import tensor
 

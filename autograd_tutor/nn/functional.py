@@ -87,9 +87,7 @@ def softmax(input: Tensor, dim: Optional[int] = None, dtype: Optional[object] = 
     return input.softmax(dim)
 
 
-def log_softmax(
-    input: Tensor, dim: Optional[int] = None, dtype: Optional[object] = None
-) -> Tensor:
+def log_softmax(input: Tensor, dim: Optional[int] = None, dtype: Optional[object] = None) -> Tensor:
     """``log(softmax(x))`` computed stably as ``x - max - log(sum(exp(x - max)))``."""
     if dim is None:
         dim = _softmax_dim("log_softmax", input.ndim)
@@ -138,7 +136,7 @@ def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
 
 
 def _type_name(t: Tensor) -> str:
-    return _type_string(t)[len("torch."):-len("Tensor")]
+    return _type_string(t)[len("torch.") : -len("Tensor")]
 
 
 def nll_loss(
@@ -212,9 +210,7 @@ def cross_entropy(
     """
     _check_reduction(reduction)
     if not 0.0 <= label_smoothing <= 1.0:
-        raise RuntimeError(
-            f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}"
-        )
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     dim = 1 if input.ndim >= 2 else 0
     logp = input.log_softmax(dim)
     classes = input.shape[dim]

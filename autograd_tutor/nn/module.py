@@ -295,7 +295,9 @@ class Module:
     # -- saving and loading ------------------------------------------------------------
 
     def state_dict(
-        self, destination: Optional[Dict[str, Tensor]] = None, prefix: str = "",
+        self,
+        destination: Optional[Dict[str, Tensor]] = None,
+        prefix: str = "",
         keep_vars: bool = False,
     ) -> Dict[str, Tensor]:
         """An ``OrderedDict`` from names (``"fc.weight"``) to tensors (detached by default)."""
@@ -339,11 +341,19 @@ class Module:
         return _IncompatibleKeys(missing, unexpected)
 
     def _load(
-        self, state_dict: Mapping[str, Any], prefix: str, assign: bool,
-        missing: List[str], unexpected: List[str], errors: List[str],
+        self,
+        state_dict: Mapping[str, Any],
+        prefix: str,
+        assign: bool,
+        missing: List[str],
+        unexpected: List[str],
+        errors: List[str],
     ) -> None:
-        local = {k: v for k, v in list(self._parameters.items()) + list(self._buffers.items())
-                 if v is not None}
+        local = {
+            k: v
+            for k, v in list(self._parameters.items()) + list(self._buffers.items())
+            if v is not None
+        }
         for name, current in local.items():
             key = prefix + name
             if key not in state_dict:
@@ -373,14 +383,20 @@ class Module:
                     current.copy_(value)
         for key in state_dict:
             if key.startswith(prefix):
-                head = key[len(prefix):].split(".", 1)[0]
+                head = key[len(prefix) :].split(".", 1)[0]
                 if head not in self._modules and head not in local:
                     unexpected.append(key)
         for name, module in self._modules.items():
             if module is not None:
                 child = prefix + name + "."
-                module._load({k: v for k, v in state_dict.items() if k.startswith(child)},
-                             child, assign, missing, unexpected, errors)
+                module._load(
+                    {k: v for k, v in state_dict.items() if k.startswith(child)},
+                    child,
+                    assign,
+                    missing,
+                    unexpected,
+                    errors,
+                )
 
     # -- printing ----------------------------------------------------------------------
 
@@ -394,8 +410,9 @@ class Module:
     def __repr__(self) -> str:
         extra = self.extra_repr()
         extra_lines = extra.split("\n") if extra else []
-        child_lines = [f"({key}): " + _addindent(repr(module), 2)
-                       for key, module in self._modules.items()]
+        child_lines = [
+            f"({key}): " + _addindent(repr(module), 2) for key, module in self._modules.items()
+        ]
         lines = extra_lines + child_lines
         text = self._get_name() + "("
         if lines:
@@ -406,5 +423,6 @@ class Module:
         return text + ")"
 
     def __dir__(self) -> List[str]:
-        return sorted(set(super().__dir__()) | set(self._parameters) | set(self._modules)
-                      | set(self._buffers))
+        return sorted(
+            set(super().__dir__()) | set(self._parameters) | set(self._modules) | set(self._buffers)
+        )

@@ -104,8 +104,9 @@ class Adam(Optimizer):
             exp_avg_sq *= beta2
             exp_avg_sq += (1 - beta2) * grad * grad
             if group["amsgrad"]:
-                np.maximum(state["max_exp_avg_sq"]._data, exp_avg_sq,
-                           out=state["max_exp_avg_sq"]._data)
+                np.maximum(
+                    state["max_exp_avg_sq"]._data, exp_avg_sq, out=state["max_exp_avg_sq"]._data
+                )
                 exp_avg_sq = state["max_exp_avg_sq"]._data
             step_size = lr / (1 - beta1**step)
             denom = np.sqrt(exp_avg_sq)
@@ -140,7 +141,16 @@ class AdamW(Adam):
         fused: Any = None,
     ) -> None:
         super().__init__(
-            params, lr, betas, eps, weight_decay, amsgrad, foreach=foreach, maximize=maximize,
-            capturable=capturable, differentiable=differentiable, fused=fused,
+            params,
+            lr,
+            betas,
+            eps,
+            weight_decay,
+            amsgrad,
+            foreach=foreach,
+            maximize=maximize,
+            capturable=capturable,
+            differentiable=differentiable,
+            fused=fused,
             decoupled_weight_decay=True,
         )
