@@ -370,3 +370,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except UsageError as exc:
         print(f"{_PROG} {args.command}: error: {_plain(exc)}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"\n{_PROG} {args.command}: interrupted", file=sys.stderr)
+        return 130

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from ._result import Result
-from ._runner import RUN_CRASHED, RUN_INVALID, RunOutcome, code_sources, run_notebook
+from ._runner import RUN_CRASHED, RUN_INVALID, RunOutcome, code_sources, run_notebook, stop_all_runs
 
 MAX_RECORD_LINE = 4 * 2**20
 COUNTED_STATUSES = ("passed", "failed", "error", "not attempted")
@@ -260,7 +260,8 @@ def grade_many(paths: Sequence[str | os.PathLike], *, jobs: int = 1, timeout: fl
     concurrently.
     """
     submissions: List[Optional[Submission]] = [None] * len(paths)
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    try:
         futures = {pool.submit(_run, p, timeout, memory_mb, isolated): n
                    for n, p in enumerate(paths)}
         for done, future in enumerate(as_completed(futures), start=1):
@@ -272,6 +273,11 @@ def grade_many(paths: Sequence[str | os.PathLike], *, jobs: int = 1, timeout: fl
             submissions[n] = grade_outcome(paths[n], outcome, notebook)
             if on_done is not None:
                 on_done(done, len(paths), submissions[n])
+    except BaseException:  # Ctrl-C: end the running notebooks, start no more
+        stop_all_runs()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     return [s for s in submissions if s is not None]
 
 

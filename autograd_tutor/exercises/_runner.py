@@ -48,6 +48,8 @@ RUN_MEMORY = "memory"
 RUN_INVALID = "invalid notebook"
 
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
+_live: set = set()  # the notebook processes now running, so that Ctrl-C can end them all
+_live_lock = threading.Lock()
 
 
 class NotebookError(ValueError):
@@ -148,19 +150,25 @@ def run_notebook(path: str | os.PathLike, *, timeout: float = 120.0, memory_mb: 
             env=_child_env(record_path, Path(tmp, "ipython")),
             start_new_session=(os.name == "posix"))
         tail = _TailReader(proc.stdout)
-        try:
-            proc.stdin.write(json.dumps(spec).encode("utf-8"))
-            proc.stdin.close()
-        except OSError:  # the child died before reading its cells; its exit code tells why
-            pass
         timed_out = False
+        with _live_lock:
+            _live.add(proc)
         try:
-            returncode = proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            timed_out = True
+            try:
+                proc.stdin.write(json.dumps(spec).encode("utf-8"))
+                proc.stdin.close()
+            except OSError:  # the child died before reading its cells; its exit code says why
+                pass
+            try:
+                returncode = proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                timed_out = True
+                _kill_group(proc)
+                returncode = proc.wait()
+        finally:  # also on Ctrl-C; ends anything the notebook started and left running
             _kill_group(proc)
-            returncode = proc.wait()
-        _kill_group(proc)  # also ends anything the notebook started and left running
+            with _live_lock:
+                _live.discard(proc)
         tail.join(timeout=5)
         events = _read_events(events_path, nonce)
         record, truncated = _read_capped(record_path, MAX_RECORD_BYTES)
@@ -172,6 +180,14 @@ def run_notebook(path: str | os.PathLike, *, timeout: float = 120.0, memory_mb: 
     if capture_outputs:
         outcome.outputs = {e["cell"]: e for e in events if e.get("event") == "end"}
     return outcome
+
+
+def stop_all_runs() -> None:
+    """Kill every notebook process still running (e.g. when the user presses Ctrl-C)."""
+    with _live_lock:
+        running = list(_live)
+    for proc in running:
+        _kill_group(proc)
 
 
 def executed_notebook(outcome: RunOutcome) -> dict:
