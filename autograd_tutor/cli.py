@@ -155,6 +155,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
     paths = _notebook_paths(args.submissions, grading=True)
     stem = _exercise_notebook(args.notebook)
+    Path(args.out).mkdir(parents=True, exist_ok=True)  # fail before the work, not after
     print(f"Grading {len(paths)} notebook(s), {args.jobs} at a time, {args.timeout:g} s and "
           f"{args.memory_mb} MB each.", file=sys.stderr)
     submissions = grade_many(paths, jobs=args.jobs, timeout=args.timeout,
@@ -367,7 +368,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 2
     try:
         return args.func(args)
-    except UsageError as exc:
+    except (UsageError, OSError) as exc:  # OSError: e.g. an output path that cannot be written
         print(f"{_PROG} {args.command}: error: {_plain(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -74,6 +74,8 @@ def test_usage_errors_exit_2(tmp_path, capsys):
         "no .ipynb files": ["grade", str(tmp_path / "empty"), "--out", str(tmp_path / "o")],
         "no such folder": ["build-exercises", "--solutions", str(tmp_path / "nope")],
         "demo notebook was not found": ["demo", str(tmp_path / "missing.ipynb")],
+        "Not a directory": ["grade", str(tmp_path / "broken.ipynb"), "--out",
+                            str(tmp_path / "notes.txt" / "out")],
     }
     for message, argv in cases.items():
         capsys.readouterr()
