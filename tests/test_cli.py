@@ -159,7 +159,8 @@ def test_the_exercise_notebooks_exist():
 
 # ------------------------------------------------------------------ hostile submissions
 
-# submission -> (status of the run, {exercise id: status of the check})
+# Each fixture in tests/submissions/ answers (or dodges) the three checks of 01_requires_grad;
+# its first markdown cell says what it does. submission -> (run status, {exercise id: status})
 HOSTILE = {
     "good": ("ok", {"basics.requires_grad": "passed", "basics.first_backward": "passed",
                     "basics.vector_backward": "passed"}),
