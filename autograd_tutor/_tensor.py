@@ -557,6 +557,13 @@ class Tensor:
             )
         other = self._operand(other)
         _check_matmul(self.shape, other.shape)
+        if other._data.dtype != self._data.dtype:
+            names = {"float32": "float", "float64": "double", "int64": "long int"}
+            a, b = (names.get(t.dtype.name, t.dtype.name) for t in (self, other))
+            raise RuntimeError(
+                f"expected m1 and m2 to have the same dtype, but got: {a} != {b}. Convert one "
+                "of them first, e.g. x.float() @ w or x @ w.double()."
+            )
         fn = linalg.matmul_function(self.ndim, other.ndim)
         return _cast_result(fn.apply(self, other), _dtype.promote(self.dtype, other.dtype))
 
