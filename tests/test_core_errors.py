@@ -504,6 +504,18 @@ CASES = [
         python_message=True,
     ),
     Case(
+        "matmul_mixed_dtypes",
+        lambda m: {"w": m.ones(3, 2, dtype=m.float64, requires_grad=True)},
+        lambda m, s: m.ones(2, 3) @ s["w"],
+        r"expected m1 and m2 to have the same dtype, but got: float != double",
+    ),
+    Case(
+        "dot_mixed_dtypes",
+        lambda m: {},
+        lambda m, s: m.ones(3) @ m.ones(3, dtype=m.float64),
+        r"(dot : expected both vectors to have same dtype|expected m1 and m2 to have the same)",
+    ),
+    Case(
         "int_to_negative_power",
         lambda m: {"t": m.tensor([2, 3])},
         lambda m, s: s["t"] ** -1,

@@ -706,3 +706,44 @@ def test_inf_and_nan_results_without_numpy_warnings():
         env={**os.environ, "PYTHONPATH": root},
     )
     assert run.returncode == 0 and "Warning" not in run.stderr, run.stderr
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    shapes=hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=1, max_dims=2, max_side=3),
+    ops=st.lists(st.integers(0, len(CHAIN_UNARY) - 1), min_size=1, max_size=5),
+    data=st.data(),
+)
+def test_hypothesis_second_derivatives_of_random_chains(shapes, ops, data):
+    """Double backward: the gradient built with create_graph=True is differentiated again."""
+    x = data.draw(hnp.arrays(np.float64, shapes.input_shapes[0], elements=finite))
+    y = data.draw(hnp.arrays(np.float64, shapes.input_shapes[1], elements=finite))
+
+    def run(m):
+        a = m.tensor(x, requires_grad=True)
+        b = m.tensor(y, requires_grad=True)
+        out = a
+        for i in ops:
+            out = CHAIN_UNARY[i](m, out, b)
+        ga, gb = m.autograd.grad((out * out).sum(), [a, b], create_graph=True, allow_unused=True)
+        terms = [g.tanh().sum() for g in (ga, gb) if g is not None and g.requires_grad]
+        if not terms:
+            return [ga, gb]
+        return [ga, gb, *m.autograd.grad(sum(terms), [a, b], allow_unused=True)]
+
+    ours, theirs = run(at), run(torch)
+    assert len(ours) == len(theirs)
+    for o, t in zip(ours, theirs):
+        assert_close(o, t, rtol=1e-6, atol=1e-8)
+
+
+def test_mixed_precision_leaves_get_gradients_in_their_own_dtype():
+    def run(m):
+        a = m.tensor([1.0, 2.0], requires_grad=True)
+        b = m.tensor([0.5, -1.5], dtype=m.float64, requires_grad=True)
+        out = (a * b).exp().sum() + (a.double() @ b)
+        out.backward()
+        return out, a.grad, b.grad
+
+    for o, t in zip(run(at), run(torch)):
+        assert_close(o, t, rtol=1e-6)
