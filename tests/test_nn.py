@@ -883,3 +883,38 @@ def test_inplace_relu():
         assert x.grad.tolist() == [0.0, 2.0, 2.0]
         with pytest.raises(RuntimeError):
             lib.nn.functional.relu(x, inplace=True)  # a leaf that requires grad
+
+
+def test_init_functions():
+    init, tinit = at.nn.init, torch.nn.init
+    for name, param in [
+        ("linear", None),
+        ("sigmoid", None),
+        ("tanh", None),
+        ("relu", None),
+        ("leaky_relu", None),
+        ("leaky_relu", 0.2),
+    ]:
+        assert init.calculate_gain(name, param) == pytest.approx(tinit.calculate_gain(name, param))
+    at.manual_seed(0)
+    w = at.nn.Parameter(at.zeros(300, 200))
+    ident = id(w._data)
+    assert init.constant_(w, 0.5) is w and (w.detach().numpy() == 0.5).all()
+    assert not init.zeros_(w).detach().numpy().any() and init.ones_(w).detach().numpy().all()
+    values = init.xavier_uniform_(w, gain=2.0).detach().numpy()
+    bound = 2.0 * math.sqrt(6 / 500)
+    assert np.abs(values).max() <= bound and values.std() == pytest.approx(bound / 3**0.5, rel=0.02)
+    values = init.kaiming_normal_(w, nonlinearity="relu").detach().numpy()
+    assert values.std() == pytest.approx(math.sqrt(2 / 200), rel=0.02)
+    values = init.normal_(w, mean=1.0, std=0.1).detach().numpy()
+    assert values.mean() == pytest.approx(1.0, abs=0.002) and values.std() == pytest.approx(
+        0.1, rel=0.02
+    )
+    values = init.uniform_(w, -2, 3).detach().numpy()
+    assert values.min() >= -2 and values.max() < 3
+    assert id(w._data) == ident and w.is_leaf and w.dtype == at.float32
+    with pytest.raises(ValueError) as ref:
+        tinit.xavier_uniform_(torch.zeros(3))
+    with pytest.raises(ValueError) as ours:
+        init.xavier_uniform_(at.zeros(3))
+    assert str(ours.value).startswith(str(ref.value))

@@ -40,13 +40,17 @@ def calculate_gain(nonlinearity: str, param: Optional[float] = None) -> float:
     if nonlinearity == "leaky_relu":
         slope = 0.01 if param is None else param
         return math.sqrt(2.0 / (1 + slope**2))
-    raise ValueError(f"Unsupported nonlinearity {nonlinearity}")
+    raise ValueError(
+        f"Unsupported nonlinearity {nonlinearity}. "
+        "Use one of 'linear', 'sigmoid', 'tanh', 'relu' or 'leaky_relu'."
+    )
 
 
 def _calculate_fan_in_and_fan_out(tensor: Tensor) -> Tuple[int, int]:
     if tensor.ndim < 2:
         raise ValueError(
-            "Fan in and fan out can not be computed for tensor with fewer than 2 dimensions"
+            "Fan in and fan out can not be computed for tensor with fewer than 2 dimensions. "
+            "Use this scheme on weight matrices; initialise a bias with zeros_ or uniform_."
         )
     receptive = int(np.prod(tensor.shape[2:])) if tensor.ndim > 2 else 1
     return tensor.shape[1] * receptive, tensor.shape[0] * receptive
@@ -100,7 +104,10 @@ def xavier_normal_(tensor: Tensor, gain: float = 1.0) -> Tensor:
 
 def _kaiming_std(tensor: Tensor, a: float, mode: str, nonlinearity: str) -> float:
     if mode not in ("fan_in", "fan_out"):
-        raise ValueError(f"Mode {mode} not supported, please use one of fan_in, fan_out")
+        raise ValueError(
+            f"Mode {mode} not supported, please use one of fan_in, fan_out. "
+            "fan_in keeps the forward signal steady, fan_out the gradients."
+        )
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     fan = fan_in if mode == "fan_in" else fan_out
     return calculate_gain(nonlinearity, a) / math.sqrt(fan) if fan else 0.0
