@@ -28,7 +28,7 @@ class _GradModeContext:
 
     _target = True
 
-    def __new__(cls, *args: Any) -> Any:
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
         self = super().__new__(cls)
         if len(args) == 1 and callable(args[0]):  # bare decorator: @no_grad
             self.__init__()
