@@ -767,6 +767,10 @@ def test_inference_mode(m):
     assert m.is_grad_enabled()
     with m.inference_mode(False):
         assert (x * 2).requires_grad
+    with m.inference_mode(mode=False):
+        assert (x * 2).requires_grad
+    with m.set_grad_enabled(mode=False):
+        assert not (x * 2).requires_grad
     assert y.tolist() == [2.0]
 
 
