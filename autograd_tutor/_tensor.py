@@ -957,7 +957,7 @@ class Tensor:
             return self._inplace_on_view(result)
         np.copyto(self._data, result._data, casting="unsafe")
         if recording:
-            self.grad_fn = result.grad_fn
+            self._set_grad_fn(result.grad_fn)
             self._requires_grad = True
             self.grad_fn._value = self._data
         self._bump_version()
@@ -968,9 +968,18 @@ class Tensor:
         ``CopySlices(old base, new view values)`` and this view becomes a view of the new base."""
         path, base = self._view_path(), self._base
         base._inplace(lambda old: movement.ViewCopy.apply(old, result, path), result)
-        self.grad_fn = movement.replay_view(base, path).grad_fn
+        self._set_grad_fn(movement.replay_view(base, path).grad_fn)
         self._requires_grad = True
         return self
+
+    def _set_grad_fn(self, node: Any) -> None:
+        """Point this tensor at the node of its new value; ``retain_grad()`` moves along."""
+        old = self.grad_fn
+        if self._retains_grad and old is not None and old._pre_hooks:
+            keep = old._pre_hooks.pop("retain_grad", None)
+            if keep is not None:
+                self._register(node, keep, key="retain_grad")
+        self.grad_fn = node
 
     def add_(self, other: Any, alpha: Any = 1) -> Tensor:
         other = other if alpha == 1 else self._operand(other) * alpha
