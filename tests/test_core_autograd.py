@@ -1217,3 +1217,18 @@ def test_in_place_on_views_record_on_the_base(name, base_requires_grad):
     # Only the node's name: PyTorch's CopySlices wraps the in-place op's node (its
     # next_functions are those of the op), ours takes the op's result as its second input.
     assert (ours[3] or [None])[0] == (theirs[3] or [None])[0]
+
+
+def test_retain_grad_follows_in_place_ops_but_hooks_stay():
+    def code(m):
+        seen = []
+        x = m.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 2
+        y.retain_grad()
+        y.register_hook(lambda g: seen.append(g.clone()))
+        y.mul_(3)
+        y[0] = y[0] * 5
+        (y * m.tensor([1.0, 10.0])).sum().backward()
+        return y.grad, seen[0], x.grad
+
+    grads_equal(code)
