@@ -33,7 +33,10 @@ class Sequential(Module):
     def _index(self, idx: int) -> str:
         size = len(self._modules)
         if not -size <= idx < size:
-            raise IndexError(f"index {idx} is out of range")
+            raise IndexError(
+                f"index {idx} is out of range. It has {size} modules: use 0 to {size - 1} "
+                "(or -1 for the last)."
+            )
         return list(self._modules)[idx % size]
 
     @overload
@@ -85,7 +88,10 @@ class ModuleList(Module):
     def _index(self, idx: int) -> str:
         size = len(self._modules)
         if not -size <= idx < size:
-            raise IndexError(f"index {idx} is out of range")
+            raise IndexError(
+                f"index {idx} is out of range. It has {size} modules: use 0 to {size - 1} "
+                "(or -1 for the last)."
+            )
         return str(idx % size)
 
     def __getitem__(self, idx: Union[int, slice]) -> Union[Module, ModuleList]:

@@ -210,7 +210,10 @@ def cross_entropy(
     """
     _check_reduction(reduction)
     if not 0.0 <= label_smoothing <= 1.0:
-        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+        raise RuntimeError(
+            f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}. "
+            "It is the share of probability spread evenly over the classes, e.g. 0.1."
+        )
     dim = 1 if input.ndim >= 2 else 0
     logp = input.log_softmax(dim)
     classes = input.shape[dim]

@@ -104,14 +104,15 @@ class Module:
             if value is not None:
                 raise TypeError(
                     f"cannot assign '{_typename(value)}' as child module '{name}' "
-                    "(torch.nn.Module or None expected)"
+                    "(torch.nn.Module or None expected). Use another attribute name for "
+                    "values that are not layers."
                 )
             self._modules[name] = None
         elif params is not None and name in self._buffers:
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(
                     f"cannot assign '{_typename(value)}' as buffer '{name}' "
-                    "(torch.Tensor or None expected)"
+                    "(torch.Tensor or None expected). Wrap the values: torch.tensor(values)."
                 )
             self._buffers[name] = value
         else:
@@ -140,7 +141,10 @@ class Module:
     def register_parameter(self, name: str, param: Optional[Parameter]) -> None:
         """Add a parameter under ``name`` (``None`` reserves the name, as ``bias=False`` does)."""
         if "_parameters" not in self.__dict__:
-            raise AttributeError("cannot assign parameter before Module.__init__() call")
+            raise AttributeError(
+                "cannot assign parameter before Module.__init__() call. "
+                "Call super().__init__() first thing in your module's __init__."
+            )
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(
                 f"cannot assign '{type(param).__name__}' object to parameter '{name}' "
@@ -226,7 +230,10 @@ class Module:
     def train(self, mode: bool = True) -> Module:
         """Set training mode (affects layers such as dropout); returns ``self``."""
         if not isinstance(mode, bool):
-            raise ValueError("training mode is expected to be boolean")
+            raise ValueError(
+                "training mode is expected to be boolean. "
+                "Call model.train() or model.train(False) (the same as model.eval())."
+            )
         for module in self.modules():
             object.__setattr__(module, "training", mode)
         return self
@@ -319,7 +326,10 @@ class Module:
         Returns ``(missing_keys, unexpected_keys)``.
         """
         if not isinstance(state_dict, Mapping):
-            raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
+            raise TypeError(
+                f"Expected state_dict to be dict-like, got {type(state_dict)}. "
+                "Pass what model.state_dict() returned (a dict of names to tensors)."
+            )
         missing: List[str] = []
         unexpected: List[str] = []
         errors: List[str] = []

@@ -85,7 +85,10 @@ class Optimizer:
     def add_param_group(self, param_group: Dict[str, Any]) -> None:
         """Add a group of parameters (with its own hyper-parameters) to optimise."""
         if not isinstance(param_group, dict):
-            raise TypeError(f"param_group must be a dict, but got {type(param_group)}")
+            raise TypeError(
+                f"param_group must be a dict, but got {type(param_group)}. "
+                'Pass e.g. {"params": layer.parameters(), "lr": 0.01}.'
+            )
         params = param_group["params"]
         if isinstance(params, Tensor):
             param_group["params"] = [params]
