@@ -65,21 +65,28 @@ class Rsub(Function):
 
 
 class Mul(Function):
-    """z = a * b   dz/da = b, dz/db = a"""
+    """z = a * b   dz/da = b, dz/db = a
+
+    Only what backward will use is saved (b for a's gradient, a for b's), as in PyTorch: so
+    ``w -= lr * w.grad`` between forward and backward is fine for ``w * x`` with data ``x``.
+    """
 
     node_name = "MulBackward0"
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        need_a, need_b = ctx.needs_input_grad or (False, False)
+        ctx.save_for_backward(a if need_b else None, b if need_a else None)
+        ctx.shapes = (a._data.shape, b._data.shape)
         return a._data * b._data
 
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
+        a_shape, b_shape = ctx.shapes
         return (
-            unbroadcast(grad * b, a.shape) if ctx.needs_input_grad[0] else None,
-            unbroadcast(grad * a, b.shape) if ctx.needs_input_grad[1] else None,
+            unbroadcast(grad * b, a_shape) if ctx.needs_input_grad[0] else None,
+            unbroadcast(grad * a, b_shape) if ctx.needs_input_grad[1] else None,
         )
 
 
@@ -90,15 +97,18 @@ class Div(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        need_b = (ctx.needs_input_grad or (False, False))[1]
+        ctx.save_for_backward(a if need_b else None, b)  # a only matters for b's gradient
+        ctx.shapes = (a._data.shape, b._data.shape)
         return a._data / b._data
 
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
+        a_shape, b_shape = ctx.shapes
         return (
-            unbroadcast(grad / b, a.shape) if ctx.needs_input_grad[0] else None,
-            unbroadcast(-grad * a / (b * b), b.shape) if ctx.needs_input_grad[1] else None,
+            unbroadcast(grad / b, a_shape) if ctx.needs_input_grad[0] else None,
+            unbroadcast(-grad * a / (b * b), b_shape) if ctx.needs_input_grad[1] else None,
         )
 
 

@@ -19,25 +19,30 @@ class Matmul(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        need_a, need_b = ctx.needs_input_grad or (False, False)
+        ctx.save_for_backward(a if need_b else None, b if need_a else None)  # as in PyTorch
+        ctx.shapes = (a.shape, b.shape)
         return np.matmul(data(a), data(b))
 
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
+        a_shape, b_shape = ctx.shapes
         # promote vectors to matrices so one pair of formulas covers every case
-        a2 = a.unsqueeze(0) if a.ndim == 1 else a
-        b2 = b.unsqueeze(-1) if b.ndim == 1 else b
+        a2_shape = (1, *a_shape) if len(a_shape) == 1 else a_shape
+        b2_shape = (*b_shape, 1) if len(b_shape) == 1 else b_shape
         g = grad
-        if b.ndim == 1:
+        if len(b_shape) == 1:
             g = g.unsqueeze(-1)
-        if a.ndim == 1:
+        if len(a_shape) == 1:
             g = g.unsqueeze(-2)
         grad_a = grad_b = None
         if ctx.needs_input_grad[0]:
-            grad_a = unbroadcast(g @ b2.transpose(-1, -2), a2.shape).reshape(a.shape)
+            b2 = b.reshape(b2_shape)
+            grad_a = unbroadcast(g @ b2.transpose(-1, -2), a2_shape).reshape(a_shape)
         if ctx.needs_input_grad[1]:
-            grad_b = unbroadcast(a2.transpose(-1, -2) @ g, b2.shape).reshape(b.shape)
+            a2 = a.reshape(a2_shape)
+            grad_b = unbroadcast(a2.transpose(-1, -2) @ g, b2_shape).reshape(b_shape)
         return grad_a, grad_b
 
 
