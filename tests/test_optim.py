@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from torch_oracle import assert_close
 
 import autograd_tutor as at
@@ -374,3 +376,48 @@ def test_step_between_forward_and_backward_raises_like_torch():
             loss.backward()
         messages.append(str(err.value))
     assert messages[0].startswith(messages[1].split(":")[0])
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    lr=st.floats(1e-4, 0.5),
+    momentum=st.sampled_from([0.0, 0.5, 0.9]),
+    dampening=st.sampled_from([0.0, 0.3]),
+    nesterov=st.booleans(),
+    weight_decay=st.sampled_from([0.0, 1e-3, 0.1]),
+    maximize=st.booleans(),
+)
+def test_property_sgd_matches_torch_for_any_hyperparameters(
+    lr, momentum, dampening, nesterov, weight_decay, maximize
+):
+    nesterov = nesterov and momentum > 0 and dampening == 0
+    kwargs = dict(
+        lr=lr,
+        momentum=momentum,
+        dampening=dampening,
+        nesterov=nesterov,
+        weight_decay=weight_decay,
+        maximize=maximize,
+    )
+    ours, _, _ = _run(at, "SGD", kwargs, np.float64, steps=15)
+    theirs, _, _ = _run(torch, "SGD", kwargs, np.float64, steps=15)
+    np.testing.assert_allclose(ours[-1][0], theirs[-1][0], rtol=1e-9, atol=1e-12)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    name=st.sampled_from(["Adam", "AdamW"]),
+    lr=st.floats(1e-4, 0.2),
+    beta1=st.floats(0.0, 0.99),
+    beta2=st.floats(0.5, 0.9999),
+    eps=st.sampled_from([1e-8, 1e-6, 1e-3]),
+    weight_decay=st.sampled_from([0.0, 1e-2, 0.3]),
+    amsgrad=st.booleans(),
+)
+def test_property_adam_matches_torch_for_any_hyperparameters(
+    name, lr, beta1, beta2, eps, weight_decay, amsgrad
+):
+    kwargs = dict(lr=lr, betas=(beta1, beta2), eps=eps, weight_decay=weight_decay, amsgrad=amsgrad)
+    ours, _, _ = _run(at, name, kwargs, np.float64, steps=15)
+    theirs, _, _ = _run(torch, name, kwargs, np.float64, steps=15)
+    np.testing.assert_allclose(ours[-1][0], theirs[-1][0], rtol=1e-9, atol=1e-12)
