@@ -1232,3 +1232,33 @@ def test_retain_grad_follows_in_place_ops_but_hooks_stay():
         return y.grad, seen[0], x.grad
 
     grads_equal(code)
+
+
+@pytest.mark.parametrize(
+    "expr",
+    ["w * x", "x * w", "x @ W", "W.T @ x[0]", "w / 2", "x / w", "2 * w + x * w"],
+)
+def test_which_in_place_updates_before_backward_raise_matches_torch(expr):
+    """PyTorch saves only what a backward needs: ``w * x`` with data ``x`` keeps ``x``, not ``w``,
+    so updating ``w`` in place before ``backward()`` is allowed there but not for ``x / w``."""
+
+    def code(m):
+        x = m.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+        w = m.tensor([0.5, -1.0, 2.0], requires_grad=True)
+        W = m.ones(3, 2, requires_grad=True)
+        loss = eval(expr, {"x": x, "w": w, "W": W}).sum()
+        with m.no_grad():
+            w -= 0.1
+            W -= 0.1
+        try:
+            loss.backward()
+        except RuntimeError as e:
+            return type(e).__name__
+        return w.grad, W.grad
+
+    ours, theirs = both(code)
+    if isinstance(theirs, str):
+        assert ours == theirs
+    else:
+        for o, t in zip(ours, theirs):
+            assert_close(o, t)
