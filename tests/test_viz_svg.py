@@ -154,3 +154,12 @@ def test_svg_bytes_do_not_depend_on_the_process():
         outs.add(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
                                 text=True, check=True).stdout)
     assert len(outs) == 1
+
+
+def test_hovering_a_box_tells_kind_shape_and_dtype():
+    g = seed_graph()
+    root = ET.fromstring(render(g, layout(g)))
+    tips = [t.text for grp in root.iter(NS + "g") for t in grp.findall(NS + "title")]
+    assert tips[0] == "x: leaf, requires_grad=True; shape [1], float64"
+    assert "y: intermediate result, made by PowBackward0; shape [1], float64" in tips
+    assert "2: constant (no gradient); shape [], int64" in tips

@@ -126,6 +126,23 @@ class Poly(NamedTuple):
     fill: str
 
 
+class Group(NamedTuple):
+    """Starts a group of items with a hover text; `Group(None)` ends it. PNGs ignore both."""
+
+    tip: Optional[str]
+
+
+_KIND_TIP = {"param": "leaf, requires_grad=True", "const": "constant (no gradient)",
+             "op": "intermediate result", "output": "output"}
+
+
+def _tip(g) -> str:
+    dtype = str(g.value.dtype)
+    shape = "[" + ", ".join(str(d) for d in g.value.shape) + "]"
+    made = f", made by {g.grad_fn}" if g.grad_fn else ""
+    return f"{g.label}: {_KIND_TIP[g.kind]}{made}; shape {shape}, {dtype}"
+
+
 def _wrap(text: str, chars: int) -> List[str]:
     out: List[str] = []
     for para in text.split("\n"):
@@ -198,6 +215,7 @@ def _scene(graph: Graph, layout: Layout, state: State, theme: Mapping[str, str] 
         op = 1.0 if visible else 0.45
         kind = g.kind
         fill, line = theme[kind + "_fill"], theme[kind + "_line"]
+        items.append(Group(_tip(g)))
         if state.highlight == g.id:
             items.append(Rect(x0 - 7, y0 - 7 - BADGE_H / 2, w + 14, h + 14 + BADGE_H / 2, 14,
                               theme["highlight"], theme["highlight"], 2.0, opacity=0.45))
@@ -237,6 +255,7 @@ def _scene(graph: Graph, layout: Layout, state: State, theme: Mapping[str, str] 
             rows = tuple(format_array(grad)) if grad is not None else ("None",)
             _rows(items, "grad", rows, left, y, inner,
                   theme["grad"] if grad is not None else theme["note"], theme, op)
+        items.append(Group(None))
     return width, layout.height + band, items
 
 
@@ -274,6 +293,8 @@ def _curve_commands(points) -> List[Tuple[str, Tuple[float, ...]]]:
 
 
 def _svg_item(it) -> str:
+    if isinstance(it, Group):
+        return "</g>" if it.tip is None else f"<g><title>{_esc(it.tip)}</title>"
     if isinstance(it, Text):
         weight = ' font-weight="bold"' if it.bold else ""
         family = "" if it.mono else f' font-family="{SANS}"'
