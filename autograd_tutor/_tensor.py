@@ -995,6 +995,9 @@ class Tensor:
     def div_(self, other: Any) -> Tensor:
         return self._inplace(lambda old: old / other, other)
 
+    def relu_(self) -> Tensor:
+        return self._inplace(lambda old: old.relu())
+
     def clamp_(self, min: Any = None, max: Any = None) -> Tensor:
         return self._inplace(lambda old: old.clamp(min, max))
 

@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from ..ops._util import unbroadcast
 from .grad_mode import _Mode
 
 
@@ -101,11 +102,7 @@ class Node:
                 )
         for i, (arg, g) in enumerate(zip(self._inputs, grads)):
             if g is not None and isinstance(arg, Tensor) and g._data.shape != arg._data.shape:
-                raise RuntimeError(
-                    f"Function {self.name()} returned an invalid gradient at index {i} - got "
-                    f"{list(g.shape)} but expected shape compatible with {list(arg.shape)}. "
-                    "The gradient for an input must have that input's shape."
-                )
+                grads = (*grads[:i], _sum_to_input(self, i, g, arg), *grads[i + 1 :])
         return grads
 
     def _replay(self, *grad_outputs: Any) -> tuple:
@@ -127,6 +124,22 @@ class Node:
         """Apply this node's backward to ``grad_outputs`` (as PyTorch's ``grad_fn(...)``)."""
         grads = self._call_backward(grad_outputs)
         return grads if len(grads) != 1 else grads[0]
+
+
+def _sum_to_input(node: Node, i: int, grad: Any, arg: Any) -> Any:
+    """A gradient of a broadcast shape is summed back to the input's shape (as PyTorch does);
+    any other shape is a bug in the backward formula."""
+    try:
+        expandable = np.broadcast_shapes(arg._data.shape, grad._data.shape) == grad._data.shape
+    except ValueError:
+        expandable = False
+    if not expandable:
+        raise RuntimeError(
+            f"Function {node.name()} returned an invalid gradient at index {i} - got "
+            f"{list(grad.shape)} but expected shape compatible with {list(arg.shape)}. "
+            "The gradient for an input must have that input's shape."
+        )
+    return unbroadcast(grad, arg._data.shape)
 
 
 class AccumulateGrad(Node):
