@@ -57,6 +57,7 @@ from ._random import (
     randn_like,
     randperm,
 )
+from ._serialization import load, save
 from ._tensor import Size, Tensor, device
 from .autograd.grad_mode import (
     enable_grad,
@@ -127,6 +128,8 @@ __all__ = [
     "randn_like",
     "randperm",
     "set_grad_enabled",
+    "save",
+    "load",
     "set_printoptions",
     "short",
     "stack",
