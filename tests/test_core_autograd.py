@@ -1262,3 +1262,38 @@ def test_which_in_place_updates_before_backward_raise_matches_torch(expr):
     else:
         for o, t in zip(ours, theirs):
             assert_close(o, t)
+
+
+IN_PLACE_STEPS = [
+    lambda m, y, w, k: y.add_(w * k),
+    lambda m, y, w, k: y.mul_(w.tanh()),
+    lambda m, y, w, k: y[k % 2].mul_(w),
+    lambda m, y, w, k: y[:, k % 3].add_(w[:2]),
+    lambda m, y, w, k: y.__setitem__((k % 2, slice(None)), w * 2),
+    lambda m, y, w, k: y.T[k % 3].sub_(w[1:]),
+    lambda m, y, w, k: y.view(6)[k % 6 :].div_(2.0),
+    lambda m, y, w, k: y.clamp_(-3.0, 3.0),
+    lambda m, y, w, k: y[y > 1.0].sum(),  # reads only
+    lambda m, y, w, k: y.unsqueeze(0)[0, k % 2].copy_(w.sigmoid()),
+]
+
+
+@settings(max_examples=30, deadline=None)
+@given(steps=st.lists(st.tuples(st.integers(0, 9), st.integers(0, 5)), min_size=1, max_size=6))
+def test_hypothesis_random_in_place_sequences(steps):
+    """Random mixes of in-place ops on a non-leaf and on views of it, against torch."""
+
+    def code(m):
+        x = m.tensor([[1.0, -2.0, 0.5], [0.3, 2.5, -1.0]], dtype=m.float64, requires_grad=True)
+        w = m.tensor([0.7, -0.4, 1.3], dtype=m.float64, requires_grad=True)
+        y = x * 1
+        for i, k in steps:
+            IN_PLACE_STEPS[i](m, y, w, k)
+        loss = (y * m.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], dtype=m.float64)).sum()
+        loss.backward()
+        return [y, x.grad, w.grad, y._version]
+
+    ours, theirs = both(code)
+    assert ours[3] == theirs[3]
+    for o, t in zip(ours[:3], theirs[:3]):
+        assert_close(o, t, rtol=1e-9, atol=1e-12)
