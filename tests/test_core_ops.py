@@ -662,6 +662,12 @@ CHAIN_UNARY = [
     lambda m, a, y: -a,
     lambda m, a, y: 1 - a,
     lambda m, a, y: a.reshape(-1).reshape(a.shape),
+    lambda m, a, y: m.cat([a, a * 2], dim=-1)[..., : a.shape[-1]] * 2,
+    lambda m, a, y: m.stack([a, a.exp().clamp(max=3.0)]).mean(0),
+    lambda m, a, y: a[..., [0] * a.shape[-1]] + a,
+    lambda m, a, y: a @ (m.ones(a.shape[-1], a.shape[-1], dtype=a.dtype) * 0.3),
+    lambda m, a, y: (a.abs() + 0.5) ** y.tanh(),
+    lambda m, a, y: a.unsqueeze(0).squeeze(0).flatten().reshape(a.shape).clone(),
 ]
 
 
