@@ -51,6 +51,15 @@ def test_seed_example_forward_then_backward():
     assert [f.state.highlight for f in frames] == [None] + [f.node for f in frames[1:]]
 
 
+def test_reflected_operators_keep_the_order_written():
+    x = at.tensor([2.0], requires_grad=True)
+    y = 3 - x
+    z = 2**y
+    _, frames = frames_of(z, {"x": x, "y": y, "z": z})
+    forward = [f.text for f in frames if f.phase == "forward"]
+    assert forward == ["y = 3 - x = 3 - 2 = 1", "z = 2 ** y = 2 ** 1 = 2"]
+
+
 def test_seed_example_matches_torch():
     torch = pytest.importorskip("torch")
     x, y, z = seed_example()

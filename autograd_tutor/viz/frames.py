@@ -17,7 +17,7 @@ from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
-from .graph import GNode, Graph
+from .graph import GNode, Graph, expression, paren
 from .svg import State
 
 # Tensors with at most this many elements are written out; larger ones by their shape.
@@ -26,7 +26,6 @@ _SMALL = 6
 _PROBE = 8
 # A node used more often than this has its gradient's sum told, not written out.
 _MAX_TERMS = 4
-_INFIX = {"+", "-", "*", "/", "@"}
 
 
 @dataclass(frozen=True)
@@ -85,24 +84,8 @@ class _Narrator:
             return fmt(g.value)
         return g.label
 
-    def _expr(self, g: GNode, names: Dict[int, str]) -> str:
-        """``x ** 2``, ``2 * y``, ``relu(h)``: the op applied to `names` of its inputs."""
-        args = [names[i] for i in g.inputs]
-        if len(args) > 1 or g.op == "-":
-            args = [_paren(a) for a in args]
-        op = g.op or "?"
-        if op.startswith("**") and len(args) == 1:
-            return f"{_paren(args[0])} ** {op[2:]}"
-        if op in _INFIX and len(args) == 2:
-            return f"{args[0]} {op} {args[1]}"
-        if op == "-" and len(args) == 1:
-            return f"-{args[0]}"
-        if op.startswith("."):
-            return f"{args[0]}{op}"
-        return f"{op}({', '.join(args)})"
-
     def _d(self, num: int, den: int) -> str:
-        return f"∂{_paren(self.names[num])}/∂{_paren(self.names[den])}"
+        return f"∂{paren(self.names[num])}/∂{paren(self.names[den])}"
 
     # ---- frames -------------------------------------------------------------------------------
 
@@ -146,8 +129,8 @@ class _Narrator:
         return self._frame("inputs", None, text, why, shown=shown)
 
     def _forward_frame(self, g: GNode, shown: frozenset) -> Frame:
-        symbolic = self._expr(g, self.names)
-        numeric = self._expr(g, {i: fmt(self.by_id[i].value) for i in g.inputs})
+        symbolic = expression(g, [self.names[i] for i in g.inputs])
+        numeric = expression(g, [fmt(self.by_id[i].value) for i in g.inputs])
         small = all(self.by_id[i].value.size <= _SMALL for i in g.inputs)
         parts = [symbolic]
         if small and numeric not in (symbolic, fmt(g.value)):
@@ -175,7 +158,7 @@ class _Narrator:
         shown = frozenset(g.id for g in graph.nodes)
         seed = np.ones_like(out_g.value)
         grads: Dict[int, np.ndarray] = {out_g.id: seed}
-        o = _paren(self.names[out_g.id])
+        o = paren(self.names[out_g.id])
         if seed.size == 1:
             text = f"∂{o}/∂{o} = 1"
             why = "Backward starts at the output: its gradient with respect to itself is 1."
@@ -252,10 +235,6 @@ class _Narrator:
             local = replays.jacobian(c, slot).reshape(y.shape)
             return f"Σ {up_d} ⊙ {local_d}", f"Σ {fmt(upstream)} ⊙ {fmt(local)}"
         return f"{up_d} · {local_d}", f"({self.by_id[c].grad_fn} applied to {fmt(upstream)})"
-
-
-def _paren(text: str) -> str:
-    return f"({text})" if " " in text and text[0] not in "([" else text
 
 
 def _is_number(text: str) -> bool:

@@ -12,7 +12,7 @@ import re
 import sys
 import warnings
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -88,6 +88,9 @@ _OPS: Dict[str, Tuple[str, str]] = {
 # ops whose Python-number arguments are operands (`2 * y`), not settings (`sum(dim=0)`)
 _ARITHMETIC = {"Add", "Sub", "Rsub", "Mul", "Div", "Pow", "Maximum", "Minimum"}
 _BACKWARD = re.compile(r"Backward\d*$")
+_INFIX = {"+", "-", "*", "/", "@", "**"}
+# ops whose tensor is recorded first although the student wrote it second (3 - x, 2 ** x)
+_REVERSED = {"RsubBackward1", "PowBackward2"}
 
 
 def _op_names(grad_fn_name: str) -> Tuple[str, str]:
@@ -233,6 +236,33 @@ def _make_node(obj: Any, nid: int, inputs: Tuple[int, ...], is_output: bool,
         grad = None if retained is None else _snapshot(retained._data)
     return GNode(nid, node_name.get(id(node), label), "output" if is_output else "op", op,
                  gname, _snapshot(node._value), grad, inputs, node)
+
+
+def expression(g: GNode, names: Sequence[str]) -> str:
+    """``x ** 2``, ``3 - x``, ``relu(h)``, ``W.T``: the op of `g` applied to `names` of its inputs.
+
+    A name with a space in it (``a 3×4 tensor``) is put in parentheses next to an operator.
+    """
+    op = g.op or "?"
+    if len(names) == 1:
+        a = paren(names[0])
+        if op.startswith("**"):
+            return f"{a} ** {op[2:]}"
+        if op == "-":
+            return f"-{a}"
+        if op.startswith("."):
+            return f"{a}{op}"
+    if len(names) == 2 and op in _INFIX:
+        a, b = (paren(n) for n in names)
+        if g.grad_fn in _REVERSED:
+            a, b = b, a
+        return f"{a} {op} {b}"
+    return f"{op}({', '.join(names)})"
+
+
+def paren(text: str) -> str:
+    """`text` in parentheses if it has a space and is not already bracketed."""
+    return f"({text})" if " " in text and text[0] not in "([" else text
 
 
 def _tensor_label(t: Any) -> str:

@@ -26,7 +26,7 @@ from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 import numpy as np
 
-from .graph import GNode, Graph
+from .graph import GNode, Graph, expression
 
 # Text metrics (px). Boxes use a monospace font, whose advance is 0.6 em everywhere.
 TITLE_PX = 15
@@ -120,25 +120,6 @@ def format_array(a: np.ndarray) -> List[str]:
     return ["[" + rows[0] + ","] + [" " + r + "," for r in rows[1:-1]] + [" " + rows[-1] + "]"]
 
 
-_FUNCTION_OPS = {"**", "@", "+", "-", "*", "/"}
-
-
-def _expression(n: GNode, graph: Graph) -> str:
-    names = [graph.nodes[i].label for i in n.inputs]
-    op = n.op or ""
-    if n.grad_fn in ("RsubBackward1", "PowBackward2") and len(names) == 2:
-        return f"{names[1]} {op} {names[0]}"  # 3 - x and 2 ** x keep the tensor first
-    if op.startswith("**") and len(names) == 1:
-        return f"{names[0]} ** {op[2:]}"
-    if op in _FUNCTION_OPS and len(names) == 2:
-        return f"{names[0]} {op} {names[1]}"
-    if op == "-" and len(names) == 1:
-        return f"-{names[0]}"
-    if op == ".T" and len(names) == 1:
-        return f"{names[0]}.T"
-    return f"{op}({', '.join(names)})"
-
-
 def _as_float(s: str) -> Optional[float]:
     try:
         return float(s)
@@ -159,7 +140,7 @@ def _box_text(n: GNode, graph: Graph) -> _BoxText:
         width = max(width, len(format_array(np.full(n.value.shape, -0.5))[0]))
     notes: Tuple[str, ...] = ()
     if n.grad_fn is not None:
-        notes = (_expression(n, graph), n.grad_fn)
+        notes = (expression(n, [graph.nodes[i].label for i in n.inputs]), n.grad_fn)
     badge = {"param": "requires_grad=True", "output": "output"}.get(n.kind)
     return _BoxText(badge, n.label, notes, value, len(value), width + 5)
 
