@@ -4,12 +4,41 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any, Iterable, Iterator, Optional, Union, overload
+from typing import Any, Iterable, Iterator, Optional, TypeVar, Union, overload
 
 from .module import Module, _addindent
 
+_Self = TypeVar("_Self", bound="_Indexed")
 
-class Sequential(Module):
+
+class _Indexed(Module):
+    """What both containers share: children named by position, ``len``, iteration, ``append``."""
+
+    def _index(self, idx: int) -> str:
+        size = len(self._modules)
+        if not -size <= idx < size:
+            raise IndexError(
+                f"index {idx} is out of range. It has {size} modules: use 0 to {size - 1} "
+                "(or -1 for the last)."
+            )
+        return list(self._modules)[idx % size]
+
+    def __setitem__(self, idx: int, module: Module) -> None:
+        setattr(self, self._index(idx), module)
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())
+
+    def append(self: _Self, module: Module) -> _Self:
+        """Add ``module`` at the end; returns ``self``."""
+        self.add_module(str(len(self)), module)
+        return self
+
+
+class Sequential(_Indexed):
     """Run modules one after another: ``Sequential(a, b, c)(x) == c(b(a(x)))``.
 
     Children are named ``"0"``, ``"1"``, ... (or by the keys of an ``OrderedDict``),
@@ -30,15 +59,6 @@ class Sequential(Module):
             input = module(input)
         return input
 
-    def _index(self, idx: int) -> str:
-        size = len(self._modules)
-        if not -size <= idx < size:
-            raise IndexError(
-                f"index {idx} is out of range. It has {size} modules: use 0 to {size - 1} "
-                "(or -1 for the last)."
-            )
-        return list(self._modules)[idx % size]
-
     @overload
     def __getitem__(self, idx: slice) -> Sequential: ...
 
@@ -50,9 +70,6 @@ class Sequential(Module):
             return Sequential(OrderedDict(list(self._modules.items())[idx]))
         return self._modules[self._index(idx)]
 
-    def __setitem__(self, idx: int, module: Module) -> None:
-        setattr(self, self._index(idx), module)
-
     def __delitem__(self, idx: int) -> None:
         del self._modules[self._index(idx)]
         # Renumber so the names stay 0, 1, 2, ... as in PyTorch.
@@ -61,19 +78,8 @@ class Sequential(Module):
         for index, module in enumerate(modules):
             self._modules[str(index)] = module
 
-    def __len__(self) -> int:
-        return len(self._modules)
 
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())
-
-    def append(self, module: Module) -> Sequential:
-        """Add ``module`` at the end; returns ``self``."""
-        self.add_module(str(len(self)), module)
-        return self
-
-
-class ModuleList(Module):
+class ModuleList(_Indexed):
     """A list of modules that ``parameters()`` and ``state_dict()`` can see.
 
     A plain Python list of layers hides them from the module; use this instead and
@@ -85,33 +91,10 @@ class ModuleList(Module):
         if modules is not None:
             self.extend(modules)
 
-    def _index(self, idx: int) -> str:
-        size = len(self._modules)
-        if not -size <= idx < size:
-            raise IndexError(
-                f"index {idx} is out of range. It has {size} modules: use 0 to {size - 1} "
-                "(or -1 for the last)."
-            )
-        return str(idx % size)
-
     def __getitem__(self, idx: Union[int, slice]) -> Union[Module, ModuleList]:
         if isinstance(idx, slice):
             return ModuleList(list(self._modules.values())[idx])
         return self._modules[self._index(idx)]
-
-    def __setitem__(self, idx: int, module: Module) -> None:
-        setattr(self, self._index(idx), module)
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())
-
-    def append(self, module: Module) -> ModuleList:
-        """Add ``module`` at the end; returns ``self``."""
-        self.add_module(str(len(self)), module)
-        return self
 
     def extend(self, modules: Iterable[Module]) -> ModuleList:
         """Append each of ``modules``; returns ``self``."""
