@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from ._result import Result
+from ._result import Result, _Totals
 from ._runner import RUN_CRASHED, RUN_INVALID, RunOutcome, code_sources, run_notebook, stop_all_runs
 
 MAX_RECORD_LINE = 4 * 2**20
@@ -170,7 +170,7 @@ def judge(exercise_id: str, answer: Any) -> Result:
 
 
 @dataclass
-class Submission:
+class Submission(_Totals):
     """One graded notebook: how its run ended and one Result per check it owes or recorded."""
 
     path: str
@@ -179,14 +179,6 @@ class Submission:
     run: RunOutcome
     results: List[Result] = field(default_factory=list)
     problems: List[str] = field(default_factory=list)
-
-    @property
-    def score(self) -> float:
-        return sum(r.score for r in self.results)
-
-    @property
-    def max_score(self) -> float:
-        return sum(r.max_score for r in self.results)
 
     def count(self, status: str) -> int:
         return sum(r.status == status for r in self.results)

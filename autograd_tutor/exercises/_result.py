@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from html import escape
-from typing import Optional
+from typing import List, Optional
 
 _STYLE = {
     "passed": ("#1b7f3b", "#eaf6ee", "\u2714"),
@@ -80,11 +80,10 @@ class Hint(str):
                 f'<b>Hint:</b> {escape(str(self))}</div>')
 
 
-class Summary:
-    """A table of check results (the latest result per exercise)."""
+class _Totals:
+    """``score`` and ``max_score``: the sums over ``self.results``."""
 
-    def __init__(self, results: list) -> None:
-        self.results = list(results)
+    results: List[Result]
 
     @property
     def score(self) -> float:
@@ -93,6 +92,13 @@ class Summary:
     @property
     def max_score(self) -> float:
         return sum(r.max_score for r in self.results)
+
+
+class Summary(_Totals):
+    """A table of check results (the latest result per exercise)."""
+
+    def __init__(self, results: list) -> None:
+        self.results = list(results)
 
     def to_dict(self) -> dict:
         return {"results": [r.to_dict() for r in self.results],
