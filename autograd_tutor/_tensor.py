@@ -726,6 +726,19 @@ class Tensor:
             return reduce.Sum.apply(x, None, False)
         return reduce.SumDim.apply(x, _dims(dim, self.ndim), keepdim)
 
+    def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
+        """The length of the tensor seen as one vector, sqrt(Σ x²) (``p=2``), or along ``dim``."""
+        if self._data.dtype.kind != "f":
+            raise RuntimeError(
+                "linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
+                f"{self.dtype.name.capitalize()}. Convert with .float() first."
+            )
+        p = 2 if p in ("fro", None) else p
+        if not (isinstance(p, (int, float)) and 0 < p < float("inf")):
+            raise NotImplementedError(f"norm(p={p!r}) is not supported here; use p=2 or p=1.")
+        dims = None if dim is None else _dims(dim, self.ndim)
+        return reduce.Norm.apply(self, p, dims, keepdim)
+
     def mean(self, dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
         x = self if dtype is None else self.to(dtype)
         if x._data.dtype.kind != "f":

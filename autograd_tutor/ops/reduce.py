@@ -40,6 +40,37 @@ class SumDim(Sum):
     node_name = "SumBackward1"
 
 
+
+class Norm(Function):
+    """y = (Σ |x|ᵖ)^(1/p), the length of x for p = 2
+    dy/dx = sign(x)·|x|ᵖ⁻¹ / yᵖ⁻¹, which is x / y for p = 2 (0 where the norm is 0, as PyTorch)
+    """
+
+    node_name = "LinalgVectorNormBackward0"
+    save_output = True
+
+    @staticmethod
+    def forward(ctx, x, p, dims, keepdim):
+        dims = tuple(range(x.ndim)) if dims is None else dims
+        ctx.p, ctx.dims = p, dims
+        ctx.save_for_backward(x)
+        a = np.abs(data(x))
+        if p == 2:
+            return np.sqrt(np.sum(a * a, axis=dims, keepdims=keepdim))
+        return np.sum(a**p, axis=dims, keepdims=keepdim) ** (1.0 / p)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        shape = _keepdim_shape(x.shape, ctx.dims)
+        y, grad = y.reshape(shape), grad.reshape(shape)
+        p = ctx.p
+        if p == 2:
+            local = x / y
+        else:
+            local = x.sign() * x.abs() ** (p - 1) / y ** (p - 1)
+        return (grad * local).masked_fill(y == 0, 0.0), None, None, None
+
 class Mean(Function):
     """y = (1/N) Σ x   dy/dx_i = 1/N"""
 
