@@ -21,7 +21,7 @@ _PROG = "autograd-tutor"
 _REPO = Path(__file__).resolve().parent.parent
 
 
-class UsageError(Exception):
+class _UsageError(Exception):
     """The command line asks for something impossible (exit code 2)."""
 
 
@@ -50,22 +50,22 @@ def _notebook_paths(paths: Sequence[str], *, grading: bool) -> List[Path]:
                             if ".ipynb_checkpoints" not in p.parts and p.is_file())
             continue
         if not path.exists():
-            raise UsageError(f"{name}: no such file or folder")
+            raise _UsageError(f"{name}: no such file or folder")
         if not path.is_file() or path.suffix != ".ipynb":
-            raise UsageError(f"{name}: not a notebook (expected a .ipynb file or a folder)")
+            raise _UsageError(f"{name}: not a notebook (expected a .ipynb file or a folder)")
         found.append(path)
     first: dict = {}
     for path in found:
         first.setdefault(path.resolve(), path)
     unique = list(first.values())
     if not unique:
-        raise UsageError("no .ipynb files found in " + ", ".join(paths))
+        raise _UsageError("no .ipynb files found in " + ", ".join(paths))
     if not grading:
         for path in unique:
             try:
                 read_notebook(path)
             except NotebookError as exc:
-                raise UsageError(str(exc)) from None
+                raise _UsageError(str(exc)) from None
     return unique
 
 
@@ -77,7 +77,7 @@ def _exercise_notebook(name: Optional[str]) -> Optional[str]:
 
     stems = sorted({ex.notebook for ex in EXERCISES.values()})
     if name not in stems:
-        raise UsageError(f"--notebook {name}: no such exercise notebook (choose from "
+        raise _UsageError(f"--notebook {name}: no such exercise notebook (choose from "
                          + ", ".join(stems) + ")")
     return name
 
@@ -109,7 +109,7 @@ def _print_submission(sub, verbose: bool) -> None:
         print("\n".join("  | " + _plain(line) for line in run.log_tail.splitlines()[-40:]))
 
 
-def cmd_check(args: argparse.Namespace) -> int:
+def _cmd_check(args: argparse.Namespace) -> int:
     from .exercises._grade import grade_many
 
     paths = _notebook_paths(args.notebooks, grading=False)
@@ -133,8 +133,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 class _Progress:
     """A plain-text progress bar on stderr (one line per notebook when not a terminal)."""
 
-    def __init__(self, stream=None) -> None:
-        self.stream = stream or sys.stderr
+    def __init__(self) -> None:
+        self.stream = sys.stderr
         self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
 
     def __call__(self, done: int, total: int, sub) -> None:
@@ -150,7 +150,7 @@ class _Progress:
         self.stream.flush()
 
 
-def cmd_grade(args: argparse.Namespace) -> int:
+def _cmd_grade(args: argparse.Namespace) -> int:
     from .exercises._grade import class_summary, grade_many, write_reports
 
     paths = _notebook_paths(args.submissions, grading=True)
@@ -170,12 +170,12 @@ def cmd_grade(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------------ build-exercises
 
 
-def cmd_build_exercises(args: argparse.Namespace) -> int:
+def _cmd_build_exercises(args: argparse.Namespace) -> int:
     from .exercises import build_student_notebooks, check_student_notebooks_up_to_date
 
     solutions = Path(args.solutions) if args.solutions else _default_solutions()
     if not solutions.is_dir():
-        raise UsageError(f"{solutions}: no such folder of solution notebooks")
+        raise _UsageError(f"{solutions}: no such folder of solution notebooks")
     out = Path(args.out) if args.out else solutions.parent
     if args.check:
         stale = check_student_notebooks_up_to_date(solutions, out)
@@ -202,7 +202,7 @@ def _default_solutions() -> Path:
 # ------------------------------------------------------------------------------ overview
 
 
-def cmd_overview(args: argparse.Namespace) -> int:
+def _cmd_overview(args: argparse.Namespace) -> int:
     from .viz.overview import make_overview
 
     written = make_overview(args.path) if args.path else make_overview()
@@ -221,20 +221,20 @@ def _find_demo(name: Optional[str]) -> Path:
     for path in candidates:
         if path.is_file():
             return path
-    raise UsageError("the demo notebook was not found (looked for "
+    raise _UsageError("the demo notebook was not found (looked for "
                      + " and ".join(str(p) for p in dict.fromkeys(candidates))
                      + "). Run this from the autograd_tutor source folder, or pass the "
                      "notebook's path: autograd-tutor demo path/to/demo.ipynb")
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
+def _cmd_demo(args: argparse.Namespace) -> int:
     from .exercises._runner import executed_notebook, run_notebook
 
     path = _find_demo(args.notebook)
     if args.open:
         jupyter = shutil.which("jupyter")
         if jupyter is None:
-            raise UsageError("JupyterLab is not installed: pip install 'autograd-tutor[notebook]'")
+            raise _UsageError("JupyterLab is not installed: pip install 'autograd-tutor[notebook]'")
         return subprocess.call([jupyter, "lab", str(path)])
     out = Path(args.out) if args.out else \
         Path(tempfile.gettempdir(), "autograd-tutor", "demo_executed.ipynb")
@@ -242,7 +242,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     outcome = run_notebook(path, timeout=args.timeout, memory_mb=args.memory_mb,
                            capture_outputs=True)
     if outcome.notebook is None:
-        raise UsageError(outcome.detail)
+        raise _UsageError(outcome.detail)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(executed_notebook(outcome), indent=1, ensure_ascii=False) + "\n",
                    encoding="utf-8")
@@ -288,6 +288,14 @@ def _add_limits(parser: argparse.ArgumentParser, timeout: float, memory_mb: int 
                             help="notebooks run at the same time (default 1)")
 
 
+def _add_notebooks(parser: argparse.ArgumentParser, dest: str, metavar: str, help: str) -> None:
+    """What ``check`` and ``grade`` both take: notebooks, run limits and ``--notebook``."""
+    parser.add_argument(dest, nargs="+", metavar=metavar, help=help)
+    _add_limits(parser, 120)
+    parser.add_argument("--notebook", metavar="NAME", help="the exercise notebook every file "
+                        "is a copy of, e.g. 03_graph (default: guessed from each file name)")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=_PROG, description="Learn autograd by doing: check exercise notebooks, grade a "
@@ -301,14 +309,10 @@ def _parser() -> argparse.ArgumentParser:
         "Kernel > Restart & Run All, but going on past errors) and report every check: passed, "
         "failed with a hint aimed at the mistake, or not attempted. Exit code 0 when all "
         "passed, 1 otherwise.")
-    check.add_argument("notebooks", nargs="+", metavar="NOTEBOOK",
-                       help="a .ipynb file, or a folder of them")
-    _add_limits(check, 120)
-    check.add_argument("--notebook", metavar="NAME", help="which exercise notebook these files "
-                       "are copies of, e.g. 03_graph (default: guessed from the file name)")
+    _add_notebooks(check, "notebooks", "NOTEBOOK", "a .ipynb file, or a folder of them")
     check.add_argument("-v", "--verbose", action="store_true",
                        help="also show the end of the notebook's own output")
-    check.set_defaults(func=cmd_check)
+    check.set_defaults(func=_cmd_check)
 
     grade = commands.add_parser(
         "grade", help="grade a class's notebooks into CSV and JSON reports",
@@ -317,14 +321,11 @@ def _parser() -> argparse.ArgumentParser:
         "results.json, grades.csv (one row per submission) and checks.csv (one row per check, "
         "with the diagnosed misconception). A crash, timeout or tampering costs that "
         "submission its points, never the batch.")
-    grade.add_argument("submissions", nargs="+", metavar="SUBMISSION",
-                       help="a .ipynb file or a folder searched for them")
+    _add_notebooks(grade, "submissions", "SUBMISSION",
+                   "a .ipynb file or a folder searched for them")
     grade.add_argument("--out", default="grading", metavar="DIR",
                        help="folder for the reports (default ./grading)")
-    _add_limits(grade, 120)
-    grade.add_argument("--notebook", metavar="NAME", help="grade every file as this exercise "
-                       "notebook, e.g. 03_graph (default: guessed from each file name)")
-    grade.set_defaults(func=cmd_grade)
+    grade.set_defaults(func=_cmd_grade)
 
     build = commands.add_parser(
         "build-exercises", help="make student notebooks from the solution masters",
@@ -337,14 +338,14 @@ def _parser() -> argparse.ArgumentParser:
                        "exercises/solutions)")
     build.add_argument("--out", metavar="DIR", help="folder for the student notebooks "
                        "(default: the masters' parent folder)")
-    build.set_defaults(func=cmd_build_exercises)
+    build.set_defaults(func=_cmd_build_exercises)
 
     overview = commands.add_parser(
         "overview", help="draw the overview picture of how autograd works",
         description="Render the overview figure (a computational graph with its forward "
         "values and backward gradients) to an image file.")
     overview.add_argument("path", nargs="?", help="where to write the PNG (default overview.png)")
-    overview.set_defaults(func=cmd_overview)
+    overview.set_defaults(func=_cmd_overview)
 
     demo = commands.add_parser(
         "demo", help="run the demo notebook and save the executed copy",
@@ -355,7 +356,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--open", action="store_true", help="open the notebook in JupyterLab")
     demo.add_argument("--out", metavar="PATH", help="where to write the executed copy")
     _add_limits(demo, 600, memory_mb=4096, jobs=False)
-    demo.set_defaults(func=cmd_demo)
+    demo.set_defaults(func=_cmd_demo)
     return parser
 
 
@@ -368,7 +369,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 2
     try:
         return args.func(args)
-    except (UsageError, OSError) as exc:  # OSError: e.g. an output path that cannot be written
+    except (_UsageError, OSError) as exc:  # OSError: e.g. an output path that cannot be written
         print(f"{_PROG} {args.command}: error: {_plain(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
