@@ -611,6 +611,7 @@ GRAPHS = {
     "maximum": lambda m, x, X, B: m.maximum(x, x * 2),
     "minimum": lambda m, x, X, B: m.minimum(x, x * 2),
     "clone": lambda m, x, X, B: x.clone(),
+    "norm": lambda m, x, X, B: x.norm(),
     "seed": lambda m, x, X, B: 2 * x**2 + 3,
     "mse": lambda m, x, X, B: ((X @ x - 1.0) ** 2).mean(),
 }

@@ -707,6 +707,12 @@ CASES = [
         r"mean\(\): could not infer output dtype",
     ),
     Case(
+        "norm_of_int",
+        lambda m: {"a": m.tensor([3, 4])},
+        lambda m, s: s["a"].norm(),
+        r"linalg.vector_norm: Expected a floating point or complex tensor as input",
+    ),
+    Case(
         "clamp_without_bounds",
         lambda m: {"t": m.ones(3)},
         lambda m, s: s["t"].clamp(),

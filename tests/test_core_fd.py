@@ -135,6 +135,8 @@ OPS = [
     ("min", lambda a: a.min(), [rn(2, 3)]),
     ("max_dim", lambda a: a.max(1), [rn(3, 4)]),
     ("min_dim", lambda a: a.min(0, keepdim=True)[0], [rn(3, 4)]),
+    ("norm", lambda a: a.norm(), [rn(2, 3)]),
+    ("norm_dim_p3", lambda a: a.norm(p=3, dim=0), [away(2, 3)]),
     ("exp", lambda a: a.exp(), [rn(3)]),
     ("log", lambda a: a.log(), [pos(3)]),
     ("sqrt", lambda a: a.sqrt(), [pos(3)]),
@@ -182,6 +184,7 @@ def test_first_derivatives_match_finite_differences(name, fn, arrays):
 
 
 SECOND = [
+    "norm",
     "mul",
     "div",
     "rdiv",

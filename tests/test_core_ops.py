@@ -205,6 +205,11 @@ REDUCTIONS = [
     ("min0", lambda m, x: x.min(0)),
     ("max-1k", lambda m, x: x.max(dim=-1, keepdim=True)),
     ("min2k", lambda m, x: x.min(2, True)),
+    ("norm", lambda m, x: x.norm()),
+    ("norm_p1", lambda m, x: x.norm(1)),
+    ("norm_p3", lambda m, x: x.norm(p=3, dim=1)),
+    ("norm_dim", lambda m, x: x.norm(dim=-1, keepdim=True)),
+    ("m.norm", lambda m, x: m.norm(x, dim=(0, 2))),
     ("m.max1", lambda m, x: m.max(x, 1)),
     ("m.min-1", lambda m, x: m.min(x, dim=-1)),
     ("max.values", lambda m, x: x.max(1).values),
@@ -753,3 +758,8 @@ def test_mixed_precision_leaves_get_gradients_in_their_own_dtype():
 
     for o, t in zip(run(at), run(torch)):
         assert_close(o, t, rtol=1e-6)
+
+
+def test_norm_of_zero_vector_has_zero_gradient():
+    check(lambda m, x: x.norm(), np.zeros(3))
+    check(lambda m, x: x.norm(dim=1), np.array([[0.0, 0.0], [3.0, 4.0]]))

@@ -196,3 +196,93 @@ def test_zero_grad_block():
         + "    print(step, loss, w, b, w.grad, b.grad)\n"
     )
     assert_same_output(prelude)
+
+
+# PyTorch's own autograd tutorials ("A Gentle Introduction to torch.autograd", the 60-minute
+# blitz and "Automatic Differentiation with torch.autograd"), with fixed data instead of randn
+# so that the printed numbers can be compared, and grad_fn.name() instead of the object address.
+OFFICIAL_TUTORIALS = """\
+import torch
+x = torch.ones(2, 2, requires_grad=True)
+print(x)
+y = x + 2
+print(y)
+print(y.grad_fn.name())
+z = y * y * 3
+out = z.mean()
+print(z, out)
+a = torch.tensor([[0.5, -1.2], [2.0, 0.3]])
+a = ((a * 3) / (a - 1))
+print(a.requires_grad)
+a.requires_grad_(True)
+print(a.requires_grad)
+b = (a * a).sum()
+print(b.grad_fn.name())
+out.backward()
+print(x.grad)
+x = torch.tensor([0.3, -0.8, 1.1], requires_grad=True)
+y = x * 2
+while y.data.norm() < 1000:
+    y = y * 2
+print(y)
+v = torch.tensor([0.1, 1.0, 0.0001], dtype=torch.float)
+y.backward(v)
+print(x.grad)
+print(x.requires_grad)
+print((x ** 2).requires_grad)
+with torch.no_grad():
+    print((x ** 2).requires_grad)
+print(x.requires_grad)
+y = x.detach()
+print(y.requires_grad)
+print(x.eq(y).all())
+a = torch.tensor([2., 3.], requires_grad=True)
+b = torch.tensor([6., 4.], requires_grad=True)
+Q = 3*a**3 - b**2
+external_grad = torch.tensor([1., 1.])
+Q.backward(gradient=external_grad)
+print(9*a**2 == a.grad)
+print(-2*b == b.grad)
+x = torch.rand(5, 5)
+y = torch.rand(5, 5)
+z = torch.rand((5, 5), requires_grad=True)
+a = x + y
+print(f"Does `a` require gradients?: {a.requires_grad}")
+b = x + z
+print(f"Does `b` require gradients?: {b.requires_grad}")
+x = torch.ones(5)  # input tensor
+y = torch.zeros(3)  # expected output
+w = torch.tensor([[0.1, -0.2, 0.3], [0.0, 0.5, -0.1], [0.2, 0.2, 0.2],
+                  [-0.3, 0.1, 0.0], [0.4, -0.4, 0.1]], requires_grad=True)
+b = torch.tensor([0.1, 0.2, 0.3], requires_grad=True)
+z = torch.matmul(x, w)+b
+loss = torch.nn.functional.binary_cross_entropy_with_logits(z, y)
+print(f"Gradient function for z = {z.grad_fn.name()}")
+print(f"Gradient function for loss = {loss.grad_fn.name()}")
+loss.backward()
+print(w.grad)
+print(b.grad)
+z = torch.matmul(x, w)+b
+print(z.requires_grad)
+with torch.no_grad():
+    z = torch.matmul(x, w)+b
+print(z.requires_grad)
+z = torch.matmul(x, w)+b
+z_det = z.detach()
+print(z_det.requires_grad)
+inp = torch.eye(4, 5, requires_grad=True)
+out = (inp+1).pow(2).t()
+out.backward(torch.ones_like(out), retain_graph=True)
+print(f"First call\\n{inp.grad}")
+out.backward(torch.ones_like(out), retain_graph=True)
+print(f"\\nSecond call\\n{inp.grad}")
+inp.grad.zero_()
+out.backward(torch.ones_like(out), retain_graph=True)
+print(f"\\nCall after zeroing gradients\\n{inp.grad}")
+"""
+
+
+def test_pytorch_autograd_tutorials():
+    if not hasattr(getattr(at, "nn", None), "functional"):
+        pytest.skip("autograd_tutor.nn.functional is not available")
+    assert_same_output(OFFICIAL_TUTORIALS)
