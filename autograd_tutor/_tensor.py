@@ -686,6 +686,12 @@ class Tensor:
     def tanh(self) -> Tensor:
         return unary.Tanh.apply(self._as_float())
 
+    def sin(self) -> Tensor:
+        return unary.Sin.apply(self._as_float())
+
+    def cos(self) -> Tensor:
+        return unary.Cos.apply(self._as_float())
+
     def clamp(self, min: Any = None, max: Any = None) -> Tensor:
         """Limit every element to [min, max] (either bound may be None)."""
         if min is None and max is None:
@@ -1013,6 +1019,12 @@ class Tensor:
 
     def clamp_(self, min: Any = None, max: Any = None) -> Tensor:
         return self._inplace(lambda old: old.clamp(min, max))
+
+    def sin_(self) -> Tensor:
+        return self._inplace(lambda old: old.sin())
+
+    def cos_(self) -> Tensor:
+        return self._inplace(lambda old: old.cos())
 
     def zero_(self) -> Tensor:
         return self._inplace(lambda old: movement.Fill.apply(old, 0))

@@ -146,6 +146,38 @@ class Sigmoid(Function):
         return grad * y * (1 - y)
 
 
+class Sin(Function):
+    """y = sin x   dy/dx = cos x"""
+
+    node_name = "SinBackward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.sin(data(x))
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * x.cos()
+
+
+class Cos(Function):
+    """y = cos x   dy/dx = -sin x"""
+
+    node_name = "CosBackward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.cos(data(x))
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return -grad * x.sin()
+
+
 class Tanh(Function):
     """y = tanh x   dy/dx = 1 - y²"""
 
