@@ -32,7 +32,8 @@ def _from_method(name: str) -> Callable[..., Any]:
 
 
 _METHODS = (
-    "add sub mul div neg matmul mm dot exp log sqrt sin cos sin_ cos_ abs sign clamp clip relu sigmoid tanh "
+    "add sub mul div neg matmul mm dot exp log sqrt sin cos sin_ cos_ abs sign clamp clip relu "
+    "sigmoid tanh "
     "softmax log_softmax sum mean norm max min argmax argmin reshape flatten transpose t permute "
     "squeeze unsqueeze maximum minimum clone detach numel eq ne lt le gt ge allclose equal "
     "split chunk unbind masked_fill reciprocal"
