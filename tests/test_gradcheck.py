@@ -179,16 +179,10 @@ def test_property_right_passes_scaled_wrong_fails(shape, scale, wrong):
     values = RNG.uniform(0.5, 2.0, size=shape) * scale
     x = at.tensor(values, requires_grad=True)
 
-    class Scaled(at.autograd.Function):
-        @staticmethod
-        def forward(ctx, a):
-            ctx.save_for_backward(a)
-            return a * a
-
+    class Scaled(OURS["Square"]):
         @staticmethod
         def backward(ctx, g):
-            (a,) = ctx.saved_tensors
-            return 2 * a * g * factor
+            return OURS["Square"].backward(ctx, g) * factor
 
     factor = 1.0
     assert at.autograd.gradcheck(Scaled.apply, (x,))

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from _helpers import seed_example, training_example
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,16 +21,9 @@ def node_id(graph, label):
     return g.id
 
 
-def seed_example():
-    x = at.tensor([2.0], requires_grad=True)
-    y = x**2
-    z = 2 * y + 3
-    return x, y, z
-
-
 def test_seed_example_forward_then_backward():
-    x, y, z = seed_example()
-    graph, frames = frames_of(z, {"x": x, "y": y, "z": z})
+    n = seed_example(at)
+    graph, frames = frames_of(n["z"], n)
     texts = [f.text for f in frames]
     assert frames[0].phase == "inputs" and "x = 2" in texts[0]
     forward = [f for f in frames if f.phase == "forward"]
@@ -62,12 +56,11 @@ def test_reflected_operators_keep_the_order_written():
 
 def test_seed_example_matches_torch():
     torch = pytest.importorskip("torch")
-    x, y, z = seed_example()
-    graph, frames = frames_of(z, {"x": x, "y": y, "z": z})
-    tx = torch.tensor([2.0], requires_grad=True)
-    ty = tx**2
+    n = seed_example(at)
+    graph, frames = frames_of(n["z"], n)
+    ref = seed_example(torch)
+    tx, ty, tz = ref["x"], ref["y"], ref["z"]
     ty.retain_grad()
-    tz = 2 * ty + 3
     tz.backward()
     grads = frames[-1].state.grads
     assert graph.nodes[graph.output].value == pytest.approx(tz.detach().numpy())
@@ -109,20 +102,9 @@ def test_diamond_matches_torch():
     assert grads[node_id(graph, "h")] == pytest.approx(th.grad.numpy())
 
 
-def training_example(lib):
-    w = lib.tensor([1.0], requires_grad=True)
-    b = lib.tensor([0.0], requires_grad=True)
-    x = lib.tensor([1.0, 2.0, 3.0])
-    y_true = lib.tensor([2.0, 4.0, 6.0])
-    y_pred = w * x + b
-    loss = ((y_pred - y_true) ** 2).mean()
-    return w, b, x, y_true, y_pred, loss
-
-
 def test_training_example_gradients():
-    w, b, x, y_true, y_pred, loss = training_example(at)
-    names = {"w": w, "b": b, "x": x, "y_true": y_true, "y_pred": y_pred, "loss": loss}
-    graph, frames = frames_of(loss, names)
+    n = training_example(at)
+    graph, frames = frames_of(n["loss"], n)
     grads = frames[-1].state.grads
     # hand-derived: dL/dw = mean(2 (wx + b - y) x) = -28/3, dL/db = mean(2 (wx + b - y)) = -4
     assert grads[node_id(graph, "w")] == pytest.approx([-28 / 3], rel=1e-6)
@@ -137,10 +119,10 @@ def test_training_example_gradients():
 
 def test_training_example_matches_torch():
     torch = pytest.importorskip("torch")
-    w, b, x, y_true, y_pred, loss = training_example(at)
-    names = {"w": w, "b": b, "y_pred": y_pred, "loss": loss}
-    graph, frames = frames_of(loss, names)
-    tw, tb, _, _, ty, tloss = training_example(torch)
+    n = training_example(at)
+    graph, frames = frames_of(n["loss"], {k: n[k] for k in ("w", "b", "y_pred", "loss")})
+    ref = training_example(torch)
+    tw, tb, ty, tloss = ref["w"], ref["b"], ref["y_pred"], ref["loss"]
     ty.retain_grad()
     tloss.backward()
     grads = frames[-1].state.grads
@@ -152,13 +134,14 @@ def test_training_example_matches_torch():
 
 @pytest.mark.parametrize("backward", ["none", "retain_graph", "freed"])
 def test_user_tensors_untouched(backward):
-    x, y, z = seed_example()
+    n = seed_example(at)
+    x, z = n["x"], n["z"]
     if backward == "retain_graph":
         z.backward(retain_graph=True)
     elif backward == "freed":
         z.backward()
     before = None if x.grad is None else x.grad._data.copy()
-    _, frames = frames_of(z, {"x": x, "y": y, "z": z})
+    _, frames = frames_of(z, n)
     assert frames[-1].text.endswith("= 8")
     if before is None:
         assert x.grad is None

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from _helpers import training_example
 
 at = pytest.importorskip("autograd_tutor")
 from autograd_tutor.viz.draw import GraphDrawing, draw  # noqa: E402
@@ -84,17 +85,9 @@ def test_seed_example_matches_torch():
 def test_training_example_matches_torch():
     torch = pytest.importorskip("torch")
 
-    def run(lib):
-        w = lib.tensor([1.0], requires_grad=True)
-        b = lib.tensor([0.0], requires_grad=True)
-        x = lib.tensor([1.0, 2.0, 3.0])
-        y_true = lib.tensor([2.0, 4.0, 6.0])
-        y_pred = w * x + b
-        loss = ((y_pred - y_true) ** 2).mean()
-        loss.backward()
-        return locals()
-
-    ours, ref = run(at), run(torch)
+    ours, ref = training_example(at), training_example(torch)
+    ours["loss"].backward()
+    ref["loss"].backward()
     g = build_graph(ours["loss"], ours)
     check_topological(g)
     n = by_label(g)

@@ -1,6 +1,7 @@
 """The animate() widget, driven headless the way a frontend drives it (ipywidgets 7 and 8)."""
 
 import pytest
+from _helpers import seed_example
 
 import autograd_tutor as at
 from autograd_tutor.viz.widget import Animation, animate
@@ -10,10 +11,8 @@ VIEW = "application/vnd.jupyter.widget-view+json"
 
 @pytest.fixture
 def seed():
-    x = at.tensor([2.0], requires_grad=True)
-    y = x**2
-    z = 2 * y + 3
-    return x, y, z
+    n = seed_example(at)
+    return n["x"], n["y"], n["z"]
 
 
 def make(seed):
