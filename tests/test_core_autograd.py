@@ -612,6 +612,8 @@ GRAPHS = {
     "minimum": lambda m, x, X, B: m.minimum(x, x * 2),
     "clone": lambda m, x, X, B: x.clone(),
     "norm": lambda m, x, X, B: x.norm(),
+    "sin": lambda m, x, X, B: m.sin(x),
+    "cos": lambda m, x, X, B: x.cos(),
     "seed": lambda m, x, X, B: 2 * x**2 + 3,
     "mse": lambda m, x, X, B: ((X @ x - 1.0) ** 2).mean(),
 }

@@ -138,6 +138,8 @@ OPS = [
     ("norm", lambda a: a.norm(), [rn(2, 3)]),
     ("norm_dim_p3", lambda a: a.norm(p=3, dim=0), [away(2, 3)]),
     ("exp", lambda a: a.exp(), [rn(3)]),
+    ("sin", lambda a: a.sin(), [rn(3)]),
+    ("cos", lambda a: a.cos(), [rn(3)]),
     ("log", lambda a: a.log(), [pos(3)]),
     ("sqrt", lambda a: a.sqrt(), [pos(3)]),
     ("abs", lambda a: a.abs(), [away(5)]),
@@ -184,6 +186,8 @@ def test_first_derivatives_match_finite_differences(name, fn, arrays):
 
 
 SECOND = [
+    "sin",
+    "cos",
     "norm",
     "mul",
     "div",

@@ -291,6 +291,12 @@ UNARY = [
     ("log_softmax1", lambda m, x: x.log_softmax(dim=1), rn),
     ("m.log_softmax", lambda m, x: m.log_softmax(x, -1), rn),
     ("neg", lambda m, x: m.neg(x), rn),
+    ("sin", lambda m, x: x.sin(), rn),
+    ("m.sin", lambda m, x: m.sin(x), rn),
+    ("cos", lambda m, x: x.cos(), rn),
+    ("m.cos", lambda m, x: m.cos(x), rn),
+    ("sin_", lambda m, x: (x * 1).sin_(), rn),
+    ("m.cos_", lambda m, x: m.cos_(x * 1), rn),
 ]
 
 

@@ -286,3 +286,87 @@ def test_pytorch_autograd_tutorials():
     if not hasattr(getattr(at, "nn", None), "functional"):
         pytest.skip("autograd_tutor.nn.functional is not available")
     assert_same_output(OFFICIAL_TUTORIALS)
+
+
+# PyTorch's "The Fundamentals of Autograd" (Introduction to PyTorch series), without the plots,
+# the profiler and the model-training part; grad_fn names instead of object addresses.
+FUNDAMENTALS = """\
+import math
+
+import torch
+
+
+# Values to 4 places: float32 sin/cos differ from PyTorch's in the last bit, which shows
+# when printing numbers next to 0 (-3.5763e-07 vs 5.9605e-08).
+def show(t):
+    print([round(v, 4) + 0.0 for v in t.tolist()], t.requires_grad)
+
+
+a = torch.linspace(0., 2. * math.pi, steps=25, requires_grad=True)
+print(a)
+b = torch.sin(a)
+show(b)
+c = 2 * b
+show(c)
+d = c + 1
+show(d)
+out = d.sum()
+print(f"{out.item():.4f}", out.grad_fn.name())
+print('d:')
+print(d.grad_fn.name())
+print([(f.name() if f else None, i) for f, i in d.grad_fn.next_functions])
+print([(f.name() if f else None, i) for f, i in d.grad_fn.next_functions[0][0].next_functions])
+print(c.grad_fn.name(), b.grad_fn.name(), a.grad_fn)
+out.backward()
+show(a.grad)
+
+a = torch.ones(2, 3, requires_grad=True) * 2
+b = torch.ones(2, 3, requires_grad=True) * 3
+c1 = a + b
+print(c1)
+torch.set_grad_enabled(False)
+c2 = a + b
+print(c2)
+torch.set_grad_enabled(True)
+c3 = a * b
+print(c3)
+a = torch.ones(2, 3, requires_grad=True) * 2
+b = torch.ones(2, 3, requires_grad=True) * 3
+c1 = a + b
+print(c1)
+with torch.no_grad():
+    c2 = a + b
+print(c2)
+c3 = a * b
+print(c3)
+
+
+def add_tensors1(x, y):
+    return x + y
+
+
+@torch.no_grad()
+def add_tensors2(x, y):
+    return x + y
+
+
+a = torch.ones(2, 3, requires_grad=True) * 2
+b = torch.ones(2, 3, requires_grad=True) * 3
+c1 = add_tensors1(a, b)
+print(c1)
+c2 = add_tensors2(a, b)
+print(c2)
+x = torch.tensor([0.25, 0.5, 0.75, 1.0, 1.25], requires_grad=True)
+y = x.detach()
+print(x)
+print(y)
+a = torch.linspace(0., 2. * math.pi, steps=25, requires_grad=True)
+try:
+    torch.sin_(a)
+except RuntimeError as e:
+    print(type(e).__name__, str(e).split(".")[0])
+"""
+
+
+def test_pytorch_fundamentals_of_autograd_tutorial():
+    assert_same_output(FUNDAMENTALS)
