@@ -15,7 +15,7 @@ torch = pytest.importorskip("torch")
 STEPS = 60
 
 
-def _problem(lib, params, x, y):
+def _problem(params, x, y):
     """A small non-quadratic loss so momentum and adaptive steps all matter."""
     w, b = params
     pred = (x @ w + b).tanh()
@@ -42,7 +42,7 @@ def _run(lib, opt_name, kwargs, dtype, steps=STEPS, set_to_none=True):
     history = []
     for _ in range(steps):
         opt.zero_grad(set_to_none=set_to_none)
-        loss = _problem(lib, (w, b), x, y)
+        loss = _problem((w, b), x, y)
         loss.backward()
         opt.step()
         history.append((w.detach().numpy().copy(), b.detach().numpy().copy()))
@@ -121,7 +121,7 @@ def _groups(lib):
     opt = lib.optim.SGD([{"params": [w]}, {"params": b, "lr": 0.5}], lr=0.1, momentum=0.9)
     for _ in range(20):
         opt.zero_grad()
-        _problem(lib, (w, b), x, y).backward()
+        _problem((w, b), x, y).backward()
         opt.step()
     return opt, w, b
 
@@ -194,7 +194,7 @@ def test_state_dict_matches_torch_and_round_trips(name, kwargs):
     x, y = at.tensor(d["x"]), at.tensor(d["y"])
     for _ in range(5):
         fresh.zero_grad()
-        _problem(at, (w, b), x, y).backward()
+        _problem((w, b), x, y).backward()
         fresh.step()
     full, _, _ = _run(torch, name, kwargs, np.float32, steps=10)
     assert_close(w, full[-1][0], rtol=1e-4, atol=1e-5, check_dtype=False)

@@ -194,7 +194,7 @@ class _Narrator:
         lhs = self._d(out, g.id)
         symbolic, numeric, values = [], [], []
         for c, slot, v in terms:
-            s, n = self._term(c, slot, g, grads[c], v, replays)
+            s, n = self._term(c, slot, g, grads[c], replays)
             symbolic.append(s)
             numeric.append(n)
             values.append(fmt(v))
@@ -218,7 +218,7 @@ class _Narrator:
         kept = [p for k, p in enumerate(parts) if p and (k == 0 or p != parts[k - 1])]
         return " = ".join(kept), why
 
-    def _term(self, c: int, slot: int, g: GNode, upstream: np.ndarray, v: np.ndarray,
+    def _term(self, c: int, slot: int, g: GNode, upstream: np.ndarray,
               replays: _Replays) -> Tuple[str, str]:
         """Symbolic and numeric form of one chain-rule term: upstream times local derivative."""
         up_d, local_d = self._d(self.graph.output, c), self._d(c, g.id)
