@@ -940,6 +940,13 @@ class Tensor:
         recording = _Mode.enabled and (
             self._requires_grad or any(isinstance(o, Tensor) and o._requires_grad for o in others)
         )
+        if _Mode.enabled and self._base is not None and self._base._requires_grad:
+            if not self._requires_grad:  # the view was made under no_grad()
+                raise RuntimeError(
+                    "A view was created in no_grad mode and is being modified inplace with grad "
+                    "mode enabled. Move both the view and the in-place change inside the no_grad "
+                    "block (not tracked), or both outside it (tracked)."
+                )
         if _Mode.enabled and self._requires_grad:
             if self._base is not None and self._base._requires_grad and self._base.is_leaf:
                 raise RuntimeError(
