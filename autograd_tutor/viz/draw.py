@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Dict, Mapping, Optional, Sequence, Union
+from typing import Any, Dict, Optional, Sequence, Union
 
 from .graph import Graph, build_graph
 from .layout import MONO_EM, TITLE_EM, Layout, _text_width, layout
@@ -100,7 +100,7 @@ def _paint(ax: Any, items: Sequence[Any], pt_per_px: float) -> None:
 
 
 def save_png(items: Sequence[Any], width: float, height: float, path: Union[str, Path],
-             theme: Mapping[str, str] = LIGHT, scale: float = 2.0) -> None:
+             scale: float = 2.0) -> None:
     """Paint `items` at their natural size (`scale` device pixels per SVG pixel) into `path`."""
     from matplotlib.figure import Figure
 
@@ -110,4 +110,4 @@ def save_png(items: Sequence[Any], width: float, height: float, path: Union[str,
     ax.set_ylim(height, 0)
     ax.set_axis_off()
     _paint(ax, items, 1.0)  # 1 SVG px = 1/72 inch = 1 pt
-    fig.savefig(path, dpi=72 * scale, facecolor=theme["background"])
+    fig.savefig(path, dpi=72 * scale, facecolor=LIGHT["background"])
