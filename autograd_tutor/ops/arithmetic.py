@@ -178,7 +178,10 @@ class PowTensor(Function):
         a, b, z = ctx.saved_tensors
         grad_a = grad_b = None
         if ctx.needs_input_grad[0]:
-            grad_a = unbroadcast(grad * b * a ** (b - 1), a.shape)
+            local = b * a ** (b - 1)
+            if (data(b) == 0).any():  # 0 ** -1 is inf: PyTorch defines the term as 0 where b == 0
+                local = local.masked_fill(b == 0, 0.0)
+            grad_a = unbroadcast(grad * local, a.shape)
         if ctx.needs_input_grad[1]:
             # where a == 0 the log is -inf, but z is 0 there: PyTorch defines the term as 0
             log_a = a.log().masked_fill(a == 0, 0.0) if (data(a) == 0).any() else a.log()
