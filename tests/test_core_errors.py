@@ -169,6 +169,11 @@ def _setup_update_before_backward(m):
     return s
 
 
+def _no_grad_view(m, base):
+    with m.no_grad():
+        return {"base": base, "v": base[0:2]}
+
+
 def _setup_no_grad_result(m):
     s = leaf(m)
     with m.no_grad():
@@ -317,6 +322,18 @@ CASES = [
         lambda m: {"x": m.ones(2, 2, requires_grad=True)},
         _inplace_leaf(lambda m, x: x[0].add_(1)),
         VIEW_INPLACE,
+    ),
+    Case(
+        "no_grad_view_of_leaf_changed_later",
+        lambda m: leaf_and(m, lambda m, x: _no_grad_view(m, x)),
+        lambda m, s: s["v"].mul_(2),
+        r"A view was created in no_grad mode and is being modified inplace with grad mode enabled",
+    ),
+    Case(
+        "no_grad_view_of_non_leaf_changed_later",
+        lambda m: leaf_and(m, lambda m, x: _no_grad_view(m, x * 1)),
+        lambda m, s: s["v"].add_(1),
+        r"A view was created in no_grad mode and is being modified inplace with grad mode enabled",
     ),
     # ---- requires_grad misuse
     Case(

@@ -766,6 +766,23 @@ def test_mixed_precision_leaves_get_gradients_in_their_own_dtype():
         assert_close(o, t, rtol=1e-6)
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
 def test_norm_of_zero_vector_has_zero_gradient():
     check(lambda m, x: x.norm(), np.zeros(3))
     check(lambda m, x: x.norm(dim=1), np.array([[0.0, 0.0], [3.0, 4.0]]))
+
+
+def test_pow_with_zero_exponent_tensor():
+    """PyTorch defines d(x ** y)/dx as 0 where y == 0 (also at x == 0, where the formula is nan),
+    and its double backward follows that definition."""
+    check(lambda m, x, y: x**y, np.array([0.0, 2.0, 1.5]), np.array([0.0, 0.0, 1.0]))
+
+    def run(m):
+        a = m.tensor([1.0], dtype=m.float64, requires_grad=True)
+        b = m.tensor([0.0], dtype=m.float64, requires_grad=True)
+        out = (a.abs() + 0.5) ** b.tanh()
+        ga, gb = m.autograd.grad((out * out).sum(), [a, b], create_graph=True)
+        return [ga, gb, *m.autograd.grad(ga.tanh().sum() + gb.tanh().sum(), [a, b])]
+
+    for o, t in zip(run(at), run(torch)):
+        assert_close(o, t, rtol=1e-9)
