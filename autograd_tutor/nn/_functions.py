@@ -24,7 +24,7 @@ import numpy as np
 
 from .._dtype import promote
 from ..autograd.function import Function
-from ..ops._util import unbroadcast
+from ..ops._util import keep_float, unbroadcast
 
 
 def _reduce(loss: np.ndarray, reduction: str, total: Any = None) -> np.ndarray:
@@ -137,7 +137,7 @@ class BinaryCrossEntropy(Function):
         with np.errstate(divide="ignore"):
             log_x = np.maximum(np.log(xd), -100)
             log_1mx = np.maximum(np.log1p(-xd), -100)
-        loss = -(td * log_x + (1 - td) * log_1mx)
+        loss = keep_float(-(td * log_x + (1 - td) * log_1mx), np.result_type(xd, td))
         return _reduce(loss if weight is None else loss * weight._data, reduction)
 
     @staticmethod
@@ -167,7 +167,7 @@ class BinaryCrossEntropyWithLogits(Function):
         softplus = m + np.log(np.exp(-m) + np.exp(-xd - m))
         if pos_weight is not None:
             softplus = softplus * ((pos_weight._data - 1) * td + 1)
-        loss = (1 - td) * xd + softplus
+        loss = keep_float((1 - td) * xd + softplus, np.result_type(xd, td))
         return _reduce(loss if weight is None else loss * weight._data, reduction)
 
     @staticmethod

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.function import Function
-from ._util import data, unbroadcast
+from ._util import data, keep_float, unbroadcast
 
 
 class Add(Function):
@@ -120,7 +120,7 @@ class Reciprocal(Function):
 
     @staticmethod
     def forward(ctx, a):
-        return 1.0 / data(a)
+        return np.reciprocal(data(a))
 
     @staticmethod
     def backward(ctx, grad):
@@ -151,7 +151,7 @@ class Pow(Function):
     def forward(ctx, a, n):
         ctx.save_for_backward(a)
         ctx.n = n
-        return a._data ** n
+        return keep_float(a._data ** n, a._data.dtype)
 
     @staticmethod
     def backward(ctx, grad):

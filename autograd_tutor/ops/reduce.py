@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.function import Function
-from ._util import data
+from ._util import data, keep_float
 
 
 def _keepdim_shape(shape: tuple, dims: tuple) -> tuple:
@@ -57,7 +57,7 @@ class Norm(Function):
         a = np.abs(data(x))
         if p == 2:
             return np.sqrt(np.sum(a * a, axis=dims, keepdims=keepdim))
-        return np.sum(a**p, axis=dims, keepdims=keepdim) ** (1.0 / p)
+        return keep_float(np.sum(a**p, axis=dims, keepdims=keepdim) ** (1.0 / p), a.dtype)
 
     @staticmethod
     def backward(ctx, grad):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.function import Function
-from ._util import data
+from ._util import data, keep_float
 
 
 class Exp(Function):
@@ -97,7 +97,7 @@ class Clamp(Function):
     def forward(ctx, x, lo, hi):
         ctx.save_for_backward(x)
         ctx.bounds = (lo, hi)
-        return np.clip(data(x), lo, hi)
+        return keep_float(np.clip(data(x), lo, hi), data(x).dtype)
 
     @staticmethod
     def backward(ctx, grad):
@@ -119,7 +119,7 @@ class Relu(Function):
 
     @staticmethod
     def forward(ctx, x):
-        return np.maximum(data(x), 0)
+        return keep_float(np.maximum(data(x), 0), data(x).dtype)
 
     @staticmethod
     def backward(ctx, grad):
