@@ -1,10 +1,13 @@
-"""The chapter's two worked examples, built with either library (ours or torch).
+"""Helpers shared by several test files: the chapter's two worked examples, built with either
+library (ours or torch), and tiny notebooks written on the fly.
 
-Each returns its tensors by name, ready to pass to ``build_graph(t, names)``.
+The examples return their tensors by name, ready to pass to ``build_graph(t, names)``.
 """
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any, Dict
 
 
@@ -25,3 +28,13 @@ def training_example(lib: Any) -> Dict[str, Any]:
     y_pred = w * x + b
     loss = ((y_pred - y_true) ** 2).mean()
     return {"w": w, "b": b, "x": x, "y_true": y_true, "y_pred": y_pred, "loss": loss}
+
+
+def write_notebook(path: Path, *cells: str) -> Path:
+    """Write a notebook whose code cells are ``cells`` (after one markdown cell)."""
+    nb = {"nbformat": 4, "nbformat_minor": 4, "metadata": {},
+          "cells": [{"cell_type": "markdown", "metadata": {}, "source": "# test"}]
+          + [{"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+              "source": cell.splitlines(keepends=True)} for cell in cells]}
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    return path

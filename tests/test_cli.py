@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from _helpers import write_notebook
 
 from autograd_tutor.cli import main
 
@@ -28,14 +29,6 @@ def cli(*args: str, cwd: Path = REPO, timeout: float = 300) -> subprocess.Comple
         p for p in (str(REPO), os.environ.get("PYTHONPATH")) if p))
     return subprocess.run([sys.executable, "-m", "autograd_tutor", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=timeout)
-
-
-def write_notebook(path: Path, *cells: str) -> Path:
-    nb = {"nbformat": 4, "nbformat_minor": 4, "metadata": {},
-          "cells": [{"cell_type": "code", "metadata": {}, "execution_count": None,
-                     "outputs": [], "source": cell} for cell in cells]}
-    path.write_text(json.dumps(nb), encoding="utf-8")
-    return path
 
 
 # ------------------------------------------------------------------------ help and usage
@@ -102,7 +95,7 @@ def test_build_exercises_and_its_check(tmp_path):
     assert main([*args, "--check"]) == 1  # not built yet
     assert main(args) == 0
     student = json.loads((tmp_path / "01_demo.ipynb").read_text())
-    source = "".join(student["cells"][0]["source"])
+    source = "".join(student["cells"][-1]["source"])
     assert "raise NotImplementedError" in source and "x ** 2" not in source
     assert main([*args, "--check"]) == 0
     write_notebook(solutions / "01_demo.ipynb", "x = 3")
@@ -115,7 +108,7 @@ def test_demo_runs_a_notebook_and_saves_the_executed_copy(tmp_path, capsys):
     assert main(["demo", str(nb), "--out", str(out), "--timeout", "60"]) == 0
     assert "Demo OK" in capsys.readouterr().out
     executed = json.loads(out.read_text())
-    assert executed["cells"][0]["outputs"][0]["data"]["text/plain"] == "3"
+    assert executed["cells"][-1]["outputs"][0]["data"]["text/plain"] == "3"
 
     write_notebook(nb, "raise RuntimeError('demo broke')")
     assert main(["demo", str(nb), "--out", str(out), "--timeout", "60"]) == 1

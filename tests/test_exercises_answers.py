@@ -425,8 +425,6 @@ CASES += [
 @pytest.fixture(autouse=True)
 def _fresh_session():
     reset_session()
-    yield
-    torch.set_grad_enabled(True)
 
 
 @pytest.mark.filterwarnings("ignore::UserWarning")

@@ -30,8 +30,6 @@ from autograd_tutor.exercises._observe import encode
 def _fresh(monkeypatch):
     monkeypatch.delenv(RECORD_ENV, raising=False)
     reset_session()
-    yield
-    torch.set_grad_enabled(True)
 
 
 def _strict_json(obs):

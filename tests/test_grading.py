@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from _helpers import write_notebook
 
 from autograd_tutor.exercises import _runner
 from autograd_tutor.exercises._runner import run_notebook
@@ -21,22 +22,12 @@ linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"),
                                 reason="process groups and RLIMIT_AS as on Linux")
 
 
-def notebook(path: Path, *cells: str) -> Path:
-    """Write a notebook whose code cells are ``cells`` (plus one markdown cell)."""
-    nb = {"nbformat": 4, "nbformat_minor": 4, "metadata": {},
-          "cells": [{"cell_type": "markdown", "metadata": {}, "source": "# test"}]
-          + [{"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
-              "source": cell.splitlines(keepends=True)} for cell in cells]}
-    path.write_text(json.dumps(nb), encoding="utf-8")
-    return path
-
-
 # ------------------------------------------------------------------------------ runner
 
 
 def test_cells_run_in_order_and_past_errors(tmp_path):
-    nb = notebook(tmp_path / "a.ipynb", "x = 1", "1 / 0", "y = x + 1\nundefined_name",
-                  "import sys; sys.exit(3)", "open('done.txt', 'w').write(str(y))")
+    nb = write_notebook(tmp_path / "a.ipynb", "x = 1", "1 / 0", "y = x + 1\nundefined_name",
+                        "import sys; sys.exit(3)", "open('done.txt', 'w').write(str(y))")
     outcome = run_notebook(nb, timeout=60)
     assert outcome.status == "ok", outcome.detail
     assert outcome.cells_total == outcome.cells_run == 5
@@ -47,10 +38,10 @@ def test_cells_run_in_order_and_past_errors(tmp_path):
 
 
 def test_install_lines_magics_and_input_do_not_stop_the_run(tmp_path):
-    nb = notebook(tmp_path / "a.ipynb", "!pip install --quiet no-such-package-xyz",
-                  "%pip install no-such-package-xyz", "%matplotlib inline",
-                  "import matplotlib.pyplot as plt\nplt.plot([1, 2]); plt.show()",
-                  "name = input('your name? ')", "print('reached the end')")
+    nb = write_notebook(tmp_path / "a.ipynb", "!pip install --quiet no-such-package-xyz",
+                        "%pip install no-such-package-xyz", "%matplotlib inline",
+                        "import matplotlib.pyplot as plt\nplt.plot([1, 2]); plt.show()",
+                        "name = input('your name? ')", "print('reached the end')")
     outcome = run_notebook(nb, timeout=60)
     assert outcome.status == "ok", outcome.detail
     assert [cell for cell, _ in outcome.cell_errors] == [5]  # input() gets EOF, never hangs
@@ -61,11 +52,13 @@ def test_install_lines_magics_and_input_do_not_stop_the_run(tmp_path):
 @linux_only
 def test_timeout_kills_the_whole_process_group(tmp_path):
     pid_file = tmp_path / "pid"
-    nb = notebook(tmp_path / "a.ipynb",
-                  "import subprocess, sys\n"
-                  "p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)'])\n"
-                  f"open({str(pid_file)!r}, 'w').write(str(p.pid))\n"
-                  "while True:\n    pass")
+    nb = write_notebook(
+        tmp_path / "a.ipynb",
+        "import subprocess, sys\n"
+        "p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)'])\n"
+        f"open({str(pid_file)!r}, 'w').write(str(p.pid))\n"
+        "while True:\n    pass",
+    )
     started = time.monotonic()
     outcome = run_notebook(nb, timeout=6)
     assert time.monotonic() - started < 30
@@ -85,7 +78,7 @@ def test_timeout_kills_the_whole_process_group(tmp_path):
 
 
 def test_os_exit_mid_notebook_is_a_crash(tmp_path):
-    nb = notebook(tmp_path / "a.ipynb", "x = 1", "import os; os._exit(0)", "x = 2")
+    nb = write_notebook(tmp_path / "a.ipynb", "x = 1", "import os; os._exit(0)", "x = 2")
     outcome = run_notebook(nb, timeout=60)
     assert outcome.status == "crashed"
     assert "exited with code 0" in outcome.detail and "cell 2 of 3" in outcome.detail
@@ -93,19 +86,21 @@ def test_os_exit_mid_notebook_is_a_crash(tmp_path):
 
 
 def test_a_forged_end_of_run_is_not_believed(tmp_path):
-    nb = notebook(tmp_path / "a.ipynb",
-                  "import glob, json, os, tempfile\n"
-                  "for d in glob.glob(os.path.join(tempfile.gettempdir(), 'autograd-tutor-*')):\n"
-                  "    open(os.path.join(d, 'events.jsonl'), 'a').write("
-                  "json.dumps({'event': 'done', 'nonce': 'guess'}) + '\\n')\n"
-                  "os._exit(0)")
+    nb = write_notebook(
+        tmp_path / "a.ipynb",
+        "import glob, json, os, tempfile\n"
+        "for d in glob.glob(os.path.join(tempfile.gettempdir(), 'autograd-tutor-*')):\n"
+        "    open(os.path.join(d, 'events.jsonl'), 'a').write("
+        "json.dumps({'event': 'done', 'nonce': 'guess'}) + '\\n')\n"
+        "os._exit(0)",
+    )
     assert run_notebook(nb, timeout=60).status == "crashed"
 
 
 @linux_only
 def test_memory_limit(tmp_path):
-    nb = notebook(tmp_path / "a.ipynb", "import numpy as np\nbig = np.ones((40_000, 40_000))",
-                  "print('still running')")
+    nb = write_notebook(tmp_path / "a.ipynb", "import numpy as np\nbig = np.ones((40_000, 40_000))",
+                        "print('still running')")
     outcome = run_notebook(nb, timeout=60, memory_mb=1024)
     assert outcome.status == "memory"
     assert "cell 1" in outcome.detail and "1024 MB" in outcome.detail
@@ -124,10 +119,10 @@ def test_invalid_notebooks_are_reported_not_run(tmp_path, content):
 
 
 def test_executed_copy_keeps_outputs(tmp_path):
-    nb = notebook(tmp_path / "a.ipynb", "print('hello')", "41 + 1",
-                  "from IPython.display import HTML, display\ndisplay(HTML('<b>hi</b>'))",
-                  "%matplotlib inline\nimport matplotlib.pyplot as plt\nplt.plot([1, 2])",
-                  "raise ValueError('boom')")
+    nb = write_notebook(tmp_path / "a.ipynb", "print('hello')", "41 + 1",
+                        "from IPython.display import HTML, display\ndisplay(HTML('<b>hi</b>'))",
+                        "%matplotlib inline\nimport matplotlib.pyplot as plt\nplt.plot([1, 2])",
+                        "raise ValueError('boom')")
     outcome = run_notebook(nb, timeout=60, capture_outputs=True)
     executed = _runner.executed_notebook(outcome)
     nbformat = pytest.importorskip("nbformat")
