@@ -936,17 +936,18 @@ class Tensor:
         otherwise its gradient would describe values that no longer exist. When recording, the
         op is applied out of place to a snapshot of the old tensor and the result is copied in,
         so the graph sees "new self = op(old self)" and ``grad_fn`` moves to the new node.
+        A view's change is recorded on its base (``_inplace_on_view``).
         """
         recording = _Mode.enabled and (
             self._requires_grad or any(isinstance(o, Tensor) and o._requires_grad for o in others)
         )
-        if _Mode.enabled and self._base is not None and self._base._requires_grad:
-            if not self._requires_grad:  # the view was made under no_grad()
-                raise RuntimeError(
-                    "A view was created in no_grad mode and is being modified inplace with grad "
-                    "mode enabled. Move both the view and the in-place change inside the no_grad "
-                    "block (not tracked), or both outside it (tracked)."
-                )
+        base = self._base
+        if _Mode.enabled and base is not None and base._requires_grad and not self._requires_grad:
+            raise RuntimeError(  # the view was made under no_grad()
+                "A view was created in no_grad mode and is being modified inplace with grad "
+                "mode enabled. Move both the view and the in-place change inside the no_grad "
+                "block (not tracked), or both outside it (tracked)."
+            )
         if _Mode.enabled and self._requires_grad:
             if self._base is not None and self._base._requires_grad and self._base.is_leaf:
                 raise RuntimeError(
