@@ -941,6 +941,12 @@ class Tensor:
         recording = _Mode.enabled and (
             self._requires_grad or any(isinstance(o, Tensor) and o._requires_grad for o in others)
         )
+        if not self._data.flags.writeable:  # an expand()ed tensor: one element, many places
+            raise RuntimeError(
+                "unsupported operation: more than one element of the written-to tensor refers to "
+                "a single memory location. Please clone() the tensor before performing the "
+                "operation."
+            )
         base = self._base
         if _Mode.enabled and base is not None and base._requires_grad and not self._requires_grad:
             raise RuntimeError(  # the view was made under no_grad()
