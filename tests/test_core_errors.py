@@ -335,6 +335,14 @@ CASES = [
         lambda m, s: s["v"].add_(1),
         r"A view was created in no_grad mode and is being modified inplace with grad mode enabled",
     ),
+    Case(
+        "in_place_on_expanded",
+        lambda m: {"t": m.ones(1, 2)},
+        lambda m, s: s["t"].expand(3, 2).add_(1),
+        r"unsupported operation: more than one element of the written-to tensor refers to a "
+        r"single memory location",
+        fix=("clone()",),
+    ),
     # ---- requires_grad misuse
     Case(
         "int_tensor_requires_grad",
