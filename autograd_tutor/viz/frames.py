@@ -17,7 +17,7 @@ from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
-from .graph import GNode, Graph, expression, paren
+from .graph import GNode, Graph, expression, label_number, paren
 from .svg import State
 
 # Tensors with at most this many elements are written out; larger ones by their shape.
@@ -80,7 +80,7 @@ class _Narrator:
 
     def _name(self, g: GNode) -> str:
         """What the narration calls a node: the name on its box, numbers by their value."""
-        if g.kind == "const" and _is_number(g.label):
+        if g.kind == "const" and label_number(g.label) is not None:
             return fmt(g.value)
         return g.label
 
@@ -235,14 +235,6 @@ class _Narrator:
             local = replays.jacobian(c, slot).reshape(y.shape)
             return f"Σ {up_d} ⊙ {local_d}", f"Σ {fmt(upstream)} ⊙ {fmt(local)}"
         return f"{up_d} · {local_d}", f"({self.by_id[c].grad_fn} applied to {fmt(upstream)})"
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 class _Replays:

@@ -260,6 +260,14 @@ def expression(g: GNode, names: Sequence[str]) -> str:
     return f"{op}({', '.join(names)})"
 
 
+def label_number(label: str) -> Optional[float]:
+    """The number a box's label spells (``"2"``, ``"-0.5"``), or None for a name."""
+    try:
+        return float(label)
+    except ValueError:
+        return None
+
+
 def paren(text: str) -> str:
     """`text` in parentheses if it has a space and is not already bracketed."""
     return f"({text})" if " " in text and text[0] not in "([" else text

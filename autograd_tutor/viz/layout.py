@@ -26,7 +26,7 @@ from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 import numpy as np
 
-from .graph import GNode, Graph, expression
+from .graph import GNode, Graph, expression, label_number
 
 # Text metrics (px). Boxes use a monospace font, whose advance is 0.6 em everywhere.
 TITLE_PX = 15
@@ -120,19 +120,12 @@ def format_array(a: np.ndarray) -> List[str]:
     return ["[" + rows[0] + ","] + [" " + r + "," for r in rows[1:-1]] + [" " + rows[-1] + "]"]
 
 
-def _as_float(s: str) -> Optional[float]:
-    try:
-        return float(s)
-    except ValueError:
-        return None
-
-
 def _box_text(n: GNode, graph: Graph) -> _BoxText:
     """Badge, title, notes and value of node `n`'s box."""
     value = tuple(format_array(n.value))
     width = max(len(s) for s in value)
     if n.kind == "const":
-        is_number = n.value.ndim == 0 and _as_float(n.label) == n.value.item()
+        is_number = n.value.ndim == 0 and label_number(n.label) == n.value.item()
         return _BoxText("constant", n.label, (), None if is_number else value, 0,
                        0 if is_number else width + 5)
     # a gradient has the value's shape; leave room for 4-decimal numbers
