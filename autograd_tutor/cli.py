@@ -2,7 +2,8 @@
 
 Every notebook runs top to bottom in a fresh Python process with a time and memory limit;
 only the answers passed to ``check`` come back, and they are judged here, outside the notebook.
-Exit codes: 0 all good, 1 something failed or was not attempted, 2 the command was used wrongly.
+Exit codes: 0 all good, 1 something failed or was not attempted, 2 the command was used wrongly,
+130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -361,7 +362,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    """Run the command line; returns the exit code (0 ok, 1 failures, 2 usage errors)."""
+    """Run the command line; returns the exit code (see the module docstring)."""
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:
