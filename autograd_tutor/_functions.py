@@ -127,8 +127,8 @@ def where(condition: Tensor, input: Any = None, other: Any = None) -> Any:
     if input is None and other is None:
         return tuple(Tensor._make(i.astype(np.int64)) for i in np.nonzero(condition._data))
     ref = input if isinstance(input, Tensor) else other
-    if not isinstance(ref, Tensor):
-        ref = Tensor._make(np.asarray(input))
+    if not isinstance(ref, Tensor):  # two numbers: PyTorch's default dtypes (float32, int64)
+        ref = Tensor._make(np.asarray(input, _dtype.promote_scalar(_dtype.bool_, input).numpy))
     a, b = ref._operand(input), ref._operand(other)
     a, b = _promoted([a, b])
     shapes = [condition.shape, a.shape, b.shape]

@@ -452,7 +452,8 @@ class Tensor:
         return self
 
     def contiguous(self) -> Tensor:
-        return self
+        """The tensor with its elements in row order (a copy if, e.g., it was transposed)."""
+        return self if self._data.flags.c_contiguous else self.clone()
 
     def __repr__(self) -> str:
         return _printing.tensor_repr(self)
@@ -570,9 +571,15 @@ class Tensor:
     def __rmatmul__(self, other: Any) -> Tensor:
         return self._operand(other).__matmul__(self)
 
-    add = __add__
-    sub = __sub__
-    subtract = __sub__
+    def add(self, other: Any, alpha: Any = 1) -> Tensor:
+        """``self + alpha * other``."""
+        return self + (other if alpha == 1 else self._operand(other) * alpha)
+
+    def sub(self, other: Any, alpha: Any = 1) -> Tensor:
+        """``self - alpha * other``."""
+        return self - (other if alpha == 1 else self._operand(other) * alpha)
+
+    subtract = sub
     mul = __mul__
     multiply = __mul__
     div = __truediv__
@@ -680,6 +687,9 @@ class Tensor:
     def relu(self) -> Tensor:
         return unary.Relu.apply(self)
 
+    def square(self) -> Tensor:
+        return self.pow(2)
+
     def sigmoid(self) -> Tensor:
         return unary.Sigmoid.apply(self._as_float())
 
@@ -726,7 +736,10 @@ class Tensor:
         return where(condition, self, other)
 
     # ---------------------------------------------------------------- reductions
-    def sum(self, dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
+    def sum(
+        self, dim: Any = None, keepdim: bool = False, dtype: Any = None, *, axis: Any = None
+    ) -> Tensor:
+        dim = axis if dim is None else dim  # axis= is NumPy's name, accepted by PyTorch too
         x = self if dtype is None else self.to(dtype)
         if dim is None:
             return reduce.Sum.apply(x, None, False)
@@ -745,7 +758,10 @@ class Tensor:
         dims = None if dim is None else _dims(dim, self.ndim)
         return reduce.Norm.apply(self, p, dims, keepdim)
 
-    def mean(self, dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
+    def mean(
+        self, dim: Any = None, keepdim: bool = False, dtype: Any = None, *, axis: Any = None
+    ) -> Tensor:
+        dim = axis if dim is None else dim
         x = self if dtype is None else self.to(dtype)
         if x._data.dtype.kind != "f":
             raise RuntimeError(
@@ -1030,6 +1046,27 @@ class Tensor:
 
     def relu_(self) -> Tensor:
         return self._inplace(lambda old: old.relu())
+
+    def exp_(self) -> Tensor:
+        return self._inplace(lambda old: old.exp())
+
+    def sqrt_(self) -> Tensor:
+        return self._inplace(lambda old: old.sqrt())
+
+    def abs_(self) -> Tensor:
+        return self._inplace(lambda old: old.abs())
+
+    def neg_(self) -> Tensor:
+        return self._inplace(lambda old: -old)
+
+    def pow_(self, exponent: Any) -> Tensor:
+        return self._inplace(lambda old: old.pow(exponent), exponent)
+
+    def sigmoid_(self) -> Tensor:
+        return self._inplace(lambda old: old.sigmoid())
+
+    def tanh_(self) -> Tensor:
+        return self._inplace(lambda old: old.tanh())
 
     def clamp_(self, min: Any = None, max: Any = None) -> Tensor:
         return self._inplace(lambda old: old.clamp(min, max))

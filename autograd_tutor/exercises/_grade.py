@@ -311,23 +311,21 @@ def write_reports(submissions: Sequence[Submission], out_dir: str | os.PathLike)
     paths = [out / "results.json", out / "grades.csv", out / "checks.csv"]
     paths[0].write_text(json.dumps({"submissions": [s.to_dict() for s in submissions]},
                                    indent=1, default=str), encoding="utf-8")
-    with open(paths[1], "w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(GRADES_COLUMNS)
-        for s in submissions:
-            writer.writerow([_cell(v) for v in (
-                s.path, s.student, s.notebook or "", f"{s.score:g}", f"{s.max_score:g}",
-                s.count("passed"), s.count("failed"), s.count("error"),
-                s.count("not attempted"), s.run.status, s.run.detail)])
-    with open(paths[2], "w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(CHECKS_COLUMNS)
-        for s in submissions:
-            for r in s.results:
-                writer.writerow([_cell(v) for v in (
-                    s.path, s.student, r.exercise, r.title, r.status, f"{r.score:g}",
-                    f"{r.max_score:g}", r.misconception or "", r.message)])
+    _write_csv(paths[1], GRADES_COLUMNS, (
+        (s.path, s.student, s.notebook or "", f"{s.score:g}", f"{s.max_score:g}",
+         s.count("passed"), s.count("failed"), s.count("error"), s.count("not attempted"),
+         s.run.status, s.run.detail) for s in submissions))
+    _write_csv(paths[2], CHECKS_COLUMNS, (
+        (s.path, s.student, r.exercise, r.title, r.status, f"{r.score:g}", f"{r.max_score:g}",
+         r.misconception or "", r.message) for s in submissions for r in s.results))
     return paths
+
+
+def _write_csv(path: Path, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(columns)
+        writer.writerows([_cell(v) for v in row] for row in rows)
 
 
 def class_summary(submissions: Sequence[Submission], top: int = 5) -> str:
