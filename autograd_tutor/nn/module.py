@@ -183,10 +183,12 @@ class Module:
                 yield from module.named_modules(memo, prefix + ("." if prefix else "") + name)
 
     def modules(self) -> Iterator[Module]:
+        """Yield this module and every module inside it, once each."""
         for _, module in self.named_modules():
             yield module
 
     def named_children(self) -> Iterator[Tuple[str, Module]]:
+        """Yield ``(name, module)`` for the direct submodules only (``"fc1"``, ``"0"``)."""
         seen: Set[int] = set()
         for name, module in self._modules.items():
             if module is not None and id(module) not in seen:
@@ -194,6 +196,7 @@ class Module:
                 yield name, module
 
     def children(self) -> Iterator[Module]:
+        """Yield the direct submodules only."""
         for _, module in self.named_children():
             yield module
 
@@ -219,9 +222,11 @@ class Module:
             yield param
 
     def named_buffers(self, prefix: str = "", recurse: bool = True) -> Iterator[Tuple[str, Tensor]]:
+        """Yield ``(name, buffer)`` pairs: state saved with the model that is not trained."""
         return self._named_members("_buffers", prefix, recurse)
 
     def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
+        """Yield every buffer (e.g. a loss's ``weight``), a shared one once."""
         for _, buf in self.named_buffers(recurse=recurse):
             yield buf
 
@@ -297,6 +302,7 @@ class Module:
         return self._apply(lambda t: t.double())
 
     def cpu(self) -> Module:
+        """Everything already lives in NumPy on the CPU: returns ``self`` unchanged."""
         return self
 
     # -- saving and loading ------------------------------------------------------------
