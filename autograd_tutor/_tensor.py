@@ -453,7 +453,7 @@ class Tensor:
 
     def contiguous(self) -> Tensor:
         """The tensor with its elements in row order (a copy if, e.g., it was transposed)."""
-        return self if self._data.flags.c_contiguous else self.clone()
+        return self if self._data.flags.c_contiguous else movement.Contiguous.apply(self)
 
     def __repr__(self) -> str:
         return _printing.tensor_repr(self)

@@ -266,6 +266,16 @@ class Clone(Function):
         return grad
 
 
+class Contiguous(Clone):
+    """y = x copied into row order (``x.contiguous()`` of, e.g., a transpose)   dL/dx = dL/dy"""
+
+    node_name = "CloneBackward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        return np.ascontiguousarray(data(x))
+
+
 class ToCopy(Function):
     """y = x converted to another dtype   dL/dx = dL/dy converted back"""
 
