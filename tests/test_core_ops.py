@@ -787,3 +787,29 @@ def test_pow_with_zero_exponent_tensor():
 
     for o, t in zip(run(at), run(torch)):
         assert_close(o, t, rtol=1e-9)
+
+
+CONVENIENCES = [
+    ("contiguous_view", lambda m, x: x.T.contiguous().view(-1)),
+    ("contiguous_noop", lambda m, x: x.contiguous() * 2),
+    ("add_alpha", lambda m, x: m.add(x, x * x, alpha=2)),
+    ("sub_alpha", lambda m, x: x.sub(x.exp(), alpha=0.5)),
+    ("sum_axis", lambda m, x: x.sum(axis=0)),
+    ("mean_axis", lambda m, x: m.mean(x, axis=1)),
+    ("square", lambda m, x: x.square()),
+    ("exp_", lambda m, x: (x * 1).exp_()),
+    ("sqrt_", lambda m, x: (x * x + 1).sqrt_()),
+    ("abs_", lambda m, x: (x * 1).abs_()),
+    ("neg_", lambda m, x: (x * 1).neg_()),
+    ("pow_", lambda m, x: (x * 1).pow_(3)),
+    ("sigmoid_", lambda m, x: (x * 1).sigmoid_()),
+    ("tanh_", lambda m, x: (x * 1).tanh_()),
+    ("relu_", lambda m, x: (x * 1).relu_()),
+    ("where_numbers", lambda m, x: m.where(x > 0, 1.0, 0.0) * x),
+    ("where_int_numbers", lambda m, x: m.where(x > 0, 2, 0) * x),
+]
+
+
+@pytest.mark.parametrize("name,fn", CONVENIENCES, ids=[c[0] for c in CONVENIENCES])
+def test_everyday_conveniences(name, fn):
+    check(fn, rn(2, 3).astype(np.float32), rtol=1e-5, atol=1e-6)
