@@ -1,5 +1,5 @@
 """Helpers shared by several test files: the chapter's two worked examples, built with either
-library (ours or torch), and tiny notebooks written on the fly.
+library (ours or torch); hand-made and random viz graphs; tiny notebooks written on the fly.
 
 The examples return their tensors by name, ready to pass to ``build_graph(t, names)``.
 """
@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Dict
+from typing import TYPE_CHECKING, Any, Dict
+
+import numpy as np
+from hypothesis import strategies as st
+
+if TYPE_CHECKING:
+    from autograd_tutor.viz.graph import Graph
 
 
 def seed_example(lib: Any) -> Dict[str, Any]:
@@ -38,3 +44,38 @@ def write_notebook(path: Path, *cells: str) -> Path:
               "source": cell.splitlines(keepends=True)} for cell in cells]}
     path.write_text(json.dumps(nb), encoding="utf-8")
     return path
+
+
+_SHAPES = [(), (1,), (3,), (2, 3), (10, 10)]
+
+
+def make_graph(inputs: list[tuple[int, ...]], shapes=None, labels=None) -> Graph:
+    """A graph with the given input lists; leaves alternate param/const, the last is output."""
+    from autograd_tutor.viz.graph import GNode, Graph  # viz only for the tests that draw
+
+    nodes = []
+    for i, ins in enumerate(inputs):
+        shape = shapes[i] if shapes else (1,)
+        label = labels[i] if labels else f"n{i}"
+        if i == len(inputs) - 1:
+            kind = "output"
+        elif not ins:
+            kind = "param" if i % 2 == 0 else "const"
+        else:
+            kind = "op"
+        op, grad_fn = ("*", "MulBackward0") if ins else (None, None)
+        nodes.append(GNode(i, label, kind, op, grad_fn, np.full(shape, 1.5), None, tuple(ins),
+                           None))
+    return Graph(nodes, len(nodes) - 1)
+
+
+@st.composite
+def dags(draw, max_nodes=30):
+    """Random graphs in topological order, with random shapes and labels."""
+    n = draw(st.integers(1, max_nodes))
+    inputs = [()]
+    for i in range(1, n):
+        inputs.append(tuple(draw(st.lists(st.integers(0, i - 1), max_size=3))))
+    shapes = [draw(st.sampled_from(_SHAPES)) for _ in range(n)]
+    labels = [draw(st.text("abcxyz_0123", min_size=1, max_size=14)) for _ in range(n)]
+    return make_graph(inputs, shapes, labels)

@@ -7,42 +7,11 @@ crossings directly from the coordinates, independently of how the layout compute
 from __future__ import annotations
 
 import numpy as np
+from _helpers import dags, make_graph
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd_tutor.viz.graph import GNode, Graph
 from autograd_tutor.viz.layout import BADGE_H, format_array, layout
-
-SHAPES = [(), (1,), (3,), (2, 3), (10, 10)]
-
-
-def make_graph(inputs: list[tuple[int, ...]], shapes=None, labels=None) -> Graph:
-    """A graph with the given input lists; leaves alternate param/const, the last is output."""
-    nodes = []
-    for i, ins in enumerate(inputs):
-        shape = shapes[i] if shapes else (1,)
-        label = labels[i] if labels else f"n{i}"
-        if i == len(inputs) - 1:
-            kind = "output"
-        elif not ins:
-            kind = "param" if i % 2 == 0 else "const"
-        else:
-            kind = "op"
-        op, grad_fn = ("*", "MulBackward0") if ins else (None, None)
-        nodes.append(GNode(i, label, kind, op, grad_fn, np.full(shape, 1.5), None, tuple(ins),
-                           None))
-    return Graph(nodes, len(nodes) - 1)
-
-
-@st.composite
-def dags(draw, max_nodes=30):
-    n = draw(st.integers(1, max_nodes))
-    inputs = [()]
-    for i in range(1, n):
-        inputs.append(tuple(draw(st.lists(st.integers(0, i - 1), max_size=3))))
-    shapes = [draw(st.sampled_from(SHAPES)) for _ in range(n)]
-    labels = [draw(st.text("abcxyz_0123", min_size=1, max_size=14)) for _ in range(n)]
-    return make_graph(inputs, shapes, labels)
 
 
 @st.composite

@@ -7,8 +7,8 @@ import re
 import xml.etree.ElementTree as ET
 
 import numpy as np
+from _helpers import dags, make_graph
 from hypothesis import given, settings
-from test_viz_layout import dags, make_graph
 
 from autograd_tutor.viz.graph import GNode, Graph
 from autograd_tutor.viz.layout import layout
