@@ -709,7 +709,9 @@ class Tensor:
                 "torch.clamp: At least one of 'min' or 'max' must not be None. "
                 "Pass a lower bound, an upper bound or both."
             )
-        return unary.Clamp.apply(self, _number(min), _number(max))
+        lo, hi = _number(min), _number(max)
+        x = self._as_float() if isinstance(lo, float) or isinstance(hi, float) else self
+        return unary.Clamp.apply(x, lo, hi)  # an int tensor with float bounds becomes float32
 
     clip = clamp
 
