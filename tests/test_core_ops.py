@@ -352,6 +352,8 @@ def test_integer_inputs_to_float_functions():
         lambda m: m.tensor([-2, 3]).abs(),
         lambda m: m.tensor([-2, 3]).relu(),
         lambda m: m.tensor([-2, 3]).clamp(0, 1),
+        lambda m: m.tensor([1, 2]).clamp(0.5, 1.5),
+        lambda m: m.tensor([1, 2]).clamp(min=0.5),
         lambda m: -m.tensor([1, 2]),
     ):
         assert_close(fn(at), fn(torch), rtol=1e-6, atol=1e-7)
