@@ -6,6 +6,7 @@ from typing import Optional
 
 import numpy as np
 
+from .._printing import parameter_repr
 from .._tensor import Tensor
 
 
@@ -25,6 +26,4 @@ class Parameter(Tensor):
         self.requires_grad = requires_grad
 
     def __repr__(self) -> str:
-        from .._printing import parameter_repr
-
         return parameter_repr(self)
