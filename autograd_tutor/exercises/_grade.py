@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
+from ._diagnosis import CATALOGUE
 from ._result import Result, _Totals
 from ._runner import RUN_CRASHED, RUN_INVALID, RunOutcome, code_sources, run_notebook, stop_all_runs
 
@@ -293,7 +294,6 @@ def _cell(value: Any) -> Any:
 def _misconception_title(key: Optional[str]) -> str:
     if not key:
         return ""
-    from ._diagnosis import CATALOGUE
     entry = CATALOGUE.get(key)
     return entry.title if entry is not None else str(key)
 

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from .._dtype import promote
+from .._tensor import Tensor
 from ..autograd.function import Function
 from ..ops._util import keep_float, unbroadcast
 
@@ -106,8 +107,6 @@ class NllLoss(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        from .._tensor import Tensor
-
         coeff = np.zeros(ctx.shape, dtype=grad._data.dtype)
         rows = np.arange(ctx.target.size)
         coeff[rows, ctx.target] = -1 if ctx.weight is None else -ctx.weight

@@ -17,6 +17,7 @@ from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
+from .. import tensor
 from .graph import GNode, Graph, expression, label_number, paren
 from .svg import State
 
@@ -282,6 +283,4 @@ class _Replays:
 
 
 def _replay(node, upstream: np.ndarray) -> tuple:
-    from .. import tensor
-
     return tuple(node._replay(tensor(upstream)))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Union
 
+from .. import tensor
 from .draw import _paint
 from .graph import build_graph
 from .layout import format_array, layout
@@ -21,8 +22,6 @@ WIDTH_PX, HEIGHT_PX, DPI = 1600, 900, 100
 def make_overview(path: Union[str, Path] = "overview.png") -> Path:
     """Compute the overview graph and save it as a 1600x900 PNG at `path`."""
     from matplotlib.figure import Figure
-
-    from .. import tensor
 
     # Fixed, readable numbers: one hidden unit is negative, so the picture also shows
     # ReLU stopping its gradient.

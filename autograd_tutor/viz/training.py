@@ -25,12 +25,14 @@ Three ways in, all giving a `TrainingView` with the same controls as `animate`:
 
 from __future__ import annotations
 
+import base64
 import html
 import io
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
+from .. import no_grad, tensor
 from .frames import fmt
 from .graph import _scope_names
 from .widget import _Stepper
@@ -81,8 +83,6 @@ class Recorder:
         """The parameters (and the model's curve) as the step's loss sees them."""
         entry: Dict[str, Any] = {"params": {n: _array(p) for n, p in self.params.items()}}
         if self._grid is not None:
-            from .. import no_grad, tensor
-
             with no_grad():
                 ys = self.model(tensor(self._grid, dtype=getattr(self.data[0], "dtype", None)))
             entry["fit"] = (self._grid.reshape(-1), _array(ys).reshape(-1))
@@ -228,8 +228,6 @@ class TrainingView(_Stepper):
         return buf.getvalue()
 
     def _picture(self, i: int) -> str:
-        import base64
-
         data = base64.b64encode(self._png(i)).decode("ascii")
         return f'<img alt="training step {i + 1}" src="data:image/png;base64,{data}">'
 

@@ -16,10 +16,12 @@ from typing import Any, Dict, List, Optional, Union
 
 import ipywidgets as widgets
 
+from . import export
+from .draw import save_png
 from .frames import Frame, build_frames
 from .graph import Graph, build_graph
 from .layout import layout
-from .svg import render
+from .svg import _scene, render
 
 _VIEW_MIMETYPE = "application/vnd.jupyter.widget-view+json"
 
@@ -107,9 +109,7 @@ class _Stepper:
 
     def save(self, path: Union[str, os.PathLike]) -> None:
         """Save as ``.html`` (every step, self-contained), ``.gif`` or ``.png`` (this step)."""
-        from .export import save
-
-        save(self, path)
+        export.save(self, path)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None,
                           **kwargs: Any) -> Dict[str, Any]:
@@ -166,9 +166,6 @@ class Animation(_Stepper):
 
     def _png(self, i: int, scale: float = 1.0) -> bytes:
         # a PNG stands alone, so it carries the narration in its caption band
-        from .draw import save_png
-        from .svg import _scene
-
         width, height, items = _scene(self.graph, self.layout, self.frames[i].state)
         buf = io.BytesIO()
         save_png(items, width, height, buf, scale=scale)
