@@ -9,6 +9,7 @@ parameters (``w -= lr * w.grad``).
 from __future__ import annotations
 
 import functools
+import inspect
 from typing import Any, Callable, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -21,6 +22,36 @@ class _Mode:
 def is_grad_enabled() -> bool:
     """True when new operations are recorded in the graph."""
     return _Mode.enabled
+
+
+def _decorate(func: F, mode: bool) -> F:
+    """``func`` running with recording set to ``mode`` (for a generator function: each step)."""
+    if inspect.isgeneratorfunction(func):
+
+        @functools.wraps(func)
+        def generator(*args: Any, **kwargs: Any) -> Any:
+            steps, sent = func(*args, **kwargs), None
+            while True:
+                prev, _Mode.enabled = _Mode.enabled, mode
+                try:
+                    item = steps.send(sent)
+                except StopIteration as stop:
+                    return stop.value
+                finally:
+                    _Mode.enabled = prev
+                sent = yield item
+
+        return generator  # type: ignore[return-value]
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        prev, _Mode.enabled = _Mode.enabled, mode
+        try:
+            return func(*args, **kwargs)
+        finally:
+            _Mode.enabled = prev
+
+    return wrapper  # type: ignore[return-value]
 
 
 class _GradModeContext:
@@ -46,17 +77,7 @@ class _GradModeContext:
         _Mode.enabled = self._prev.pop()
 
     def __call__(self, func: F) -> F:
-        target = self._target
-
-        @functools.wraps(func)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            prev, _Mode.enabled = _Mode.enabled, target
-            try:
-                return func(*args, **kwargs)
-            finally:
-                _Mode.enabled = prev
-
-        return wrapper  # type: ignore[return-value]
+        return _decorate(func, self._target)
 
 
 class no_grad(_GradModeContext):
@@ -102,11 +123,4 @@ class set_grad_enabled:
 
     def __call__(self, func: F) -> F:
         _Mode.enabled = self._prev  # the decorator form must not switch anything now
-        mode = self._mode
-
-        @functools.wraps(func)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with set_grad_enabled(mode):
-                return func(*args, **kwargs)
-
-        return wrapper  # type: ignore[return-value]
+        return _decorate(func, self._mode)
