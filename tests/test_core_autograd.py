@@ -1300,3 +1300,22 @@ def test_hypothesis_random_in_place_sequences(steps):
     assert ours[3] == theirs[3]
     for o, t in zip(ours[:3], theirs[:3]):
         assert_close(o, t, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("m", LIBS)
+def test_grad_mode_decorators_on_generator_functions(m):
+    x = m.tensor([1.0], requires_grad=True)
+
+    @m.no_grad()
+    def batches():
+        for _ in range(2):
+            yield (x * 2).requires_grad, m.is_grad_enabled()
+        return "done"
+
+    @m.set_grad_enabled(False)
+    def more():
+        yield (x * 2).requires_grad
+
+    assert list(batches()) == [(False, False), (False, False)]
+    assert list(more()) == [False]
+    assert m.is_grad_enabled() and (x * 2).requires_grad
