@@ -53,6 +53,11 @@ def _nodes_leading_to(order: list[Node], targets: set[Node]) -> set[Node]:
 def _root_gradients(outputs: Sequence[Any], grad_outputs: Sequence[Any]) -> list[Any]:
     from .._tensor import Tensor
 
+    if len(grad_outputs) != len(outputs):
+        raise RuntimeError(
+            f"got {len(outputs)} tensors and {len(grad_outputs)} gradients. Pass one gradient "
+            "(or None) per output tensor."
+        )
     grads = []
     for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
         if not out.requires_grad:
@@ -81,6 +86,8 @@ def _root_gradients(outputs: Sequence[Any], grad_outputs: Sequence[Any]) -> list
                 f"has a shape of {out.shape}. The gradient you pass must have exactly the shape "
                 "of the tensor you call backward() on."
             )
+        if g._data.dtype != out._data.dtype:
+            g = g.to(out.dtype)  # as in PyTorch, the gradient takes the output's dtype
         grads.append(g)
     return grads
 
@@ -176,6 +183,11 @@ def backward(
         retain_graph = create_graph
     if inputs is not None:
         chosen = _as_sequence(inputs)
+        if not chosen:
+            raise RuntimeError(
+                "`inputs` argument to `backward()` cannot be empty. Leave it out to compute the "
+                "gradients of all leaves."
+            )
         nodes = [_input_node(t, "inputs") for t in chosen]
         arrived = _run_backward(roots, retain_graph, create_graph, set(nodes))
         for t, node in zip(chosen, nodes):
@@ -199,6 +211,11 @@ def grad(
     """Return d(outputs)/d(inputs) without touching any ``.grad``."""
     outs = _as_sequence(outputs)
     ins = _as_sequence(inputs)
+    if not ins:
+        raise RuntimeError(
+            "`inputs` argument to `grad()` cannot be empty. Pass the tensors you want the "
+            "gradients of."
+        )
     grad_outs = _as_sequence(grad_outputs) if grad_outputs is not None else [None] * len(outs)
     roots = list(zip([o._grad_node() for o in outs], _root_gradients(outs, grad_outs)))
     if retain_graph is None:
@@ -224,6 +241,11 @@ def grad(
 
 
 def _input_node(t: Any, what: str) -> Node:
+    if not hasattr(t, "_grad_node"):
+        raise RuntimeError(
+            f"all inputs have to be Tensors or GradientEdges, but got {type(t).__name__}. Pass "
+            "the tensors (created with requires_grad=True) you want the gradients of."
+        )
     if not t.requires_grad:
         raise RuntimeError(
             f"One of the differentiated Tensors does not require grad. Every tensor in {what} "
