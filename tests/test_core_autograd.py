@@ -1319,3 +1319,13 @@ def test_grad_mode_decorators_on_generator_functions(m):
     assert list(batches()) == [(False, False), (False, False)]
     assert list(more()) == [False]
     assert m.is_grad_enabled() and (x * 2).requires_grad
+
+
+def test_gradients_passed_in_another_dtype_take_the_outputs_dtype():
+    def code(m):
+        x = m.tensor([1.0, 2.0], requires_grad=True)
+        (g,) = m.autograd.grad(x * 2, x, grad_outputs=m.ones(2, dtype=m.float64))
+        (x * 3).backward(m.tensor([1, 2]))
+        return g, x.grad
+
+    grads_equal(code)

@@ -299,6 +299,38 @@ CASES = [
         lambda m, s: m.autograd.grad(s["y"], [s["x"], s["u"]]),
         r"One of the differentiated Tensors does not require grad",
     ),
+    Case(
+        "gradient_count_mismatch",
+        leaf,
+        lambda m, s: m.autograd.grad(
+            [(s["x"] * 2).sum(), (s["x"] * 3).sum()], s["x"], grad_outputs=[m.tensor(1.0)]
+        ),
+        r"got 2 tensors and 1 gradients",
+    ),
+    Case(
+        "backward_gradient_count_mismatch",
+        leaf,
+        lambda m, s: m.autograd.backward([(s["x"] * 2).sum(), s["x"].sum()], [m.tensor(1.0)]),
+        r"got 2 tensors and 1 gradients",
+    ),
+    Case(
+        "grad_with_empty_inputs",
+        leaf,
+        lambda m, s: m.autograd.grad((s["x"] * 2).sum(), []),
+        r"`inputs` argument to `grad\(\)` cannot be empty",
+    ),
+    Case(
+        "backward_with_empty_inputs",
+        leaf,
+        lambda m, s: (s["x"] * 2).sum().backward(inputs=[]),
+        r"`inputs` argument to `backward\(\)` cannot be empty",
+    ),
+    Case(
+        "grad_of_a_number",
+        leaf,
+        lambda m, s: m.autograd.grad((s["x"] * 2).sum(), [1.0]),
+        r"all inputs have to be Tensors or GradientEdges, but got float",
+    ),
     # ---- in-place on a leaf that requires grad
     Case("leaf_add_", leaf, _inplace_leaf(lambda m, x: x.add_(1)), LEAF_INPLACE, fix=("no_grad",)),
     Case("leaf_iadd", leaf, _inplace_leaf(_iadd), LEAF_INPLACE, fix=("no_grad",)),
