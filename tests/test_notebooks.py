@@ -73,6 +73,18 @@ def test_colab_badge_opens_this_notebook_in_the_pyproject_repository(name):
     assert "colab-badge.svg" in first.source
 
 
+def test_every_colab_link_in_the_readme_opens_a_notebook_of_the_pyproject_repository():
+    readme = ROOT / "README.md"
+    if not readme.is_file():
+        pytest.skip("no README.md yet")
+    links = re.findall(r"colab\.research\.google\.com/github/([^/]+/[^/]+)/blob/main/([\w./-]+)",
+                       readme.read_text(encoding="utf-8"))
+    assert links, "the README has a Colab badge"
+    for owner_repo, path in links:
+        assert owner_repo == _owner_repo()
+        assert (ROOT / path).is_file(), path
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_first_code_cell_installs_from_the_repository_only_when_missing(name):
     code = [c for c in _load(name).cells if c.cell_type == "code"]
