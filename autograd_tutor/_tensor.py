@@ -469,8 +469,8 @@ class Tensor:
             return other
         if isinstance(other, np.ndarray):
             return Tensor._make(other)
-        if type(other) is float and self._data.dtype.kind == "f":  # the common case, fast
-            return Tensor._make(np.asarray(other, self._data.dtype))
+        if (type(other) is float or type(other) is int) and self._data.dtype.kind == "f":
+            return Tensor._make(np.asarray(other, self._data.dtype))  # the common case, fast
         if isinstance(other, (bool, int, float, np.number, np.bool_)):
             return Tensor._make(np.asarray(other, _dtype.promote_scalar(self.dtype, other).numpy))
         raise TypeError(
@@ -484,7 +484,7 @@ class Tensor:
         if a._data.shape != b._data.shape and a._data.ndim and b._data.ndim:
             _check_broadcast(a.shape, b.shape)
         out = fn.apply(a, b)
-        if a._data.dtype == b._data.dtype == out._data.dtype:
+        if a._data.dtype is b._data.dtype is out._data.dtype:  # `is`: much cheaper than ==
             return out
         want = _dtype.promote_operands(a.dtype, a._data.ndim == 0, b.dtype, b._data.ndim == 0)
         if fn is A.Div and want._rank < 2:  # true division of integers gives floats

@@ -17,6 +17,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from . import function
 from .function import AccumulateGrad, Node
 from .grad_mode import _Mode
 
@@ -51,8 +52,7 @@ def _nodes_leading_to(order: list[Node], targets: set[Node]) -> set[Node]:
 
 
 def _root_gradients(outputs: Sequence[Any], grad_outputs: Sequence[Any]) -> list[Any]:
-    from .._tensor import Tensor
-
+    Tensor = function.Tensor
     if len(grad_outputs) != len(outputs):
         raise RuntimeError(
             f"got {len(outputs)} tensors and {len(grad_outputs)} gradients. Pass one gradient "
@@ -60,27 +60,27 @@ def _root_gradients(outputs: Sequence[Any], grad_outputs: Sequence[Any]) -> list
         )
     grads = []
     for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
-        if not out.requires_grad:
+        if not out._requires_grad:
             raise RuntimeError(
                 f"element {i} of tensors does not require grad and does not have a grad_fn. "
                 "Create the inputs with requires_grad=True (and not inside torch.no_grad()) "
                 "before computing this tensor, then call backward() on it."
             )
         if g is None:
-            if out.numel() != 1:
+            if out._data.size != 1:
                 raise RuntimeError(
                     "grad can be implicitly created only for scalar outputs. This tensor has "
                     f"shape {list(out.shape)}: reduce it to one number first (e.g. "
                     "out.sum().backward() or out.mean().backward()), or pass the gradient "
                     "explicitly: out.backward(gradient=torch.ones_like(out))."
                 )
-            g = Tensor._make(np.ones_like(out._data))
+            g = Tensor._make(np.ones(out._data.shape, out._data.dtype))
         elif not isinstance(g, Tensor):
             raise TypeError(
                 f"gradient must be a Tensor, not {type(g).__name__}. "
                 "Wrap it with torch.tensor(...) first."
             )
-        if g.shape != out.shape:
+        if g._data.shape != out._data.shape:
             raise RuntimeError(
                 f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] "
                 f"has a shape of {out.shape}. The gradient you pass must have exactly the shape "
@@ -155,12 +155,10 @@ def _run_hooks(hooks: dict, grad: Any) -> Any:
 
 def _accumulate(leaf: Any, grad: Any, create_graph: bool) -> None:
     """``leaf.grad += grad``, creating ``.grad`` the first time."""
-    from .._tensor import Tensor
-
-    if grad.dtype is not leaf.dtype:
+    if grad._data.dtype is not leaf._data.dtype:
         grad = grad.to(leaf.dtype)
     if leaf._grad is None:
-        leaf._grad = grad if create_graph else Tensor._make(grad._data.copy())
+        leaf._grad = grad if create_graph else function.Tensor._make(grad._data.copy())
     elif create_graph or leaf._grad.grad_fn is not None:
         leaf._grad = leaf._grad + grad
     else:

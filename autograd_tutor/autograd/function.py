@@ -202,14 +202,16 @@ class Function:
         record = False
         if _Mode.enabled:
             # set before forward, as in PyTorch: forward may read it too
-            ctx.needs_input_grad = tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
-            record = True in ctx.needs_input_grad
+            ctx.needs_input_grad = needs = tuple(
+                [isinstance(a, Tensor) and a._requires_grad for a in args]
+            )
+            record = True in needs
             _Mode.enabled = False  # forward itself is never recorded
             try:
                 result = cls.forward(ctx, *args)
             finally:
                 _Mode.enabled = True
-        else:
+        else:  # recording is off (e.g. inside backward): forward is all there is to do
             result = cls.forward(ctx, *args)
         data = result._data if isinstance(result, Tensor) else result
         if not isinstance(data, np.ndarray):
@@ -220,18 +222,16 @@ class Function:
         if record and not ctx._non_differentiable:
             ctx._inputs = args
             ctx._value = data
-            needs, nexts = [], []
-            for a in args:
-                if isinstance(a, Tensor):
-                    needs.append(a._requires_grad)
-                    nexts.append((a._grad_node(), 0))
-                else:
-                    needs.append(False)
-            ctx.needs_input_grad, ctx.next_functions = tuple(needs), tuple(nexts)
+            # one (node, 0) pair per tensor input; Python numbers get no entry
+            ctx.next_functions = tuple(
+                [(a.grad_fn or a._grad_node(), 0) for a in args if isinstance(a, Tensor)]
+            )
             if cls.save_output:
                 ctx._saved = (*ctx._saved, out)
-            if ctx._saved:
-                ctx._saved_versions = tuple([t._version if t is not None else 0 for t in ctx._saved])
+            if ctx._saved:  # t._version, inlined: this runs for every recorded op
+                ctx._saved_versions = tuple(
+                    [0 if t is None or t._vc is None else t._vc[0] for t in ctx._saved]
+                )
             out._requires_grad = True
             out.grad_fn = ctx
         return out
