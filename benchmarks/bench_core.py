@@ -13,6 +13,7 @@ ratio to the reference the target is stated against (issue 2):
 
 from __future__ import annotations
 
+import statistics
 import sys
 import timeit
 from pathlib import Path
@@ -34,12 +35,25 @@ except ImportError:
     Value = None
 
 
-def per_call(fn: Callable[[], object], min_time: float = 0.3) -> float:
-    """Best-of-5 seconds per call, with enough calls per repeat to last ``min_time``."""
-    fn()
-    number, _ = timeit.Timer(fn).autorange()
-    number = max(1, int(number * min_time / 0.2))
-    return min(timeit.repeat(fn, number=number, repeat=5)) / number
+def per_call(
+    impls: dict[str, Callable[[], object]], rounds: int = 15, min_time: float = 0.02
+) -> dict[str, float]:
+    """Median seconds per call of each implementation.
+
+    The implementations take turns (round-robin), each timing a batch of calls lasting about
+    ``min_time`` per round, so that load from other processes on a shared machine falls on all
+    of them alike; the median over ``rounds`` ignores the rounds that were disturbed.
+    """
+    numbers = {}
+    for name, fn in impls.items():
+        fn()  # warm up
+        number, _ = timeit.Timer(fn).autorange()  # calls lasting >= 0.2 s
+        numbers[name] = max(1, int(number * min_time / 0.2))
+    samples: dict[str, list[float]] = {name: [] for name in impls}
+    for _ in range(rounds):
+        for name, fn in impls.items():
+            samples[name].append(timeit.timeit(fn, number=numbers[name]) / numbers[name])
+    return {name: statistics.median(times) for name, times in samples.items()}
 
 
 # --------------------------------------------------------------------------- seed example
@@ -79,7 +93,7 @@ _v = np.linspace(0.5, 1.5, 10, dtype=np.float32)
 def chain_ours() -> None:
     x = at.tensor(_v, requires_grad=True)
     y = x
-    for i in range(CHAIN // 2):
+    for _ in range(CHAIN // 2):
         y = y * 1.0001
         y = y + 0.001
     y.sum().backward()
@@ -88,7 +102,7 @@ def chain_ours() -> None:
 def chain_torch() -> None:
     x = torch.tensor(_v, requires_grad=True)
     y = x
-    for i in range(CHAIN // 2):
+    for _ in range(CHAIN // 2):
         y = y * 1.0001
         y = y + 0.001
     y.sum().backward()
@@ -96,11 +110,11 @@ def chain_torch() -> None:
 
 def chain_numpy() -> None:
     y = _v.copy()
-    for i in range(CHAIN // 2):
+    for _ in range(CHAIN // 2):
         y = y * np.float32(1.0001)
         y = y + np.float32(0.001)
     g = np.ones_like(y)
-    for i in range(CHAIN // 2):
+    for _ in range(CHAIN // 2):
         g = g * np.float32(1.0001)
     return g
 
@@ -184,7 +198,7 @@ def main() -> None:
     rows = []
 
     def row(name, target, ref, impls):
-        times = {k: per_call(f) for k, f in impls.items() if f is not None}
+        times = per_call({k: f for k, f in impls.items() if f is not None})
         ratio = times["ours"] / times[ref] if ref in times else float("nan")
         rows.append((name, times, ref, ratio, target))
 
@@ -206,7 +220,8 @@ def main() -> None:
         "ours": big_ours, "torch": big_torch if torch else None, "numpy": big_numpy,
     })
 
-    print(f"{'workload':32} {'ours':>10} {'torch':>10} {'micrograd':>10} {'numpy':>10}  ratio  target")
+    header = " ".join(f"{k:>10}" for k in ("ours", "torch", "micrograd", "numpy"))
+    print(f"{'workload':32} {header}  ratio  target")
     for name, times, ref, ratio, target in rows:
         cells = " ".join(
             f"{times[k] * 1e6:9.1f}u" if k in times else f"{'-':>10}"
@@ -214,7 +229,7 @@ def main() -> None:
         )
         verdict = "ok" if ratio <= target else "MISSED"
         print(f"{name:32} {cells}  {ratio:5.2f}x  <={target}x vs {ref} {verdict}")
-    print("(microseconds per iteration, best of 5 repeats)")
+    print("(microseconds per iteration: median of 15 interleaved rounds)")
 
 
 if __name__ == "__main__":

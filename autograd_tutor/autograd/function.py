@@ -75,7 +75,7 @@ class Node:
                 "before calling backward() again."
             )
         for t, version in zip(self._saved, self._saved_versions):
-            if t is not None and t._version != version:
+            if t is not None and t._vc is not None and t._vc[0] != version:  # t._version
                 raise RuntimeError(
                     "one of the variables needed for gradient computation has been modified by "
                     f"an inplace operation: [{_type_string(t)} {list(t.shape)}], which is an input "
