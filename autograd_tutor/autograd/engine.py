@@ -134,7 +134,7 @@ def _run_backward(
         _Mode.enabled = prev
     if not retain_graph:
         for node in executed:
-            node._release()
+            node._released = True  # later reads of its saved tensors raise
     return arrived
 
 

@@ -116,10 +116,6 @@ class Node:
             _Mode.enabled = prev
             self._released = released
 
-    def _release(self) -> None:
-        """Called by the engine after backward: later reads of ``saved_tensors`` raise."""
-        self._released = True
-
     def __call__(self, *grad_outputs: Any) -> Any:
         """Apply this node's backward to ``grad_outputs`` (as PyTorch's ``grad_fn(...)``)."""
         grads = self._call_backward(grad_outputs)
@@ -216,7 +212,8 @@ class Function:
         data = result._data if isinstance(result, Tensor) else result
         if not isinstance(data, np.ndarray):
             data = np.asarray(data)
-        out = Tensor._make(data)
+        out = object.__new__(Tensor)  # Tensor._make(data), inlined: this runs for every op
+        out._data = data
         if cls.is_view and isinstance(args[0], Tensor):
             out._share_version_with(args[0], view=(cls, args[1:]))
         if record and not ctx._non_differentiable:
