@@ -13,6 +13,7 @@ calls; the maths of every op is in ``autograd_tutor/ops``.
 
 from __future__ import annotations
 
+import math
 import operator
 import warnings
 import weakref
@@ -1176,7 +1177,7 @@ def _check_reshape(shape: tuple, numel: int) -> tuple:
         raise RuntimeError(
             "only one dimension can be inferred. Give every size but one (which may be -1)."
         )
-    known = int(np.prod([s for s in shape if s != -1], dtype=np.int64))
+    known = math.prod(s for s in shape if s != -1)
     if (-1 not in shape and known != numel) or (
         -1 in shape and (known == 0 or numel % known)
     ):

@@ -9,17 +9,25 @@ ratio to the reference the target is stated against (issue 2):
 - 2,000-op elementwise chain on a 10-element vector       target <= 1.0x PyTorch
 - 256x64 -> 128 -> 10 MLP training step                   target <= 1.5x hand-written NumPy
 - 1024x1024 matmul -> relu -> sum, forward + backward     target <= 1.1x hand-written NumPy
+
+Every implementation uses one BLAS/OpenMP thread (set OPENBLAS_NUM_THREADS etc. to override):
+on a shared machine, multi-threaded BLAS timings depend on the other processes more than on
+the code being measured.
 """
 
 from __future__ import annotations
 
+import os
 import statistics
 import sys
 import timeit
 from pathlib import Path
 from typing import Callable
 
-import numpy as np
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")  # before NumPy (and its BLAS) is loaded
+
+import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -27,6 +35,8 @@ import autograd_tutor as at  # noqa: E402
 
 try:
     import torch
+
+    torch.set_num_threads(int(os.environ["OMP_NUM_THREADS"]))
 except ImportError:  # the benchmark still runs, without that column
     torch = None
 try:

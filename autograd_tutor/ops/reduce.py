@@ -6,6 +6,8 @@ gradient back to every input that contributed.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..autograd.function import Function
@@ -80,7 +82,7 @@ class Mean(Function):
     def forward(ctx, x, dims, keepdim):
         dims = tuple(range(x.ndim)) if dims is None else dims
         ctx.shape, ctx.dims = x.shape, dims
-        ctx.count = int(np.prod([x.shape[d] for d in dims]))
+        ctx.count = math.prod(x.shape[d] for d in dims)
         return np.mean(data(x), axis=dims, keepdims=keepdim)
 
     @staticmethod
