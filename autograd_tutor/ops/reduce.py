@@ -28,7 +28,7 @@ class Sum(Function):
     def forward(ctx, x, dims, keepdim):
         dims = tuple(range(x.ndim)) if dims is None else dims
         ctx.shape, ctx.dims = x.shape, dims
-        return np.sum(data(x), axis=dims, keepdims=keepdim)
+        return data(x).sum(axis=dims, keepdims=keepdim)
 
     @staticmethod
     def backward(ctx, grad):
@@ -83,7 +83,7 @@ class Mean(Function):
         dims = tuple(range(x.ndim)) if dims is None else dims
         ctx.shape, ctx.dims = x.shape, dims
         ctx.count = math.prod(x.shape[d] for d in dims)
-        return np.mean(data(x), axis=dims, keepdims=keepdim)
+        return data(x).mean(axis=dims, keepdims=keepdim)
 
     @staticmethod
     def backward(ctx, grad):

@@ -9,8 +9,8 @@ from ._util import data
 
 
 def _log_softmax(x: np.ndarray, dim: int) -> np.ndarray:
-    shifted = x - np.max(x, axis=dim, keepdims=True)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True))
+    shifted = x - x.max(axis=dim, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
 
 
 class Softmax(Function):
