@@ -78,12 +78,21 @@ class Node:
             if t is not None and t._vc is not None and t._vc[0] != version:  # t._version
                 raise RuntimeError(
                     "one of the variables needed for gradient computation has been modified by "
-                    f"an inplace operation: [{_type_string(t)} {list(t.shape)}], which is an input "
-                    f"of {self.name()}, is at version {t._version}; expected version {version} "
+                    f"an inplace operation: [{_type_string(t)} {list(t.shape)}]{self._origin(t)} "
+                    f"is at version {t._version}; expected version {version} "
                     "instead. To fix it, use the out-of-place form (y = y + 1 instead of y += 1, "
                     "x.add(1) instead of x.add_(1)) or clone() the tensor before changing it."
                 )
         return self._saved
+
+    def _origin(self, saved: Any) -> str:
+        """PyTorch's ", which is output 0 of <node>," for a saved non-leaf tensor."""
+        producer = self if self._function.save_output and saved is self._saved[-1] else None
+        tensor_inputs = [a for a in self._inputs if isinstance(a, Tensor)]
+        for arg, (node, _) in zip(tensor_inputs, self.next_functions):
+            if arg is saved and node is not None and not isinstance(node, AccumulateGrad):
+                producer = node
+        return f", which is output 0 of {producer.name()}," if producer is not None else ""
 
     # -- what the engine calls -------------------------------------------------------------
     def _call_backward(self, grad_outputs: tuple) -> tuple:
