@@ -3,18 +3,22 @@
 Targets (issue 4): one frame of a 50-node graph <= 5 ms; graph + layout of a 300-node
 graph well under 1 s.
 
-    PYTHONPATH=. python benchmarks/bench_viz.py
+    python benchmarks/bench_viz.py
 """
 
 from __future__ import annotations
 
 import statistics
+import sys
 import time
+from pathlib import Path
 
-import autograd_tutor as torch
-from autograd_tutor.viz.graph import build_graph
-from autograd_tutor.viz.layout import layout
-from autograd_tutor.viz.svg import State, render
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import autograd_tutor as torch  # noqa: E402
+from autograd_tutor.viz.graph import build_graph  # noqa: E402
+from autograd_tutor.viz.layout import layout  # noqa: E402
+from autograd_tutor.viz.svg import State, render  # noqa: E402
 
 
 def scalar_mlp(min_nodes: int):
