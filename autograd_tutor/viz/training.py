@@ -35,7 +35,7 @@ import numpy as np
 from .. import no_grad, tensor
 from .frames import fmt
 from .graph import _scope_names
-from .widget import _Stepper
+from .widget import _scroll_img, _Stepper
 
 History = List[Dict[str, Any]]
 _CELL = 'style="padding:1px 12px 1px 0;text-align:left"'
@@ -199,10 +199,16 @@ class TrainingView(_Stepper):
         ax.plot(steps, losses, color="#ccc", lw=1)
         ax.plot(steps[: i + 1], losses[: i + 1], color="#d62728", lw=2)
         ax.plot([i + 1], [losses[i]], "o", color="#d62728")
-        ax.annotate(f"{losses[i]:.4g}", (i + 1, losses[i]), textcoords="offset points",
-                    xytext=(6, 6), fontsize=9)
         if np.all(losses > 0) and losses.max() / losses.min() > 100:
             ax.set_yscale("log")
+        # The label goes on the side of the point facing the middle of the axes, so that it
+        # stays inside them at the last step (right edge) and at the highest loss (top edge).
+        ax.autoscale_view()
+        fx, fy = ax.transAxes.inverted().transform(ax.transData.transform((i + 1, losses[i])))
+        ax.annotate(f"{losses[i]:.4g}", (i + 1, losses[i]), textcoords="offset points",
+                    xytext=(-6 if fx > 0.5 else 6, -6 if fy > 0.5 else 6),
+                    ha="right" if fx > 0.5 else "left", va="top" if fy > 0.5 else "bottom",
+                    fontsize=9)
         ax.set_xlabel("step")
 
         for ax, key, title in ((axes[1][0], "params", "parameters"),
@@ -259,7 +265,9 @@ class TrainingView(_Stepper):
 
     def _static_html(self) -> str:
         last = len(self.frames) - 1
-        return f"<div>{self._picture(last)}{self._caption(last)}</div>"
+        data = base64.b64encode(self._png(last)).decode("ascii")
+        return (f'<div>{_scroll_img("image/png", data, f"training step {last + 1}")}'
+                f"{self._caption(last)}</div>")
 
     def _plain(self) -> str:
         lines = [self._title()]

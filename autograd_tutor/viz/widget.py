@@ -142,6 +142,17 @@ class _Stepper:
         raise NotImplementedError
 
 
+def _scroll_img(mime: str, data: str, alt: str) -> str:
+    """An image at its natural width in a box that scrolls sideways when the cell is narrower.
+
+    Notebook stylesheets shrink images to the cell (``max-width: 100%``) or clip them; the
+    inline ``max-width:none`` keeps the picture readable and the wrapper adds the scroll bar.
+    """
+    return (f'<div style="overflow-x:auto;max-width:100%">'
+            f'<img alt="{html.escape(alt)}" style="max-width:none" '
+            f'src="data:{mime};base64,{data}"></div>')
+
+
 class Animation(_Stepper):
     """The forward and backward passes of a graph, one step per frame (see `animate`)."""
 
@@ -181,9 +192,12 @@ class Animation(_Stepper):
         svg = render(self.graph, self.layout, last.state)
         data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
         steps = "".join(f"<li>{html.escape(f.text)}</li>" for f in self.frames)
-        return (f'<div><img alt="{html.escape(last.text)}" '
-                f'src="data:image/svg+xml;base64,{data}">'
-                f'<ol style="font-family:monospace">{steps}</ol></div>')
+        # The list's left padding is sized in `ch` for the widest number ("10. " needs 4):
+        # notebook stylesheets set a fixed padding that clips two-digit markers.
+        pad = len(str(len(self.frames))) + 2
+        return (f'<div>{_scroll_img("image/svg+xml", data, last.text)}'
+                f'<ol style="font-family:monospace;padding-left:{pad}ch;margin-left:0;'
+                f'list-style-position:outside">{steps}</ol></div>')
 
     def _plain(self) -> str:
         lines = [f"{self._title()}: {len(self.frames)} steps"]
