@@ -6,6 +6,9 @@
 # Usage: bash .ci/colab_check.sh          (VENV=/path to choose the venv, default: a temp dir)
 # Exit status: 0 ok, 1 the demo failed, 77 the environment could not be built (no network ...).
 set -uo pipefail
+# The checkout must not be importable inside the venv (pip would then think the package is
+# already installed and skip the wheel): drop what the test runner put on PYTHONPATH.
+unset PYTHONPATH
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PY="${PYTHON:-python3}"
 WORK="$(mktemp -d)"
