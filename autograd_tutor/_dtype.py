@@ -25,7 +25,8 @@ class dtype:
         return f"torch.{self.name}"
 
     def __reduce__(self) -> str:
-        return self.name
+        """Copies and pickles of a dtype are the dtype itself (looked up by variable name)."""
+        return "bool_" if self.name == "bool" else self.name
 
 
 bool_ = dtype("bool", np.bool_, 0)

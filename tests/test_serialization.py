@@ -52,3 +52,11 @@ class _Evil:
 def test_load_refuses_arbitrary_objects():
     with pytest.raises(pickle.UnpicklingError, match="not a tensor"):
         at.load(io.BytesIO(pickle.dumps(_Evil())))
+
+
+def test_dtypes_survive_copy_and_pickle():
+    import copy
+
+    for d in (at.float32, at.float64, at.int64, at.bool):
+        assert copy.deepcopy(d) is d
+        assert pickle.loads(pickle.dumps(d)) is d
