@@ -115,14 +115,15 @@ def _run_backward(
                 continue
             if node._pre_hooks:
                 grad = _run_hooks(node._pre_hooks, grad)
-            if isinstance(node, AccumulateGrad) or (targets is not None and node in targets):
-                if isinstance(node, AccumulateGrad) and node.variable._hooks:
+            if isinstance(node, AccumulateGrad):  # a leaf: its gradient is now complete
+                if node.variable._hooks:
                     grad = _run_hooks(node.variable._hooks, grad)  # before it is stored
                 arrived[node] = grad
-                if isinstance(node, AccumulateGrad) or not any(
-                    n in needed for n, _ in node.next_functions  # type: ignore[operator]
-                ):
-                    continue
+                continue
+            if targets is not None and node in targets:  # asked for by autograd.grad(inputs=)
+                arrived[node] = grad
+                if not any(n in needed for n, _ in node.next_functions):  # type: ignore[operator]
+                    continue  # nothing further down is asked for
             input_grads = node._call_backward((grad,))
             executed.append(node)
             if len(input_grads) != len(node.next_functions):  # drop non-tensor arguments
