@@ -25,7 +25,7 @@ import numpy as np
 from . import _dtype, _printing
 from .autograd import engine, function
 from .autograd.function import AccumulateGrad, Function
-from .autograd.grad_mode import _Mode, no_grad
+from .autograd.grad_mode import _Mode
 from .ops import arithmetic as A
 from .ops import linalg, movement, reduce, select, softmax, unary
 
@@ -479,12 +479,14 @@ class Tensor:
             "Use a number or a tensor (torch.tensor(...))."
         )
 
-    def _binary(self, fn: type[Function], other: Any, reverse: bool = False) -> Tensor:
-        b = other if isinstance(other, Tensor) else self._operand(other)
-        a, b = (b, self) if reverse else (self, b)
-        if a._data.shape != b._data.shape and a._data.ndim and b._data.ndim:
+    def _binary(self, fn: type[Function], other: Any) -> Tensor:
+        """``fn(self, other)`` for a binary op, with PyTorch's dtype for the result."""
+        a, b = self, other if isinstance(other, Tensor) else self._operand(other)
+        try:
+            out = fn.apply(a, b)
+        except ValueError:  # NumPy could not broadcast the shapes: say why, as PyTorch does
             _check_broadcast(a.shape, b.shape)
-        out = fn.apply(a, b)
+            raise
         if a._data.dtype is b._data.dtype is out._data.dtype:  # `is`: much cheaper than ==
             return out
         want = _dtype.promote_operands(a.dtype, a._data.ndim == 0, b.dtype, b._data.ndim == 0)
@@ -748,6 +750,10 @@ class Tensor:
             return reduce.Sum.apply(x, None, False)
         return reduce.SumDim.apply(x, _dims(dim, self.ndim), keepdim)
 
+    def sum_to_size(self, *size: Any) -> Tensor:
+        """Sum this tensor down to ``size``, a shape it could have been broadcast from."""
+        return reduce.SumToSize.apply(self, _shape_args(size))
+
     def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
         """The length of the tensor seen as one vector, sqrt(Σ x²) (``p=2``), or along ``dim``."""
         if self._data.dtype.kind != "f":
@@ -958,7 +964,7 @@ class Tensor:
         A view's change is recorded on its base (``_inplace_on_view``).
         """
         recording = _Mode.enabled and (
-            self._requires_grad or any(isinstance(o, Tensor) and o._requires_grad for o in others)
+            self._requires_grad or any([isinstance(o, Tensor) and o._requires_grad for o in others])
         )
         if not self._data.flags.writeable:  # an expand()ed tensor: one element, many places
             raise RuntimeError(
@@ -991,15 +997,18 @@ class Tensor:
             old.grad_fn, old._accumulator = self.grad_fn, self._accumulator
             result = compute(old)
         else:
-            with no_grad():
+            prev, _Mode.enabled = _Mode.enabled, False  # as `with no_grad():`, but cheaper
+            try:
                 result = compute(self)
-        if result.shape != self.shape:
+            finally:
+                _Mode.enabled = prev
+        if result._data.shape != self._data.shape:
             raise RuntimeError(
                 f"output with shape {list(self.shape)} doesn't match the broadcast shape "
                 f"{list(result.shape)}. An in-place op cannot change a tensor's shape: use the "
                 "out-of-place form (x = x + y)."
             )
-        if result.dtype._rank > self.dtype._rank:
+        if result._data.dtype is not self._data.dtype and result.dtype._rank > self.dtype._rank:
             raise RuntimeError(
                 f"result type {_type_name(result.dtype)} can't be cast to the desired output "
                 f"type {_type_name(self.dtype)}. Convert the tensor first (x = x.float()) or "
@@ -1204,7 +1213,7 @@ def _check_broadcast(a: Size, b: Size, expand: bool = False) -> None:
                 f"non-singleton dimension {max(len(a), len(b)) - i}. Shapes {list(a)} and "
                 f"{list(b)} cannot be broadcast: line up the shapes from the right; each pair "
                 "of sizes must be equal or one of them 1 (reshape or unsqueeze one tensor)."
-            )
+            ) from None  # called while handling NumPy's error: this one replaces it
 
 
 def _check_matmul(a: Size, b: Size) -> None:

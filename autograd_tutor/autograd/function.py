@@ -94,6 +94,24 @@ class Node:
                 producer = node
         return f", which is output 0 of {producer.name()}," if producer is not None else ""
 
+    def _record(self, inputs: tuple, out: Any) -> None:
+        """Make this node ``out.grad_fn``: remember the inputs, the edges to the nodes that
+        produced them and the versions of the saved tensors."""
+        self._inputs = inputs
+        self._value = out._data
+        # one (node, 0) pair per tensor input; Python numbers get no entry
+        self.next_functions = tuple(
+            [(a.grad_fn or a._grad_node(), 0) for a in inputs if isinstance(a, Tensor)]
+        )
+        if self._function.save_output:
+            self._saved = (*self._saved, out)
+        if self._saved:  # t._version, inlined: this runs for every recorded op
+            self._saved_versions = tuple(
+                [0 if t is None or t._vc is None else t._vc[0] for t in self._saved]
+            )
+        out._requires_grad = True
+        out.grad_fn = self
+
     # -- what the engine calls -------------------------------------------------------------
     def _call_backward(self, grad_outputs: tuple) -> tuple:
         """Run the op's ``backward`` and check it returned one gradient per input."""
@@ -204,43 +222,32 @@ class Function:
     def apply(cls, *args: Any) -> Any:
         """Run ``forward`` and, if any input requires grad, record a node for ``backward``."""
         ctx = cls._node_cls()
-        record = False
-        if _Mode.enabled:
-            # set before forward, as in PyTorch: forward may read it too
-            ctx.needs_input_grad = needs = tuple(
-                [isinstance(a, Tensor) and a._requires_grad for a in args]
-            )
-            record = True in needs
-            _Mode.enabled = False  # forward itself is never recorded
-            try:
-                result = cls.forward(ctx, *args)
-            finally:
-                _Mode.enabled = True
-        else:  # recording is off (e.g. inside backward): forward is all there is to do
-            result = cls.forward(ctx, *args)
-        data = result._data if isinstance(result, Tensor) else result
-        if not isinstance(data, np.ndarray):
-            data = np.asarray(data)
-        out = object.__new__(Tensor)  # Tensor._make(data), inlined: this runs for every op
-        out._data = data
-        if cls.is_view and isinstance(args[0], Tensor):
-            out._share_version_with(args[0], view=(cls, args[1:]))
-        if record and not ctx._non_differentiable:
-            ctx._inputs = args
-            ctx._value = data
-            # one (node, 0) pair per tensor input; Python numbers get no entry
-            ctx.next_functions = tuple(
-                [(a.grad_fn or a._grad_node(), 0) for a in args if isinstance(a, Tensor)]
-            )
-            if cls.save_output:
-                ctx._saved = (*ctx._saved, out)
-            if ctx._saved:  # t._version, inlined: this runs for every recorded op
-                ctx._saved_versions = tuple(
-                    [0 if t is None or t._vc is None else t._vc[0] for t in ctx._saved]
-                )
-            out._requires_grad = True
-            out.grad_fn = ctx
+        if not _Mode.enabled:  # no_grad(), or inside backward(): computing is all there is
+            return _output(cls, cls.forward(ctx, *args), args)
+        # set before forward, as in PyTorch: forward may read it too
+        ctx.needs_input_grad = needs = tuple(
+            [isinstance(a, Tensor) and a._requires_grad for a in args]
+        )
+        _Mode.enabled = False  # forward itself is never recorded
+        try:
+            out = _output(cls, cls.forward(ctx, *args), args)
+        finally:
+            _Mode.enabled = True
+        if True in needs and not ctx._non_differentiable:
+            ctx._record(args, out)
         return out
+
+
+def _output(cls: type[Function], result: Any, args: tuple) -> Any:
+    """The tensor returned by ``apply``: ``forward``'s result (array or tensor), wrapped."""
+    data = result._data if isinstance(result, Tensor) else result
+    if type(data) is not np.ndarray:  # e.g. the NumPy scalar a full reduction returns
+        data = np.asarray(data)
+    out = object.__new__(Tensor)  # Tensor._make(data), inlined: this runs for every op
+    out._data = data
+    if cls.is_view and isinstance(args[0], Tensor):
+        out._share_version_with(args[0], view=(cls, args[1:]))
+    return out
 
 
 Tensor: Any = None  # set by _tensor.py, which imports this module before defining the class

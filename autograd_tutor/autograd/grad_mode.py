@@ -15,8 +15,16 @@ from typing import Any, Callable, TypeVar
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class _Mode:
-    enabled = True
+class _GradMode:
+    __slots__ = ("enabled",)
+
+    def __init__(self) -> None:
+        self.enabled = True
+
+
+# An instance, not a class attribute: writing a class attribute invalidates Python's
+# attribute caches, and the flag is flipped twice per op (forward runs with recording off).
+_Mode = _GradMode()
 
 
 def is_grad_enabled() -> bool:

@@ -25,11 +25,4 @@ def unbroadcast(grad: Any, shape: tuple) -> Any:
     If ``a`` (shape (3,)) was broadcast against ``b`` (shape (2, 3)), each element of ``a``
     was used twice, once per row, so its gradient is the sum over the rows.
     """
-    if grad._data.shape == shape:
-        return grad
-    extra = grad.ndim - len(shape)
-    # dims added in front, plus dims that were 1 and got stretched
-    dims = tuple(range(extra)) + tuple(
-        i + extra for i, n in enumerate(shape) if n == 1 and grad.shape[i + extra] != 1
-    )
-    return grad.sum(dim=dims, keepdim=True).reshape(shape) if dims else grad.reshape(shape)
+    return grad if grad._data.shape == shape else grad.sum_to_size(shape)

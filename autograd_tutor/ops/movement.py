@@ -298,7 +298,9 @@ class Fill(Function):
 
     @staticmethod
     def forward(ctx, x, value):
-        return np.full_like(data(x), value)
+        out = np.empty_like(data(x))
+        out.fill(value)
+        return out
 
     @staticmethod
     def backward(ctx, grad):

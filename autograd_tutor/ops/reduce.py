@@ -12,11 +12,19 @@ import numpy as np
 
 from ..autograd.function import Function
 from ._util import data, keep_float
+from .movement import Expand, View
 
 
 def _keepdim_shape(shape: tuple, dims: tuple) -> tuple:
     """The output shape as if keepdim=True: reduced dims become 1."""
     return tuple(1 if i in dims else n for i, n in enumerate(shape))
+
+
+def _spread(grad, shape: tuple, dims: tuple):
+    """The upstream gradient copied back to every one of the ``shape`` input elements."""
+    if grad._data.ndim not in (0, len(shape)):  # keepdim=False dropped the summed dims
+        grad = View.apply(grad, _keepdim_shape(shape, dims))
+    return Expand.apply(grad, shape)
 
 
 class Sum(Function):
@@ -26,14 +34,14 @@ class Sum(Function):
 
     @staticmethod
     def forward(ctx, x, dims, keepdim):
+        x = data(x)
         dims = tuple(range(x.ndim)) if dims is None else dims
         ctx.shape, ctx.dims = x.shape, dims
-        return data(x).sum(axis=dims, keepdims=keepdim)
+        return np.add.reduce(x, axis=dims, keepdims=keepdim)
 
     @staticmethod
     def backward(ctx, grad):
-        grad = grad.reshape(_keepdim_shape(ctx.shape, ctx.dims))
-        return grad.expand(ctx.shape), None, None
+        return _spread(grad, ctx.shape, ctx.dims), None, None
 
 
 class SumDim(Sum):
@@ -41,6 +49,32 @@ class SumDim(Sum):
 
     node_name = "SumBackward1"
 
+
+class SumToSize(Function):
+    """y = x summed down to ``shape``, a shape x can be broadcast from (this undoes
+    broadcasting: ``unbroadcast`` uses it)   dL/dx = dL/dy expanded back, as for a sum"""
+
+    node_name = "SumBackward1"
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        x = data(x)
+        lead = x.ndim - len(shape)  # dims broadcasting added in front
+        dims = tuple(range(lead)) + tuple(
+            lead + i for i, n in enumerate(shape) if n == 1 and x.shape[lead + i] != 1
+        )
+        summed = np.add.reduce(x, axis=dims, keepdims=True)
+        if lead < 0 or summed.shape[lead:] != shape:
+            raise RuntimeError(
+                f"size {{{list(shape)}}} is not expandable to size {{{list(x.shape)}}}. "
+                "sum_to_size needs a shape this tensor could have been broadcast from."
+            )
+        ctx.shape = x.shape
+        return summed.reshape(shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Expand.apply(grad, ctx.shape), None
 
 
 class Norm(Function):
@@ -73,6 +107,7 @@ class Norm(Function):
             local = x.sign() * x.abs() ** (p - 1) / y ** (p - 1)
         return (grad * local).masked_fill(y == 0, 0.0), None, None, None
 
+
 class Mean(Function):
     """y = (1/N) Σ x   dy/dx_i = 1/N"""
 
@@ -80,15 +115,16 @@ class Mean(Function):
 
     @staticmethod
     def forward(ctx, x, dims, keepdim):
+        x = data(x)
         dims = tuple(range(x.ndim)) if dims is None else dims
         ctx.shape, ctx.dims = x.shape, dims
-        ctx.count = math.prod(x.shape[d] for d in dims)
-        return data(x).mean(axis=dims, keepdims=keepdim)
+        ctx.count = math.prod([x.shape[d] for d in dims])
+        # what np.mean computes, without its Python-level overhead
+        return keep_float(np.add.reduce(x, axis=dims, keepdims=keepdim) / ctx.count, x.dtype)
 
     @staticmethod
     def backward(ctx, grad):
-        grad = grad.reshape(_keepdim_shape(ctx.shape, ctx.dims))
-        return grad.expand(ctx.shape) / ctx.count, None, None
+        return _spread(grad / ctx.count, ctx.shape, ctx.dims), None, None
 
 
 class MeanDim(Mean):
