@@ -38,12 +38,15 @@ class Matmul(Function):
             g = g.unsqueeze(-2)
         grad_a = grad_b = None
         if ctx.needs_input_grad[0]:
-            b2 = b.reshape(b2_shape)
-            grad_a = unbroadcast(g @ b2.transpose(-1, -2), a2_shape).reshape(a_shape)
+            grad_a = _reshaped(unbroadcast(g @ _reshaped(b, b2_shape).mT, a2_shape), a_shape)
         if ctx.needs_input_grad[1]:
-            a2 = a.reshape(a2_shape)
-            grad_b = unbroadcast(a2.transpose(-1, -2) @ g, b2_shape).reshape(b_shape)
+            grad_b = _reshaped(unbroadcast(_reshaped(a, a2_shape).mT @ g, b2_shape), b_shape)
         return grad_a, grad_b
+
+
+def _reshaped(t, shape):
+    """``t.reshape(shape)``, or ``t`` itself when it has that shape already (matrices)."""
+    return t if t._data.shape == shape else t.reshape(shape)
 
 
 class Mv(Matmul):
