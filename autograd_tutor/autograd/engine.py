@@ -1,7 +1,8 @@
 """The backward pass: walk the graph from the output back to the leaves, applying the chain rule.
 
 1. Order the nodes so that each comes after every node that sends it gradient (a topological
-   order, found with an explicit stack — no recursion, so graphs thousands of ops deep work).
+   order: newest node first; found with an explicit stack — no recursion, so graphs thousands
+   of ops deep work).
 2. Start with d(output)/d(output) = 1 and visit the nodes in that order. Each node receives the
    sum of the gradients sent to it, calls its op's ``backward`` and sends one gradient to each
    input's node. A tensor used twice simply receives two gradients, which are added.
@@ -23,23 +24,24 @@ from .grad_mode import _Mode
 
 
 def _topological_order(roots: Sequence[Node]) -> list[Node]:
-    """Nodes reachable from ``roots``, each placed before the nodes it sends gradient to."""
-    order: list[Node] = []
-    visited = set(roots)
-    for root in roots:
-        stack = [(root, iter(root.next_functions))]
-        while stack:
-            node, children = stack[-1]
-            for child, _ in children:
-                if child is not None and child not in visited:
-                    visited.add(child)
-                    stack.append((child, iter(child.next_functions)))
-                    break
-            else:  # all children done: the node goes after them in post-order
-                stack.pop()
-                order.append(node)
-    order.reverse()
-    return order
+    """Nodes reachable from ``roots``, each placed before the nodes it sends gradient to.
+
+    A node is always created after the nodes of its inputs (an op can only use tensors that
+    already exist), so newest-first by creation number is such an order — PyTorch's engine
+    uses the same ``sequence_nr``. Finding the reachable nodes needs no recursion either.
+    """
+    found = set(roots)
+    stack = list(found)
+    while stack:
+        for child, _ in stack.pop().next_functions:
+            if child is not None and child not in found:
+                found.add(child)
+                stack.append(child)
+    return sorted(found, key=_newest_first)
+
+
+def _newest_first(node: Node) -> int:
+    return -node._sequence_nr
 
 
 def _nodes_leading_to(order: list[Node], targets: set[Node]) -> set[Node]:

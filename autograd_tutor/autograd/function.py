@@ -23,6 +23,7 @@ tensors ``forward`` saved; ``backward()`` later walks these nodes in reverse.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import numpy as np
@@ -46,6 +47,7 @@ class Node:
     _released = False
     _non_differentiable = False
     _pre_hooks: dict | None = None
+    _sequence_nr = 0  # creation order: a node is always newer than the nodes it sends to
 
     def name(self) -> str:
         """PyTorch's name for this node, e.g. ``"PowBackward0"``."""
@@ -103,6 +105,7 @@ class Node:
         self.next_functions = tuple(
             [(a.grad_fn or a._grad_node(), 0) for a in inputs if isinstance(a, Tensor)]
         )
+        self._sequence_nr = next(_created)
         if self._function.save_output:
             self._saved = (*self._saved, out)
         if self._saved:  # t._version, inlined: this runs for every recorded op
@@ -149,6 +152,9 @@ class Node:
         return grads if len(grads) != 1 else grads[0]
 
 
+_created = itertools.count(1)  # numbers the nodes in the order they are made
+
+
 def _sum_to_input(node: Node, i: int, grad: Any, arg: Any) -> Any:
     """A gradient of a broadcast shape is summed back to the input's shape (as PyTorch does);
     any other shape is a bug in the backward formula."""
@@ -170,6 +176,7 @@ class AccumulateGrad(Node):
 
     def __init__(self, variable: Any) -> None:
         self.variable = variable
+        self._sequence_nr = next(_created)
 
     def name(self) -> str:
         return "torch::autograd::AccumulateGrad"
@@ -243,8 +250,7 @@ def _output(cls: type[Function], result: Any, args: tuple) -> Any:
     data = result._data if isinstance(result, Tensor) else result
     if type(data) is not np.ndarray:  # e.g. the NumPy scalar a full reduction returns
         data = np.asarray(data)
-    out = object.__new__(Tensor)  # Tensor._make(data), inlined: this runs for every op
-    out._data = data
+    out = Tensor._make(data)
     if cls.is_view and isinstance(args[0], Tensor):
         out._share_version_with(args[0], view=(cls, args[1:]))
     return out

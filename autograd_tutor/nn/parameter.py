@@ -19,9 +19,9 @@ class Parameter(Tensor):
 
     def __init__(self, data: Optional[Tensor] = None, requires_grad: bool = True) -> None:
         if data is None:
-            self._data = np.zeros(0, dtype=np.float32)
+            self._set_fields(np.zeros(0, dtype=np.float32))
         else:
-            self._data = data._data
+            self._set_fields(data._data)
             self._share_version_with(data)
         self.requires_grad = requires_grad
 
