@@ -112,7 +112,7 @@ class Tensor:
         self._vc: list | None = None  # version counter, shared with views
         self._base: Tensor | None = None
         self._view_of: tuple | None = None  # (parent, view op, its extra args) for views
-        self._accumulator: AccumulateGrad | None = None
+        self._accumulator: weakref.ref | None = None  # to this leaf's AccumulateGrad
         self._hooks: dict | None = None
         self._retains_grad = False
 
@@ -277,9 +277,14 @@ class Tensor:
             return self.grad_fn
         if not self._requires_grad:
             return None
-        if self._accumulator is None:
-            self._accumulator = AccumulateGrad(self)
-        return self._accumulator
+        # The leaf points to its AccumulateGrad only weakly, as in PyTorch: the graphs that use
+        # it keep it alive, and no reference cycle (leaf <-> node) is left for the garbage
+        # collector to find.
+        node = self._accumulator() if self._accumulator is not None else None
+        if node is None:
+            node = AccumulateGrad(self)
+            self._accumulator = weakref.ref(node)
+        return node
 
     def backward(
         self,

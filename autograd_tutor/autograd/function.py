@@ -85,6 +85,10 @@ class Node:
                     "instead. To fix it, use the out-of-place form (y = y + 1 instead of y += 1, "
                     "x.add(1) instead of x.add_(1)) or clone() the tensor before changing it."
                 )
+        if self._function.save_output:  # the output again, with this node as its grad_fn
+            out = Tensor._make(self._saved[-1]._data, True)
+            out._vc, out.grad_fn = self._saved[-1]._vc, self
+            return (*self._saved[:-1], out)
         return self._saved
 
     def _origin(self, saved: Any) -> str:
@@ -106,8 +110,8 @@ class Node:
             [(a.grad_fn or a._grad_node(), 0) for a in inputs if isinstance(a, Tensor)]
         )
         self._sequence_nr = next(_created)
-        if self._function.save_output:
-            self._saved = (*self._saved, out)
+        if self._function.save_output:  # not `out` itself: its grad_fn is this node (a cycle)
+            self._saved = (*self._saved, _without_grad_fn(out))
         if self._saved:  # t._version, inlined: this runs for every recorded op
             self._saved_versions = tuple(
                 [0 if t is None or t._vc is None else t._vc[0] for t in self._saved]
@@ -150,6 +154,17 @@ class Node:
         """Apply this node's backward to ``grad_outputs`` (as PyTorch's ``grad_fn(...)``)."""
         grads = self._call_backward(grad_outputs)
         return grads if len(grads) != 1 else grads[0]
+
+
+def _without_grad_fn(out: Any) -> Any:
+    """``out`` as its node keeps it: the same values and version counter, no ``grad_fn``.
+    Keeping ``out`` itself would make a reference cycle (node -> out -> node) that only the
+    garbage collector frees, keeping every array of the graph alive until it runs."""
+    if out._vc is None:
+        out._vc = [0]
+    alias = Tensor._make(out._data, True)
+    alias._vc = out._vc
+    return alias
 
 
 _created = itertools.count(1)  # numbers the nodes in the order they are made

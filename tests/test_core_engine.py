@@ -1,0 +1,104 @@
+"""Engine properties that the speed work relies on: graphs are freed by reference counting
+alone (no cycles), the creation-number order is a valid backward order, and ``sum_to_size``
+(the op behind every broadcast gradient) matches PyTorch."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from torch_oracle import assert_close
+
+torch = pytest.importorskip("torch", reason="PyTorch 2.13 is the oracle for these tests")
+
+import autograd_tutor as at  # noqa: E402
+
+
+def test_graph_is_freed_without_the_garbage_collector():
+    """Ops that save their output (relu, exp, sigmoid, tanh, sqrt, log_softmax) and leaves'
+    AccumulateGrad nodes must not form reference cycles: a training step would otherwise
+    keep all its arrays alive until the collector runs."""
+    gc.disable()
+    try:
+        w = at.tensor(np.ones((4, 3), np.float32), requires_grad=True)
+        h = (w @ at.ones(3, 2)).relu()
+        nodes = [weakref.ref(h.grad_fn), weakref.ref(h.grad_fn.next_functions[0][0])]
+        loss = h.log_softmax(1).exp().sigmoid().tanh().sqrt().sum()
+        nodes.append(weakref.ref(loss.grad_fn))
+        loss.backward()
+        accumulator = weakref.ref(nodes[1]().next_functions[0][0])
+        del h, loss
+        assert [n() for n in nodes] == [None, None, None]
+        assert accumulator() is None  # the leaf alone does not keep its AccumulateGrad
+        assert w.grad is not None
+    finally:
+        gc.enable()
+
+
+def test_a_leaf_used_twice_shares_one_accumulate_grad():
+    x = at.tensor([1.0, 2.0], requires_grad=True)
+    a, b = x * 2, x * 3
+    assert a.grad_fn.next_functions[0][0] is b.grad_fn.next_functions[0][0]
+    (a + b).sum().backward()
+    assert x.grad.tolist() == [5.0, 5.0]
+
+
+def test_saved_output_is_the_output_again():
+    """For ops that save their result, backward sees it with the op's node as grad_fn, so
+    double backward goes through it, as in PyTorch."""
+    x = at.tensor([0.5, -1.0], dtype=at.float64, requires_grad=True)
+    y = x.exp()
+    (g,) = at.autograd.grad(y.sum(), x, create_graph=True)
+    (gg,) = at.autograd.grad(g.sum(), x)
+    assert_close(gg, np.exp([0.5, -1.0]))
+
+
+def test_backward_order_after_in_place_changes_and_views():
+    """In-place ops re-point grad_fn at a newer node; views of a changed base replay their
+    ops. The creation-number order must still run every node after all its consumers."""
+    def run(lib):
+        x = lib.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)
+        y = x * 1.0
+        v = y[1:3]
+        v.mul_(x[:2])
+        y.add_(y.sum() * 0.5)
+        z = (y * y).sum() + (v * 2).sum()
+        z.backward()
+        return x.grad
+
+    assert_close(run(at), run(torch).numpy())
+
+
+shapes = st.lists(st.integers(1, 3), min_size=0, max_size=3).map(tuple)
+
+
+@settings(max_examples=60, deadline=None)
+@given(shapes, st.data())
+def test_sum_to_size_matches_torch(shape, data):
+    """Any shape the input could be broadcast from: values and gradient as PyTorch."""
+    # build a target shape: drop some leading dims, set some of the rest to 1
+    lead = data.draw(st.integers(0, len(shape)))
+    target = tuple(n if data.draw(st.booleans()) else 1 for n in shape[lead:])
+    values = np.arange(int(np.prod(shape)), dtype=np.float64).reshape(shape) / 7
+    ours = at.tensor(values, requires_grad=True)
+    theirs = torch.tensor(values, requires_grad=True)
+    out, expected = ours.sum_to_size(target), theirs.sum_to_size(target)
+    assert_close(out, expected.detach().numpy())
+    weights = np.linspace(-1, 1, max(out.numel(), 1)).reshape(target)
+    (out * at.tensor(weights)).sum().backward()
+    (expected * torch.tensor(weights)).sum().backward()
+    assert_close(ours.grad, theirs.grad.numpy())
+
+
+@pytest.mark.parametrize("target", [(3,), (2, 1, 3), (4, 1)])
+def test_sum_to_size_rejects_shapes_it_cannot_come_from(target):
+    x = at.zeros(2, 3)
+    with pytest.raises(RuntimeError, match="is not expandable to size") as ours:
+        x.sum_to_size(target) if target != (3,) else x.sum_to_size(2)
+    with pytest.raises(RuntimeError) as theirs:
+        torch.zeros(2, 3).sum_to_size(target if target != (3,) else (2,))
+    assert str(ours.value).split(".")[0] == str(theirs.value).split(".")[0]
