@@ -112,6 +112,7 @@ class Tensor:
         self._vc: list | None = None  # version counter, shared with views
         self._base: Tensor | None = None
         self._view_of: tuple | None = None  # (parent, view op, its extra args) for views
+        self._views: weakref.WeakSet | None = None  # recorded views of this base
         self._accumulator: weakref.ref | None = None  # to this leaf's AccumulateGrad
         self._hooks: dict | None = None
         self._retains_grad = False
@@ -261,6 +262,13 @@ class Tensor:
         if view:
             self._base = other._base if other._base is not None else other
             self._view_of = (other, *view)
+
+    def _track_view(self, view: Tensor) -> None:
+        """Remember a recorded view of this base, to re-point its ``grad_fn`` when this base is
+        changed in place (as PyTorch does)."""
+        if self._views is None:
+            self._views = weakref.WeakSet()
+        self._views.add(view)
 
     def _view_path(self) -> list:
         """The view ops that turn ``self._base`` into this tensor, first op first."""
@@ -1027,6 +1035,9 @@ class Tensor:
             self._set_grad_fn(result.grad_fn)
             self._requires_grad = True
             self.grad_fn._value = self._data
+            for view in list(self._views or ()):  # a view's values changed too: so must its node
+                view._set_grad_fn(movement.replay_view(self, view._view_path()).grad_fn)
+                view._requires_grad = True
         self._bump_version()
         return self
 

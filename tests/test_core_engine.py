@@ -57,17 +57,38 @@ def test_saved_output_is_the_output_again():
     assert_close(gg, np.exp([0.5, -1.0]))
 
 
-def test_backward_order_after_in_place_changes_and_views():
-    """In-place ops re-point grad_fn at a newer node; views of a changed base replay their
-    ops. The creation-number order must still run every node after all its consumers."""
+def _change_base_then_use_view(lib, x):
+    y = x * 1.0
+    v = y[1:3]
+    v.mul_(x[:2])
+    y.add_(y.sum() * 0.5)  # the base changes: v's values change, so must its grad_fn
+    return (y * y).sum() + (v * 2).sum()
+
+
+def _change_one_view_then_use_another(lib, x):
+    y = x * 2.0
+    a, b = y[:2], y.view(2, 2)
+    a.mul_(3.0)  # changes y, and so b
+    return (b * b).sum()
+
+
+def _views_of_views(lib, x):
+    y = x * 3.0
+    t = y.view(2, 2).t()
+    row = t[0]
+    y.mul_(x)  # t and row must now lead to the new y
+    return (row * t[1]).sum() + y.sum()
+
+
+@pytest.mark.parametrize(
+    "build", [_change_base_then_use_view, _change_one_view_then_use_another, _views_of_views]
+)
+def test_views_follow_in_place_changes_of_their_base(build):
+    """In-place ops re-point grad_fn at a newer node and views of the changed base replay
+    their ops; the creation-number order must still run every node after its consumers."""
     def run(lib):
-        x = lib.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)
-        y = x * 1.0
-        v = y[1:3]
-        v.mul_(x[:2])
-        y.add_(y.sum() * 0.5)
-        z = (y * y).sum() + (v * 2).sum()
-        z.backward()
+        x = lib.tensor([1.0, 2.0, 3.0, 4.0], dtype=lib.float64, requires_grad=True)
+        build(lib, x).backward()
         return x.grad
 
     assert_close(run(at), run(torch).numpy())

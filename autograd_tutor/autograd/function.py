@@ -118,6 +118,8 @@ class Node:
             )
         out._requires_grad = True
         out.grad_fn = self
+        if out._base is not None:  # a view: it must follow in-place changes of its base
+            out._base._track_view(out)
 
     # -- what the engine calls -------------------------------------------------------------
     def _call_backward(self, grad_outputs: tuple) -> tuple:
