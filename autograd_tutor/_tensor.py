@@ -497,7 +497,10 @@ class Tensor:
         """``fn(self, other)`` for a binary op, with PyTorch's dtype for the result."""
         a, b = self, other if isinstance(other, Tensor) else self._operand(other)
         try:
-            out = fn.apply(a, b)
+            if _Mode.enabled:
+                out = fn.apply(a, b)
+            else:  # nothing to record: the op is just its NumPy ufunc
+                out = Tensor._make(fn.ufunc(a._data, b._data))
         except ValueError:  # NumPy could not broadcast the shapes: say why, as PyTorch does
             _check_broadcast(a.shape, b.shape)
             raise

@@ -2,6 +2,9 @@
 
 Each backward multiplies the upstream gradient ``grad`` by the local derivative, then
 ``unbroadcast`` sums it back to the input's shape.
+
+A binary op also names its NumPy ``ufunc``: when nothing is recorded (under ``no_grad``, and
+for the Tensor operations inside a backward pass) ``Tensor`` calls it directly.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ class Add(Function):
     """z = a + b   dz/da = 1, dz/db = 1"""
 
     node_name = "AddBackward0"
+    ufunc = np.add
 
     @staticmethod
     def forward(ctx, a, b):
@@ -35,6 +39,7 @@ class Sub(Function):
     """z = a - b   dz/da = 1, dz/db = -1"""
 
     node_name = "SubBackward0"
+    ufunc = np.subtract
 
     @staticmethod
     def forward(ctx, a, b):
@@ -72,6 +77,7 @@ class Mul(Function):
     """
 
     node_name = "MulBackward0"
+    ufunc = np.multiply
 
     @staticmethod
     def forward(ctx, a, b):
@@ -94,6 +100,7 @@ class Div(Function):
     """z = a / b   dz/da = 1/b, dz/db = -a/b²"""
 
     node_name = "DivBackward0"
+    ufunc = np.true_divide
 
     @staticmethod
     def forward(ctx, a, b):
@@ -167,6 +174,7 @@ class PowTensor(Function):
     """z = a ** b for tensors   dz/da = b · a^(b-1), dz/db = a^b · ln(a)"""
 
     node_name = "PowBackward1"
+    ufunc = np.power
     save_output = True
 
     @staticmethod

@@ -46,6 +46,7 @@ class Maximum(Function):
     """y = max(a, b) elementwise   the gradient goes to the larger one"""
 
     node_name = "MaximumBackward0"
+    ufunc = np.maximum
 
     @staticmethod
     def forward(ctx, a, b):
@@ -61,6 +62,7 @@ class Minimum(Function):
     """y = min(a, b) elementwise   the gradient goes to the smaller one"""
 
     node_name = "MinimumBackward0"
+    ufunc = np.minimum
 
     @staticmethod
     def forward(ctx, a, b):
