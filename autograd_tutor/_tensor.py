@@ -500,7 +500,8 @@ class Tensor:
             if _Mode.enabled:
                 out = fn.apply(a, b)
             else:  # nothing to record: the op is just its NumPy ufunc
-                out = Tensor._make(fn.ufunc(a._data, b._data))
+                values = fn.ufunc(a._data, b._data)
+                out = Tensor._make(values if type(values) is np.ndarray else np.asarray(values))
         except ValueError:  # NumPy could not broadcast the shapes: say why, as PyTorch does
             _check_broadcast(a.shape, b.shape)
             raise
