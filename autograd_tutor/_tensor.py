@@ -578,7 +578,7 @@ class Tensor:
                 f"{type(other).__name__}. Use * to multiply by a number."
             )
         other = self._operand(other)
-        _check_matmul(self.shape, other.shape)
+        _check_matmul(self._data.shape, other._data.shape)
         if other._data.dtype != self._data.dtype:
             names = {"float32": "float", "float64": "double", "int64": "long int"}
             a, b = (names.get(t.dtype.name, t.dtype.name) for t in (self, other))
@@ -586,8 +586,7 @@ class Tensor:
                 f"expected m1 and m2 to have the same dtype, but got: {a} != {b}. Convert one "
                 "of them first, e.g. x.float() @ w or x @ w.double()."
             )
-        fn = linalg.matmul_function(self.ndim, other.ndim)
-        return _cast_result(fn.apply(self, other), _dtype.promote(self.dtype, other.dtype))
+        return linalg.matmul_function(self._data.ndim, other._data.ndim).apply(self, other)
 
     def __rmatmul__(self, other: Any) -> Tensor:
         return self._operand(other).__matmul__(self)
@@ -1237,7 +1236,7 @@ def _check_broadcast(a: Size, b: Size, expand: bool = False) -> None:
             ) from None  # called while handling NumPy's error: this one replaces it
 
 
-def _check_matmul(a: Size, b: Size) -> None:
+def _check_matmul(a: tuple, b: tuple) -> None:
     if len(a) == 0 or len(b) == 0:
         raise RuntimeError(
             f"both arguments to matmul need to be at least 1D, but they are {len(a)}D and "
