@@ -76,7 +76,9 @@ def _root_gradients(outputs: Sequence[Any], grad_outputs: Sequence[Any]) -> list
                     "out.sum().backward() or out.mean().backward()), or pass the gradient "
                     "explicitly: out.backward(gradient=torch.ones_like(out))."
                 )
-            g = Tensor._make(np.ones(out._data.shape, out._data.dtype))
+            ones = np.empty(out._data.shape, out._data.dtype)
+            ones.fill(1)  # np.ones, without its Python-level overhead
+            g = Tensor._make(ones)
         elif not isinstance(g, Tensor):
             raise TypeError(
                 f"gradient must be a Tensor, not {type(g).__name__}. "
