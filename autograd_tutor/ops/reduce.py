@@ -6,6 +6,7 @@ gradient back to every input that contributed.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -50,6 +51,17 @@ class SumDim(Sum):
     node_name = "SumBackward1"
 
 
+@functools.lru_cache(maxsize=1024)  # the same few shape pairs come back at every step
+def _broadcast_dims(big: tuple, small: tuple) -> tuple | None:
+    """The dims of ``big`` that broadcasting ``small`` to it added or stretched; None if
+    ``small`` cannot be broadcast to ``big``."""
+    lead = len(big) - len(small)  # dims added in front
+    if lead < 0 or any(n != 1 and n != m for n, m in zip(small, big[lead:])):
+        return None
+    stretched = [lead + i for i, n in enumerate(small) if n == 1 and big[lead + i] != 1]
+    return (*range(lead), *stretched)
+
+
 class SumToSize(Function):
     """y = x summed down to ``shape``, a shape x can be broadcast from (this undoes
     broadcasting: ``unbroadcast`` uses it)   dL/dx = dL/dy expanded back, as for a sum"""
@@ -59,18 +71,14 @@ class SumToSize(Function):
     @staticmethod
     def forward(ctx, x, shape):
         x = data(x)
-        lead = x.ndim - len(shape)  # dims broadcasting added in front
-        dims = tuple(range(lead)) + tuple(
-            lead + i for i, n in enumerate(shape) if n == 1 and x.shape[lead + i] != 1
-        )
-        summed = np.add.reduce(x, axis=dims, keepdims=True)
-        if lead < 0 or summed.shape[lead:] != shape:
+        dims = _broadcast_dims(x.shape, shape)
+        if dims is None:
             raise RuntimeError(
                 f"size {{{list(shape)}}} is not expandable to size {{{list(x.shape)}}}. "
                 "sum_to_size needs a shape this tensor could have been broadcast from."
             )
         ctx.shape = x.shape
-        return summed.reshape(shape)
+        return np.add.reduce(x, axis=dims, keepdims=True).reshape(shape)
 
     @staticmethod
     def backward(ctx, grad):
