@@ -33,7 +33,7 @@ def _topological_order(roots: Sequence[Node]) -> list[Node]:
     found = set(roots)
     stack = list(found)
     while stack:
-        for child, _ in stack.pop().next_functions:
+        for child in stack.pop()._edges:
             if child is not None and child not in found:
                 found.add(child)
                 stack.append(child)
@@ -48,7 +48,7 @@ def _nodes_leading_to(order: list[Node], targets: set[Node]) -> set[Node]:
     """The nodes from which some target can be reached (only those need to run)."""
     needed = set()
     for node in reversed(order):  # children before parents
-        if node in targets or any(n in needed for n, _ in node.next_functions):
+        if node in targets or any(n in needed for n in node._edges):
             needed.add(node)
     return needed
 
@@ -126,13 +126,11 @@ def _run_backward(
                 continue
             if targets is not None and node in targets:  # asked for by autograd.grad(inputs=)
                 arrived[node] = grad
-                if not any(n in needed for n, _ in node.next_functions):  # type: ignore[operator]
+                if not any(n in needed for n in node._edges):  # type: ignore[operator]
                     continue  # nothing further down is asked for
             input_grads = node._call_backward((grad,))
             executed.append(node)
-            if len(input_grads) != len(node.next_functions):  # drop non-tensor arguments
-                input_grads = [g for a, g in zip(node._inputs, input_grads) if hasattr(a, "_data")]
-            for (next_node, _), g in zip(node.next_functions, input_grads):
+            for next_node, g in zip(node._edges, input_grads):  # one per input of the op
                 if next_node is not None and g is not None:
                     pending[next_node] = pending[next_node] + g if next_node in pending else g
     finally:

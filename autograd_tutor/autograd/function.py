@@ -38,7 +38,7 @@ class Node:
 
     _function: type[Function]
     # Class-level defaults: a node that records nothing costs one empty object.
-    next_functions: tuple = ()
+    _edges: tuple = ()  # per input: the node its gradient goes to (None for non-tensors)
     needs_input_grad: tuple = ()
     _inputs: tuple = ()
     _value: np.ndarray | None = None
@@ -52,6 +52,14 @@ class Node:
     def name(self) -> str:
         """PyTorch's name for this node, e.g. ``"PowBackward0"``."""
         return type(self).__name__
+
+    @property
+    def next_functions(self) -> tuple:
+        """One ``(node, 0)`` pair per tensor input, as PyTorch shows them: the input's
+        ``grad_fn``, its ``AccumulateGrad`` if it is a leaf, or ``None`` for a constant."""
+        return tuple(
+            [(node, 0) for node, a in zip(self._edges, self._inputs) if isinstance(a, Tensor)]
+        )
 
     def __repr__(self) -> str:
         return f"<{self.name()} object at {hex(id(self))}>"
@@ -94,8 +102,7 @@ class Node:
     def _origin(self, saved: Any) -> str:
         """PyTorch's ", which is output 0 of <node>," for a saved non-leaf tensor."""
         producer = self if self._function.save_output and saved is self._saved[-1] else None
-        tensor_inputs = [a for a in self._inputs if isinstance(a, Tensor)]
-        for arg, (node, _) in zip(tensor_inputs, self.next_functions):
+        for arg, node in zip(self._inputs, self._edges):
             if arg is saved and node is not None and not isinstance(node, AccumulateGrad):
                 producer = node
         return f", which is output 0 of {producer.name()}," if producer is not None else ""
@@ -105,9 +112,8 @@ class Node:
         produced them and the versions of the saved tensors."""
         self._inputs = inputs
         self._value = out._data
-        # one (node, 0) pair per tensor input; Python numbers get no entry
-        self.next_functions = tuple(
-            [(a.grad_fn or a._grad_node(), 0) for a in inputs if isinstance(a, Tensor)]
+        self._edges = tuple(
+            [(a.grad_fn or a._grad_node()) if isinstance(a, Tensor) else None for a in inputs]
         )
         self._sequence_nr = next(_created)
         if self._function.save_output:  # not `out` itself: its grad_fn is this node (a cycle)
