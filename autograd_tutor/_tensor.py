@@ -480,12 +480,12 @@ class Tensor:
     def _operand(self, other: Any) -> Tensor:
         """Numbers and arrays become constant tensors (numbers keep this tensor's dtype
         unless they are of a higher kind: ``int_tensor * 2.5`` is float32, as in PyTorch)."""
+        if (type(other) is float or type(other) is int) and self._data.dtype.kind == "f":
+            return Tensor._make(np.asarray(other, self._data.dtype))  # the common case, fast
         if isinstance(other, Tensor):
             return other
         if isinstance(other, np.ndarray):
             return Tensor._make(other)
-        if (type(other) is float or type(other) is int) and self._data.dtype.kind == "f":
-            return Tensor._make(np.asarray(other, self._data.dtype))  # the common case, fast
         if isinstance(other, (bool, int, float, np.number, np.bool_)):
             return Tensor._make(np.asarray(other, _dtype.promote_scalar(self.dtype, other).numpy))
         raise TypeError(

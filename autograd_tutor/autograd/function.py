@@ -270,10 +270,9 @@ class Function:
 
 def _output(cls: type[Function], result: Any, args: tuple) -> Any:
     """The tensor returned by ``apply``: ``forward``'s result (array or tensor), wrapped."""
-    data = result._data if isinstance(result, Tensor) else result
-    if type(data) is not np.ndarray:  # e.g. the NumPy scalar a full reduction returns
-        data = np.asarray(data)
-    out = Tensor._make(data)
+    if type(result) is not np.ndarray:  # a Tensor, or the NumPy scalar a full reduction gives
+        result = result._data if isinstance(result, Tensor) else np.asarray(result)
+    out = Tensor._make(result)
     if cls.is_view and isinstance(args[0], Tensor):
         out._share_version_with(args[0], view=(cls, args[1:]))
     return out
