@@ -355,6 +355,11 @@ class Tensor:
 
     def detach_(self) -> Tensor:
         """Cut this tensor off from the graph in place: it becomes a leaf."""
+        if self._base is not None:
+            raise RuntimeError(
+                "Can't detach views in-place. Use detach() instead: v = v.detach() gives a new "
+                "tensor with the same values, cut off from the graph."
+            )
         self.grad_fn = None
         self._requires_grad = False
         return self

@@ -1329,3 +1329,30 @@ def test_gradients_passed_in_another_dtype_take_the_outputs_dtype():
         return g, x.grad
 
     grads_equal(code)
+
+
+@pytest.mark.parametrize("make", ["slice", "view_of_graph", "no_grad_view"])
+def test_detach_in_place_on_a_view_raises_like_torch(make):
+    torch = pytest.importorskip("torch")
+
+    def build(lib):
+        if make == "slice":
+            return lib.zeros(3)[1:]
+        x = lib.zeros(3, requires_grad=True)
+        if make == "view_of_graph":
+            return (x * 2)[1:]
+        with lib.no_grad():
+            return x[1:]
+
+    with pytest.raises(RuntimeError) as theirs:
+        build(torch).detach_()
+    with pytest.raises(RuntimeError, match="Can't detach views in-place") as ours:
+        build(at).detach_()
+    assert str(theirs.value).startswith("Can't detach views in-place. Use detach() instead")
+    assert "v.detach()" in str(ours.value)
+
+
+def test_detach_in_place_on_a_non_view_makes_a_leaf():
+    x = at.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * 2).detach_()
+    assert y.is_leaf and not y.requires_grad and y.grad_fn is None
