@@ -117,6 +117,11 @@ class Tensor:
         self._hooks: dict | None = None
         self._retains_grad = False
 
+    def __getstate__(self) -> dict:
+        """What ``copy.deepcopy`` and ``pickle`` keep: every field but the two that belong to
+        this very object (its leaf's AccumulateGrad, the views registered with it)."""
+        return {**self.__dict__, "_accumulator": None, "_views": None}
+
     @staticmethod
     def _make(data: np.ndarray, requires_grad: bool = False) -> Tensor:
         """Wrap an ndarray without copying or checking (internal fast path)."""

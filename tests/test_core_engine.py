@@ -123,3 +123,19 @@ def test_sum_to_size_rejects_shapes_it_cannot_come_from(target):
     with pytest.raises(RuntimeError) as theirs:
         torch.zeros(2, 3).sum_to_size(target if target != (3,) else (2,))
     assert str(ours.value).split(".")[0] == str(theirs.value).split(".")[0]
+
+
+def test_a_copied_leaf_collects_its_own_gradient():
+    """The leaf -> AccumulateGrad link is per object: a deep copy (as in saving the best model)
+    or an unpickled tensor must not send its gradient into the original."""
+    import copy
+    import pickle
+
+    w = at.tensor([1.0, 2.0], requires_grad=True)
+    keep = (w * 3).sum()  # w now has an AccumulateGrad in use
+    for clone in (copy.deepcopy(w), pickle.loads(pickle.dumps(w))):
+        (clone * 2).sum().backward()
+        assert clone.grad.tolist() == [2.0, 2.0]
+    assert w.grad is None
+    keep.backward()
+    assert w.grad.tolist() == [3.0, 3.0]
