@@ -1022,7 +1022,7 @@ class Tensor:
                 )
         if recording:
             old = Tensor._make(self._data.copy(), self._requires_grad)
-            old.grad_fn, old._accumulator = self.grad_fn, self._accumulator
+            old.grad_fn = self.grad_fn
             result = compute(old)
         else:
             prev, _Mode.enabled = _Mode.enabled, False  # as `with no_grad():`, but cheaper
