@@ -14,6 +14,7 @@ the graph as they were.
 
 from __future__ import annotations
 
+import operator
 from typing import Any, Sequence
 
 import numpy as np
@@ -37,11 +38,7 @@ def _topological_order(roots: Sequence[Node]) -> list[Node]:
             if child is not None and child not in found:
                 found.add(child)
                 stack.append(child)
-    return sorted(found, key=_newest_first)
-
-
-def _newest_first(node: Node) -> int:
-    return -node._sequence_nr
+    return sorted(found, key=operator.attrgetter("_sequence_nr"), reverse=True)  # newest first
 
 
 def _nodes_leading_to(order: list[Node], targets: set[Node]) -> set[Node]:
