@@ -231,9 +231,12 @@ def arange(
             "upper bound and lower bound inconsistent with step sign. Use a negative step to "
             f"count down from {start} to {end}, or swap the bounds."
         )
-    default = _python_dtype([start, end, step])
+    if type(start) is int and type(end) is int and type(step) is int:
+        default = _dtype.default_int  # the common case, without inspecting the values
+    else:
+        default = _python_dtype([start, end, step])
     dt = _dtype.to_dtype(dtype) or default
-    t = Tensor._make(np.arange(start, end, step).astype(dt.numpy))
+    t = Tensor._make(np.arange(start, end, step).astype(dt.numpy, copy=False))
     if requires_grad:
         t.requires_grad = True
     return t

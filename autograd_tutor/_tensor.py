@@ -1298,8 +1298,8 @@ def _np_index(index: Any, shape: Size) -> Any:
                     f"Valid indices are 0..{shape[dim] - 1} (or negative from the end)."
                 )
         elif isinstance(p, np.ndarray) and p.dtype.kind in "iu" and p.size and dim < len(shape):
-            bad = p[(p >= shape[dim]) | (p < -shape[dim])]
-            if bad.size:
+            if p.max() >= shape[dim] or p.min() < -shape[dim]:
+                bad = p[(p >= shape[dim]) | (p < -shape[dim])]
                 raise IndexError(
                     f"index {bad.flat[0]} is out of bounds for dimension {dim} with size "
                     f"{shape[dim]}. Valid indices are 0..{shape[dim] - 1} (or negative from the "
