@@ -94,8 +94,8 @@ class Node:
                     "x.add(1) instead of x.add_(1)) or clone() the tensor before changing it."
                 )
         if self._function.save_output:  # the output again, with this node as its grad_fn
-            out = Tensor._make(self._saved[-1]._data, True)
-            out._vc, out.grad_fn = self._saved[-1]._vc, self
+            out = _without_grad_fn(self._saved[-1])
+            out.grad_fn = self
             return (*self._saved[:-1], out)
         return self._saved
 
