@@ -100,11 +100,13 @@ def _run_backward(
     targets: set[Node] | None = None,
 ) -> dict[Node, Any]:
     """Propagate gradients from ``roots``. Returns the gradient that reached each leaf node,
-    and each node in ``targets``."""
+    and each node in ``targets``: Tensors with ``create_graph``, else NumPy arrays."""
     order = _topological_order([node for node, _ in roots])
     needed = _nodes_leading_to(order, targets) if targets is not None else None
     pending: dict[Node, Any] = {}
     for node, grad in roots:
+        if not create_graph:  # nothing is recorded: the gradients can be plain arrays
+            grad = grad._data
         pending[node] = pending[node] + grad if node in pending else grad
     arrived: dict[Node, Any] = {}
     executed: list[Node] = []
@@ -139,7 +141,10 @@ def _run_backward(
 
 
 def _run_hooks(hooks: dict, grad: Any) -> Any:
-    """Call each hook with the gradient; one that returns a tensor replaces the gradient."""
+    """Call each hook with the gradient (as a Tensor); one that returns a tensor replaces the
+    gradient."""
+    if not isinstance(grad, function.Tensor):
+        return _run_hooks(hooks, _as_tensor(grad))._data
     for hook in tuple(hooks.values()):
         new = hook(grad)
         if new is not None:
@@ -155,14 +160,20 @@ def _run_hooks(hooks: dict, grad: Any) -> Any:
 
 def _accumulate(leaf: Any, grad: Any, create_graph: bool) -> None:
     """``leaf.grad += grad``, creating ``.grad`` the first time."""
-    if grad._data.dtype is not leaf._data.dtype:
-        grad = grad.to(leaf.dtype)
-    if leaf._grad is None:
-        leaf._grad = grad if create_graph else function.Tensor._make(grad._data.copy())
-    elif create_graph or leaf._grad.grad_fn is not None:
-        leaf._grad = leaf._grad + grad
+    if create_graph:
+        grad = grad if grad._data.dtype is leaf._data.dtype else grad.to(leaf.dtype)
+        leaf._grad = grad if leaf._grad is None else leaf._grad + grad
+    elif leaf._grad is None:
+        leaf._grad = function.Tensor._make(np.array(grad, dtype=leaf._data.dtype))  # a copy
+    elif leaf._grad.grad_fn is not None:
+        leaf._grad = leaf._grad + _as_tensor(grad)
     else:
-        leaf._grad._data += grad._data
+        leaf._grad._data += grad
+
+
+def _as_tensor(grad: Any) -> Any:
+    """A gradient array (or NumPy scalar) as a Tensor."""
+    return function.Tensor._make(np.asarray(grad))
 
 
 def backward(
@@ -223,6 +234,8 @@ def grad(
     result = []
     for i, (t, node) in enumerate(zip(ins, nodes)):
         g = arrived.get(node)
+        if g is not None and not create_graph:
+            g = _as_tensor(g).to(t.dtype)
         if g is None:
             if not (allow_unused or materialize_grads):
                 raise RuntimeError(

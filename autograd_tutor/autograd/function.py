@@ -47,6 +47,7 @@ class Node:
     _released = False
     _non_differentiable = False
     _pre_hooks: dict | None = None
+    _arrays = False  # inside a plain backward(): saved_tensors gives the NumPy arrays
     _sequence_nr = 0  # creation order: a node is always newer than the nodes it sends to
 
     def name(self) -> str:
@@ -93,6 +94,8 @@ class Node:
                     "instead. To fix it, use the out-of-place form (y = y + 1 instead of y += 1, "
                     "x.add(1) instead of x.add_(1)) or clone() the tensor before changing it."
                 )
+        if self._arrays:
+            return tuple([t if t is None else t._data for t in self._saved])
         if self._function.save_output:  # the output again, with this node as its grad_fn
             out = _without_grad_fn(self._saved[-1])
             out.grad_fn = self
@@ -129,11 +132,25 @@ class Node:
 
     # -- what the engine calls -------------------------------------------------------------
     def _call_backward(self, grad_outputs: tuple) -> tuple:
-        """Run the op's ``backward`` and check it returned one gradient per input."""
-        grads = self._function.backward(self, *grad_outputs)
+        """Run the op's ``backward`` and check it returned one gradient per input.
+
+        The gradients are NumPy arrays in a plain ``backward()`` and Tensors when the gradient
+        itself is recorded (``create_graph=True``). An op whose ``backward`` works on both
+        (``array_backward``) gets them as they are; any other gets Tensors.
+        """
+        function = self._function
+        arrays = not isinstance(grad_outputs[0], Tensor)
+        if arrays and not function.array_backward:
+            grads = self._call_backward(tuple([Tensor._make(np.asarray(g)) for g in grad_outputs]))
+            return tuple([g if g is None else g._data for g in grads])
+        self._arrays = arrays
+        try:
+            grads = function.backward(self, *grad_outputs)
+        finally:
+            self._arrays = False
         if not isinstance(grads, tuple):
             grads = (grads,)
-        if not self._function._check_backward:
+        if function._built_in:
             return grads
         if len(grads) != len(self._inputs):
             if len(grads) > len(self._inputs) and all(g is None for g in grads[len(self._inputs):]):
@@ -229,22 +246,29 @@ class Function:
     ``node_name``: the graph node's name (default ``<ClassName>Backward``);
     ``save_output``: append the output to ``ctx.saved_tensors`` (for ops whose derivative is
     easiest written from their result, like ``exp``);
-    ``is_view``: the output shares memory with the first input (reshape, transpose, ...).
+    ``is_view``: the output shares memory with the first input (reshape, transpose, ...);
+    ``array_backward``: ``backward`` works on NumPy arrays as well as on Tensors (it uses only
+    operators, ``.shape``/``.reshape``/``.sum`` and the helpers of ``ops/_util.py``). A plain
+    ``backward()`` then runs it on the arrays, which skips building a Tensor for every
+    intermediate gradient; with ``create_graph=True`` it still gets Tensors, so its work is
+    recorded.
     """
 
     node_name: str | None = None
     save_output = False
     is_view = False
+    array_backward = False
     _node_cls: type[Node]
-    _check_backward = True  # check the gradients' count and shapes (see __init_subclass__)
+    _built_in = False  # see __init_subclass__
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         name = cls.__dict__.get("node_name") or f"{cls.__name__}Backward"
         cls._node_cls = type(name, (Node,), {"_function": cls, "__module__": cls.__module__})
-        # The built-in ops' gradients are tested against PyTorch and skip the per-call check;
-        # a Function you write is checked, so a wrong backward gets a clear error.
-        cls._check_backward = not cls.__module__.startswith(_BUILT_IN)
+        # The built-in ops' formulas are tested against PyTorch and also work on plain arrays.
+        # A Function you write gets Tensors, and what its backward returns is checked, so a
+        # wrong backward gets a clear error.
+        cls._built_in = cls.__module__.startswith(_BUILT_IN)
 
     @staticmethod
     def forward(ctx: Node, *args: Any, **kwargs: Any) -> Any:

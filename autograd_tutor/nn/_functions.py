@@ -13,7 +13,8 @@ differences:
 
 ``reduction="mean"`` divides the gradient by the number of terms, ``"sum"`` does not,
 ``"none"`` keeps one loss per element. The backward formulas use tensor operations, so
-with ``create_graph=True`` they are recorded too and second derivatives work.
+with ``create_graph=True`` they are recorded too and second derivatives work; those written
+with operators only also run on plain arrays (``array_backward``).
 """
 
 from __future__ import annotations
@@ -23,9 +24,8 @@ from typing import Any
 import numpy as np
 
 from .._dtype import promote
-from .._tensor import Tensor
 from ..autograd.function import Function
-from ..ops._util import keep_float, unbroadcast
+from ..ops._util import data, keep_float, unbroadcast
 
 
 def _reduce(loss: np.ndarray, reduction: str, total: Any = None) -> np.ndarray:
@@ -45,6 +45,7 @@ class Addmm(Function):
     """y = b + x @ Wᵀ  (what ``nn.Linear`` computes for a batch of rows)"""
 
     node_name = "AddmmBackward0"
+    array_backward = True
 
     @staticmethod
     def forward(ctx, bias, x, weight):
@@ -66,6 +67,7 @@ class MseLoss(Function):
     """L = (x - t)²   dL/dx = 2 (x - t),  dL/dt = -2 (x - t)"""
 
     node_name = "MseLossBackward0"
+    array_backward = True
 
     @staticmethod
     def forward(ctx, x, t, reduction):
@@ -95,6 +97,7 @@ class NllLoss(Function):
     """
 
     node_name = "NllLossBackward0"
+    array_backward = True
 
     @staticmethod
     def forward(ctx, logp, target, weight, total, reduction):
@@ -107,15 +110,12 @@ class NllLoss(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        coeff = np.zeros(ctx.shape, dtype=grad._data.dtype)
+        coeff = np.zeros(ctx.shape, dtype=data(grad).dtype)
         rows = np.arange(ctx.target.size)
         coeff[rows, ctx.target] = -1 if ctx.weight is None else -ctx.weight
         if ctx.reduction == "mean":
             coeff /= ctx.count
-        if grad.requires_grad:  # create_graph with a differentiable grad_output
-            return grad.reshape(-1, 1) * Tensor._make(coeff), None, None, None, None
-        # The local derivative is a constant, so plain NumPy gives the same tensor.
-        return Tensor._make(coeff * grad._data.reshape(-1, 1)), None, None, None, None
+        return grad.reshape(-1, 1) * coeff, None, None, None, None
 
 
 class BinaryCrossEntropy(Function):

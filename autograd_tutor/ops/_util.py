@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
+
+import numpy as np
+
+ARRAYS = (np.ndarray, np.generic)  # what gradients are in a plain backward() (not Tensors)
 
 
 def data(x: Any) -> Any:
@@ -20,9 +25,55 @@ def keep_float(out: Any, dtype: Any) -> Any:
 
 
 def unbroadcast(grad: Any, shape: tuple) -> Any:
-    """Sum ``grad`` back to ``shape``, undoing broadcasting.
+    """Sum ``grad`` (an array or a Tensor) back to ``shape``, undoing broadcasting.
 
     If ``a`` (shape (3,)) was broadcast against ``b`` (shape (2, 3)), each element of ``a``
     was used twice, once per row, so its gradient is the sum over the rows.
     """
+    if isinstance(grad, ARRAYS):
+        return grad if grad.shape == shape else sum_to_size(grad, shape)
     return grad if grad._data.shape == shape else grad.sum_to_size(shape)
+
+
+def sum_to_size(x: np.ndarray, shape: tuple) -> np.ndarray:
+    """``x`` summed over the dims that broadcasting ``shape`` to ``x.shape`` stretched."""
+    dims = broadcast_dims(x.shape, shape)
+    if dims is None:
+        raise RuntimeError(
+            f"size {{{list(shape)}}} is not expandable to size {{{list(x.shape)}}}. "
+            "sum_to_size needs a shape this tensor could have been broadcast from."
+        )
+    return np.add.reduce(x, axis=dims, keepdims=True).reshape(shape)
+
+
+@functools.lru_cache(maxsize=1024)  # the same few shape pairs come back at every step
+def broadcast_dims(big: tuple, small: tuple) -> tuple | None:
+    """The dims of ``big`` that broadcasting ``small`` to it added or stretched; None if
+    ``small`` cannot be broadcast to ``big``."""
+    lead = len(big) - len(small)  # dims added in front
+    if lead < 0 or any(n != 1 and n != m for n, m in zip(small, big[lead:])):
+        return None
+    stretched = [lead + i for i, n in enumerate(small) if n == 1 and big[lead + i] != 1]
+    return (*range(lead), *stretched)
+
+
+def scatter_add(shape: tuple, index: Any, values: Any) -> Any:
+    """Zeros of ``shape`` with ``values`` added at ``index`` (an array or a Tensor, as
+    ``values``). Adding, not assigning: an element indexed twice gets both values."""
+    if isinstance(values, ARRAYS):
+        out = np.zeros(shape, values.dtype)
+        np.add.at(out, index, values)
+        return out
+    return values.new_zeros(shape)._index_put(index, values, accumulate=True)
+
+
+def exp(x: Any) -> Any:
+    """e^x of an array or a Tensor."""
+    return np.exp(x) if isinstance(x, ARRAYS) else x.exp()
+
+
+def sum_keepdim(x: Any, dim: int) -> Any:
+    """``x`` (an array or a Tensor) summed along ``dim``, which stays as size 1."""
+    if isinstance(x, ARRAYS):
+        return np.add.reduce(x, axis=dim, keepdims=True)
+    return x.sum(dim, keepdim=True)

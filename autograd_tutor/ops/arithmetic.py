@@ -3,8 +3,10 @@
 Each backward multiplies the upstream gradient ``grad`` by the local derivative, then
 ``unbroadcast`` sums it back to the input's shape.
 
-A binary op also names its NumPy ``ufunc``: when nothing is recorded (under ``no_grad``, and
-for the Tensor operations inside a backward pass) ``Tensor`` calls it directly.
+The formulas (all but ``PowTensor``'s) use only operators, so they work on NumPy arrays as
+well as on tensors (``array_backward``). A binary op also names its NumPy ``ufunc``: when
+nothing is recorded (under ``no_grad``, and for the Tensor operations inside a backward pass
+that records nothing) ``Tensor`` calls it directly.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ class Add(Function):
     """z = a + b   dz/da = 1, dz/db = 1"""
 
     node_name = "AddBackward0"
+    array_backward = True
     ufunc = np.add
 
     @staticmethod
@@ -39,6 +42,7 @@ class Sub(Function):
     """z = a - b   dz/da = 1, dz/db = -1"""
 
     node_name = "SubBackward0"
+    array_backward = True
     ufunc = np.subtract
 
     @staticmethod
@@ -59,6 +63,7 @@ class Rsub(Function):
     """z = c - a for a number c (``3 - x``)   dz/da = -1"""
 
     node_name = "RsubBackward1"
+    array_backward = True
 
     @staticmethod
     def forward(ctx, a, c):
@@ -77,6 +82,7 @@ class Mul(Function):
     """
 
     node_name = "MulBackward0"
+    array_backward = True
     ufunc = np.multiply
 
     @staticmethod
@@ -100,6 +106,7 @@ class Div(Function):
     """z = a / b   dz/da = 1/b, dz/db = -a/b²"""
 
     node_name = "DivBackward0"
+    array_backward = True
     ufunc = np.true_divide
 
     @staticmethod
@@ -123,6 +130,7 @@ class Reciprocal(Function):
     """z = 1 / a   dz/da = -1/a² = -z²  (``2 / x`` is ``x.reciprocal() * 2``, as in PyTorch)"""
 
     node_name = "ReciprocalBackward0"
+    array_backward = True
     save_output = True
 
     @staticmethod
@@ -139,6 +147,7 @@ class Neg(Function):
     """z = -a   dz/da = -1"""
 
     node_name = "NegBackward0"
+    array_backward = True
 
     @staticmethod
     def forward(ctx, a):
@@ -153,6 +162,7 @@ class Pow(Function):
     """z = a ** n for a number n   dz/da = n · a^(n-1)"""
 
     node_name = "PowBackward0"
+    array_backward = True
 
     @staticmethod
     def forward(ctx, a, n):
@@ -202,6 +212,7 @@ class RPow(Function):
     """z = c ** b for a number c (``2 ** x``)   dz/db = c^b · ln(c)"""
 
     node_name = "PowBackward2"
+    array_backward = True
     save_output = True
 
     @staticmethod

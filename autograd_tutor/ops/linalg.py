@@ -16,6 +16,7 @@ class Matmul(Function):
     """
 
     node_name = "MmBackward0"
+    array_backward = True
 
     @staticmethod
     def forward(ctx, a, b):
@@ -31,22 +32,25 @@ class Matmul(Function):
         # promote vectors to matrices so one pair of formulas covers every case
         a2_shape = (1, *a_shape) if len(a_shape) == 1 else a_shape
         b2_shape = (*b_shape, 1) if len(b_shape) == 1 else b_shape
-        g = grad
+        g_shape = tuple(grad.shape)
         if len(b_shape) == 1:
-            g = g.unsqueeze(-1)
+            g_shape = (*g_shape, 1)
         if len(a_shape) == 1:
-            g = g.unsqueeze(-2)
+            g_shape = (*g_shape[:-1], 1, g_shape[-1])
+        g = _reshaped(grad, g_shape)
         grad_a = grad_b = None
         if ctx.needs_input_grad[0]:
-            grad_a = _reshaped(unbroadcast(g @ _reshaped(b, b2_shape).mT, a2_shape), a_shape)
+            b_t = _reshaped(b, b2_shape).swapaxes(-1, -2)
+            grad_a = _reshaped(unbroadcast(g @ b_t, a2_shape), a_shape)
         if ctx.needs_input_grad[1]:
-            grad_b = _reshaped(unbroadcast(_reshaped(a, a2_shape).mT @ g, b2_shape), b_shape)
+            a_t = _reshaped(a, a2_shape).swapaxes(-1, -2)
+            grad_b = _reshaped(unbroadcast(a_t @ g, b2_shape), b_shape)
         return grad_a, grad_b
 
 
 def _reshaped(t, shape):
     """``t.reshape(shape)``, or ``t`` itself when it has that shape already (matrices)."""
-    return t if t._data.shape == shape else t.reshape(shape)
+    return t if t.shape == shape else t.reshape(shape)
 
 
 class Mv(Matmul):

@@ -9,13 +9,14 @@ from types import SimpleNamespace
 import numpy as np
 
 from ..autograd.function import Function
-from ._util import data, unbroadcast
+from ._util import ARRAYS, data, scatter_add, unbroadcast
 
 
 class View(Function):
     """y = x with a new shape   dL/dx = dL/dy reshaped back"""
 
     node_name = "ViewBackward0"
+    array_backward = True
     is_view = True
 
     @staticmethod
@@ -32,6 +33,7 @@ class Transpose(Function):
     """y = x with dims d0 and d1 swapped   dL/dx = dL/dy swapped back"""
 
     node_name = "TransposeBackward0"
+    array_backward = True
     is_view = True
 
     @staticmethod
@@ -41,7 +43,7 @@ class Transpose(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad.transpose(*ctx.dims), None, None
+        return grad.swapaxes(*ctx.dims), None, None
 
 
 class T(Transpose):
@@ -68,6 +70,7 @@ class Squeeze(Function):
     """remove size-1 dims   dL/dx = dL/dy reshaped back"""
 
     node_name = "SqueezeBackward0"
+    array_backward = True
     is_view = True
 
     @staticmethod
@@ -88,6 +91,7 @@ class Unsqueeze(Function):
     """insert a size-1 dim   dL/dx = dL/dy with that dim removed"""
 
     node_name = "UnsqueezeBackward0"
+    array_backward = True
     is_view = True
 
     @staticmethod
@@ -104,6 +108,7 @@ class Expand(Function):
     """repeat size-1 dims without copying   dL/dx = dL/dy summed over the repeats"""
 
     node_name = "ExpandBackward0"
+    array_backward = True
     is_view = True
 
     @staticmethod
@@ -116,6 +121,15 @@ class Expand(Function):
         return unbroadcast(grad, ctx.shape), None
 
 
+def expand(grad, shape: tuple):
+    """``grad`` (an array or a Tensor) repeated along its size-1 dims to ``shape``."""
+    if isinstance(grad, ARRAYS):  # a copy: np.broadcast_to's view costs more to make
+        out = np.empty(shape, grad.dtype)
+        out[...] = grad
+        return out
+    return Expand.apply(grad, shape)
+
+
 class Index(Function):
     """y = x[index]   dL/dx = zeros with dL/dy added at the indexed places
 
@@ -123,6 +137,7 @@ class Index(Function):
     """
 
     node_name = "IndexBackward0"
+    array_backward = True
 
     @staticmethod
     def forward(ctx, x, index):
@@ -131,7 +146,7 @@ class Index(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad.new_zeros(ctx.shape)._index_put(ctx.index, grad, accumulate=True), None
+        return scatter_add(ctx.shape, ctx.index, grad), None
 
 
 class Select(Index):
@@ -256,6 +271,7 @@ class Clone(Function):
     """y = a copy of x   dL/dx = dL/dy"""
 
     node_name = "CloneBackward0"
+    array_backward = True
 
     @staticmethod
     def forward(ctx, x):
@@ -295,6 +311,7 @@ class Fill(Function):
     """y = a tensor of x's shape filled with a number   dL/dx = 0 (the old values are gone)"""
 
     node_name = "FillBackward2"
+    array_backward = True
 
     @staticmethod
     def forward(ctx, x, value):
@@ -311,6 +328,7 @@ class Copy(Function):
     """y = src broadcast to x's shape (``x.copy_(src)``)   dL/dx = 0, dL/dsrc = dL/dy summed"""
 
     node_name = "CopyBackwards"
+    array_backward = True
 
     @staticmethod
     def forward(ctx, x, src):

@@ -6,14 +6,13 @@ gradient back to every input that contributed.
 
 from __future__ import annotations
 
-import functools
 import math
 
 import numpy as np
 
 from ..autograd.function import Function
-from ._util import data, keep_float
-from .movement import Expand, View
+from ._util import data, keep_float, sum_to_size
+from .movement import expand
 
 
 def _keepdim_shape(shape: tuple, dims: tuple) -> tuple:
@@ -23,15 +22,16 @@ def _keepdim_shape(shape: tuple, dims: tuple) -> tuple:
 
 def _spread(grad, shape: tuple, dims: tuple):
     """The upstream gradient copied back to every one of the ``shape`` input elements."""
-    if grad._data.ndim not in (0, len(shape)):  # keepdim=False dropped the summed dims
-        grad = View.apply(grad, _keepdim_shape(shape, dims))
-    return Expand.apply(grad, shape)
+    if grad.ndim not in (0, len(shape)):  # keepdim=False dropped the summed dims
+        grad = grad.reshape(_keepdim_shape(shape, dims))
+    return expand(grad, shape)
 
 
 class Sum(Function):
     """y = Σ x   dy/dx_i = 1: every element gets the upstream gradient"""
 
     node_name = "SumBackward0"
+    array_backward = True
 
     @staticmethod
     def forward(ctx, x, dims, keepdim):
@@ -51,38 +51,21 @@ class SumDim(Sum):
     node_name = "SumBackward1"
 
 
-@functools.lru_cache(maxsize=1024)  # the same few shape pairs come back at every step
-def _broadcast_dims(big: tuple, small: tuple) -> tuple | None:
-    """The dims of ``big`` that broadcasting ``small`` to it added or stretched; None if
-    ``small`` cannot be broadcast to ``big``."""
-    lead = len(big) - len(small)  # dims added in front
-    if lead < 0 or any(n != 1 and n != m for n, m in zip(small, big[lead:])):
-        return None
-    stretched = [lead + i for i, n in enumerate(small) if n == 1 and big[lead + i] != 1]
-    return (*range(lead), *stretched)
-
-
 class SumToSize(Function):
     """y = x summed down to ``shape``, a shape x can be broadcast from (this undoes
     broadcasting: ``unbroadcast`` uses it)   dL/dx = dL/dy expanded back, as for a sum"""
 
     node_name = "SumBackward1"
+    array_backward = True
 
     @staticmethod
     def forward(ctx, x, shape):
-        x = data(x)
-        dims = _broadcast_dims(x.shape, shape)
-        if dims is None:
-            raise RuntimeError(
-                f"size {{{list(shape)}}} is not expandable to size {{{list(x.shape)}}}. "
-                "sum_to_size needs a shape this tensor could have been broadcast from."
-            )
         ctx.shape = x.shape
-        return np.add.reduce(x, axis=dims, keepdims=True).reshape(shape)
+        return sum_to_size(data(x), shape)
 
     @staticmethod
     def backward(ctx, grad):
-        return Expand.apply(grad, ctx.shape), None
+        return expand(grad, ctx.shape), None
 
 
 class Norm(Function):
@@ -120,6 +103,7 @@ class Mean(Function):
     """y = (1/N) Σ x   dy/dx_i = 1/N"""
 
     node_name = "MeanBackward0"
+    array_backward = True
 
     @staticmethod
     def forward(ctx, x, dims, keepdim):
@@ -143,6 +127,7 @@ class Max(Function):
     """y = max x   dy/dx_i = 1 for the largest element (shared evenly between ties), else 0"""
 
     node_name = "MaxBackward1"
+    array_backward = True
 
     @staticmethod
     def forward(ctx, x):
@@ -171,6 +156,7 @@ class MaxDim(Function):
     """``values, indices = x.max(dim)``: each row's gradient goes to the index it picked"""
 
     node_name = "MaxBackward0"
+    array_backward = True
 
     @staticmethod
     def forward(ctx, x, dim, keepdim, indices):
@@ -184,8 +170,8 @@ class MaxDim(Function):
     @staticmethod
     def backward(ctx, grad):
         if not ctx.keepdim:
-            grad = grad.unsqueeze(ctx.dim)
-        return grad.expand(ctx.shape) * ctx.mask, None, None, None
+            grad = grad.reshape(_keepdim_shape(ctx.shape, (ctx.dim,)))
+        return grad * ctx.mask, None, None, None  # the product broadcasts grad to x's shape
 
 
 class MinDim(MaxDim):

@@ -15,6 +15,7 @@ class Where(Function):
     """
 
     node_name = "WhereBackward0"
+    array_backward = True
 
     @staticmethod
     def forward(ctx, cond, a, b):
@@ -35,7 +36,7 @@ class Where(Function):
 def _split_between(ctx, grad, a_wins):
     """Send the gradient to whichever input was picked (half each where they tie)."""
     a, b = ctx.saved_tensors
-    share_a = (a_wins(data(a), data(b)) + 0.5 * (data(a) == data(b))).astype(grad._data.dtype)
+    share_a = (a_wins(data(a), data(b)) + 0.5 * (data(a) == data(b))).astype(data(grad).dtype)
     return (
         unbroadcast(grad * share_a, a.shape) if ctx.needs_input_grad[0] else None,
         unbroadcast(grad * (1 - share_a), b.shape) if ctx.needs_input_grad[1] else None,
@@ -46,6 +47,7 @@ class Maximum(Function):
     """y = max(a, b) elementwise   the gradient goes to the larger one"""
 
     node_name = "MaximumBackward0"
+    array_backward = True
     ufunc = np.maximum
 
     @staticmethod
@@ -62,6 +64,7 @@ class Minimum(Function):
     """y = min(a, b) elementwise   the gradient goes to the smaller one"""
 
     node_name = "MinimumBackward0"
+    array_backward = True
     ufunc = np.minimum
 
     @staticmethod

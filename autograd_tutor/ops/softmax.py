@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.function import Function
-from ._util import data
+from ._util import data, exp, sum_keepdim
 
 
 def _log_softmax(x: np.ndarray, dim: int) -> np.ndarray:
@@ -17,6 +17,7 @@ class Softmax(Function):
     """yᵢ = e^xᵢ / Σⱼ e^xⱼ   dL/dxᵢ = yᵢ (gᵢ - Σⱼ gⱼ yⱼ)  where g = dL/dy"""
 
     node_name = "SoftmaxBackward0"
+    array_backward = True
     save_output = True
 
     @staticmethod
@@ -27,13 +28,14 @@ class Softmax(Function):
     @staticmethod
     def backward(ctx, grad):
         (y,) = ctx.saved_tensors
-        return y * (grad - (grad * y).sum(dim=ctx.dim, keepdim=True)), None
+        return y * (grad - sum_keepdim(grad * y, ctx.dim)), None
 
 
 class LogSoftmax(Function):
     """yᵢ = xᵢ - log Σⱼ e^xⱼ   dL/dxᵢ = gᵢ - softmax(x)ᵢ Σⱼ gⱼ"""
 
     node_name = "LogSoftmaxBackward0"
+    array_backward = True
     save_output = True
 
     @staticmethod
@@ -44,4 +46,4 @@ class LogSoftmax(Function):
     @staticmethod
     def backward(ctx, grad):
         (y,) = ctx.saved_tensors
-        return grad - y.exp() * grad.sum(dim=ctx.dim, keepdim=True), None
+        return grad - exp(y) * sum_keepdim(grad, ctx.dim), None

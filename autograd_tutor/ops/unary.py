@@ -12,6 +12,7 @@ class Exp(Function):
     """y = e^x   dy/dx = e^x = y, so the output is saved, not the input"""
 
     node_name = "ExpBackward0"
+    array_backward = True
     save_output = True
 
     @staticmethod
@@ -28,6 +29,7 @@ class Log(Function):
     """y = ln x   dy/dx = 1/x"""
 
     node_name = "LogBackward0"
+    array_backward = True
 
     @staticmethod
     def forward(ctx, x):
@@ -45,6 +47,7 @@ class Sqrt(Function):
     """y = √x   dy/dx = 1 / (2√x) = 1 / (2y)"""
 
     node_name = "SqrtBackward0"
+    array_backward = True
     save_output = True
 
     @staticmethod
@@ -78,6 +81,7 @@ class Sign(Function):
     """y = sign(x)   dy/dx = 0 everywhere it is defined"""
 
     node_name = "SignBackward0"
+    array_backward = True
 
     @staticmethod
     def forward(ctx, x):
@@ -92,6 +96,7 @@ class Clamp(Function):
     """y = min(max(x, lo), hi)   dy/dx = 1 where x is inside [lo, hi], else 0"""
 
     node_name = "ClampBackward1"
+    array_backward = True
 
     @staticmethod
     def forward(ctx, x, lo, hi):
@@ -115,6 +120,7 @@ class Relu(Function):
     """y = max(x, 0)   dy/dx = 1 where x > 0, else 0"""
 
     node_name = "ReluBackward0"
+    array_backward = True
     save_output = True
 
     @staticmethod
@@ -131,6 +137,7 @@ class Sigmoid(Function):
     """y = 1 / (1 + e^-x)   dy/dx = y (1 - y)"""
 
     node_name = "SigmoidBackward0"
+    array_backward = True
     save_output = True
 
     @staticmethod
@@ -182,6 +189,7 @@ class Tanh(Function):
     """y = tanh x   dy/dx = 1 - y²"""
 
     node_name = "TanhBackward0"
+    array_backward = True
     save_output = True
 
     @staticmethod
