@@ -116,6 +116,8 @@ def _run_backward(
             grad = pending.pop(node, None)
             if grad is None or (needed is not None and node not in needed):
                 continue
+            if not create_graph and grad.dtype is not node._value.dtype:
+                grad = grad.astype(node._value.dtype)  # as in PyTorch: the tensor's own dtype
             if node._pre_hooks:
                 grad = _run_hooks(node._pre_hooks, grad)
             if isinstance(node, AccumulateGrad):  # a leaf: its gradient is now complete

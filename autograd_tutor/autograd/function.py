@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from ..ops._util import unbroadcast
+from ..ops._util import data, unbroadcast
 from .grad_mode import _Mode
 
 
@@ -162,7 +162,7 @@ class Node:
                     "per input of forward(), using None for inputs that need none."
                 )
         for i, (arg, g) in enumerate(zip(self._inputs, grads)):
-            if g is not None and isinstance(arg, Tensor) and g._data.shape != arg._data.shape:
+            if g is not None and isinstance(arg, Tensor) and data(g).shape != arg._data.shape:
                 grads = (*grads[:i], _sum_to_input(self, i, g, arg), *grads[i + 1 :])
         return grads
 
@@ -200,14 +200,15 @@ _created = itertools.count(1)  # numbers the nodes in the order they are made
 def _sum_to_input(node: Node, i: int, grad: Any, arg: Any) -> Any:
     """A gradient of a broadcast shape is summed back to the input's shape (as PyTorch does);
     any other shape is a bug in the backward formula."""
+    shape = data(grad).shape
     try:
-        expandable = np.broadcast_shapes(arg._data.shape, grad._data.shape) == grad._data.shape
+        expandable = np.broadcast_shapes(arg._data.shape, shape) == shape
     except ValueError:
         expandable = False
     if not expandable:
         raise RuntimeError(
             f"Function {node.name()} returned an invalid gradient at index {i} - got "
-            f"{list(grad.shape)} but expected shape compatible with {list(arg.shape)}. "
+            f"{list(shape)} but expected shape compatible with {list(arg.shape)}. "
             "The gradient for an input must have that input's shape."
         )
     return unbroadcast(grad, arg._data.shape)
@@ -219,6 +220,10 @@ class AccumulateGrad(Node):
     def __init__(self, variable: Any) -> None:
         self.variable = variable
         self._sequence_nr = next(_created)
+
+    @property
+    def _value(self) -> np.ndarray:  # type: ignore[override]
+        return self.variable._data
 
     def name(self) -> str:
         return "torch::autograd::AccumulateGrad"
