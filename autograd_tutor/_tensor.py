@@ -13,6 +13,7 @@ calls; the maths of every op is in ``autograd_tutor/ops``.
 
 from __future__ import annotations
 
+import functools
 import math
 import operator
 import warnings
@@ -491,7 +492,9 @@ class Tensor:
         """Numbers and arrays become constant tensors (numbers keep this tensor's dtype
         unless they are of a higher kind: ``int_tensor * 2.5`` is float32, as in PyTorch)."""
         if (type(other) is float or type(other) is int) and self._data.dtype.kind == "f":
-            return Tensor._make(np.asarray(other, self._data.dtype))  # the common case, fast
+            if other:  # the common case; not 0: 0.0 and -0.0 would share one cache entry
+                return _constant(other, self._data.dtype)
+            return Tensor._make(np.asarray(other, self._data.dtype))
         if isinstance(other, Tensor):
             return other
         if isinstance(other, np.ndarray):
@@ -505,6 +508,10 @@ class Tensor:
 
     def _binary(self, fn: type[Function], other: Any) -> Tensor:
         """``fn(self, other)`` for a binary op, with PyTorch's dtype for the result."""
+        if not _Mode.enabled and (type(other) is float or type(other) is int):
+            values = fn.ufunc(self._data, other)  # a float tensor and a Python number: the
+            if type(values) is np.ndarray and values.dtype is self._data.dtype:  # common case
+                return Tensor._make(values)
         a, b = self, other if isinstance(other, Tensor) else self._operand(other)
         try:
             if _Mode.enabled:
@@ -918,9 +925,7 @@ class Tensor:
                 f"expand: the number of sizes provided ({len(sizes)}) must be greater or equal "
                 f"to the number of dimensions in the tensor ({self.ndim})."
             )
-        target = tuple(
-            (self._data.shape[i - lead] if s == -1 else s) for i, s in enumerate(sizes)
-        )
+        target = tuple((self._data.shape[i - lead] if s == -1 else s) for i, s in enumerate(sizes))
         _check_broadcast(self.shape, Size(target), expand=True)
         return movement.Expand.apply(self, target)
 
@@ -1024,12 +1029,14 @@ class Tensor:
             old = Tensor._make(self._data.copy(), self._requires_grad)
             old.grad_fn = self.grad_fn
             result = compute(old)
+        elif not _Mode.enabled:
+            result = compute(self)
         else:
-            prev, _Mode.enabled = _Mode.enabled, False  # as `with no_grad():`, but cheaper
+            _Mode.enabled = False  # as `with no_grad():`, but cheaper
             try:
                 result = compute(self)
             finally:
-                _Mode.enabled = prev
+                _Mode.enabled = True
         if result._data.shape != self._data.shape:
             raise RuntimeError(
                 f"output with shape {list(self.shape)} doesn't match the broadcast shape "
@@ -1044,7 +1051,7 @@ class Tensor:
             )
         if recording and self._base is not None:
             return self._inplace_on_view(result)
-        np.copyto(self._data, result._data, casting="unsafe")
+        self._data[...] = result._data
         if recording:
             self._set_grad_fn(result.grad_fn)
             self._requires_grad = True
@@ -1121,6 +1128,10 @@ class Tensor:
         return self._inplace(lambda old: old.cos())
 
     def zero_(self) -> Tensor:
+        if self._base is None and not self._requires_grad and self._data.flags.writeable:
+            self._data.fill(0)  # the common case, w.grad.zero_(): nothing to record or check
+            self._bump_version()
+            return self
         return self._inplace(lambda old: movement.Fill.apply(old, 0))
 
     def fill_(self, value: Any) -> Tensor:
@@ -1191,6 +1202,15 @@ def _dim(d: int, ndim: int) -> int:
     return d % n
 
 
+@functools.lru_cache(maxsize=256)
+def _constant(value: float, dtype: np.dtype) -> Tensor:
+    """A number as a constant 0-d tensor of a float ``dtype``. Cached, because a loop like
+    ``y = y * 1.0001`` uses the same few numbers again and again."""
+    value = np.array(value, dtype)
+    value.flags.writeable = False  # shared: nothing may change it
+    return Tensor._make(value)
+
+
 def _dims(dim: Any, ndim: int) -> tuple:
     dims = dim if isinstance(dim, (tuple, list)) else (dim,)
     return tuple(sorted(_dim(d, ndim) for d in dims))
@@ -1218,9 +1238,7 @@ def _check_reshape(shape: tuple, numel: int) -> tuple:
             "only one dimension can be inferred. Give every size but one (which may be -1)."
         )
     known = math.prod(s for s in shape if s != -1)
-    if (-1 not in shape and known != numel) or (
-        -1 in shape and (known == 0 or numel % known)
-    ):
+    if (-1 not in shape and known != numel) or (-1 in shape and (known == 0 or numel % known)):
         raise RuntimeError(
             f"shape '{list(shape)}' is invalid for input of size {numel}. The new shape must "
             "have the same number of elements (at most one dimension may be -1)."

@@ -229,3 +229,19 @@ def test_a_tensor_without_history_is_a_single_output_box():
         y = at.tensor([1.0, 2.0], requires_grad=True) * 2
     g = build_graph(y)
     assert [(m.label, m.kind, m.inputs) for m in g.nodes] == [("y", "output", ())]
+
+
+def test_each_number_is_drawn_where_it_is_used():
+    """`x * 2 + y * 2` has two 2s (however the engine stores them); a named constant tensor
+    used twice is one box with two arrows."""
+    x = at.tensor([1.0], requires_grad=True)
+    y = at.tensor([3.0], requires_grad=True)
+    z = x * 2 + y * 2
+    labels = [n.label for n in build_graph(z, {"x": x, "y": y}).nodes]
+    assert labels.count("2") == 2
+    c = at.tensor([5.0])
+    w = x * c + y * c
+    g = build_graph(w, {"x": x, "y": y, "c": c})
+    assert [n.label for n in g.nodes].count("c") == 1
+    (c_node,) = [n for n in g.nodes if n.label == "c"]
+    assert sum(i == c_node.id for n in g.nodes for i in n.inputs) == 2

@@ -180,6 +180,11 @@ def build_graph(t: Any, names: Optional[Dict[str, Any]] = None, *, _depth: int =
     def key_of(v: Any) -> Tuple[str, int]:
         return ("op", id(v.grad_fn)) if v.grad_fn is not None else ("leaf", id(v))
 
+    def shared(v: Any) -> bool:
+        """Drawn once however often it is used. Not so an unnamed constant: the numbers of
+        `x * 2 + y * 2` are one cached tensor, but the student wrote two 2s."""
+        return v.grad_fn is not None or v.requires_grad or id(v) in leaf_name
+
     def operands(obj: Any) -> List[Any]:
         return _operands(obj.grad_fn) if _is_tensor(obj) and obj.grad_fn is not None else []
 
@@ -195,7 +200,7 @@ def build_graph(t: Any, names: Optional[Dict[str, Any]] = None, *, _depth: int =
         if i < len(ins):
             frame[2] = i + 1
             child = ins[i]
-            if _is_tensor(child) and key_of(child) in ids:
+            if _is_tensor(child) and shared(child) and key_of(child) in ids:
                 done.append(ids[key_of(child)])
             else:
                 stack.append([child, operands(child), 0, []])
@@ -204,7 +209,7 @@ def build_graph(t: Any, names: Optional[Dict[str, Any]] = None, *, _depth: int =
         nid = len(nodes)
         nodes.append(_make_node(obj, nid, tuple(done), obj is t, leaf_name, node_name,
                                 node_tensor))
-        if _is_tensor(obj):
+        if _is_tensor(obj) and shared(obj):
             ids[key_of(obj)] = nid
         if stack:
             stack[-1][3].append(nid)
