@@ -50,7 +50,11 @@ def _nodes_leading_to(order: list[Node], targets: set[Node]) -> set[Node]:
     return needed
 
 
-def _root_gradients(outputs: Sequence[Any], grad_outputs: Sequence[Any]) -> list[Any]:
+def _root_gradients(
+    outputs: Sequence[Any], grad_outputs: Sequence[Any], create_graph: bool
+) -> list[Any]:
+    """d(output)/d(output) for each output: ones, or the gradient passed in. Tensors with
+    ``create_graph``, else their arrays (see ``_run_backward``)."""
     Tensor = function.Tensor
     if len(grad_outputs) != len(outputs):
         raise RuntimeError(
@@ -75,7 +79,8 @@ def _root_gradients(outputs: Sequence[Any], grad_outputs: Sequence[Any]) -> list
                 )
             ones = np.empty(out._data.shape, out._data.dtype)
             ones.fill(1)  # np.ones, without its Python-level overhead
-            g = Tensor._make(ones)
+            grads.append(Tensor._make(ones) if create_graph else ones)
+            continue
         elif not isinstance(g, Tensor):
             raise TypeError(
                 f"gradient must be a Tensor, not {type(g).__name__}. "
@@ -89,7 +94,7 @@ def _root_gradients(outputs: Sequence[Any], grad_outputs: Sequence[Any]) -> list
             )
         if g._data.dtype != out._data.dtype:
             g = g.to(out.dtype)  # as in PyTorch, the gradient takes the output's dtype
-        grads.append(g)
+        grads.append(g if create_graph else g._data)
     return grads
 
 
@@ -100,13 +105,15 @@ def _run_backward(
     targets: set[Node] | None = None,
 ) -> dict[Node, Any]:
     """Propagate gradients from ``roots``. Returns the gradient that reached each leaf node,
-    and each node in ``targets``: Tensors with ``create_graph``, else NumPy arrays."""
+    and each node in ``targets``.
+
+    With ``create_graph`` the gradients are Tensors, so that their computation is recorded.
+    Otherwise nothing is recorded and they travel as plain NumPy arrays, which skips building
+    a Tensor for each one (ops that need Tensors get them: ``Node._call_backward``)."""
     order = _topological_order([node for node, _ in roots])
     needed = _nodes_leading_to(order, targets) if targets is not None else None
     pending: dict[Node, Any] = {}
     for node, grad in roots:
-        if not create_graph:  # nothing is recorded: the gradients can be plain arrays
-            grad = grad._data
         pending[node] = pending[node] + grad if node in pending else grad
     arrived: dict[Node, Any] = {}
     executed: list[Node] = []
@@ -189,7 +196,9 @@ def backward(
     their ``.grad`` (what ``loss.backward()`` calls)."""
     outputs = _as_sequence(tensors)
     grad_outputs = _as_sequence(grad_tensors) if grad_tensors is not None else [None] * len(outputs)
-    roots = list(zip([o._grad_node() for o in outputs], _root_gradients(outputs, grad_outputs)))
+    roots = list(
+        zip([o._grad_node() for o in outputs], _root_gradients(outputs, grad_outputs, create_graph))
+    )
     if retain_graph is None:
         retain_graph = create_graph
     if inputs is not None:
@@ -228,7 +237,9 @@ def grad(
             "gradients of."
         )
     grad_outs = _as_sequence(grad_outputs) if grad_outputs is not None else [None] * len(outs)
-    roots = list(zip([o._grad_node() for o in outs], _root_gradients(outs, grad_outs)))
+    roots = list(
+        zip([o._grad_node() for o in outs], _root_gradients(outs, grad_outs, create_graph))
+    )
     if retain_graph is None:
         retain_graph = create_graph
     nodes = [_input_node(t, "inputs") for t in ins]

@@ -108,9 +108,11 @@ class Mean(Function):
     @staticmethod
     def forward(ctx, x, dims, keepdim):
         x = data(x)
-        dims = tuple(range(x.ndim)) if dims is None else dims
+        if dims is None:  # all of them
+            dims, ctx.count = tuple(range(x.ndim)), x.size
+        else:
+            ctx.count = math.prod([x.shape[d] for d in dims])
         ctx.shape, ctx.dims = x.shape, dims
-        ctx.count = math.prod([x.shape[d] for d in dims])
         # what np.mean computes, without its Python-level overhead
         return keep_float(np.add.reduce(x, axis=dims, keepdims=keepdim) / ctx.count, x.dtype)
 
