@@ -137,6 +137,18 @@ def test_needs_input_grad_and_non_tensor_args(needs):
     assert_close(y.grad, ty.grad)
 
 
+@pytest.mark.parametrize("needs", [(True, False), (False, True)])
+def test_needs_input_grad_in_forward_under_no_grad(needs):
+    """Under no_grad nothing is recorded, but forward still sees which inputs require grad."""
+    x, tx = _x([1.0, 2.0], requires_grad=needs[0])
+    y, ty = _x([3.0, 4.0], requires_grad=needs[1])
+    with at.no_grad():
+        OURS["ScaledMul"].apply(x, y, 0.5)
+    with torch.no_grad():
+        THEIRS["ScaledMul"].apply(tx, ty, 0.5)
+    assert OURS["seen"]["forward"] == THEIRS["seen"]["forward"] == (*needs, False)
+
+
 def test_no_graph_when_nothing_requires_grad_or_under_no_grad():
     x, tx = _x([1.0], requires_grad=False)
     assert OURS["Cube"].apply(x).grad_fn is None and THEIRS["Cube"].apply(tx).grad_fn is None

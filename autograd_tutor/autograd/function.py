@@ -288,11 +288,11 @@ class Function:
         """Run ``forward`` and, if any input requires grad, record a node for ``backward``."""
         ctx = cls._node_cls()
         if not _Mode.enabled:  # no_grad(), or inside backward(): computing is all there is
+            if not cls._built_in:  # as in PyTorch, your forward may still read it
+                ctx.needs_input_grad = _needs_input_grad(args)
             return _output(cls, cls.forward(ctx, *args), args)
         # set before forward, as in PyTorch: forward may read it too
-        ctx.needs_input_grad = needs = tuple(
-            [isinstance(a, Tensor) and a._requires_grad for a in args]
-        )
+        ctx.needs_input_grad = needs = _needs_input_grad(args)
         _Mode.enabled = False  # forward itself is never recorded
         try:
             out = _output(cls, cls.forward(ctx, *args), args)
@@ -301,6 +301,11 @@ class Function:
         if True in needs and not ctx._non_differentiable:
             ctx._record(args, out)
         return out
+
+
+def _needs_input_grad(args: tuple) -> tuple:
+    """For each argument of an op: is it a tensor that requires grad?"""
+    return tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
 
 
 def _output(cls: type[Function], result: Any, args: tuple) -> Any:
