@@ -153,6 +153,28 @@ def test_pow_of_negative_base_with_integer_exponent():
     check(lambda m, x: x**2, np.array([-2.0, 0.0, 3.0]))
 
 
+@pytest.mark.parametrize(
+    "expr",
+    [
+        lambda m, b, e: b**e,
+        lambda m, b, e: 2**e,
+        lambda m, b, e: (-1) ** e,
+        lambda m, b, e: b.reshape(-1, 1) ** e,  # broadcast
+        lambda m, b, e: m.pow(b, e),
+    ],
+    ids=["tensor**tensor", "2**tensor", "-1**tensor", "broadcast", "pow"],
+)
+@pytest.mark.parametrize("grad_mode", [True, False], ids=["recording", "no_grad"])
+def test_integer_tensor_to_negative_integer_powers(expr, grad_mode):
+    """Where NumPy raises, PyTorch rounds 1/bⁿ toward 0: 1 for 1, ±1 for -1, else 0."""
+    base, exps = [2, 1, -1, 0, -3, 5], [-1, -2, -3, 0, 2, -5]
+    results = []
+    for m in (at, torch):
+        with m.set_grad_enabled(grad_mode):
+            results.append(expr(m, m.tensor(base), m.tensor(exps)))
+    assert_close(*results)
+
+
 # ---------------------------------------------------------------- matmul
 
 

@@ -180,17 +180,29 @@ class Pow(Function):
         return grad * local, None
 
 
+def power(a, b):
+    """a ** b elementwise on arrays or numbers, with PyTorch's rule where NumPy raises: an
+    integer to a negative integer power is 1/aⁿ rounded toward 0 (1 for 1, ±1 for -1, else 0)."""
+    ints = np.asarray(a).dtype.kind == "i" and np.asarray(b).dtype.kind == "i"
+    if not ints or not (np.asarray(b) < 0).any():
+        return np.power(a, b)
+    a, b = np.asarray(a), np.asarray(b)
+    negative = b < 0
+    inverse = np.where(a == 1, 1, np.where(a == -1, 1 - 2 * (b % 2), 0))
+    return np.where(negative, inverse, np.power(a, np.where(negative, 0, b)))
+
+
 class PowTensor(Function):
     """z = a ** b for tensors   dz/da = b · a^(b-1), dz/db = a^b · ln(a)"""
 
     node_name = "PowBackward1"
-    ufunc = np.power
+    ufunc = power
     save_output = True
 
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return data(a) ** data(b)
+        return power(data(a), data(b))
 
     @staticmethod
     def backward(ctx, grad):
@@ -218,7 +230,7 @@ class RPow(Function):
     @staticmethod
     def forward(ctx, b, c):
         ctx.c = c
-        return np.power(c, data(b))
+        return power(c, data(b))
 
     @staticmethod
     def backward(ctx, grad):
