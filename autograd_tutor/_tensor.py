@@ -786,8 +786,7 @@ class Tensor:
 
     def sum_to_size(self, *size: Any) -> Tensor:
         """Sum this tensor down to ``size``, a shape it could have been broadcast from."""
-        shape = size[0] if len(size) == 1 and type(size[0]) is tuple else _shape_args(size)
-        return reduce.SumToSize.apply(self, shape)
+        return reduce.SumToSize.apply(self, _shape_args(size))
 
     def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
         """The length of the tensor seen as one vector, sqrt(Σ x²) (``p=2``), or along ``dim``."""

@@ -125,6 +125,14 @@ def test_sum_to_size_rejects_shapes_it_cannot_come_from(target):
     assert str(ours.value).split(".")[0] == str(theirs.value).split(".")[0]
 
 
+@pytest.mark.parametrize("size", [((1.0, 3),), (1, 3.0), ("13",)], ids=str)
+def test_sum_to_size_wants_whole_numbers(size):
+    with pytest.raises(TypeError, match="must be tuple of ints"):
+        at.zeros(2, 3).sum_to_size(*size)
+    with pytest.raises(TypeError, match="must be tuple of ints"):
+        torch.zeros(2, 3).sum_to_size(*size)
+
+
 def test_a_copied_leaf_collects_its_own_gradient():
     """The leaf -> AccumulateGrad link is per object: a deep copy (as in saving the best model)
     or an unpickled tensor must not send its gradient into the original."""
