@@ -1131,9 +1131,16 @@ class Tensor:
             self._data.fill(0)  # the common case, w.grad.zero_(): nothing to record or check
             self._bump_version()
             return self
-        return self._inplace(lambda old: movement.Fill.apply(old, 0))
+        return self.fill_(0)
 
     def fill_(self, value: Any) -> Tensor:
+        expanded = self._view_of is not None and self._view_of[1] is movement.Expand
+        if expanded and not (_Mode.enabled and self._requires_grad):
+            # Every element of an expand()ed tensor is one of its source's: filling the
+            # source fills it. (PyTorch allows this one in-place op on it; recorded, its
+            # backward fails with the error _inplace gives right away.)
+            self._view_of[0].fill_(value)
+            return self
         return self._inplace(lambda old: movement.Fill.apply(old, _number(value)))
 
     def copy_(self, src: Tensor) -> Tensor:

@@ -852,6 +852,37 @@ def test_in_place_on_non_leaf_gradients(name, op):
     grads_equal(code)
 
 
+@pytest.mark.parametrize("fill", ["zero_", "fill_"])
+def test_fill_of_an_expanded_tensor_fills_its_source(fill):
+    """PyTorch allows zero_/fill_ (only these) on an expand()ed tensor."""
+
+    def code(m):
+        t = m.ones(2, 1)
+        e = t.expand(2, 3)
+        getattr(e, fill)(*([] if fill == "zero_" else [4.0]))
+        x = m.tensor([[1.0], [2.0]], requires_grad=True)
+        with m.no_grad():
+            ex = x.expand(2, 3)
+            getattr(ex, fill)(*([] if fill == "zero_" else [-1.0]))
+            after = (x.clone(), ex.clone())
+        return t, e, *after, m.tensor([t._version, e._version, x._version])
+
+    grads_equal(code)
+
+
+def test_recorded_fill_of_an_expanded_tensor_raises():
+    """Recorded, PyTorch fails in backward; here the fill itself raises the same error."""
+    message = "more than one element of the written-to tensor refers to a single memory location"
+    x = torch.ones(2, 1, requires_grad=True)
+    e = (x * 1).expand(2, 3)
+    e.fill_(4.0)
+    with pytest.raises(RuntimeError, match=message):
+        e.sum().backward()
+    e = (at.ones(2, 1, requires_grad=True) * 1).expand(2, 3)
+    with pytest.raises(RuntimeError, match=message):
+        e.fill_(4.0)
+
+
 def test_in_place_with_a_tensor_that_requires_grad():
     def code(m):
         x = m.tensor([1.0, 2.0, 3.0], requires_grad=True)
