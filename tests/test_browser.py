@@ -1,9 +1,11 @@
-"""Real browser: JupyterLab + Debian's headless chromium, driven by Playwright.
+"""Real browser: JupyterLab and Notebook 7 + Debian's headless chromium, driven by Playwright.
 
-Runs tests/browser_nb/animate.ipynb, clicks the animation's next and play buttons and checks
-that the narration moves on; then opens a saved .html export and steps it. Screenshots go to
-$AGT_SCREENSHOTS (default: pytest's tmp dir). Needs /usr/bin/chromium (apt-get install
-chromium) and the playwright Python package; `playwright install` is never needed.
+Runs tests/browser_nb/animate.ipynb in JupyterLab 4 and in Jupyter Notebook 7 (skipped without
+notebook>=7), clicks the animation's next and play buttons and checks that the narration moves
+on; then opens a saved .html export and steps it. Screenshots go to $AGT_SCREENSHOTS (default:
+pytest's tmp dir), named after the leg (lab_widgets8_end.png, notebook7_widgets8_end.png, ...).
+Needs /usr/bin/chromium (apt-get install chromium) and the playwright Python package;
+`playwright install` is never needed.
 
 With $AGT_W7_PYTHON set to a Python that has ipywidgets 7.7.1 (Colab's) and JupyterLab 3
 with its widget manager (.ci/widgets7.sh makes one), the notebook also runs there.
@@ -16,7 +18,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -28,7 +32,28 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = Path(__file__).resolve().parent / "browser_nb"
 W7_PYTHON = os.environ.get("AGT_W7_PYTHON")
-SERVERS = {"widgets8": sys.executable, **({"widgets7": W7_PYTHON} if W7_PYTHON else {})}
+PYTHONS = {"widgets8": sys.executable, **({"widgets7": W7_PYTHON} if W7_PYTHON else {})}
+
+
+class App(NamedTuple):
+    """A Jupyter front end that the test drives: `python -m <module>`, a LabServerApp."""
+
+    module: str
+    config: str  # its configurable class, for the command-line options
+    notebook_url: str  # the path that opens a notebook
+    options: tuple[str, ...] = ()
+
+
+APPS = {
+    "lab": App("jupyterlab", "LabApp", "lab/tree",
+               ("--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+                "--LabApp.news_url=None")),
+    "notebook7": App("notebook", "JupyterNotebookApp", "notebooks"),
+}
+# (app, kernel Python); the ipywidgets-7 Python has JupyterLab 3 and notebook 6, so Notebook 7
+# runs with the current one only
+SERVERS = [("lab", "widgets8"), *([("lab", "widgets7")] if W7_PYTHON else []),
+           ("notebook7", "widgets8")]
 
 if not os.path.exists(CHROMIUM):
     pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
@@ -57,11 +82,17 @@ def browser():
         b.close()
 
 
-@pytest.fixture(scope="module", params=sorted(SERVERS))
-def lab(request, tmp_path_factory):
-    """JupyterLab on 127.0.0.1 with a token, serving a copy of tests/browser_nb/; its kernel
-    runs on the same Python, so it has that Python's ipywidgets."""
-    home = tmp_path_factory.mktemp("lab")
+@pytest.fixture(scope="module", params=SERVERS, ids="-".join)
+def server(request: pytest.FixtureRequest,
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """JupyterLab or Notebook 7 on 127.0.0.1 with a token, serving a copy of tests/browser_nb/;
+    its kernel runs on the same Python, so it has that Python's ipywidgets. Yields the
+    notebook's URL and the leg's name (app_kernel)."""
+    name, kernel = request.param
+    app = APPS[name]
+    if app.module == "notebook":
+        pytest.importorskip("notebook", minversion="7", reason="notebook 7 is missing")
+    home = tmp_path_factory.mktemp(name)
     work = home / "work"
     shutil.copytree(NOTEBOOKS, work)
     port, token = _free_port(), "agt-browser-test"
@@ -75,13 +106,11 @@ def lab(request, tmp_path_factory):
                JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_RUNTIME_DIR=str(home / "run"),
                JUPYTERLAB_SETTINGS_DIR=str(home / "settings"),
                JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"))
-    cmd = [SERVERS[request.param], "-m", "jupyterlab", "--no-browser", "--allow-root",
+    cmd = [PYTHONS[kernel], "-m", app.module, "--no-browser", "--allow-root",
            "--ip=127.0.0.1", f"--port={port}", f"--ServerApp.token={token}",
            f"--ServerApp.root_dir={work}",
-           "--LabApp.expose_app_in_browser=True",
-           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-           "--LabApp.news_url=None"]
-    log = open(home / "lab.log", "wb")
+           f"--{app.config}.expose_app_in_browser=True", *app.options]
+    log = open(home / "server.log", "wb")
     server = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -92,10 +121,10 @@ def lab(request, tmp_path_factory):
                 break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("JupyterLab did not start:\n"
-                                + (home / "lab.log").read_text(errors="replace")[-3000:])
+                    pytest.fail(f"{app.module} did not start:\n"
+                                + (home / "server.log").read_text(errors="replace")[-3000:])
                 time.sleep(0.3)
-        yield url, token, request.param
+        yield f"{url}/{app.notebook_url}/animate.ipynb?token={token}", f"{name}_{kernel}"
     finally:
         server.terminate()
         try:
@@ -109,10 +138,10 @@ def _narration(page) -> str:
     return page.locator(".ag-eq").first.inner_text()
 
 
-def test_animate_in_jupyterlab(lab, browser, shots):
-    url, token, kernel = lab
+def test_animate_in_jupyter(server, browser, shots):
+    notebook_url, leg = server
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(f"{url}/lab/tree/animate.ipynb?token={token}")
+    page.goto(notebook_url)
     page.wait_for_selector(".jp-Notebook", timeout=30_000)
     page.wait_for_function(
         "() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
@@ -124,7 +153,7 @@ def test_animate_in_jupyterlab(lab, browser, shots):
     try:
         next_button.first.wait_for(timeout=30_000)
     except Exception:
-        page.screenshot(path=str(shots / f"lab_failed_{kernel}.png"))
+        page.screenshot(path=str(shots / f"{leg}_failed.png"))
         raise
     page.wait_for_selector(".ag-eq", timeout=10_000)
     first = _narration(page)
@@ -135,7 +164,7 @@ def test_animate_in_jupyterlab(lab, browser, shots):
                            timeout=10_000)
     second = _narration(page)
     assert second.startswith("y = x ** 2")
-    page.screenshot(path=str(shots / f"lab_step2_{kernel}.png"))
+    page.screenshot(path=str(shots / f"{leg}_step2.png"))
 
     # the Play widget's timer runs in the browser; the kernel follows each tick
     page.locator(".widget-play button").first.click()
@@ -143,8 +172,8 @@ def test_animate_in_jupyterlab(lab, browser, shots):
                            timeout=20_000)
     assert "= 2 · 4 = 8" in _narration(page)
     page.wait_for_timeout(1000)  # one more tick: the Play sees the end and stops
-    page.screenshot(path=str(shots / f"lab_end_{kernel}.png"))
-    page.locator(".jp-OutputArea-output").first.screenshot(path=str(shots / f"widget_{kernel}.png"))
+    page.screenshot(path=str(shots / f"{leg}_end.png"))
+    page.locator(".jp-OutputArea-output").first.screenshot(path=str(shots / f"{leg}_widget.png"))
 
     # the training view below it has the same controls
     step = page.locator(".ag-step")
@@ -156,7 +185,7 @@ def test_animate_in_jupyterlab(lab, browser, shots):
         timeout=10_000)
     step.scroll_into_view_if_needed()
     training = page.locator(".jp-OutputArea-output").nth(1)
-    training.screenshot(path=str(shots / f"training_{kernel}.png"))
+    training.screenshot(path=str(shots / f"{leg}_training.png"))
     page.close()
 
 
