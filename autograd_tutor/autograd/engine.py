@@ -176,8 +176,8 @@ def _accumulate(leaf: Any, grad: Any, create_graph: bool) -> None:
         leaf._grad = function.Tensor._make(np.array(grad, dtype=leaf._data.dtype))  # a copy
     elif leaf._grad.grad_fn is not None:
         leaf._grad = leaf._grad + _as_tensor(grad)
-    else:
-        leaf._grad._data += grad
+    else:  # in place: whoever holds .grad sees it change (`+=` is slower on tiny arrays)
+        leaf._grad._data[...] = leaf._grad._data + grad
 
 
 def _as_tensor(grad: Any) -> Any:

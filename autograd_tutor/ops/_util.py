@@ -43,7 +43,8 @@ def sum_to_size(x: np.ndarray, shape: tuple) -> np.ndarray:
             f"size {{{list(shape)}}} is not expandable to size {{{list(x.shape)}}}. "
             "sum_to_size needs a shape this tensor could have been broadcast from."
         )
-    return np.add.reduce(x, axis=dims, keepdims=True).reshape(shape)
+    summed = np.add.reduce(x, axis=dims, keepdims=True)
+    return summed if x.ndim == len(shape) else summed.reshape(shape)  # drop the added dims
 
 
 @functools.lru_cache(maxsize=1024)  # the same few shape pairs come back at every step
