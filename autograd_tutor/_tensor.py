@@ -522,8 +522,12 @@ class Tensor:
         except ValueError:  # NumPy could not broadcast the shapes: say why, as PyTorch does
             _check_broadcast(a.shape, b.shape)
             raise
+        except TypeError:  # NumPy has no bool - bool
+            _check_subtraction(fn, a, b)
+            raise
         if a._data.dtype is b._data.dtype is out._data.dtype:  # `is`: much cheaper than ==
             return out
+        _check_subtraction(fn, a, b)
         want = _dtype.promote_operands(a.dtype, a._data.ndim == 0, b.dtype, b._data.ndim == 0)
         if fn is A.Div and want._rank < 2:  # true division of integers gives floats
             want = _dtype.default_float
@@ -541,6 +545,8 @@ class Tensor:
     def __rsub__(self, other: Any) -> Tensor:
         if isinstance(other, Tensor):
             return other._binary(A.Sub, self)
+        if self._data.dtype.kind == "b":
+            _check_subtraction(A.Sub, self, Tensor._make(np.asarray(other)))
         return _cast_result(A.Rsub.apply(self, other), _dtype.promote_scalar(self.dtype, other))
 
     def __mul__(self, other: Any) -> Tensor:
@@ -1081,17 +1087,44 @@ class Tensor:
 
     def add_(self, other: Any, alpha: Any = 1) -> Tensor:
         other = other if alpha == 1 else self._operand(other) * alpha
-        return self._inplace(lambda old: old + other, other)
+        done = self._update(np.add, other)
+        return self if done else self._inplace(lambda old: old + other, other)
 
     def sub_(self, other: Any, alpha: Any = 1) -> Tensor:
         other = other if alpha == 1 else self._operand(other) * alpha
-        return self._inplace(lambda old: old - other, other)
+        done = self._update(np.subtract, other)
+        return self if done else self._inplace(lambda old: old - other, other)
 
     def mul_(self, other: Any) -> Tensor:
-        return self._inplace(lambda old: old * other, other)
+        done = self._update(np.multiply, other)
+        return self if done else self._inplace(lambda old: old * other, other)
 
     def div_(self, other: Any) -> Tensor:
-        return self._inplace(lambda old: old / other, other)
+        done = self._update(np.true_divide, other)
+        return self if done else self._inplace(lambda old: old / other, other)
+
+    def _update(self, ufunc: Any, other: Any) -> bool:
+        """``self = ufunc(self, other)`` for the common case of an optimizer step: under
+        ``no_grad`` (so nothing is recorded and no in-place rule applies), with a tensor of
+        this tensor's dtype and shape or a number. Returns False in every other case, which
+        ``_inplace`` handles."""
+        if _Mode.enabled or not self._data.flags.writeable:
+            return False
+        if type(other) is Tensor and other._data.dtype is self._data.dtype:
+            other = other._data
+        elif not ((type(other) is float or type(other) is int) and self._data.dtype.kind == "f"):
+            return False
+        try:
+            result = ufunc(self._data, other)
+        except (ValueError, TypeError):  # shapes that do not broadcast, bool - bool
+            return False
+        if type(result) is not np.ndarray or result.dtype is not self._data.dtype:
+            return False  # int / int, or NumPy 1 on 0-d arrays: _inplace has the dtype rules
+        if result.shape != self._data.shape:
+            return False
+        self._data[...] = result  # not `out=`: slower than this on small arrays
+        self._bump_version()
+        return True
 
     def relu_(self) -> Tensor:
         return self._inplace(lambda old: old.relu())
@@ -1215,6 +1248,22 @@ def _constant(value: float, dtype: np.dtype) -> Tensor:
     value = np.array(value, dtype)
     value.flags.writeable = False  # shared: nothing may change it
     return Tensor._make(value)
+
+
+def _check_subtraction(fn: Any, a: Tensor, b: Tensor) -> None:
+    """PyTorch refuses ``-`` on bools (NumPy computes some of it, or raises a TypeError)."""
+    bools = [a._data.dtype.type, b._data.dtype.type].count(np.bool_)
+    if fn is not A.Sub or not bools:
+        return
+    if bools == 2:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` "
+            "or `logical_xor()` operator instead."
+        )
+    raise RuntimeError(
+        "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying "
+        "to invert a mask, use the `~` or `logical_not()` operator instead."
+    )
 
 
 def _dims(dim: Any, ndim: int) -> tuple:

@@ -852,6 +852,49 @@ def test_in_place_on_non_leaf_gradients(name, op):
     grads_equal(code)
 
 
+NO_GRAD_UPDATES = [
+    ("sub_tensor", lambda m: m.ones(3), lambda m: m.tensor([0.5, 1.0, 2.0])),
+    ("add_number", lambda m: m.ones(3), lambda m: 2.5),
+    ("mul_int_number", lambda m: m.ones(2, 2), lambda m: 3),
+    ("div_broadcast", lambda m: m.ones(2, 3), lambda m: m.tensor([2.0, 4.0, 8.0])),
+    ("zero_d", lambda m: m.tensor(3.0), lambda m: m.tensor(2.0)),
+    ("float64_into_float32", lambda m: m.ones(2), lambda m: m.tensor([0.1, 0.2], dtype=m.float64)),
+    ("int_into_float", lambda m: m.ones(2), lambda m: m.tensor([1, 2])),
+    ("bool_into_int", lambda m: m.tensor([1, 2]), lambda m: m.tensor([True, False])),
+    ("float_number_into_int", lambda m: m.tensor([1, 2]), lambda m: 1.5),
+    ("does_not_broadcast", lambda m: m.ones(2), lambda m: m.ones(3)),
+    ("would_grow", lambda m: m.ones(2), lambda m: m.ones(2, 2)),
+]
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # int / bool: pytest drops our filter
+@pytest.mark.parametrize("op", ["add_", "sub_", "mul_", "div_"])
+@pytest.mark.parametrize(
+    "name,target,operand", NO_GRAD_UPDATES, ids=[c[0] for c in NO_GRAD_UPDATES]
+)
+def test_in_place_arithmetic_under_no_grad(name, target, operand, op):
+    """The optimizer-step path (``w -= lr * w.grad`` under no_grad): values, dtype, version
+    and the errors of every case it must hand on to the general rules."""
+
+    def code(m):
+        w = target(m).requires_grad_() if target(m).dtype.is_floating_point else target(m)
+        with m.no_grad():
+            try:
+                r = getattr(w, op)(operand(m))
+            except RuntimeError as e:
+                return w, m.tensor(w._version), str(e).split(".")[0]
+        assert r is w
+        return w, m.tensor(w._version)
+
+    ours, theirs = both(code)
+    assert len(ours) == len(theirs)
+    for o, t in zip(ours, theirs):
+        if isinstance(o, str):
+            assert o == t
+        else:
+            assert_close(o, t)
+
+
 @pytest.mark.parametrize("fill", ["zero_", "fill_"])
 def test_fill_of_an_expanded_tensor_fills_its_source(fill):
     """PyTorch allows zero_/fill_ (only these) on an expand()ed tensor."""
