@@ -21,6 +21,8 @@ def keep_float(out: Any, dtype: Any) -> Any:
     PyTorch (and NumPy 2, NEP 50) let the numbers take the tensor's dtype. NumPy 1.x treats a
     0-d array like a number, so there ``float32 0-d array ** 2.5`` comes out float64.
     """
+    if out.dtype is dtype:  # `is`: NumPy's built-in dtypes are single objects
+        return out
     return out.astype(dtype) if dtype.kind == "f" and out.dtype != dtype else out
 
 
