@@ -77,6 +77,9 @@ def _root_gradients(
                     "out.sum().backward() or out.mean().backward()), or pass the gradient "
                     "explicitly: out.backward(gradient=torch.ones_like(out))."
                 )
+            if out._data.ndim == 0 and not create_graph:  # a loss: d(loss)/d(loss) = 1
+                grads.append(out._data.dtype.type(1))  # as a NumPy scalar: fastest to compute with
+                continue
             ones = np.empty(out._data.shape, out._data.dtype)
             ones.fill(1)  # np.ones, without its Python-level overhead
             grads.append(Tensor._make(ones) if create_graph else ones)
