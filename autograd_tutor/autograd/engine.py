@@ -139,7 +139,7 @@ def _run_backward(
                 arrived[node] = grad
                 if not any(n in needed for n in node._edges):  # type: ignore[operator]
                     continue  # nothing further down is asked for
-            input_grads = node._call_backward((grad,))
+            input_grads = node._call_backward(grad)
             executed.append(node)
             for next_node, g in zip(node._edges, input_grads):  # one per input of the op
                 if next_node is not None and g is not None:

@@ -131,21 +131,22 @@ class Node:
             out._base._track_view(out)
 
     # -- what the engine calls -------------------------------------------------------------
-    def _call_backward(self, grad_outputs: tuple) -> tuple:
-        """Run the op's ``backward`` and check it returned one gradient per input.
+    def _call_backward(self, grad: Any) -> tuple:
+        """Run the op's ``backward`` on the gradient of its output, and check it returned one
+        gradient per input.
 
         The gradients are NumPy arrays in a plain ``backward()`` and Tensors when the gradient
         itself is recorded (``create_graph=True``). An op whose ``backward`` works on both
         (``array_backward``) gets them as they are; any other gets Tensors.
         """
         function = self._function
-        arrays = not isinstance(grad_outputs[0], Tensor)
+        arrays = not isinstance(grad, Tensor)
         if arrays and not function.array_backward:
-            grads = self._call_backward(tuple([Tensor._make(np.asarray(g)) for g in grad_outputs]))
+            grads = self._call_backward(Tensor._make(np.asarray(grad)))
             return tuple([g if g is None else g._data for g in grads])
         self._arrays = arrays
         try:
-            grads = function.backward(self, *grad_outputs)
+            grads = function.backward(self, grad)
         finally:
             self._arrays = False
         if not isinstance(grads, tuple):
@@ -172,14 +173,14 @@ class Node:
         released, self._released = self._released, False
         prev, _Mode.enabled = _Mode.enabled, False
         try:
-            return self._call_backward(grad_outputs)
+            return self._call_backward(*grad_outputs)
         finally:
             _Mode.enabled = prev
             self._released = released
 
     def __call__(self, *grad_outputs: Any) -> Any:
         """Apply this node's backward to ``grad_outputs`` (as PyTorch's ``grad_fn(...)``)."""
-        grads = self._call_backward(grad_outputs)
+        grads = self._call_backward(*grad_outputs)
         return grads if len(grads) != 1 else grads[0]
 
 
@@ -287,12 +288,13 @@ class Function:
     def apply(cls, *args: Any) -> Any:
         """Run ``forward`` and, if any input requires grad, record a node for ``backward``."""
         ctx = cls._node_cls()
-        if not _Mode.enabled:  # no_grad(), or inside backward(): computing is all there is
-            if not cls._built_in:  # as in PyTorch, your forward may still read it
-                ctx.needs_input_grad = _needs_input_grad(args)
+        recording = _Mode.enabled
+        if recording or not cls._built_in:  # set before forward, as in PyTorch: forward may
+            ctx.needs_input_grad = needs = tuple(  # read it (even under no_grad)
+                [isinstance(a, Tensor) and a._requires_grad for a in args]
+            )
+        if not recording:  # no_grad(), or inside backward(): computing is all there is
             return _output(cls, cls.forward(ctx, *args), args)
-        # set before forward, as in PyTorch: forward may read it too
-        ctx.needs_input_grad = needs = _needs_input_grad(args)
         _Mode.enabled = False  # forward itself is never recorded
         try:
             out = _output(cls, cls.forward(ctx, *args), args)
@@ -301,11 +303,6 @@ class Function:
         if True in needs and not ctx._non_differentiable:
             ctx._record(args, out)
         return out
-
-
-def _needs_input_grad(args: tuple) -> tuple:
-    """For each argument of an op: is it a tensor that requires grad?"""
-    return tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
 
 
 def _output(cls: type[Function], result: Any, args: tuple) -> Any:
