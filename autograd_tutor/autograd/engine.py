@@ -1,12 +1,13 @@
 """The backward pass: walk the graph from the output back to the leaves, applying the chain rule.
 
-1. Order the nodes so that each comes after every node that sends it gradient (a topological
-   order: newest node first; found with an explicit stack — no recursion, so graphs thousands
-   of ops deep work).
+1. Order the op nodes so that each comes after every node that sends it gradient (a
+   topological order: newest node first; found with an explicit stack — no recursion, so
+   graphs thousands of ops deep work).
 2. Start with d(output)/d(output) = 1 and visit the nodes in that order. Each node receives the
    sum of the gradients sent to it, calls its op's ``backward`` and sends one gradient to each
    input's node. A tensor used twice simply receives two gradients, which are added.
-3. Leaves (``AccumulateGrad`` nodes) add what they receive into ``.grad``.
+3. What is left over then is the leaves' gradients (sent to their ``AccumulateGrad`` nodes),
+   now complete: they are added into ``.grad``.
 
 Leaves are written only after the whole pass succeeded, so an error leaves every ``.grad`` and
 the graph as they were.
@@ -25,27 +26,29 @@ from .grad_mode import _Mode
 
 
 def _topological_order(roots: Sequence[Node]) -> list[Node]:
-    """Nodes reachable from ``roots``, each placed before the nodes it sends gradient to.
+    """The op nodes reachable from ``roots`` (leaves' ``AccumulateGrad`` nodes are left out:
+    they send nothing on), each placed before the nodes it sends gradient to.
 
     A node is always created after the nodes of its inputs (an op can only use tensors that
     already exist), so newest-first by creation number is such an order — PyTorch's engine
     uses the same ``sequence_nr``. Finding the reachable nodes needs no recursion either.
     """
-    found = set(roots)
+    found = {node for node in roots if not isinstance(node, AccumulateGrad)}
     stack = list(found)
     while stack:
         for child in stack.pop()._edges:
-            if child is not None and child not in found:
+            if child is not None and child not in found and not isinstance(child, AccumulateGrad):
                 found.add(child)
                 stack.append(child)
     return sorted(found, key=operator.attrgetter("_sequence_nr"), reverse=True)  # newest first
 
 
 def _nodes_leading_to(order: list[Node], targets: set[Node]) -> set[Node]:
-    """The nodes from which some target can be reached (only those need to run)."""
-    needed = set()
+    """The targets and the nodes from which some target can be reached (only those need to
+    run)."""
+    needed = set(targets)
     for node in reversed(order):  # children before parents
-        if node in targets or any(n in needed for n in node._edges):
+        if any(n in needed for n in node._edges):
             needed.add(node)
     return needed
 
@@ -107,8 +110,8 @@ def _run_backward(
     create_graph: bool,
     targets: set[Node] | None = None,
 ) -> dict[Node, Any]:
-    """Propagate gradients from ``roots``. Returns the gradient that reached each leaf node,
-    and each node in ``targets``.
+    """Propagate gradients from ``roots``. Returns the gradient that reached each leaf's
+    ``AccumulateGrad`` node, and each node in ``targets``.
 
     With ``create_graph`` the gradients are Tensors, so that their computation is recorded.
     Otherwise nothing is recorded and they travel as plain NumPy arrays, which skips building
@@ -127,14 +130,9 @@ def _run_backward(
             if grad is None or (needed is not None and node not in needed):
                 continue
             if not create_graph and grad.dtype is not node._value.dtype:
-                grad = grad.astype(node._value.dtype)  # as in PyTorch: the tensor's own dtype
-            if node._pre_hooks:
+                grad = grad.astype(node._value.dtype)  # as in PyTorch: its tensor's dtype
+            if node._pre_hooks:  # hooks registered on the node's tensor
                 grad = _run_hooks(node._pre_hooks, grad)
-            if isinstance(node, AccumulateGrad):  # a leaf: its gradient is now complete
-                if node.variable._hooks:
-                    grad = _run_hooks(node.variable._hooks, grad)  # before it is stored
-                arrived[node] = grad
-                continue
             if targets is not None and node in targets:  # asked for by autograd.grad(inputs=)
                 arrived[node] = grad
                 if not any(n in needed for n in node._edges):  # type: ignore[operator]
@@ -144,6 +142,15 @@ def _run_backward(
             for next_node, g in zip(node._edges, input_grads):  # one per input of the op
                 if next_node is not None and g is not None:
                     pending[next_node] = pending[next_node] + g if next_node in pending else g
+        for leaf, grad in pending.items():  # what is left: the leaves' complete gradients
+            if targets is not None and leaf not in targets:
+                continue
+            tensor = leaf.variable  # type: ignore[attr-defined]
+            if not create_graph and grad.dtype is not tensor._data.dtype:
+                grad = grad.astype(tensor._data.dtype)
+            if tensor._hooks:
+                grad = _run_hooks(tensor._hooks, grad)
+            arrived[leaf] = grad
     finally:
         _Mode.enabled = prev
     if not retain_graph:

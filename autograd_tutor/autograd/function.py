@@ -222,10 +222,6 @@ class AccumulateGrad(Node):
         self.variable = variable
         self._sequence_nr = next(_created)
 
-    @property
-    def _value(self) -> np.ndarray:  # type: ignore[override]
-        return self.variable._data
-
     def name(self) -> str:
         return "torch::autograd::AccumulateGrad"
 
