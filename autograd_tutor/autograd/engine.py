@@ -21,7 +21,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from . import function
-from .function import AccumulateGrad, Node
+from .function import Node
 from .grad_mode import _Mode
 
 
@@ -33,11 +33,11 @@ def _topological_order(roots: Sequence[Node]) -> list[Node]:
     already exist), so newest-first by creation number is such an order — PyTorch's engine
     uses the same ``sequence_nr``. Finding the reachable nodes needs no recursion either.
     """
-    found = {node for node in roots if not isinstance(node, AccumulateGrad)}
+    found = {node for node in roots if node._edges}  # an AccumulateGrad has no edges
     stack = list(found)
     while stack:
         for child in stack.pop()._edges:
-            if child is not None and child not in found and not isinstance(child, AccumulateGrad):
+            if child is not None and child not in found and child._edges:
                 found.add(child)
                 stack.append(child)
     return sorted(found, key=operator.attrgetter("_sequence_nr"), reverse=True)  # newest first

@@ -68,8 +68,8 @@ class _GradModeContext:
     _target = True
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Any:
-        self = super().__new__(cls)
-        if len(args) == 1 and callable(args[0]):  # bare decorator: @no_grad
+        self = object.__new__(cls)
+        if args and callable(args[0]) and len(args) == 1:  # bare decorator: @no_grad
             self.__init__()
             return self(args[0])
         return self
