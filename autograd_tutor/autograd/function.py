@@ -47,7 +47,7 @@ class Node:
     _released = False
     _non_differentiable = False
     _pre_hooks: dict | None = None
-    _arrays = False  # inside a plain backward(): saved_tensors gives the NumPy arrays
+    _arrays = False  # in a plain backward(): saved_tensors gives the NumPy arrays
     _sequence_nr = 0  # creation order: a node is always newer than the nodes it sends to
 
     def name(self) -> str:
@@ -144,11 +144,8 @@ class Node:
         if arrays and not function.array_backward:
             grads = self._call_backward(Tensor._make(np.asarray(grad)))
             return tuple([g if g is None else g._data for g in grads])
-        self._arrays = arrays
-        try:
-            grads = function.backward(self, grad)
-        finally:
-            self._arrays = False
+        self._arrays = arrays  # what saved_tensors gives (every call sets it)
+        grads = function.backward(self, grad)
         if not isinstance(grads, tuple):
             grads = (grads,)
         if function._built_in:
