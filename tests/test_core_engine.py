@@ -147,3 +147,79 @@ def test_a_copied_leaf_collects_its_own_gradient():
     assert w.grad is None
     keep.backward()
     assert w.grad.tolist() == [3.0, 3.0]
+
+
+# One expression per built-in op (as users reach them), each recording exactly one node.
+ONE_NODE = {
+    "add": lambda m, x, y: x + y,
+    "sub": lambda m, x, y: x - y,
+    "rsub": lambda m, x, y: 2 - x,
+    "mul": lambda m, x, y: x * y,
+    "div": lambda m, x, y: x / y,
+    "reciprocal": lambda m, x, y: x.reciprocal(),
+    "neg": lambda m, x, y: -x,
+    "pow": lambda m, x, y: x**3,
+    "pow_tensor": lambda m, x, y: x**y,
+    "rpow": lambda m, x, y: 2**x,
+    "matmul": lambda m, x, y: x @ y.detach().T,
+    "sum": lambda m, x, y: x.sum(),
+    "sum_dim": lambda m, x, y: x.sum(1),
+    "sum_to_size": lambda m, x, y: x.sum_to_size(1, 3),
+    "mean": lambda m, x, y: x.mean(),
+    "mean_dim": lambda m, x, y: x.mean(0, keepdim=True),
+    "norm": lambda m, x, y: x.norm(),
+    "max": lambda m, x, y: x.max(),
+    "max_dim": lambda m, x, y: x.max(1).values,
+    "exp": lambda m, x, y: x.exp(),
+    "log": lambda m, x, y: x.log(),
+    "sqrt": lambda m, x, y: x.sqrt(),
+    "abs": lambda m, x, y: x.abs(),
+    "sign": lambda m, x, y: x.sign(),
+    "clamp": lambda m, x, y: x.clamp(0.5, 1.0),
+    "relu": lambda m, x, y: x.relu(),
+    "sigmoid": lambda m, x, y: x.sigmoid(),
+    "tanh": lambda m, x, y: x.tanh(),
+    "sin": lambda m, x, y: x.sin(),
+    "cos": lambda m, x, y: x.cos(),
+    "softmax": lambda m, x, y: x.softmax(1),
+    "log_softmax": lambda m, x, y: x.log_softmax(1),
+    "view": lambda m, x, y: x.view(3, 2),
+    "transpose": lambda m, x, y: x.transpose(0, 1),
+    "t": lambda m, x, y: x.t(),
+    "permute": lambda m, x, y: x.permute(1, 0),
+    "squeeze": lambda m, x, y: x.squeeze(),
+    "unsqueeze": lambda m, x, y: x.unsqueeze(0),
+    "expand": lambda m, x, y: x.expand(2, 2, 3),
+    "index": lambda m, x, y: x[[0, 0]],
+    "select": lambda m, x, y: x[0],
+    "slice": lambda m, x, y: x[:, 1:],
+    "cat": lambda m, x, y: m.cat([x, y]),
+    "stack": lambda m, x, y: m.stack([x, y]),
+    "where": lambda m, x, y: m.where(x > 1, x, y),
+    "maximum": lambda m, x, y: m.maximum(x, y),
+    "clone": lambda m, x, y: x.clone(),
+    "to": lambda m, x, y: x.double(),
+    "masked_fill": lambda m, x, y: x.masked_fill(x > 1, 0.0),
+    "linear": lambda m, x, y: m.nn.functional.linear(x, y.detach(), y.detach()[0, :2]),
+    "mse": lambda m, x, y: m.nn.functional.mse_loss(x, y),
+    "nll": lambda m, x, y: m.nn.functional.nll_loss(x, m.tensor([0, 2])),
+    "bce": lambda m, x, y: m.nn.functional.binary_cross_entropy(
+        (x.detach() / 3).requires_grad_(), y.detach() / 3
+    ),
+    "bce_logits": lambda m, x, y: m.nn.functional.binary_cross_entropy_with_logits(x, y.detach()),
+}
+
+
+@pytest.mark.parametrize("name", list(ONE_NODE))
+def test_a_built_in_forward_records_nothing_inside(name, monkeypatch):
+    """Built-in forwards run with recording on (only a Function you write gets it switched
+    off): they must compute on arrays, so the op records its own node and nothing else."""
+    from autograd_tutor.autograd.function import Node
+
+    x = at.tensor([[0.5, 1.5, 2.0], [1.2, 0.7, 0.9]], requires_grad=True)
+    y = at.tensor([[1.0, 2.0, 0.5], [0.3, 1.1, 1.4]], requires_grad=True)
+    recorded = []
+    record = Node._record
+    monkeypatch.setattr(Node, "_record", lambda node, *a: recorded.append(node) or record(node, *a))
+    out = ONE_NODE[name](at, x, y)
+    assert recorded == [out.grad_fn], [n.name() for n in recorded]

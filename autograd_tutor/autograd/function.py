@@ -286,16 +286,23 @@ class Function:
             ctx.needs_input_grad = needs = tuple(  # read it (even under no_grad)
                 [isinstance(a, Tensor) and a._requires_grad for a in args]
             )
-        if not recording:  # no_grad(), or inside backward(): computing is all there is
-            return _output(cls, cls.forward(ctx, *args), args)
-        _Mode.enabled = False  # forward itself is never recorded
-        try:
+        if recording and not cls._built_in:
+            out = _forward_unrecorded(cls, ctx, args)
+        else:  # not recording, or a built-in forward: it computes on arrays, records nothing
             out = _output(cls, cls.forward(ctx, *args), args)
-        finally:
-            _Mode.enabled = True
-        if True in needs and not ctx._non_differentiable:
+        if recording and True in needs and not ctx._non_differentiable:
             ctx._record(args, out)
         return out
+
+
+def _forward_unrecorded(cls: type[Function], ctx: Node, args: tuple) -> Any:
+    """``forward`` of a Function you wrote, with recording off: the tensor operations it uses
+    are how it computes, not part of the graph."""
+    _Mode.enabled = False
+    try:
+        return _output(cls, cls.forward(ctx, *args), args)
+    finally:
+        _Mode.enabled = True
 
 
 def _output(cls: type[Function], result: Any, args: tuple) -> Any:
