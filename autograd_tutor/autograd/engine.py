@@ -53,18 +53,19 @@ def _nodes_leading_to(order: list[Node], targets: set[Node]) -> set[Node]:
     return needed
 
 
-def _root_gradients(
+def _roots(
     outputs: Sequence[Any], grad_outputs: Sequence[Any], create_graph: bool
-) -> list[Any]:
-    """d(output)/d(output) for each output: ones, or the gradient passed in. Tensors with
-    ``create_graph``, else their arrays (see ``_run_backward``)."""
+) -> list[tuple[Node, Any]]:
+    """Where the backward pass starts: each output's node with d(output)/d(output), which is
+    ones or the gradient passed in (Tensors with ``create_graph``, else their arrays: see
+    ``_run_backward``)."""
     Tensor = function.Tensor
     if len(grad_outputs) != len(outputs):
         raise RuntimeError(
             f"got {len(outputs)} tensors and {len(grad_outputs)} gradients. Pass one gradient "
             "(or None) per output tensor."
         )
-    grads = []
+    roots = []
     for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
         if not out._requires_grad:
             raise RuntimeError(
@@ -80,12 +81,12 @@ def _root_gradients(
                     "out.sum().backward() or out.mean().backward()), or pass the gradient "
                     "explicitly: out.backward(gradient=torch.ones_like(out))."
                 )
-            if out._data.ndim == 0 and not create_graph:  # a loss: d(loss)/d(loss) = 1
-                grads.append(out._data.dtype.type(1))  # as a NumPy scalar: fastest to compute with
-                continue
+            if out._data.ndim == 0 and not create_graph:  # a loss: d(loss)/d(loss) = 1 as a
+                roots.append((out._grad_node(), out._data.dtype.type(1)))  # NumPy scalar, the
+                continue  # cheapest to compute with
             ones = np.empty(out._data.shape, out._data.dtype)
             ones.fill(1)  # np.ones, without its Python-level overhead
-            grads.append(Tensor._make(ones) if create_graph else ones)
+            roots.append((out._grad_node(), Tensor._make(ones) if create_graph else ones))
             continue
         elif not isinstance(g, Tensor):
             raise TypeError(
@@ -100,8 +101,8 @@ def _root_gradients(
             )
         if g._data.dtype != out._data.dtype:
             g = g.to(out.dtype)  # as in PyTorch, the gradient takes the output's dtype
-        grads.append(g if create_graph else g._data)
-    return grads
+        roots.append((out._grad_node(), g if create_graph else g._data))
+    return roots
 
 
 def _run_backward(
@@ -206,9 +207,7 @@ def backward(
     their ``.grad`` (what ``loss.backward()`` calls)."""
     outputs = _as_sequence(tensors)
     grad_outputs = _as_sequence(grad_tensors) if grad_tensors is not None else [None] * len(outputs)
-    roots = list(
-        zip([o._grad_node() for o in outputs], _root_gradients(outputs, grad_outputs, create_graph))
-    )
+    roots = _roots(outputs, grad_outputs, create_graph)
     if retain_graph is None:
         retain_graph = create_graph
     if inputs is not None:
@@ -247,9 +246,7 @@ def grad(
             "gradients of."
         )
     grad_outs = _as_sequence(grad_outputs) if grad_outputs is not None else [None] * len(outs)
-    roots = list(
-        zip([o._grad_node() for o in outs], _root_gradients(outs, grad_outs, create_graph))
-    )
+    roots = _roots(outs, grad_outs, create_graph)
     if retain_graph is None:
         retain_graph = create_graph
     nodes = [_input_node(t, "inputs") for t in ins]
