@@ -523,11 +523,11 @@ class Tensor:
             _check_broadcast(a.shape, b.shape)
             raise
         except TypeError:  # NumPy has no bool - bool
-            _check_subtraction(fn, a, b)
+            _check_subtraction(fn, a._data.dtype, b._data.dtype)
             raise
         if a._data.dtype is b._data.dtype is out._data.dtype:  # `is`: much cheaper than ==
             return out
-        _check_subtraction(fn, a, b)
+        _check_subtraction(fn, a._data.dtype, b._data.dtype)
         want = _dtype.promote_operands(a.dtype, a._data.ndim == 0, b.dtype, b._data.ndim == 0)
         if fn is A.Div and want._rank < 2:  # true division of integers gives floats
             want = _dtype.default_float
@@ -540,13 +540,14 @@ class Tensor:
         return self._binary(A.Add, other)  # 2 + x is add(x, 2) in PyTorch's graph
 
     def __sub__(self, other: Any) -> Tensor:
+        if type(other) is bool:  # becomes a number of this tensor's dtype: check it first
+            _check_subtraction(A.Sub, self._data.dtype, np.dtype(bool))
         return self._binary(A.Sub, other)
 
     def __rsub__(self, other: Any) -> Tensor:
         if isinstance(other, Tensor):
             return other._binary(A.Sub, self)
-        if self._data.dtype.kind == "b":
-            _check_subtraction(A.Sub, self, Tensor._make(np.asarray(other)))
+        _check_subtraction(A.Sub, self._data.dtype, np.asarray(other).dtype)
         return _cast_result(A.Rsub.apply(self, other), _dtype.promote_scalar(self.dtype, other))
 
     def __mul__(self, other: Any) -> Tensor:
@@ -992,15 +993,20 @@ class Tensor:
         self._inplace(lambda old: movement.CopySlices.apply(old, idx, value, False), value)
 
     # ---------------------------------------------------------------- in-place ops
-    def _inplace(self, compute: Callable[[Tensor], Tensor], *others: Any) -> Tensor:
+    def _inplace(
+        self, compute: Callable[[Tensor], Tensor], *others: Any, ufunc: Any = None
+    ) -> Tensor:
         """Change this tensor's values in place, following PyTorch's rules.
 
         A leaf that requires grad may only be changed with recording off (``torch.no_grad()``):
         otherwise its gradient would describe values that no longer exist. When recording, the
         op is applied out of place to a snapshot of the old tensor and the result is copied in,
         so the graph sees "new self = op(old self)" and ``grad_fn`` moves to the new node.
-        A view's change is recorded on its base (``_inplace_on_view``).
+        A view's change is recorded on its base (``_inplace_on_view``). ``ufunc``, when the op
+        is one, lets an optimizer step under ``no_grad`` skip all that (``_update``).
         """
+        if ufunc is not None and self._update(ufunc, others[0]):
+            return self
         recording = _Mode.enabled and (
             self._requires_grad or any([isinstance(o, Tensor) and o._requires_grad for o in others])
         )
@@ -1087,27 +1093,23 @@ class Tensor:
 
     def add_(self, other: Any, alpha: Any = 1) -> Tensor:
         other = other if alpha == 1 else self._operand(other) * alpha
-        done = self._update(np.add, other)
-        return self if done else self._inplace(lambda old: old + other, other)
+        return self._inplace(lambda old: old + other, other, ufunc=np.add)
 
     def sub_(self, other: Any, alpha: Any = 1) -> Tensor:
         other = other if alpha == 1 else self._operand(other) * alpha
-        done = self._update(np.subtract, other)
-        return self if done else self._inplace(lambda old: old - other, other)
+        return self._inplace(lambda old: old - other, other, ufunc=np.subtract)
 
     def mul_(self, other: Any) -> Tensor:
-        done = self._update(np.multiply, other)
-        return self if done else self._inplace(lambda old: old * other, other)
+        return self._inplace(lambda old: old * other, other, ufunc=np.multiply)
 
     def div_(self, other: Any) -> Tensor:
-        done = self._update(np.true_divide, other)
-        return self if done else self._inplace(lambda old: old / other, other)
+        return self._inplace(lambda old: old / other, other, ufunc=np.true_divide)
 
     def _update(self, ufunc: Any, other: Any) -> bool:
         """``self = ufunc(self, other)`` for the common case of an optimizer step: under
         ``no_grad`` (so nothing is recorded and no in-place rule applies), with a tensor of
         this tensor's dtype and shape or a number. Returns False in every other case, which
-        ``_inplace`` handles."""
+        the rules of ``_inplace`` handle."""
         if _Mode.enabled or not self._data.flags.writeable:
             return False
         if type(other) is Tensor and other._data.dtype is self._data.dtype:
@@ -1250,9 +1252,9 @@ def _constant(value: float, dtype: np.dtype) -> Tensor:
     return Tensor._make(value)
 
 
-def _check_subtraction(fn: Any, a: Tensor, b: Tensor) -> None:
+def _check_subtraction(fn: Any, a: np.dtype, b: np.dtype) -> None:
     """PyTorch refuses ``-`` on bools (NumPy computes some of it, or raises a TypeError)."""
-    bools = [a._data.dtype.type, b._data.dtype.type].count(np.bool_)
+    bools = [a.kind, b.kind].count("b")
     if fn is not A.Sub or not bools:
         return
     if bools == 2:

@@ -389,6 +389,20 @@ CASES = [
         fix=("~",),
     ),
     Case(
+        "bool_number_minus_int",
+        lambda m: {"t": m.tensor([1, 2])},
+        lambda m, s: True - s["t"],
+        r"Subtraction, the `-` operator, with a bool tensor is not supported",
+        fix=("~",),
+    ),
+    Case(
+        "int_minus_bool_number",
+        lambda m: {"t": m.tensor([1, 2])},
+        lambda m, s: s["t"] - True,
+        r"Subtraction, the `-` operator, with a bool tensor is not supported",
+        fix=("~",),
+    ),
+    Case(
         "bool_sub_in_place",
         lambda m: {"t": m.tensor([1, 2])},
         lambda m, s: s["t"].sub_(m.tensor([True, True])),
