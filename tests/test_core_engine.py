@@ -223,3 +223,31 @@ def test_a_built_in_forward_records_nothing_inside(name, monkeypatch):
     monkeypatch.setattr(Node, "_record", lambda node, *a: recorded.append(node) or record(node, *a))
     out = ONE_NODE[name](at, x, y)
     assert recorded == [out.grad_fn], [n.name() for n in recorded]
+
+
+def test_each_node_runs_once_after_all_its_gradient_arrived():
+    """x reaches the loss by a short path and by a long one; the node where they meet must
+    run once, with the sum of both gradients (hand-derived: d/dx of x·(x+1)³ + 2x at x=2 is
+    (x+1)³ + 3x(x+1)² + 2 = 27 + 54 + 2 = 83)."""
+    runs = []
+
+    class Tag(at.autograd.Function):
+        """The identity, noting each time its backward runs."""
+
+        @staticmethod
+        def forward(ctx, t, name):
+            ctx.name = name
+            return t.clone()
+
+        @staticmethod
+        def backward(ctx, grad):
+            runs.append(ctx.name)
+            return grad, None
+
+    x = at.tensor(2.0, dtype=at.float64, requires_grad=True)
+    shared = Tag.apply(x, "shared")
+    long = Tag.apply(Tag.apply(shared + 1, "a") ** 3, "b")
+    (Tag.apply(shared * long, "product") + 2 * shared).backward()
+    assert x.grad.item() == 83.0
+    assert sorted(runs) == ["a", "b", "product", "shared"]
+    assert runs[-1] == "shared"

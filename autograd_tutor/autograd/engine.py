@@ -1,11 +1,13 @@
 """The backward pass: walk the graph from the output back to the leaves, applying the chain rule.
 
-1. Order the op nodes so that each comes after every node that sends it gradient (a
-   topological order: newest node first; found with an explicit stack — no recursion, so
-   graphs thousands of ops deep work).
-2. Start with d(output)/d(output) = 1 and visit the nodes in that order. Each node receives the
-   sum of the gradients sent to it, calls its op's ``backward`` and sends one gradient to each
-   input's node. A tensor used twice simply receives two gradients, which are added.
+1. Start with d(output)/d(output) = 1 at the output's node.
+2. Each node must wait until every node that sends it gradient has run. A node is always
+   created after the nodes of its inputs (an op can only use tensors that already exist), so
+   the rule is simple: of the nodes that have received some gradient, run the newest one
+   (PyTorch's engine keeps the same "ready queue", ordered by the same creation number). A
+   node that runs gets the sum of the gradients sent to it, calls its op's ``backward`` and
+   sends one gradient to each input's node. A tensor used twice simply receives two
+   gradients, which are added. No recursion, so graphs thousands of ops deep work.
 3. What is left over then is the leaves' gradients (sent to their ``AccumulateGrad`` nodes),
    now complete: they are added into ``.grad``.
 
@@ -15,6 +17,7 @@ the graph as they were.
 
 from __future__ import annotations
 
+import heapq
 import operator
 from typing import Any, Sequence
 
@@ -25,29 +28,18 @@ from .function import Node
 from .grad_mode import _Mode
 
 
-def _topological_order(roots: Sequence[Node]) -> list[Node]:
-    """The op nodes reachable from ``roots`` (leaves' ``AccumulateGrad`` nodes are left out:
-    they send nothing on), each placed before the nodes it sends gradient to.
-
-    A node is always created after the nodes of its inputs (an op can only use tensors that
-    already exist), so newest-first by creation number is such an order — PyTorch's engine
-    uses the same ``sequence_nr``. Finding the reachable nodes needs no recursion either.
-    """
+def _nodes_leading_to(roots: Sequence[Node], targets: set[Node]) -> set[Node]:
+    """The targets and the op nodes from which some target can be reached: when only some
+    gradients are asked for (``autograd.grad``), only these nodes need to run."""
     found = {node for node in roots if node._edges}  # an AccumulateGrad has no edges
     stack = list(found)
-    while stack:
+    while stack:  # every op node reachable from the roots (a stack: no recursion)
         for child in stack.pop()._edges:
             if child is not None and child not in found and child._edges:
                 found.add(child)
                 stack.append(child)
-    return sorted(found, key=operator.attrgetter("_sequence_nr"), reverse=True)  # newest first
-
-
-def _nodes_leading_to(order: list[Node], targets: set[Node]) -> set[Node]:
-    """The targets and the nodes from which some target can be reached (only those need to
-    run)."""
     needed = set(targets)
-    for node in reversed(order):  # children before parents
+    for node in sorted(found, key=operator.attrgetter("_sequence_nr")):  # oldest first
         if any(n in needed for n in node._edges):
             needed.add(node)
     return needed
@@ -117,18 +109,19 @@ def _run_backward(
     With ``create_graph`` the gradients are Tensors, so that their computation is recorded.
     Otherwise nothing is recorded and they travel as plain NumPy arrays, which skips building
     a Tensor for each one (ops that need Tensors get them: ``Node._call_backward``)."""
-    order = _topological_order([node for node, _ in roots])
-    needed = _nodes_leading_to(order, targets) if targets is not None else None
-    pending: dict[Node, Any] = {}
+    needed = None if targets is None else _nodes_leading_to([node for node, _ in roots], targets)
+    pending: dict[Node, Any] = {}  # node -> the sum of the gradients sent to it so far
+    ready: list[tuple[int, Node]] = []  # op nodes that got a gradient, as a heap: newest first
     for node, grad in roots:
-        pending[node] = pending[node] + grad if node in pending else grad
+        _send(pending, ready, node, grad)
     arrived: dict[Node, Any] = {}
     executed: list[Node] = []
     prev, _Mode.enabled = _Mode.enabled, create_graph
     try:
-        for node in order:
-            grad = pending.pop(node, None)
-            if grad is None or (needed is not None and node not in needed):
+        while ready:
+            node = heapq.heappop(ready)[1]
+            grad = pending.pop(node)
+            if needed is not None and node not in needed:
                 continue
             if not create_graph and grad.dtype is not node._value.dtype:
                 grad = grad.astype(node._value.dtype)  # as in PyTorch: its tensor's dtype
@@ -142,7 +135,7 @@ def _run_backward(
             executed.append(node)
             for next_node, g in zip(node._edges, input_grads):  # one per input of the op
                 if next_node is not None and g is not None:
-                    pending[next_node] = pending[next_node] + g if next_node in pending else g
+                    _send(pending, ready, next_node, g)
         for leaf, grad in pending.items():  # what is left: the leaves' complete gradients
             if targets is not None and leaf not in targets:
                 continue
@@ -158,6 +151,18 @@ def _run_backward(
         for node in executed:
             node._released = True  # later reads of its saved tensors raise
     return arrived
+
+
+def _send(pending: dict[Node, Any], ready: list, node: Node, grad: Any) -> None:
+    """Add ``grad`` to what ``node`` has received. An op node that receives its first
+    gradient joins the ``ready`` heap, keyed by creation number (negated: ``heapq`` pops the
+    smallest)."""
+    if node in pending:
+        pending[node] = pending[node] + grad
+    else:
+        pending[node] = grad
+        if node._edges:  # an op node, not a leaf's AccumulateGrad
+            heapq.heappush(ready, (-node._sequence_nr, node))
 
 
 def _run_hooks(hooks: dict, grad: Any) -> Any:
