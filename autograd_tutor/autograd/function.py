@@ -287,9 +287,14 @@ class Function:
                 [isinstance(a, Tensor) and a._requires_grad for a in args]
             )
         if recording and not cls._built_in:
-            out = _forward_unrecorded(cls, ctx, args)
+            result = _forward_unrecorded(cls, ctx, args)
         else:  # not recording, or a built-in forward: it computes on arrays, records nothing
-            out = _output(cls, cls.forward(ctx, *args), args)
+            result = cls.forward(ctx, *args)
+        if type(result) is not np.ndarray:  # a Tensor, or the NumPy scalar a full reduction gives
+            result = result._data if isinstance(result, Tensor) else np.asarray(result)
+        out = Tensor._make(result)
+        if cls.is_view and isinstance(args[0], Tensor):
+            out._share_version_with(args[0], view=(cls, args[1:]))
         if recording and True in needs and not ctx._non_differentiable:
             ctx._record(args, out)
         return out
@@ -300,19 +305,9 @@ def _forward_unrecorded(cls: type[Function], ctx: Node, args: tuple) -> Any:
     are how it computes, not part of the graph."""
     _Mode.enabled = False
     try:
-        return _output(cls, cls.forward(ctx, *args), args)
+        return cls.forward(ctx, *args)
     finally:
         _Mode.enabled = True
-
-
-def _output(cls: type[Function], result: Any, args: tuple) -> Any:
-    """The tensor returned by ``apply``: ``forward``'s result (array or tensor), wrapped."""
-    if type(result) is not np.ndarray:  # a Tensor, or the NumPy scalar a full reduction gives
-        result = result._data if isinstance(result, Tensor) else np.asarray(result)
-    out = Tensor._make(result)
-    if cls.is_view and isinstance(args[0], Tensor):
-        out._share_version_with(args[0], view=(cls, args[1:]))
-    return out
 
 
 _BUILT_IN = ("autograd_tutor.ops.", "autograd_tutor.nn.")  # modules of the built-in ops
