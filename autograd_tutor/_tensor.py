@@ -70,6 +70,17 @@ class device:
 _CPU = device()
 
 
+class _AllDims:
+    """The default ``dim`` of ``sum`` and ``mean``: PyTorch tells ``x.sum()`` from
+    ``x.sum(dim=None)`` (same values, different node names), so the default cannot be None."""
+
+    def __repr__(self) -> str:
+        return "all"
+
+
+_ALL = _AllDims()
+
+
 class _RemovableHandle:
     """Returned by ``register_hook``; ``handle.remove()`` unregisters the hook."""
 
@@ -783,13 +794,11 @@ class Tensor:
 
     # ---------------------------------------------------------------- reductions
     def sum(
-        self, dim: Any = None, keepdim: bool = False, dtype: Any = None, *, axis: Any = None
+        self, dim: Any = _ALL, keepdim: bool = False, dtype: Any = None, *, axis: Any = _ALL
     ) -> Tensor:
-        dim = axis if dim is None else dim  # axis= is NumPy's name, accepted by PyTorch too
+        """Σ of every element, or along ``dim`` (an int or a tuple of them)."""
         x = self if dtype is None else self.to(dtype)
-        if dim is None:
-            return reduce.Sum.apply(x, None, False)
-        return reduce.SumDim.apply(x, _dims(dim, self.ndim), keepdim)
+        return x._reduce(reduce.Sum, reduce.SumDim, axis if dim is _ALL else dim, keepdim)
 
     def sum_to_size(self, *size: Any) -> Tensor:
         """Sum this tensor down to ``size``, a shape it could have been broadcast from."""
@@ -809,9 +818,9 @@ class Tensor:
         return reduce.Norm.apply(self, p, dims, keepdim)
 
     def mean(
-        self, dim: Any = None, keepdim: bool = False, dtype: Any = None, *, axis: Any = None
+        self, dim: Any = _ALL, keepdim: bool = False, dtype: Any = None, *, axis: Any = _ALL
     ) -> Tensor:
-        dim = axis if dim is None else dim
+        """The average of every element, or along ``dim`` (an int or a tuple of them)."""
         x = self if dtype is None else self.to(dtype)
         if x._data.dtype.kind != "f":
             raise RuntimeError(
@@ -819,9 +828,26 @@ class Tensor:
                 f"point or complex dtype. Got: {self.dtype.name.capitalize()}. "
                 "Convert with .float() first."
             )
-        if dim is None:
-            return reduce.Mean.apply(x, None, False)
-        return reduce.MeanDim.apply(x, _dims(dim, self.ndim), keepdim)
+        return x._reduce(reduce.Mean, reduce.MeanDim, axis if dim is _ALL else dim, keepdim)
+
+    def _reduce(
+        self, whole: type[Function], along: type[Function], dim: Any, keepdim: bool
+    ) -> Tensor:
+        """``x.sum()`` reduces everything (``whole``). Given a ``dim`` the op is ``along``,
+        another node name in PyTorch, even when the dims are all of them: ``dim=None`` and
+        ``dim=()`` mean all."""
+        if dim is _ALL:
+            if keepdim:
+                name = whole.__name__.lower()
+                raise TypeError(
+                    f"{name}() received an invalid combination of arguments - got keepdim=True "
+                    f"without dim. Pass the dims to keep: x.{name}(dim=None, keepdim=True) "
+                    "keeps all of them, as size 1."
+                )
+            return whole.apply(self, None, False)
+        if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
+            return along.apply(self, tuple(range(self.ndim)), keepdim)
+        return along.apply(self, _dims(dim, self.ndim), keepdim)
 
     def max(self, dim: Any = None, keepdim: bool = False) -> Any:
         """The largest element, or ``(values, indices)`` along ``dim``."""

@@ -209,6 +209,14 @@ CASES = [
         after=lambda m, s: (s["y"].backward(m.ones(3, 3)), s["x"].grad)[1],
     ),
     Case(
+        "reduce_keepdim_without_dim",
+        lambda m: {"x": m.ones(2, 3)},
+        lambda m, s: s["x"].mean(keepdim=True),
+        r"mean\(\) received an invalid combination of arguments",
+        fix=("dim=None",),
+        after=lambda m, s: s["x"].mean(dim=None, keepdim=True),
+    ),
+    Case(
         "backward_twice",
         _setup_backward_done,
         _second,
