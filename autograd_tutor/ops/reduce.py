@@ -34,9 +34,8 @@ class Sum(Function):
     array_backward = True
 
     @staticmethod
-    def forward(ctx, x, dims, keepdim):
+    def forward(ctx, x, dims, keepdim):  # dims: a tuple, or None for all of them
         x = data(x)
-        dims = tuple(range(x.ndim)) if dims is None else dims
         ctx.shape, ctx.dims = x.shape, dims
         return np.add.reduce(x, axis=dims, keepdims=keepdim)
 
@@ -106,12 +105,9 @@ class Mean(Function):
     array_backward = True
 
     @staticmethod
-    def forward(ctx, x, dims, keepdim):
+    def forward(ctx, x, dims, keepdim):  # dims: a tuple, or None for all of them
         x = data(x)
-        if dims is None:  # all of them
-            dims, ctx.count = tuple(range(x.ndim)), x.size
-        else:
-            ctx.count = math.prod([x.shape[d] for d in dims])
+        ctx.count = x.size if dims is None else math.prod([x.shape[d] for d in dims])
         ctx.shape, ctx.dims = x.shape, dims
         # what np.mean computes, without its Python-level overhead
         return keep_float(np.add.reduce(x, axis=dims, keepdims=keepdim) / ctx.count, x.dtype)
