@@ -17,6 +17,7 @@ the graph as they were.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import operator
 from typing import Any, Sequence
@@ -74,7 +75,7 @@ def _roots(
                     "explicitly: out.backward(gradient=torch.ones_like(out))."
                 )
             if out._data.ndim == 0 and not create_graph:  # a loss: d(loss)/d(loss) = 1 as a
-                roots.append((out._grad_node(), out._data.dtype.type(1)))  # NumPy scalar, the
+                roots.append((out._grad_node(), _one(out._data.dtype)))  # NumPy scalar, the
                 continue  # cheapest to compute with
             ones = np.empty(out._data.shape, out._data.dtype)
             ones.fill(1)  # np.ones, without its Python-level overhead
@@ -95,6 +96,12 @@ def _roots(
             g = g.to(out.dtype)  # as in PyTorch, the gradient takes the output's dtype
         roots.append((out._grad_node(), g if create_graph else g._data))
     return roots
+
+
+@functools.cache
+def _one(dtype: np.dtype) -> np.generic:
+    """1 as a NumPy scalar of ``dtype`` (made once: making one costs more than reading it)."""
+    return dtype.type(1)
 
 
 def _run_backward(
