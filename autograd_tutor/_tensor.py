@@ -502,6 +502,7 @@ class Tensor:
     def _operand(self, other: Any) -> Tensor:
         """Numbers and arrays become constant tensors (numbers keep this tensor's dtype
         unless they are of a higher kind: ``int_tensor * 2.5`` is float32, as in PyTorch)."""
+        _check_int(other)
         if (type(other) is float or type(other) is int) and self._data.dtype.kind == "f":
             if other:  # the common case; not 0: 0.0 and -0.0 would share one cache entry
                 return _constant(other, self._data.dtype)
@@ -519,6 +520,8 @@ class Tensor:
 
     def _binary(self, fn: type[Function], other: Any) -> Tensor:
         """``fn(self, other)`` for a binary op, with PyTorch's dtype for the result."""
+        if type(other) is int:
+            _check_int(other)
         if not _Mode.enabled and (type(other) is float or type(other) is int):
             values = fn.ufunc(self._data, other)  # a float tensor and a Python number: the
             if type(values) is np.ndarray and values.dtype is self._data.dtype:  # common case
@@ -558,6 +561,7 @@ class Tensor:
     def __rsub__(self, other: Any) -> Tensor:
         if isinstance(other, Tensor):
             return other._binary(A.Sub, self)
+        _check_int(other)
         _check_subtraction(A.Sub, self._data.dtype, np.asarray(other).dtype)
         return _cast_result(A.Rsub.apply(self, other), _dtype.promote_scalar(self.dtype, other))
 
@@ -579,6 +583,7 @@ class Tensor:
         if isinstance(exponent, Tensor):
             return self._binary(A.PowTensor, exponent)
         if isinstance(exponent, (int, float, np.number)):
+            _check_int(exponent)
             if self._data.dtype.kind == "f":
                 return A.Pow.apply(self, exponent)
             if isinstance(exponent, (int, np.integer)) and exponent < 0:
@@ -593,6 +598,7 @@ class Tensor:
     def __rpow__(self, base: Any) -> Tensor:
         if isinstance(base, Tensor):
             return base._binary(A.PowTensor, self)
+        _check_int(base)
         return _cast_result(A.RPow.apply(self, base), _dtype.promote_scalar(self.dtype, base))
 
     def __neg__(self) -> Tensor:
@@ -660,6 +666,7 @@ class Tensor:
 
     # ---------------------------------------------------------------- comparisons (no grad)
     def _compare(self, op: Callable, other: Any) -> Tensor:
+        _check_int(other)
         b = other._data if isinstance(other, Tensor) else other
         if isinstance(other, Tensor) and self._data.shape != other._data.shape:
             _check_broadcast(self.shape, other.shape)
@@ -783,8 +790,33 @@ class Tensor:
         return self._binary(select.Minimum, other)
 
     def masked_fill(self, mask: Tensor, value: Any) -> Tensor:
-        """A copy with ``value`` wherever ``mask`` is True."""
-        return select.Where.apply(mask._data, self._operand(value), self)
+        """A copy with ``value`` (a number or a 0-d tensor) wherever ``mask`` is True."""
+        if not isinstance(mask, Tensor):
+            raise TypeError(
+                "masked_fill() received an invalid combination of arguments - got mask of type "
+                f"{type(mask).__name__}. Pass a bool tensor, e.g. x.masked_fill(x > 0, 0.0)."
+            )
+        if mask._data.dtype != np.bool_:
+            raise RuntimeError(
+                "masked_fill_ only supports boolean masks, but got mask with dtype "
+                f"{mask.dtype}. Make the mask with a comparison (x > 0) or use mask.bool()."
+            )
+        _check_broadcast(mask.shape, self.shape)
+        if isinstance(value, Tensor):
+            if value.ndim != 0:
+                raise RuntimeError(
+                    "masked_fill_ only supports a 0-dimensional value tensor, but got tensor "
+                    f"with {value.ndim} dimension(s). Use a number or a 0-d tensor "
+                    "(torch.tensor(2.0)); for a value per element use torch.where(mask, v, x)."
+                )
+            return select.MaskedFillTensor.apply(self, mask._data, value)
+        if not isinstance(value, (bool, int, float, np.number, np.bool_)):
+            raise TypeError(
+                f"masked_fill(): argument 'value' must be a number or a 0-d tensor, not "
+                f"{type(value).__name__}."
+            )
+        _check_int(value)
+        return select.MaskedFill.apply(self, mask._data, value)
 
     def where(self, condition: Tensor, other: Any) -> Tensor:
         """``self`` where ``condition`` is True, else ``other`` (as ``torch.where``)."""
@@ -1142,6 +1174,7 @@ class Tensor:
             other = other._data
         elif not ((type(other) is float or type(other) is int) and self._data.dtype.kind == "f"):
             return False
+        _check_int(other)
         try:
             result = ufunc(self._data, other)
         except (ValueError, TypeError):  # shapes that do not broadcast, bool - bool
@@ -1255,7 +1288,19 @@ def _type_name(d: _dtype.dtype) -> str:
 
 
 def _number(x: Any) -> Any:
+    _check_int(x)
     return x.item() if isinstance(x, Tensor) else x
+
+
+def _check_int(n: Any) -> None:
+    """PyTorch first turns a Python int operand into a 64-bit integer, so a larger one is an
+    error (NumPy would quietly make it inf)."""
+    if type(n) is int and not -(2**63) <= n < 2**64:
+        gist = "int too big to convert" if n > 0 else "can't convert negative int to unsigned"
+        raise OverflowError(
+            f"{gist}. A tensor operand must fit in 64 bits: use a float (1e40) for a huge "
+            "value, which becomes inf if the tensor's dtype cannot hold it."
+        )
 
 
 def _dim(d: int, ndim: int) -> int:

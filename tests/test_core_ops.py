@@ -571,6 +571,59 @@ def test_where(fn, shapes):
         assert_close(x.grad, y.grad)
 
 
+@pytest.mark.parametrize(
+    "fn,shapes",
+    [
+        (lambda m, c, x, v: x.masked_fill(c > 0, 0.0), [(2, 3), (2, 3), ()]),
+        (lambda m, c, x, v: x.masked_fill(c > 0, -2), [(3,), (2, 3), ()]),  # mask broadcast
+        (lambda m, c, x, v: x.masked_fill(c > 0, v), [(2, 3), (2, 3), ()]),  # tensor value
+        (lambda m, c, x, v: x.masked_fill(c > 0, v * 3), [(2, 1), (3,), ()]),  # output grows
+        (lambda m, c, x, v: m.masked_fill(x, c > 0, v), [(4,), (4,), ()]),
+    ],
+    ids=["number", "int", "tensor_value", "mask_grows_output", "function"],
+)
+def test_masked_fill(fn, shapes):
+    """Values, gradients (the value's is the sum over the masked places) and node names."""
+    c, x, v = (rn(*s) for s in shapes)
+    ours = [at.tensor(c)] + [at.tensor(a, requires_grad=True) for a in (x, v)]
+    theirs = [torch.tensor(c)] + [torch.tensor(a, requires_grad=True) for a in (x, v)]
+    o, t = fn(at, *ours), fn(torch, *theirs)
+    assert_close(o, t)
+    assert o.grad_fn.name() == t.grad_fn.name()
+    assert len(o.grad_fn.next_functions) == len(t.grad_fn.next_functions)
+    g = rn(*t.shape)
+    o.backward(at.tensor(g))
+    t.backward(torch.tensor(g))
+    for a, b in zip(ours[1:], theirs[1:]):
+        assert (a.grad is None) == (b.grad is None)
+        if b.grad is not None:
+            assert_close(a.grad, b.grad)
+
+
+def test_masked_fill_second_derivative():
+    def run(m):
+        x = m.tensor([1.0, -2.0, 3.0], requires_grad=True)
+        v = m.tensor(0.5, requires_grad=True)
+        y = (x.masked_fill(x > 0, v) ** 3).sum()
+        gx, gv = m.autograd.grad(y, (x, v), create_graph=True)
+        (gx.sum() + gv).backward()
+        return gx, gv, x.grad, v.grad
+
+    for o, t in zip(run(at), run(torch)):
+        assert_close(o, t)
+
+
+@pytest.mark.parametrize("value", [2.7, -2.7, True, 3])
+def test_masked_fill_keeps_the_dtype_of_the_tensor(value):
+    for dtype in ("int64", "float32", "bool"):
+        mask = [True, False, True]
+        o = at.tensor([1, 0, 3], dtype=getattr(at, dtype)).masked_fill(at.tensor(mask), value)
+        t = torch.tensor([1, 0, 3], dtype=getattr(torch, dtype)).masked_fill(
+            torch.tensor(mask), value
+        )
+        assert_close(o, t)
+
+
 def test_maximum_minimum_with_ties_share_the_gradient():
     a, b = np.array([1.0, 2.0, 3.0]), np.array([1.0, 0.0, 3.0])
     check(lambda m, x, y: m.maximum(x, y), a, b)

@@ -1,4 +1,4 @@
-"""Ops that choose between elements: where, maximum, minimum."""
+"""Ops that choose between elements: where, masked_fill, maximum, minimum."""
 
 from __future__ import annotations
 
@@ -31,6 +31,37 @@ class Where(Function):
         if ctx.needs_input_grad[2]:
             grad_b = unbroadcast(grad * ~ctx.cond, b_shape)
         return None, grad_a, grad_b
+
+
+class MaskedFill(Function):
+    """y = value where mask else x   dL/dx = dL/dy where not mask, dL/dvalue = Σ dL/dy where mask
+
+    ``value`` is a number, or a 0-d tensor (then it gets a gradient: every masked element
+    is a copy of it). The result keeps ``x``'s dtype, and ``mask`` has no edge in the graph.
+    """
+
+    node_name = "MaskedFillBackward0"
+    array_backward = True
+
+    @staticmethod
+    def forward(ctx, x, mask, value):
+        ctx.mask, ctx.shape = mask, x.shape
+        x = data(x)
+        return np.where(mask, data(value), x).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (
+            unbroadcast(grad * ~ctx.mask, ctx.shape) if ctx.needs_input_grad[0] else None,
+            None,
+            unbroadcast(grad * ctx.mask, ()) if ctx.needs_input_grad[2] else None,
+        )
+
+
+class MaskedFillTensor(MaskedFill):
+    """``masked_fill`` with a 0-d tensor as the value: PyTorch names its node apart."""
+
+    node_name = "MaskedFillBackward1"
 
 
 def _split_between(ctx, grad, a_wins):

@@ -73,6 +73,7 @@ _OPS: Dict[str, Tuple[str, str]] = {
     "T": ("t", ".T"),
     "Transpose": ("transpose", ".T"),
     "Maximum": ("maximum", "maximum"),
+    "MaskedFill": ("masked_fill", "masked_fill"),
     "Minimum": ("minimum", "minimum"),
     "Reciprocal": ("reciprocal", "1/"),
     "LogSoftmax": ("log_softmax", "log_softmax"),
