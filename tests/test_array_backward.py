@@ -119,6 +119,16 @@ def test_custom_function_gets_tensors_unless_it_asks_for_arrays(fn, plain):
     assert g.grad_fn is not None
 
 
+def test_saved_tensors_read_after_a_plain_backward_are_tensors():
+    """Arrays are what an opted-in backward sees while it runs, not what ctx shows later."""
+    x = at.tensor([1.0, 2.0], requires_grad=True)
+    y = _ArrayCube.apply(x)
+    y.sum().backward(retain_graph=True)
+    (saved,) = y.grad_fn.saved_tensors
+    assert type(saved) is at.Tensor
+    assert saved.tolist() == [1.0, 2.0]
+
+
 def test_hooks_and_retain_grad_see_tensors_in_a_plain_backward():
     seen = []
     results = []

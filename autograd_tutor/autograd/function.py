@@ -144,8 +144,11 @@ class Node:
         if arrays and not function.array_backward:
             grads = self._call_backward(Tensor._make(np.asarray(grad)))
             return tuple([g if g is None else g._data for g in grads])
-        self._arrays = arrays  # what saved_tensors gives (every call sets it)
-        grads = function.backward(self, grad)
+        self._arrays = arrays  # what saved_tensors gives while backward runs
+        try:
+            grads = function.backward(self, grad)
+        finally:
+            self._arrays = False  # read from outside, saved_tensors gives Tensors again
         if not isinstance(grads, tuple):
             grads = (grads,)
         if function._built_in:
