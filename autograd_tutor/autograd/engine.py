@@ -3,11 +3,12 @@
 1. Start with d(output)/d(output) = 1 at the output's node.
 2. Each node must wait until every node that sends it gradient has run. A node is always
    created after the nodes of its inputs (an op can only use tensors that already exist), so
-   the rule is simple: of the nodes that have received some gradient, run the newest one
-   (PyTorch's engine keeps the same "ready queue", ordered by the same creation number). A
-   node that runs gets the sum of the gradients sent to it, calls its op's ``backward`` and
-   sends one gradient to each input's node. A tensor used twice simply receives two
-   gradients, which are added. No recursion, so graphs thousands of ops deep work.
+   the rule is simple: of the nodes that have received some gradient, run the newest one.
+   (PyTorch's engine orders its "ready queue" by the same creation number; it also counts
+   each node's senders beforehand, which this rule makes unnecessary.) A node that runs
+   gets the sum of the gradients sent to it, calls its op's ``backward`` and sends one
+   gradient to each input's node. A tensor used twice simply receives two gradients, which
+   are added. No recursion, so graphs thousands of ops deep work.
 3. What is left over then is the leaves' gradients (sent to their ``AccumulateGrad`` nodes),
    now complete: they are added into ``.grad``.
 
