@@ -31,6 +31,7 @@ class Sigmoid(Module):
     """``1 / (1 + exp(-x))`` elementwise."""
 
     def forward(self, input: Tensor) -> Tensor:
+        F._check_tensors("sigmoid", input=input)  # torch.sigmoid(input): a C++ argument check
         return F.sigmoid(input)
 
 
@@ -38,6 +39,7 @@ class Tanh(Module):
     """``tanh(x)`` elementwise."""
 
     def forward(self, input: Tensor) -> Tensor:
+        F._check_tensors("tanh", input=input)  # torch.tanh(input): a C++ argument check
         return F.tanh(input)
 
 

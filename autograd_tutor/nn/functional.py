@@ -10,7 +10,7 @@ computes ``log(sigmoid(x))``, and ``binary_cross_entropy`` clamps its logs at -1
 from __future__ import annotations
 
 import warnings
-from typing import Optional
+from typing import Any, Optional
 
 import numpy as np
 
@@ -20,6 +20,47 @@ from ..autograd.function import _type_string
 from . import _functions as _ops
 
 _REDUCTIONS = ("none", "mean", "sum")
+_HEAPTYPE = 1 << 9  # type.__flags__ bit of classes written in Python
+
+
+def _class_name(obj: Any) -> str:
+    """The type name Python's own messages use: ``list``, ``numpy.ndarray``, ``MyClass``."""
+    cls = type(obj)
+    if cls.__module__ == "builtins" or cls.__flags__ & _HEAPTYPE:
+        return cls.__name__
+    return f"{cls.__module__}.{cls.__name__}"
+
+
+def _check_tensors(fn: str, method: str = "", **args: Any) -> None:
+    """Raise PyTorch's error if one of ``args`` (``None`` = not given) is not a Tensor.
+
+    PyTorch's C++ functions say ``fn(): argument 'x' (position 2) must be Tensor, not
+    list``. Python-level ones (``method="size"``) first call ``x.size()``, which fails with
+    an AttributeError, or with a TypeError for NumPy values, whose ``.size`` is a number.
+    Either way the message then says how to make a tensor.
+    """
+    for position, (name, value) in enumerate(args.items(), 1):
+        if value is None or isinstance(value, Tensor):
+            continue
+        kind = _class_name(value)
+        if isinstance(value, np.ndarray):
+            fix = f"{fn}() takes tensors: convert the array with torch.from_numpy({name})"
+            if value.dtype == np.float64:  # NumPy's default; PyTorch models use float32
+                fix += ".float() (NumPy makes float64 arrays, the layers hold float32)"
+            fix += "."
+        else:
+            fix = f"{fn}() takes tensors: wrap the {kind} with torch.tensor(...)."
+        attribute = getattr(value, method, None) if method else None
+        if method and attribute is None:
+            raise AttributeError(f"'{kind}' object has no attribute '{method}'. {fix}")
+        if method and not callable(attribute):
+            raise TypeError(
+                f"'{_class_name(attribute)}' object is not callable ({name} is a {kind}, "
+                f"whose .{method} is not a method). {fix}"
+            )
+        raise TypeError(
+            f"{fn}(): argument '{name}' (position {position}) must be Tensor, not {kind}. {fix}"
+        )
 
 
 # -- linear ---------------------------------------------------------------------------------
@@ -27,6 +68,7 @@ _REDUCTIONS = ("none", "mean", "sum")
 
 def linear(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None) -> Tensor:
     """``input @ weight.T + bias``: each row of ``weight`` produces one output feature."""
+    _check_tensors("linear", input=input, weight=weight, bias=bias)
     x, w = input._data, weight._data  # (checked on the arrays: this runs every step)
     if x.shape[-1] != w.shape[-1]:
         rows = int(np.prod(input.shape[:-1]))
@@ -54,6 +96,7 @@ def linear(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None) -> Tens
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """``max(x, 0)``: passes positives, zeroes negatives (gradient 0 at x <= 0)."""
+    _check_tensors("relu_" if inplace else "relu", input=input)
     if inplace:  # overwrite input's values (PyTorch's rules for in-place ops apply)
         return input._inplace(lambda old: old.relu())
     return input.relu()
@@ -61,11 +104,13 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
 
 def sigmoid(input: Tensor) -> Tensor:
     """``1 / (1 + exp(-x))``, squashing any number into (0, 1)."""
+    _check_tensors("sigmoid", "sigmoid", input=input)  # PyTorch calls input.sigmoid()
     return input.sigmoid()
 
 
 def tanh(input: Tensor) -> Tensor:
     """``tanh(x)``, squashing any number into (-1, 1)."""
+    _check_tensors("tanh", "tanh", input=input)
     return input.tanh()
 
 
@@ -80,6 +125,7 @@ def _softmax_dim(name: str, ndim: int) -> int:
 
 def softmax(input: Tensor, dim: Optional[int] = None, dtype: Optional[object] = None) -> Tensor:
     """``exp(x) / exp(x).sum(dim)``: turns scores into probabilities along ``dim``."""
+    _check_tensors("softmax", "softmax", input=input)
     if dim is None:
         dim = _softmax_dim("softmax", input.ndim)
     if dtype is not None:
@@ -89,6 +135,7 @@ def softmax(input: Tensor, dim: Optional[int] = None, dtype: Optional[object] = 
 
 def log_softmax(input: Tensor, dim: Optional[int] = None, dtype: Optional[object] = None) -> Tensor:
     """``log(softmax(x))`` computed stably as ``x - max - log(sum(exp(x - max)))``."""
+    _check_tensors("log_softmax", "log_softmax", input=input)
     if dim is None:
         dim = _softmax_dim("log_softmax", input.ndim)
     if dtype is not None:
@@ -104,6 +151,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
             f"dropout probability has to be between 0 and 1, but got {p}. "
             "p is the fraction of elements to zero, e.g. dropout(x, 0.2)."
         )
+    _check_tensors("dropout_" if inplace else "dropout", input=input)
     if not training or p == 0:
         return input
     keep = rand(*input.shape)._data >= p
@@ -124,6 +172,7 @@ def _check_reduction(reduction: str) -> None:
 
 def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     """Mean squared error ``((input - target) ** 2).mean()``."""
+    _check_tensors("mse_loss", "size", target=target, input=input)
     _check_reduction(reduction)
     if target.shape != input.shape:
         warnings.warn(
@@ -153,6 +202,7 @@ def nll_loss(
     ``weight[target[i]]`` times and the mean divides by the total weight.
     """
     _check_reduction(reduction)
+    _check_tensors("nll_loss_nd", input=input, target=target, weight=weight)
     if target.dtype.is_floating_point:
         raise RuntimeError(
             f"expected target dtype to be Long or Byte, but got {_type_name(target)}. "
@@ -209,6 +259,7 @@ def cross_entropy(
     distribution over the classes.
     """
     _check_reduction(reduction)
+    _check_tensors("cross_entropy_loss", input=input, target=target, weight=weight)
     if not 0.0 <= label_smoothing <= 1.0:
         raise RuntimeError(
             f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}. "
@@ -262,11 +313,13 @@ def binary_cross_entropy(
     saturated sigmoid is not.
     """
     _check_reduction(reduction)
+    _check_tensors("binary_cross_entropy", "size", target=target, input=input)
     if target.shape != input.shape:
         raise ValueError(
             f"Using a target size ({target.shape}) that is different to the input size "
             f"({input.shape}) is deprecated. Please ensure they have the same size."
         )
+    _check_tensors("binary_cross_entropy", "size", weight=weight)
     if target.dtype is not input.dtype:
         raise RuntimeError(
             f"Found dtype {_type_name(target)} but expected {_type_name(input)}. "
@@ -294,6 +347,9 @@ def binary_cross_entropy_with_logits(
     ``pos_weight`` (one per class) multiplies the loss of the positive targets.
     """
     _check_reduction(reduction)
+    _check_tensors("binary_cross_entropy_with_logits", "size", target=target, input=input)
+    names = {"input": input, "target": target, "weight": weight, "pos_weight": pos_weight}
+    _check_tensors("binary_cross_entropy_with_logits", **names)
     if target.shape != input.shape:
         raise ValueError(
             f"Target size ({target.shape}) must be the same as input size ({input.shape}). "

@@ -1,0 +1,96 @@
+"""nn with arguments that are not tensors (NumPy arrays, lists, numbers) or whose shapes do not
+fit, against PyTorch 2.13: the same exception class, a message that starts like PyTorch's and
+then says how to fix the code, and no error from inside our own code or NumPy."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import autograd_tutor as at
+
+torch = pytest.importorskip("torch")
+
+
+class _Custom:
+    """A user's own class: PyTorch names it without its module ('_Custom')."""
+
+
+# Values that are not tensors, as a user might pass them.
+NOT_TENSORS = {
+    "ndarray": lambda: np.ones(2, dtype=np.float32),
+    "ndarray64": lambda: np.ones((1, 2)),
+    "list": lambda: [1.0, 0.0],
+    "float": lambda: 1.0,
+    "numpy-scalar": lambda: np.float64(1.0),
+    "custom": _Custom,
+}
+
+
+def _calls(lib):
+    """name -> (call taking a list of arguments, the good arguments)."""
+    F, nn = lib.nn.functional, lib.nn
+    t, p = lib.ones(2), lib.ones(2) * 0.5
+    rows, classes = lib.ones(1, 3), lib.tensor([0])
+    return {
+        "linear": (lambda a: F.linear(*a), [lib.ones(1, 2), lib.ones(1, 2), lib.ones(1)]),
+        "Linear": (lambda a: nn.Linear(2, 1)(*a), [lib.ones(1, 2)]),
+        "Sequential": (lambda a: nn.Sequential(nn.Linear(2, 1), nn.ReLU())(*a), [t]),
+        "relu": (lambda a: F.relu(*a), [t]),
+        "relu-inplace": (lambda a: F.relu(*a, inplace=True), [t]),
+        "ReLU": (lambda a: nn.ReLU()(*a), [t]),
+        "sigmoid": (lambda a: F.sigmoid(*a), [t]),
+        "Sigmoid": (lambda a: nn.Sigmoid()(*a), [t]),
+        "tanh": (lambda a: F.tanh(*a), [t]),
+        "Tanh": (lambda a: nn.Tanh()(*a), [t]),
+        "softmax": (lambda a: F.softmax(*a, dim=0), [t]),
+        "LogSoftmax": (lambda a: nn.LogSoftmax(dim=0)(*a), [t]),
+        "dropout": (lambda a: F.dropout(*a), [t]),
+        "Dropout-eval": (lambda a: nn.Dropout().eval()(*a), [t]),
+        "mse_loss": (lambda a: F.mse_loss(*a), [t, t]),
+        "MSELoss": (lambda a: nn.MSELoss()(*a), [t, t]),
+        "nll_loss": (lambda a: F.nll_loss(*a), [rows, classes, lib.ones(3)]),
+        "cross_entropy": (lambda a: F.cross_entropy(*a), [rows, classes, lib.ones(3)]),
+        "CrossEntropyLoss": (lambda a: nn.CrossEntropyLoss()(*a), [rows, classes]),
+        "binary_cross_entropy": (lambda a: F.binary_cross_entropy(*a), [p, t, t]),
+        "bce_with_logits": (
+            lambda a: F.binary_cross_entropy_with_logits(*a[:3], pos_weight=a[3]),
+            [t, t, t, t],
+        ),
+    }
+
+
+CASES = [
+    (name, position, kind)
+    for name, (_, good) in _calls(torch).items()
+    for position in range(len(good))
+    for kind in NOT_TENSORS
+]
+
+
+@pytest.mark.parametrize("name,position,kind", CASES)
+def test_not_a_tensor_raises_like_torch(name, position, kind):
+    def run(lib):
+        call, args = _calls(lib)[name]
+        args[position] = NOT_TENSORS[kind]()
+        return call(args)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(Exception) as ref:
+            run(torch)
+        with pytest.raises(Exception) as ours:
+            run(at)
+    assert type(ours.value) is type(ref.value), f"ours: {ours.value!r}, torch: {ref.value!r}"
+    msg = str(ours.value)
+    assert msg.startswith(str(ref.value)), f"ours: {msg}\ntorch: {ref.value}"
+    assert "torch.tensor(" in msg or "torch.from_numpy(" in msg, msg
+    assert ours.value.__context__ is None, repr(ours.value.__context__)  # ours, not a side effect
+
+
+def test_numpy_float64_hint_mentions_float():
+    with pytest.raises(TypeError) as info:
+        at.nn.Linear(2, 1)(np.ones((1, 2)))
+    assert "torch.from_numpy(input).float()" in str(info.value)
