@@ -94,3 +94,66 @@ def test_numpy_float64_hint_mentions_float():
     with pytest.raises(TypeError) as info:
         at.nn.Linear(2, 1)(np.ones((1, 2)))
     assert "torch.from_numpy(input).float()" in str(info.value)
+
+
+# -- shapes that do not fit ------------------------------------------------------------------
+
+
+def _shape_calls(lib):
+    F, nn = lib.nn.functional, lib.nn
+    p, rows = lib.ones(2, 3) * 0.5, lib.ones(2, 3)
+    classes, grid = lib.tensor([0, 1]), lib.ones(2, 3, 4)
+    return {
+        "mse 3 vs 4": lambda: F.mse_loss(lib.ones(3), lib.zeros(4)),
+        "MSELoss 3 vs 4": lambda: nn.MSELoss()(lib.ones(3), lib.zeros(4)),
+        "mse (2,3) vs (2,) none": lambda: F.mse_loss(rows, lib.zeros(2), reduction="none"),
+        "mse shape before reduction": lambda: F.mse_loss(
+            lib.ones(3), lib.zeros(4), reduction="avg"
+        ),
+        "bce weight (4,)": lambda: F.binary_cross_entropy(p, p, weight=lib.ones(4)),
+        "bce weight (5,2,4)": lambda: F.binary_cross_entropy(p, p, weight=lib.ones(5, 2, 4)),
+        "bce weight adds dims": lambda: F.binary_cross_entropy(p, p, weight=lib.ones(1, 2, 1)),
+        "logits weight (2,4)": lambda: F.binary_cross_entropy_with_logits(
+            p, p, weight=lib.ones(2, 4)
+        ),
+        "logits weight adds dims": lambda: F.binary_cross_entropy_with_logits(
+            p, p, weight=lib.ones(4, 1, 1)
+        ),
+        "logits pos_weight (5,3)": lambda: F.binary_cross_entropy_with_logits(
+            p, p, pos_weight=lib.ones(5, 3)
+        ),
+        "logits pos_weight adds dims": lambda: F.binary_cross_entropy_with_logits(
+            p, p, pos_weight=lib.ones(2, 2, 3)
+        ),
+        "cross_entropy weight (4,)": lambda: F.cross_entropy(rows, classes, lib.ones(4)),
+        "CrossEntropyLoss weight (1,3)": lambda: nn.CrossEntropyLoss(lib.ones(1, 3))(rows, classes),
+        "cross_entropy smoothing weight": lambda: F.cross_entropy(
+            rows, classes, lib.ones(4), label_smoothing=0.1
+        ),
+        "cross_entropy probabilities weight": lambda: F.cross_entropy(rows, p, lib.ones(3, 1)),
+        "nll weight (4,)": lambda: F.nll_loss(rows, classes, lib.ones(4)),
+        "nll 1-d weight (4,)": lambda: F.nll_loss(lib.ones(3), lib.tensor(0), lib.ones(4)),
+        "nll spatial weight": lambda: F.nll_loss(grid, lib.zeros(2, 4).long(), lib.ones(4)),
+        "nll spatial target size": lambda: F.nll_loss(grid, lib.zeros(2, 5).long()),
+        "nll batch before dtype": lambda: F.nll_loss(rows, lib.zeros(3)),
+        "nll batch before dims": lambda: F.nll_loss(rows, lib.zeros(1, 2).long()),
+        "cross_entropy dims before dtype": lambda: F.cross_entropy(rows, lib.ones(2, 4)),
+    }
+
+
+@pytest.mark.parametrize("case", list(_shape_calls(torch)))
+def test_shapes_that_do_not_fit_raise_like_torch(case):
+    with warnings.catch_warnings(record=True) as ref_warnings:
+        warnings.simplefilter("always")
+        with pytest.raises(Exception) as ref:
+            _shape_calls(torch)[case]()
+    with warnings.catch_warnings(record=True) as our_warnings:
+        warnings.simplefilter("always")
+        with pytest.raises(Exception) as ours:
+            _shape_calls(at)[case]()
+    assert type(ours.value) is type(ref.value), f"ours: {ours.value!r}, torch: {ref.value!r}"
+    msg, gist = str(ours.value), str(ref.value)
+    assert msg.startswith(gist), f"ours: {msg}\ntorch: {gist}"
+    assert len(msg) > len(gist) + 15, f"add how to fix it: {msg}"
+    assert "numpy" not in str(ours.traceback[-1].path), msg
+    assert [str(w.message) for w in our_warnings] == [str(w.message) for w in ref_warnings]

@@ -15,7 +15,7 @@ from typing import Any, Optional
 import numpy as np
 
 from .._random import rand  # the package's generator, seeded by manual_seed
-from .._tensor import Tensor
+from .._tensor import Tensor, _check_broadcast
 from ..autograd.function import _type_string
 from . import _functions as _ops
 
@@ -173,15 +173,33 @@ def _check_reduction(reduction: str) -> None:
 def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     """Mean squared error ``((input - target) ** 2).mean()``."""
     _check_tensors("mse_loss", "size", target=target, input=input)
+    _check_same_shape(input, target)
     _check_reduction(reduction)
+    return _ops.MseLoss.apply(input, target, reduction)
+
+
+def _check_same_shape(input: Tensor, target: Tensor) -> None:
+    """Warn when ``target``'s shape differs (it broadcasts, which is rarely what is meant), and
+    raise PyTorch's RuntimeError when the shapes do not even broadcast."""
     if target.shape != input.shape:
         warnings.warn(
             f"Using a target size ({target.shape}) that is different to the input size "
             f"({input.shape}). This will likely lead to incorrect results due to broadcasting. "
             "Please ensure they have the same size.",
-            stacklevel=2,
+            stacklevel=3,
         )
-    return _ops.MseLoss.apply(input, target, reduction)
+        _check_broadcast(input.shape, target.shape)
+
+
+def _check_fits(out: tuple, a: tuple, b: tuple) -> None:
+    """PyTorch's errors for ``loss.mul_(w)``: shapes ``a`` and ``b`` must broadcast to ``out``."""
+    _check_broadcast(a, b)
+    full = list(np.broadcast_shapes(a, b))
+    if full != list(out):
+        raise RuntimeError(
+            f"output with shape {list(out)} doesn't match the broadcast shape {full}. "
+            "A weight may not add dimensions to the loss: give it the input's shape or fewer dims."
+        )
 
 
 def _type_name(t: Tensor) -> str:
@@ -203,24 +221,32 @@ def nll_loss(
     """
     _check_reduction(reduction)
     _check_tensors("nll_loss_nd", input=input, target=target, weight=weight)
+    batch = target.shape[0] if target.ndim else 1  # PyTorch checks in this order
+    if input.ndim >= 2 and input.shape[0] != batch:
+        raise ValueError(
+            f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
+            f"({batch}). Give one target class per input row."
+        )
+    if target.ndim > 1 and input.ndim <= 2:
+        raise RuntimeError(
+            "0D or 1D target tensor expected, multi-target not supported. Pass one class index "
+            "per row, shape (N,): e.g. target.view(-1) instead of a column of shape (N, 1) "
+            "(cross_entropy also takes float class probabilities of the input's shape)."
+        )
     if target.dtype.is_floating_point:
         raise RuntimeError(
             f"expected target dtype to be Long or Byte, but got {_type_name(target)}. "
             "Class targets are integer indices: make them with torch.tensor([0, 2, 1]) "
             "(or target.long())."
         )
-    if target.ndim > 1 and input.ndim <= 2:
+    expected = [input.shape[0], *input.shape[2:]]
+    if input.ndim > 2 and list(target.shape) != expected:
         raise RuntimeError(
-            "0D or 1D target tensor expected, multi-target not supported. Pass one class index "
-            "per row, shape (N,): e.g. target.view(-1) instead of a column of shape (N, 1)."
-        )
-    batch = target.shape[0] if target.ndim else 1
-    if input.ndim >= 2 and input.shape[0] != batch:
-        raise ValueError(
-            f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
-            f"({batch}). Give one target class per input row."
+            f"Expected target size {expected}, got {list(target.shape)}. Scores of shape "
+            "(N, C, d1, ...) need one class index per position: a target of shape (N, d1, ...)."
         )
     classes = input.shape[1] if input.ndim >= 2 else input.shape[0]
+    _check_class_weight(weight, classes, "" if input.ndim <= 2 else None)
     if input.ndim != 2:  # (C,) or (N, C, d1, ...) -> (rows, C)
         dims = (0, *range(2, input.ndim), 1) if input.ndim > 2 else (0,)
         input = input.permute(*dims).reshape(-1, classes)
@@ -269,6 +295,7 @@ def cross_entropy(
     logp = input.log_softmax(dim)
     classes = input.shape[dim]
     if target.dtype.is_floating_point and target.shape == input.shape:  # probabilities
+        _check_class_weight(weight, classes, "cross_entropy: ")
         if label_smoothing > 0:
             target = target * (1 - label_smoothing) + label_smoothing / classes
         losses = -(_class_weighted(logp, weight) * target).sum(dim)
@@ -289,6 +316,20 @@ def cross_entropy(
     else:
         smooth = _reduce(smooth, reduction)
     return loss * (1 - label_smoothing) + smooth * (label_smoothing / classes)
+
+
+def _check_class_weight(weight: Optional[Tensor], classes: int, prefix: Optional[str]) -> None:
+    """``weight`` must hold one number per class (PyTorch's N-d loss says less: ``prefix=None``)."""
+    if weight is None or weight.shape == (classes,):
+        return
+    if prefix is None:
+        start = "weight tensor should be defined either for all or no classes"
+    else:
+        start = (
+            f"{prefix}weight tensor should be defined either for all {classes} classes or no "
+            f"classes but got weight tensor of shape: {list(weight.shape)}"
+        )
+    raise RuntimeError(f"{start}. Give one weight per class, shape ({classes},), or none.")
 
 
 def _class_weighted(logp: Tensor, weight: Optional[Tensor]) -> Tensor:
@@ -319,7 +360,20 @@ def binary_cross_entropy(
             f"Using a target size ({target.shape}) that is different to the input size "
             f"({input.shape}) is deprecated. Please ensure they have the same size."
         )
-    _check_tensors("binary_cross_entropy", "size", weight=weight)
+    if weight is not None:  # PyTorch: torch.broadcast_shapes(target.size(), weight.size())
+        _check_tensors("binary_cross_entropy", "size", weight=weight)
+        common = [1] * (weight.ndim - target.ndim) + list(target.shape)
+        for i in range(-1, -1 - weight.ndim, -1):
+            if common[i] == 1:
+                common[i] = weight.shape[i]
+            elif weight.shape[i] not in (1, common[i]):
+                raise RuntimeError(
+                    f"Attempting to broadcast a dimension of length {weight.shape[i]} at {i}! "
+                    f"Mismatching argument at index 1 had {weight.shape}; but expected shape "
+                    f"should be broadcastable to {common}. Give the weight the input's shape "
+                    "(or one that broadcasts to it)."
+                )
+        _check_fits(input.shape, input.shape, weight.shape)
     if target.dtype is not input.dtype:
         raise RuntimeError(
             f"Found dtype {_type_name(target)} but expected {_type_name(input)}. "
@@ -348,16 +402,20 @@ def binary_cross_entropy_with_logits(
     """
     _check_reduction(reduction)
     _check_tensors("binary_cross_entropy_with_logits", "size", target=target, input=input)
-    names = {"input": input, "target": target, "weight": weight, "pos_weight": pos_weight}
-    _check_tensors("binary_cross_entropy_with_logits", **names)
     if target.shape != input.shape:
         raise ValueError(
             f"Target size ({target.shape}) must be the same as input size ({input.shape}). "
             "Give one target per score (reshape the target, e.g. y.view(-1, 1))."
         )
+    names = {"input": input, "target": target, "weight": weight, "pos_weight": pos_weight}
+    _check_tensors("binary_cross_entropy_with_logits", **names)
     if not target.dtype.is_floating_point:
         raise RuntimeError(
             f"result type Float can't be cast to the desired output type {_type_name(target)}. "
             "Targets must be floats: use target.float()."
         )
+    if pos_weight is not None:
+        _check_fits(input.shape, pos_weight.shape, target.shape)
+    if weight is not None:
+        _check_fits(input.shape, input.shape, weight.shape)
     return _ops.BinaryCrossEntropyWithLogits.apply(input, target, weight, pos_weight, reduction)
