@@ -39,6 +39,21 @@ class Size(tuple):
     def __repr__(self) -> str:
         return f"torch.Size({list(self)})"
 
+    def __getitem__(self, index: Any) -> Any:
+        item = tuple.__getitem__(self, index)
+        return Size(item) if isinstance(index, slice) else item
+
+    def __add__(self, other: Any) -> Size:
+        return Size(tuple(self) + tuple(other))
+
+    def __radd__(self, other: Any) -> Size:
+        return Size(tuple(other) + tuple(self))
+
+    def __mul__(self, n: Any) -> Size:
+        return Size(tuple(self) * n)
+
+    __rmul__ = __mul__
+
     def numel(self) -> int:
         return int(np.prod(self, dtype=np.int64))
 
@@ -68,6 +83,7 @@ class device:
 
 
 _CPU = device()
+_COMPARABLE = (int, float, bool, complex, np.ndarray, np.generic)  # and Tensor, added below
 
 
 class _AllDims:
@@ -105,6 +121,8 @@ class Tensor:
     """A multi-dimensional array that can record the operations applied to it."""
 
     __hash__ = object.__hash__
+    # NumPy defers to our reflected operators: np.float64(0.5) * t is a Tensor, as in PyTorch
+    __array_priority__ = 1000
 
     def __init__(self, *args: Any) -> None:
         """``Tensor([1, 2])`` or ``Tensor(2, 3)`` (uninitialised), as the legacy PyTorch
@@ -417,6 +435,12 @@ class Tensor:
         arr = self.numpy()
         return arr if dtype is None else arr.astype(dtype)
 
+    def __array_wrap__(
+        self, array: Any, context: Any = None, return_scalar: bool = False
+    ) -> Tensor:
+        """A NumPy function applied to a tensor (``np.exp(t)``) gives a tensor back."""
+        return Tensor._make(np.asarray(array))
+
     def _to_number(self, kind: type) -> Any:
         if self._data.size != 1:
             if kind is bool:
@@ -456,6 +480,8 @@ class Tensor:
                 device(str(a))
         if target is None or target is self.dtype:
             return self
+        if not target.is_floating_point:  # integers and bools have no gradient
+            return Tensor._make(self._data.astype(target.numpy))
         return movement.ToCopy.apply(self, target)
 
     def type(self, dtype: Any = None) -> Any:
@@ -551,6 +577,7 @@ class Tensor:
         return self._binary(A.Add, other)
 
     def __radd__(self, other: Any) -> Tensor:
+        _refuse_array_on_left("+", other)
         return self._binary(A.Add, other)  # 2 + x is add(x, 2) in PyTorch's graph
 
     def __sub__(self, other: Any) -> Tensor:
@@ -561,6 +588,7 @@ class Tensor:
     def __rsub__(self, other: Any) -> Tensor:
         if isinstance(other, Tensor):
             return other._binary(A.Sub, self)
+        _refuse_array_on_left("-", other)
         _check_int(other)
         _check_subtraction(A.Sub, self._data.dtype, np.asarray(other).dtype)
         return _cast_result(A.Rsub.apply(self, other), _dtype.promote_scalar(self.dtype, other))
@@ -569,6 +597,7 @@ class Tensor:
         return self._binary(A.Mul, other)
 
     def __rmul__(self, other: Any) -> Tensor:
+        _refuse_array_on_left("*", other)
         return self._binary(A.Mul, other)  # 2 * x is mul(x, 2) in PyTorch's graph
 
     def __truediv__(self, other: Any) -> Tensor:
@@ -577,7 +606,7 @@ class Tensor:
     def __rtruediv__(self, other: Any) -> Tensor:
         if isinstance(other, Tensor):
             return other._binary(A.Div, self)
-        return self._as_float().reciprocal() * other
+        return self._as_float().reciprocal() * other  # array / t works in PyTorch too
 
     def __pow__(self, exponent: Any) -> Tensor:
         if isinstance(exponent, Tensor):
@@ -598,6 +627,7 @@ class Tensor:
     def __rpow__(self, base: Any) -> Tensor:
         if isinstance(base, Tensor):
             return base._binary(A.PowTensor, self)
+        _refuse_array_on_left("**", base)
         _check_int(base)
         return _cast_result(A.RPow.apply(self, base), _dtype.promote_scalar(self.dtype, base))
 
@@ -630,6 +660,7 @@ class Tensor:
         return linalg.matmul_function(self._data.ndim, other._data.ndim).apply(self, other)
 
     def __rmatmul__(self, other: Any) -> Tensor:
+        _refuse_array_on_left("@", other)
         return self._operand(other).__matmul__(self)
 
     def add(self, other: Any, alpha: Any = 1) -> Tensor:
@@ -672,10 +703,14 @@ class Tensor:
             _check_broadcast(self.shape, other.shape)
         return Tensor._make(np.asarray(op(self._data, b)))
 
-    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
+    def __eq__(self, other: Any) -> Any:  # type: ignore[override]
+        if not isinstance(other, _COMPARABLE):
+            return NotImplemented  # t == None is False, as in PyTorch (`if x.grad == None:`)
         return self._compare(np.equal, other)
 
-    def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
+    def __ne__(self, other: Any) -> Any:  # type: ignore[override]
+        if not isinstance(other, _COMPARABLE):
+            return NotImplemented
         return self._compare(np.not_equal, other)
 
     def __lt__(self, other: Any) -> Tensor:
@@ -1046,8 +1081,20 @@ class Tensor:
     def __setitem__(self, index: Any, value: Any) -> None:
         idx = _np_index(index, self.shape)
         value = self._operand(value)
+        target = self._data[idx].shape
+        extra = value._data.ndim - len(target)
+        if extra > 0:  # PyTorch drops leading 1s: x[0] = t works for t of shape (1,)
+            if any(n != 1 for n in value._data.shape[:extra]):
+                raise RuntimeError(
+                    f"expand({function._type_string(value)}{{{list(value.shape)}}}, "
+                    f"size={list(target)}): the number of sizes provided ({len(target)}) must be "
+                    f"greater or equal to the number of dimensions in the tensor "
+                    f"({value.ndim}). The value has more elements than x[index] has places: "
+                    "index fewer dimensions, or pass a smaller value."
+                )
+            value = value.reshape(value._data.shape[extra:])
         if value._data.ndim:
-            _check_broadcast(value.shape, Size(self._data[idx].shape), expand=True)
+            _check_broadcast(value.shape, Size(target), expand=True)
         self._inplace(lambda old: movement.CopySlices.apply(old, idx, value, False), value)
 
     # ---------------------------------------------------------------- in-place ops
@@ -1065,8 +1112,13 @@ class Tensor:
         """
         if ufunc is not None and self._update(ufunc, others[0]):
             return self
-        recording = _Mode.enabled and (
-            self._requires_grad or any([isinstance(o, Tensor) and o._requires_grad for o in others])
+        recording = (
+            _Mode.enabled
+            and self._data.dtype.kind == "f"  # an integer tensor takes values, not gradients
+            and (
+                self._requires_grad
+                or any([isinstance(o, Tensor) and o._requires_grad for o in others])
+            )
         )
         if not self._data.flags.writeable:  # an expand()ed tensor: one element, many places
             raise RuntimeError(
@@ -1270,6 +1322,7 @@ class _ReturnTypes:
 
 # -------------------------------------------------------------------- argument helpers
 function.Tensor = Tensor
+_COMPARABLE += (Tensor,)
 
 
 def _cast_result(out: Tensor, want: _dtype.dtype) -> Tensor:
@@ -1290,6 +1343,15 @@ def _type_name(d: _dtype.dtype) -> str:
 def _number(x: Any) -> Any:
     _check_int(x)
     return x.item() if isinstance(x, Tensor) else x
+
+
+def _refuse_array_on_left(symbol: str, other: Any) -> None:
+    """``array * t`` is a TypeError in PyTorch (``t * array`` is allowed)."""
+    if isinstance(other, np.ndarray):
+        raise TypeError(
+            f"unsupported operand type(s) for {symbol}: 'numpy.ndarray' and 'Tensor'. Make the "
+            f"array a tensor first: torch.tensor(array) {symbol} t."
+        )
 
 
 def _check_int(n: Any) -> None:
@@ -1425,6 +1487,12 @@ def _check_matmul(a: tuple, b: tuple) -> None:
 def _np_index(index: Any, shape: Size) -> Any:
     """Translate a PyTorch index into a NumPy one (tensors become arrays) and check bounds."""
     parts = index if isinstance(index, tuple) else (index,)
+    if not shape and any(isinstance(p, (int, np.integer)) for p in parts):
+        raise IndexError(
+            "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+            "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number: it holds one "
+            "value and has no elements to index."
+        )
     out = []
     dim = 0
     for p in parts:
