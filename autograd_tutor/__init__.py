@@ -11,7 +11,9 @@ The visualiser (``autograd_tutor.viz``) and the exercises (``autograd_tutor.exer
 separate modules, imported only when you ask for them.
 """
 
-from . import autograd
+from math import e, inf, nan, pi
+
+from . import autograd, cuda
 from ._creation import (
     arange,
     as_tensor,
@@ -67,6 +69,14 @@ from .autograd.grad_mode import (
     set_grad_enabled,
 )
 
+
+def get_default_dtype() -> dtype:
+    """The dtype Python floats become: ``torch.float32``."""
+    from ._dtype import default_float
+
+    return default_float
+
+
 # PyTorch's other names for the same dtypes
 half = float16
 float = float32  # noqa: A001
@@ -88,9 +98,11 @@ __all__ = [
     "autograd",
     "bool",
     "cat",
+    "cuda",
     "default_generator",
     "device",
     "double",
+    "e",
     "dtype",
     "empty",
     "empty_like",
@@ -103,7 +115,9 @@ __all__ = [
     "from_numpy",
     "full",
     "full_like",
+    "get_default_dtype",
     "half",
+    "inf",
     "inference_mode",
     "int",
     "int16",
@@ -115,12 +129,14 @@ __all__ = [
     "linspace",
     "long",
     "manual_seed",
+    "nan",
     "nn",
     "no_grad",
     "normal",
     "ones",
     "ones_like",
     "optim",
+    "pi",
     "rand",
     "rand_like",
     "randint",

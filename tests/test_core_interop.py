@@ -175,3 +175,24 @@ def test_indexing_a_number_tensor_says_use_item():
         with pytest.raises(IndexError, match="invalid index of a 0-dim tensor. Use `tensor.item"):
             loss[0]
         assert loss[None].shape == (1,) and loss[...].shape == ()
+
+
+# --------------------------------------------------------------- tutorial boilerplate
+
+
+def test_gpu_boilerplate_runs_on_the_cpu():
+    for m in LIBS:
+        device = m.device("cuda" if m.cuda.is_available() else "cpu")
+        x = m.ones(2, requires_grad=True).to(device)
+        assert str(device) == "cpu" and m.cuda.device_count() == 0
+        assert x.device == device
+
+
+@pytest.mark.parametrize("name", ["inf", "nan", "pi", "e"])
+def test_math_constants(name):
+    ours, theirs = getattr(at, name), getattr(torch, name)
+    assert repr(ours) == repr(theirs)
+
+
+def test_default_dtype():
+    assert str(at.get_default_dtype()) == str(torch.get_default_dtype()) == "torch.float32"
