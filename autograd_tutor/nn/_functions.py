@@ -42,14 +42,19 @@ def _upstream(ctx: Any, grad: Any) -> Any:
 
 
 class Addmm(Function):
-    """y = b + x @ Wᵀ  (what ``nn.Linear`` computes for a batch of rows)"""
+    """y = b + x @ Wᵀ  (what ``nn.Linear`` computes for a batch of rows)
+
+    Only what backward will use is saved, as in PyTorch: ``W`` for x's gradient, ``x`` for
+    W's. So with data ``x`` (no gradient), ``W -= lr * W.grad`` before ``backward()`` is fine.
+    """
 
     node_name = "AddmmBackward0"
     array_backward = True
 
     @staticmethod
     def forward(ctx, bias, x, weight):
-        ctx.save_for_backward(x, weight)
+        need_x, need_weight = (ctx.needs_input_grad or (False,) * 3)[1:]
+        ctx.save_for_backward(x if need_weight else None, weight if need_x else None)
         out = x._data @ weight._data.T
         out += bias._data
         return out
