@@ -124,8 +124,13 @@ def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool
         _dtype.from_numpy_dtype(data.dtype)
         arr = np.array(data, copy=True)
     elif isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in data):
+        if any(isinstance(x, Tensor) and x._data.size != 1 for x in data):
+            raise ValueError(
+                "only one element tensors can be converted to Python scalars. To make one "
+                "tensor of several, use torch.stack(tensors) (a new dim) or torch.cat(tensors)."
+            )
         inferred = _python_dtype(data)
-        items = [x._data if isinstance(x, Tensor) else x for x in data]
+        items = [x._data.reshape(()) if isinstance(x, Tensor) else x for x in data]
         arr = np.array(items, dtype=(dtype or inferred).numpy)
     else:
         arr = _from_python(data, dtype)

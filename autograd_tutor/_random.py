@@ -71,6 +71,11 @@ def randint(
 ) -> Tensor:
     """Integers in [low, high): ``randint(10, (3,))`` or ``randint(0, 10, (3,))``."""
     if size is None:
+        if not isinstance(high, (tuple, list)):  # randint(0, 10): the size is missing
+            raise TypeError(
+                f"randint(): argument 'size' (position 2) must be tuple of ints, not "
+                f"{type(high).__name__}. Give the shape as a tuple: randint(0, 10, (3,))."
+            )
         low, high, size = 0, low, high
     if size is None:
         raise TypeError("randint() missing required argument 'size' (e.g. size=(3,))")

@@ -13,6 +13,7 @@ calls; the maths of every op is in ``autograd_tutor/ops``.
 
 from __future__ import annotations
 
+import copy
 import functools
 import math
 import operator
@@ -129,8 +130,8 @@ class Tensor:
         constructor; prefer ``torch.tensor(data)``."""
         if len(args) == 1 and not isinstance(args[0], int):
             self._set_fields(np.asarray(args[0], dtype=np.float32))
-        else:
-            self._set_fields(np.zeros(args, dtype=np.float32))
+        else:  # Tensor() is empty: tensor([])
+            self._set_fields(np.zeros(args or (0,), dtype=np.float32))
 
     def _set_fields(self, data: np.ndarray, requires_grad: bool = False) -> None:
         """Every field of a tensor, always set in this order: Python then reads them on its
@@ -146,6 +147,20 @@ class Tensor:
         self._accumulator: weakref.ref | None = None  # to this leaf's AccumulateGrad
         self._hooks: dict | None = None
         self._retains_grad = False
+
+    def __deepcopy__(self, memo: dict) -> Tensor:
+        """A copy with its own values and ``.grad``; only leaves can be copied (a copy of a
+        computed tensor would have to copy the graph behind it too)."""
+        if self.grad_fn is not None:
+            raise RuntimeError(
+                "Only Tensors created explicitly by the user (graph leaves) support the "
+                "deepcopy protocol at the moment. Copy the values with x.detach().clone(), "
+                "or deepcopy the leaves (e.g. the model) before computing with them."
+            )
+        new = object.__new__(type(self))
+        memo[id(self)] = new
+        new.__dict__.update(copy.deepcopy(self.__getstate__(), memo))
+        return new
 
     def __getstate__(self) -> dict:
         """What ``copy.deepcopy`` and ``pickle`` keep: every field but the two that belong to
@@ -444,8 +459,9 @@ class Tensor:
     def _to_number(self, kind: type) -> Any:
         if self._data.size != 1:
             if kind is bool:
+                many = "no values" if self._data.size == 0 else "more than one value"
                 raise RuntimeError(
-                    "Boolean value of Tensor with more than one value is ambiguous. "
+                    f"Boolean value of Tensor with {many} is ambiguous. "
                     "Use .any() or .all(), or compare a single element."
                 )
             raise ValueError(
@@ -632,6 +648,11 @@ class Tensor:
         return _cast_result(A.RPow.apply(self, base), _dtype.promote_scalar(self.dtype, base))
 
     def __neg__(self) -> Tensor:
+        if self._data.dtype == np.bool_:
+            raise RuntimeError(
+                "Negation, the `-` operator, on a bool tensor is not supported. If you are "
+                "trying to invert a mask, use the `~` or `logical_not()` operator instead."
+            )
         return A.Neg.apply(self)
 
     def __pos__(self) -> Tensor:

@@ -9,6 +9,7 @@ with PyTorch's), which shows the graph was left usable.
 
 from __future__ import annotations
 
+import copy
 import re
 import warnings
 from dataclasses import dataclass
@@ -299,6 +300,43 @@ CASES = [
         lambda m, s: s["x"].clamp(max=-(10**40)),
         r"can't convert negative int to unsigned",
         fix=("float",),
+    ),
+    Case(
+        "bool_of_empty_tensor",
+        lambda m: {"x": m.tensor([])},
+        lambda m, s: bool(s["x"]),
+        r"Boolean value of Tensor with no values is ambiguous",
+    ),
+    Case(
+        "negate_bool_tensor",
+        lambda m: {"mask": m.tensor([True, False])},
+        lambda m, s: -s["mask"],
+        r"Negation, the `-` operator, on a bool tensor is not supported",
+        fix=("~",),
+        after=lambda m, s: ~s["mask"],
+    ),
+    Case(
+        "randint_without_size",
+        lambda m: {},
+        lambda m, s: m.randint(0, 10),
+        r"randint\(\): argument 'size' \(position 2\) must be tuple of ints, not int",
+        fix=("(3,)",),
+    ),
+    Case(
+        "deepcopy_of_a_computed_tensor",
+        lambda m: leaf_and(m, lambda m, x: {"y": x * 2}),
+        lambda m, s: copy.deepcopy(s["y"]),
+        r"Only Tensors created explicitly by the user \(graph leaves\) support the deepcopy",
+        fix=("detach().clone()",),
+        after=lambda m, s: s["y"].detach().clone(),
+    ),
+    Case(
+        "tensor_of_tensors",
+        lambda m: {"a": m.ones(2), "b": m.zeros(2)},
+        lambda m, s: m.tensor([s["a"], s["b"]]),
+        r"only one element tensors can be converted to Python scalars",
+        fix=("torch.stack",),
+        after=lambda m, s: m.stack([s["a"], s["b"]]),
     ),
     Case(
         "backward_twice",

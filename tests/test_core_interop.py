@@ -196,3 +196,17 @@ def test_math_constants(name):
 
 def test_default_dtype():
     assert str(at.get_default_dtype()) == str(torch.get_default_dtype()) == "torch.float32"
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "m.Tensor()",
+        "m.Tensor(2, 3).shape",
+        "m.tensor([m.ones(1), m.tensor(2.0)])",
+        "m.tensor([m.ones(1, dtype=m.int64), 2.5])",
+    ],
+)
+def test_constructors_from_tensors_and_nothing(expr):
+    ours, theirs = (eval(expr, {"m": m}) for m in LIBS)
+    assert repr(ours) == repr(theirs)
