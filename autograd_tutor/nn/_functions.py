@@ -25,12 +25,13 @@ import numpy as np
 
 from .._dtype import promote
 from ..autograd.function import Function
-from ..ops._util import data, keep_float, unbroadcast
+from ..ops._util import ARRAYS, data, keep_float, unbroadcast
 
 
 def _reduce(loss: np.ndarray, reduction: str, total: Any = None) -> np.ndarray:
     if reduction == "mean":
-        return np.asarray(loss.sum() / (loss.size if total is None else total), loss.dtype)
+        with np.errstate(invalid="ignore"):  # every target ignored: 0 / 0 is nan, as in PyTorch
+            return np.asarray(loss.sum() / (loss.size if total is None else total), loss.dtype)
     if reduction == "sum":
         return np.asarray(loss.sum(), loss.dtype)
     return loss
@@ -96,8 +97,8 @@ class MseLoss(Function):
 class NllLoss(Function):
     """L_i = -w_i logp[i, target_i]   dL/dlogp[i, c] = -w_i if c == target_i else 0
 
-    ``target`` (class indices, ignored rows replaced by 0) and ``weight`` (the weight
-    of each row: 0 for ignored rows; ``None`` when every row counts once) are NumPy
+    ``rows`` (the rows that count: ignored ones are left out; ``None`` for all), their
+    ``target`` classes and their ``weight`` (``None`` when every row counts once) are NumPy
     arrays; with ``reduction="mean"`` the sum is divided by ``total``, the summed weight.
     """
 
@@ -105,22 +106,44 @@ class NllLoss(Function):
     array_backward = True
 
     @staticmethod
-    def forward(ctx, logp, target, weight, total, reduction):
-        ctx.target, ctx.weight, ctx.shape = target, weight, logp.shape
+    def forward(ctx, logp, rows, target, weight, total, reduction):
+        n = logp._data.shape[0]
+        rows = np.arange(n) if rows is None else rows
+        ctx.rows, ctx.target, ctx.weight, ctx.shape = rows, target, weight, logp.shape
         ctx.reduction, ctx.count = reduction, total
-        losses = -logp._data[np.arange(target.size), target]
+        losses = -logp._data[rows, target]
         if weight is not None:
             losses *= weight
+        if reduction == "none" and rows.size < n:
+            every = np.zeros(n, losses.dtype)  # ignored rows: loss 0
+            every[rows] = losses
+            return every
         return _reduce(losses, reduction, total)
 
     @staticmethod
     def backward(ctx, grad):
-        coeff = np.zeros(ctx.shape, dtype=data(grad).dtype)
-        rows = np.arange(ctx.target.size)
-        coeff[rows, ctx.target] = -1 if ctx.weight is None else -ctx.weight
-        if ctx.reduction == "mean":
+        coeff = np.full(ctx.rows.size, -1.0, data(grad).dtype)
+        if ctx.weight is not None:
+            coeff *= ctx.weight
+        if ctx.reduction == "mean" and coeff.size:
             coeff /= ctx.count
-        return grad.reshape(-1, 1) * coeff, None, None, None, None
+        if ctx.reduction == "none":
+            grad = grad[ctx.rows]
+        grad_logp = _placed(ctx.shape, (ctx.rows, ctx.target), grad * coeff)
+        return grad_logp, None, None, None, None, None
+
+
+def _placed(shape: tuple, index: tuple, values: Any) -> Any:
+    """Zeros of ``shape`` with ``values`` (an array or a Tensor) written at ``index``.
+
+    Every other entry is exactly +0.0 whatever the upstream gradient, as in PyTorch; a 0/1 mask
+    times a negative gradient would give -0.0, which prints as ``-0.``.
+    """
+    if isinstance(values, ARRAYS):
+        out = np.zeros(shape, values.dtype)
+        out[index] = values
+        return out
+    return values.new_zeros(shape)._index_put(index, values)
 
 
 class BinaryCrossEntropy(Function):

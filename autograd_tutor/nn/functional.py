@@ -258,15 +258,12 @@ def nll_loss(
             f"Target {bad[0]} is out of bounds. Targets must be class indices in "
             f"[0, {classes - 1}] (or ignore_index={ignore_index})."
         )
-    if weight is None and kept.all():
-        row_weight, total = None, t.size
-    else:
-        t = np.where(kept, t, 0)  # any valid index; these rows get weight 0
-        row_weight = kept.astype(input._data.dtype)
-        if weight is not None:
-            row_weight *= weight._data[t]
-        total = row_weight.sum()
-    loss = _ops.NllLoss.apply(input, t, row_weight, total, reduction)
+    rows = None if kept.all() else np.flatnonzero(kept)  # the rows that count (None: all)
+    if rows is not None:
+        t = t[rows]
+    row_weight = None if weight is None else weight._data[t].astype(input._data.dtype)
+    total = t.size if row_weight is None else row_weight.sum()
+    loss = _ops.NllLoss.apply(input, rows, t, row_weight, total, reduction)
     return loss.reshape(target.shape) if reduction == "none" else loss
 
 
@@ -306,15 +303,17 @@ def cross_entropy(
     if label_smoothing == 0:
         return loss
     kept = target._data != ignore_index
-    smooth = -_class_weighted(logp, weight).sum(dim) * Tensor._make(kept.astype(logp._data.dtype))
-    if reduction == "mean":
-        if weight is None:
-            total = kept.sum()
-        else:
-            total = (weight._data[np.where(kept, target._data, 0)] * kept).sum()
-        smooth = smooth.sum() / float(total)
-    else:
-        smooth = _reduce(smooth, reduction)
+    smooth = -_class_weighted(logp, weight).sum(dim)
+    if reduction == "none":
+        smooth = smooth.masked_fill(Tensor._make(~kept), 0.0)
+    else:  # sum only the rows that count: the others get exactly 0 gradient, as in PyTorch
+        smooth = smooth[Tensor._make(kept)].sum()
+        if reduction == "mean":
+            if weight is None:
+                total = kept.sum()
+            else:
+                total = (weight._data[np.where(kept, target._data, 0)] * kept).sum()
+            smooth = smooth / float(total)
     return loss * (1 - label_smoothing) + smooth * (label_smoothing / classes)
 
 
