@@ -41,6 +41,8 @@ def _calls(lib):
         "relu": (lambda a: F.relu(*a), [t]),
         "relu-inplace": (lambda a: F.relu(*a, inplace=True), [t]),
         "ReLU": (lambda a: nn.ReLU()(*a), [t]),
+        "leaky_relu": (lambda a: F.leaky_relu(*a), [t]),
+        "LeakyReLU-inplace": (lambda a: nn.LeakyReLU(inplace=True)(*a), [t]),
         "sigmoid": (lambda a: F.sigmoid(*a), [t]),
         "Sigmoid": (lambda a: nn.Sigmoid()(*a), [t]),
         "tanh": (lambda a: F.tanh(*a), [t]),
@@ -51,6 +53,7 @@ def _calls(lib):
         "Dropout-eval": (lambda a: nn.Dropout().eval()(*a), [t]),
         "mse_loss": (lambda a: F.mse_loss(*a), [t, t]),
         "MSELoss": (lambda a: nn.MSELoss()(*a), [t, t]),
+        "L1Loss": (lambda a: nn.L1Loss()(*a), [t, t]),
         "nll_loss": (lambda a: F.nll_loss(*a), [rows, classes, lib.ones(3)]),
         "cross_entropy": (lambda a: F.cross_entropy(*a), [rows, classes, lib.ones(3)]),
         "CrossEntropyLoss": (lambda a: nn.CrossEntropyLoss()(*a), [rows, classes]),
@@ -107,6 +110,7 @@ def _shape_calls(lib):
         "mse 3 vs 4": lambda: F.mse_loss(lib.ones(3), lib.zeros(4)),
         "MSELoss 3 vs 4": lambda: nn.MSELoss()(lib.ones(3), lib.zeros(4)),
         "mse (2,3) vs (2,) none": lambda: F.mse_loss(rows, lib.zeros(2), reduction="none"),
+        "L1Loss 3 vs 4": lambda: nn.L1Loss()(lib.ones(3), lib.zeros(4)),
         "mse shape before reduction": lambda: F.mse_loss(
             lib.ones(3), lib.zeros(4), reduction="avg"
         ),

@@ -1,12 +1,12 @@
 """``torch.nn``: layers, losses and the ``Module`` base class for building networks."""
 
-from . import functional, init
-from .activation import LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from . import functional, init, utils
+from .activation import LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from .container import ModuleList, Sequential
 from .dropout import Dropout
 from .flatten import Flatten
 from .linear import Identity, Linear
-from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss
+from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
 from .module import Module
 from .parameter import Parameter
 
@@ -17,6 +17,8 @@ __all__ = [
     "Dropout",
     "Flatten",
     "Identity",
+    "L1Loss",
+    "LeakyReLU",
     "Linear",
     "LogSoftmax",
     "MSELoss",
@@ -31,4 +33,5 @@ __all__ = [
     "Tanh",
     "functional",
     "init",
+    "utils",
 ]

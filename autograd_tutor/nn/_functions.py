@@ -1,4 +1,5 @@
-"""The ops ``nn`` adds to the core: the linear layer and the losses, one ``Function`` each.
+"""The ops ``nn`` adds to the core: the linear layer, leaky_relu and the losses, one
+``Function`` each.
 
 Each could be written from smaller tensor ops, but PyTorch makes each one a single graph
 node, so ``print(loss)`` shows ``grad_fn=<MseLossBackward0>`` and a training step stays
@@ -7,6 +8,7 @@ the forward pass, and ``tests/test_nn.py`` checks them against PyTorch and finit
 differences:
 
 * linear: ``dL/dx = g @ W``, ``dL/dW = gᵀ @ x``, ``dL/db = Σ_rows g``
+* leaky_relu: ``dy/dx = 1`` where ``x > 0``, else the negative slope
 * MSE: ``dL/dx = 2 (x - t)``
 * NLL: ``dL/dlogp[i, c] = -1`` at each row's target class, 0 elsewhere
 * BCE: ``dL/dx = (x - t) / (x (1 - x))``;  BCE with logits: ``dL/dx = sigmoid(x) - t``
@@ -67,6 +69,51 @@ class Addmm(Function):
         grad_x = grad @ weight if ctx.needs_input_grad[1] else None
         grad_weight = grad.T @ x if ctx.needs_input_grad[2] else None
         return grad_bias, grad_x, grad_weight
+
+
+def _leaky_relu(x: np.ndarray, slope: float) -> np.ndarray:
+    return keep_float(np.where(x > 0, x, x * slope), x.dtype)
+
+
+class LeakyRelu(Function):
+    """y = x if x > 0 else s·x   dy/dx = 1 if x > 0 else s   (s: the negative slope)"""
+
+    node_name = "LeakyReluBackward0"
+    array_backward = True
+
+    @staticmethod
+    def forward(ctx, x, slope):
+        ctx.save_for_backward(x)
+        ctx.slope = slope
+        return _leaky_relu(x._data, slope)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors  # the input, or the output in place: both > 0 at the same spots
+        local = np.where(data(x) > 0, 1, ctx.slope).astype(data(grad).dtype)
+        return grad * local, None
+
+
+class LeakyReluInplace(LeakyRelu):
+    """``leaky_relu_(x)``: the input is overwritten, so backward reads the output's signs."""
+
+    node_name = "LeakyReluBackward1"
+    save_output = True
+
+    @staticmethod
+    def forward(ctx, x, slope):
+        ctx.slope = slope
+        return _leaky_relu(x._data, slope)
+
+    @staticmethod
+    def backward(ctx, grad):
+        if ctx.slope < 0:  # then the output's sign is not the input's
+            raise RuntimeError(
+                "In-place leakyReLu backward calculation is triggered with a negative slope which "
+                "is not supported. Call the out-of-place version instead: "
+                "F.leaky_relu(x, negative_slope) without inplace=True."
+            )
+        return LeakyRelu.backward(ctx, grad)
 
 
 class MseLoss(Function):

@@ -102,6 +102,20 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
     return input.relu()
 
 
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    """``x`` where ``x > 0``, else ``negative_slope * x``: unlike relu, negatives keep a small
+    gradient, so a unit that only sees negative inputs can still learn."""
+    _check_tensors("leaky_relu_" if inplace else "leaky_relu", input=input)
+    if input._data.dtype.kind != "f":
+        raise NotImplementedError(
+            f"\"leaky_relu_cpu\" not implemented for '{_type_name(input)}'. leaky_relu works on "
+            "floating point tensors: convert with .float() first."
+        )
+    if inplace:
+        return input._inplace(lambda old: _ops.LeakyReluInplace.apply(old, negative_slope))
+    return _ops.LeakyRelu.apply(input, negative_slope)
+
+
 def sigmoid(input: Tensor) -> Tensor:
     """``1 / (1 + exp(-x))``, squashing any number into (0, 1)."""
     _check_tensors("sigmoid", "sigmoid", input=input)  # PyTorch calls input.sigmoid()
@@ -176,6 +190,14 @@ def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     _check_same_shape(input, target)
     _check_reduction(reduction)
     return _ops.MseLoss.apply(input, target, reduction)
+
+
+def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
+    """Mean absolute error ``(input - target).abs().mean()``: less swayed by outliers than MSE."""
+    _check_tensors("l1_loss", "size", target=target, input=input)
+    _check_same_shape(input, target)
+    _check_reduction(reduction)
+    return _reduce((input - target).abs(), reduction)
 
 
 def _check_same_shape(input: Tensor, target: Tensor) -> None:
