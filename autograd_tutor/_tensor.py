@@ -1101,6 +1101,8 @@ class Tensor:
 
     def __setitem__(self, index: Any, value: Any) -> None:
         idx = _np_index(index, self.shape)
+        if _Mode.enabled and self._requires_grad and self.grad_fn is None:
+            raise _view_of_leaf_error()  # x[i] = v writes through a view of x, in PyTorch
         value = self._operand(value)
         target = self._data[idx].shape
         extra = value._data.ndim - len(target)
@@ -1156,11 +1158,7 @@ class Tensor:
             )
         if _Mode.enabled and self._requires_grad:
             if self._base is not None and self._base._requires_grad and self._base.is_leaf:
-                raise RuntimeError(
-                    "a view of a leaf Variable that requires grad is being used in an in-place "
-                    "operation. Change it inside `with torch.no_grad():`, or work on a copy "
-                    "(x.clone())."
-                )
+                raise _view_of_leaf_error()
             if self.is_leaf:
                 raise RuntimeError(
                     "a leaf Variable that requires grad is being used in an in-place operation. "
@@ -1364,6 +1362,13 @@ def _type_name(d: _dtype.dtype) -> str:
 def _number(x: Any) -> Any:
     _check_int(x)
     return x.item() if isinstance(x, Tensor) else x
+
+
+def _view_of_leaf_error() -> RuntimeError:
+    return RuntimeError(
+        "a view of a leaf Variable that requires grad is being used in an in-place operation. "
+        "Change it inside `with torch.no_grad():`, or work on a copy (x.clone())."
+    )
 
 
 def _refuse_array_on_left(symbol: str, other: Any) -> None:

@@ -187,6 +187,7 @@ def _grad_of(m, s):
 
 
 LEAF_INPLACE = r"a leaf Variable that requires grad is being used in an in-place operation"
+LEAF_VIEW = r"a view of a leaf Variable that requires grad is being used in an in-place operation"
 VIEW_INPLACE = (
     r"a (view of a )?leaf Variable that requires grad is being used in an in-place operation"
 )
@@ -475,8 +476,8 @@ CASES = [
     Case("leaf_copy_", leaf, _inplace_leaf(lambda m, x: x.copy_(m.zeros(3))), LEAF_INPLACE),
     Case("leaf_clamp_", leaf, _inplace_leaf(lambda m, x: x.clamp_(0, 1)), LEAF_INPLACE),
     Case("leaf_sin_", leaf, _inplace_leaf(lambda m, x: m.sin_(x)), LEAF_INPLACE),
-    Case("leaf_setitem", leaf, _inplace_leaf(_setitem(0, 5.0)), VIEW_INPLACE, fix=("no_grad",)),
-    Case("leaf_setitem_slice", leaf, _inplace_leaf(_setitem(slice(0, 2), 0.0)), VIEW_INPLACE),
+    Case("leaf_setitem", leaf, _inplace_leaf(_setitem(0, 5.0)), LEAF_VIEW, fix=("no_grad",)),
+    Case("leaf_setitem_slice", leaf, _inplace_leaf(_setitem(slice(0, 2), 0.0)), LEAF_VIEW),
     Case("leaf_slice_view_mul_", leaf, _inplace_leaf(lambda m, x: x[0:2].mul_(2)), VIEW_INPLACE),
     Case("leaf_view_add_", leaf, _inplace_leaf(lambda m, x: x.view(3).add_(1)), VIEW_INPLACE),
     Case(
