@@ -72,7 +72,8 @@ class Addmm(Function):
 
 
 def _leaky_relu(x: np.ndarray, slope: float) -> np.ndarray:
-    return keep_float(np.where(x > 0, x, x * slope), x.dtype)
+    with np.errstate(invalid="ignore"):  # inf * 0 where the other branch is taken
+        return keep_float(np.where(x > 0, x, x * slope), x.dtype)
 
 
 class LeakyRelu(Function):
