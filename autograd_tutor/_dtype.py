@@ -8,14 +8,15 @@ import numpy as np
 class dtype:
     """A tensor's element type, e.g. ``float32``. Prints as PyTorch does: ``torch.float32``."""
 
-    __slots__ = ("name", "numpy", "is_floating_point", "_rank")
+    __slots__ = ("name", "numpy", "is_floating_point", "_rank", "_scalar_name")
 
-    def __init__(self, name: str, numpy_dtype: type, rank: int) -> None:
+    def __init__(self, name: str, numpy_dtype: type, rank: int, scalar_name: str) -> None:
         self.name = name
         self.numpy = np.dtype(numpy_dtype)
         self.is_floating_point = self.numpy.kind == "f"
         # rank orders the categories used in promotion: bool < integers < floating point
         self._rank = rank
+        self._scalar_name = scalar_name  # PyTorch's name in messages: "Float" (torch.FloatTensor)
 
     @property
     def itemsize(self) -> int:
@@ -29,15 +30,15 @@ class dtype:
         return "bool_" if self.name == "bool" else self.name
 
 
-bool_ = dtype("bool", np.bool_, 0)
-uint8 = dtype("uint8", np.uint8, 1)
-int8 = dtype("int8", np.int8, 1)
-int16 = dtype("int16", np.int16, 1)
-int32 = dtype("int32", np.int32, 1)
-int64 = dtype("int64", np.int64, 1)
-float16 = dtype("float16", np.float16, 2)
-float32 = dtype("float32", np.float32, 2)
-float64 = dtype("float64", np.float64, 2)
+bool_ = dtype("bool", np.bool_, 0, "Bool")
+uint8 = dtype("uint8", np.uint8, 1, "Byte")
+int8 = dtype("int8", np.int8, 1, "Char")
+int16 = dtype("int16", np.int16, 1, "Short")
+int32 = dtype("int32", np.int32, 1, "Int")
+int64 = dtype("int64", np.int64, 1, "Long")
+float16 = dtype("float16", np.float16, 2, "Half")
+float32 = dtype("float32", np.float32, 2, "Float")
+float64 = dtype("float64", np.float64, 2, "Double")
 
 ALL = (bool_, uint8, int8, int16, int32, int64, float16, float32, float64)
 _BY_NUMPY = {d.numpy: d for d in ALL}
@@ -65,8 +66,9 @@ def of_array(array: np.ndarray) -> dtype:
     return found if found is not None else from_numpy_dtype(array.dtype)
 
 
-def to_dtype(d: dtype | type | str | np.dtype | None) -> dtype | None:
-    """Accept our dtype, a NumPy dtype or a Python type (``float`` -> float64 as in NumPy)."""
+def to_dtype(d: dtype | type | None) -> dtype | None:
+    """A ``dtype=`` argument: one of ours, or a Python type (``float`` -> float64, as PyTorch).
+    Strings and NumPy types are refused, as PyTorch refuses them."""
     if d is None or isinstance(d, dtype):
         return d
     if d is float:
@@ -75,7 +77,11 @@ def to_dtype(d: dtype | type | str | np.dtype | None) -> dtype | None:
         return int64
     if d is bool:
         return bool_
-    return from_numpy_dtype(np.dtype(d))
+    shown = repr(d) if isinstance(d, str) else getattr(d, "__name__", repr(d))
+    raise TypeError(
+        f"argument 'dtype' must be torch.dtype, not {type(d).__name__}. Write torch.float32 "
+        f"(or torch.float64, torch.int64, torch.bool), not {shown}."
+    )
 
 
 def promote(a: dtype, b: dtype) -> dtype:

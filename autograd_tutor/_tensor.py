@@ -501,9 +501,18 @@ class Tensor:
         return movement.ToCopy.apply(self, target)
 
     def type(self, dtype: Any = None) -> Any:
+        """``x.type()`` names the type (``'torch.FloatTensor'``); ``x.type(torch.float64)`` or
+        ``x.type('torch.DoubleTensor')`` converts."""
         if dtype is None:
-            names = {"float32": "Float", "float64": "Double", "int64": "Long", "bool": "Bool"}
-            return f"torch.{names.get(self.dtype.name, self.dtype.name)}Tensor"
+            return function._type_string(self)
+        if isinstance(dtype, str):
+            by_name = {f"torch.{d._scalar_name}Tensor": d for d in _dtype.ALL}
+            if dtype not in by_name:
+                raise ValueError(
+                    f"invalid type: {dtype!r}. Use a dtype (x.type(torch.float64)) or a name "
+                    "such as 'torch.FloatTensor' or 'torch.LongTensor'."
+                )
+            return self.to(by_name[dtype])
         return self.to(_dtype.to_dtype(dtype))
 
     def float(self) -> Tensor:
@@ -897,7 +906,7 @@ class Tensor:
         if self._data.dtype.kind != "f":
             raise RuntimeError(
                 "linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
-                f"{self.dtype.name.capitalize()}. Convert with .float() first."
+                f"{self.dtype._scalar_name}. Convert with .float() first."
             )
         p = 2 if p in ("fro", None) else p
         if not (isinstance(p, (int, float)) and 0 < p < float("inf")):
@@ -913,7 +922,7 @@ class Tensor:
         if x._data.dtype.kind != "f":
             raise RuntimeError(
                 f"mean(): could not infer output dtype. Input dtype must be either a floating "
-                f"point or complex dtype. Got: {self.dtype.name.capitalize()}. "
+                f"point or complex dtype. Got: {self.dtype._scalar_name}. "
                 "Convert with .float() first."
             )
         return x._reduce(reduce.Mean, reduce.MeanDim, axis if dim is _ALL else dim, keepdim)
@@ -1185,8 +1194,8 @@ class Tensor:
             )
         if result._data.dtype is not self._data.dtype and result.dtype._rank > self.dtype._rank:
             raise RuntimeError(
-                f"result type {_type_name(result.dtype)} can't be cast to the desired output "
-                f"type {_type_name(self.dtype)}. Convert the tensor first (x = x.float()) or "
+                f"result type {result.dtype._scalar_name} can't be cast to the desired output "
+                f"type {self.dtype._scalar_name}. Convert the tensor first (x = x.float()) or "
                 "use the out-of-place form."
             )
         if recording and self._base is not None:
@@ -1351,12 +1360,6 @@ def _cast_result(out: Tensor, want: _dtype.dtype) -> Tensor:
         if out.grad_fn is not None:
             out.grad_fn._value = out._data
     return out
-
-
-def _type_name(d: _dtype.dtype) -> str:
-    return {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int"}.get(
-        d.name, d.name.capitalize()
-    )
 
 
 def _number(x: Any) -> Any:

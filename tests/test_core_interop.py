@@ -210,3 +210,47 @@ def test_default_dtype():
 def test_constructors_from_tensors_and_nothing(expr):
     ours, theirs = (eval(expr, {"m": m}) for m in LIBS)
     assert repr(ours) == repr(theirs)
+
+
+# --------------------------------------------------------------- dtypes by name
+
+DTYPES = ["float16", "float32", "float64", "uint8", "int8", "int16", "int32", "int64", "bool"]
+
+
+@pytest.mark.parametrize("name", DTYPES)
+def test_type_names_and_conversion_by_name(name):
+    ours, theirs = (m.ones(2, dtype=getattr(m, name)) for m in LIBS)
+    assert ours.type() == theirs.type()
+    assert repr(at.ones(2).type(theirs.type())) == repr(torch.ones(2).type(theirs.type()))
+
+
+def test_mean_of_integers_names_the_dtype_as_pytorch():
+    messages = []
+    for m in LIBS:
+        with pytest.raises(RuntimeError) as error:
+            m.tensor([1, 2]).mean()
+        messages.append(str(error.value))
+    assert "Got: Long" in messages[0] and "Got: Long" in messages[1]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda m: m.ones(2, dtype="float32"),
+        lambda m: m.zeros(2, dtype=np.float64),
+        lambda m: m.tensor([1.0], dtype=np.float32),
+        lambda m: m.arange(3, dtype="int64"),
+        lambda m: m.randn(2, dtype="float64"),
+    ],
+)
+def test_numpy_style_dtypes_are_refused(make):
+    for m in LIBS:
+        with pytest.raises(TypeError):
+            make(m)
+    with pytest.raises(TypeError, match="torch.float32"):  # ours says what to write
+        make(at)
+
+
+@pytest.mark.parametrize("py_type", [float, int, bool])
+def test_python_types_are_dtypes(py_type):
+    assert str(at.ones(2, dtype=py_type).dtype) == str(torch.ones(2, dtype=py_type).dtype)

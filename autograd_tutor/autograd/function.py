@@ -230,8 +230,7 @@ class AccumulateGrad(Node):
 
 
 def _type_string(t: Any) -> str:
-    names = {"float32": "Float", "float64": "Double", "int64": "Long", "bool": "Bool"}
-    return f"torch.{names.get(t.dtype.name, t.dtype.name.capitalize())}Tensor"
+    return f"torch.{t.dtype._scalar_name}Tensor"
 
 
 class Function:

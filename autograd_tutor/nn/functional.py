@@ -16,7 +16,6 @@ import numpy as np
 
 from .._random import rand  # the package's generator, seeded by manual_seed
 from .._tensor import Tensor, _check_broadcast
-from ..autograd.function import _type_string
 from . import _functions as _ops
 
 _REDUCTIONS = ("none", "mean", "sum")
@@ -79,9 +78,9 @@ def linear(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None) -> Tens
         )
     if x.dtype != w.dtype:
         raise RuntimeError(
-            f"mat1 and mat2 must have the same dtype, but got {_type_name(input)} and "
-            f"{_type_name(weight)}. Convert the input, e.g. x.float() (NumPy arrays are float64 "
-            "by default), or the model, e.g. model.double()."
+            f"mat1 and mat2 must have the same dtype, but got {input.dtype._scalar_name} and "
+            f"{weight.dtype._scalar_name}. Convert the input, e.g. x.float() (NumPy arrays are "
+            "float64 by default), or the model, e.g. model.double()."
         )
     if bias is None:
         return input @ weight.T
@@ -108,8 +107,8 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
     _check_tensors("leaky_relu_" if inplace else "leaky_relu", input=input)
     if input._data.dtype.kind != "f":
         raise NotImplementedError(
-            f"\"leaky_relu_cpu\" not implemented for '{_type_name(input)}'. leaky_relu works on "
-            "floating point tensors: convert with .float() first."
+            f"\"leaky_relu_cpu\" not implemented for '{input.dtype._scalar_name}'. leaky_relu "
+            "works on floating point tensors: convert with .float() first."
         )
     if inplace:
         return input._inplace(lambda old: _ops.LeakyReluInplace.apply(old, negative_slope))
@@ -224,10 +223,6 @@ def _check_fits(out: tuple, a: tuple, b: tuple) -> None:
         )
 
 
-def _type_name(t: Tensor) -> str:
-    return _type_string(t)[len("torch.") : -len("Tensor")]
-
-
 def nll_loss(
     input: Tensor,
     target: Tensor,
@@ -257,7 +252,7 @@ def nll_loss(
         )
     if target.dtype.is_floating_point:
         raise RuntimeError(
-            f"expected target dtype to be Long or Byte, but got {_type_name(target)}. "
+            f"expected target dtype to be Long or Byte, but got {target.dtype._scalar_name}. "
             "Class targets are integer indices: make them with torch.tensor([0, 2, 1]) "
             "(or target.long())."
         )
@@ -397,7 +392,7 @@ def binary_cross_entropy(
         _check_fits(input.shape, input.shape, weight.shape)
     if target.dtype is not input.dtype:
         raise RuntimeError(
-            f"Found dtype {_type_name(target)} but expected {_type_name(input)}. "
+            f"Found dtype {target.dtype._scalar_name} but expected {input.dtype._scalar_name}. "
             "Targets must be floats like the input: use target.float()."
         )
     values = input._data
@@ -432,8 +427,8 @@ def binary_cross_entropy_with_logits(
     _check_tensors("binary_cross_entropy_with_logits", **names)
     if not target.dtype.is_floating_point:
         raise RuntimeError(
-            f"result type Float can't be cast to the desired output type {_type_name(target)}. "
-            "Targets must be floats: use target.float()."
+            "result type Float can't be cast to the desired output type "
+            f"{target.dtype._scalar_name}. Targets must be floats: use target.float()."
         )
     if pos_weight is not None:
         _check_fits(input.shape, pos_weight.shape, target.shape)
