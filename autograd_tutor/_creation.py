@@ -92,7 +92,7 @@ def _from_python(data: Any, dtype: _dtype.dtype | None) -> np.ndarray:
             )
         _python_dtype(data)
     default = {"f": _dtype.default_float, "b": _dtype.bool_}.get(arr.dtype.kind, _dtype.default_int)
-    if arr.dtype == np.float64 and isinstance(_first_number(data), np.float64):
+    if arr.dtype == np.float64 and isinstance(_first_number(data), (np.float64, np.ndarray)):
         default = _dtype.float64  # NumPy float64 scalars keep their dtype, as in PyTorch
     return arr.astype((dtype or default).numpy, copy=False)
 

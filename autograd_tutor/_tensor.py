@@ -713,9 +713,22 @@ class Tensor:
         return self.__pow__(exponent)
 
     def mm(self, other: Tensor) -> Tensor:
+        """Matrix times matrix (both 2-D; ``@`` accepts other shapes)."""
+        for name, t in (("self", self), ("mat2", other)):
+            if isinstance(t, Tensor) and t.ndim != 2:
+                raise RuntimeError(
+                    f"{name} must be a matrix. mm takes two 2-D tensors: use @ (torch.matmul) "
+                    "for vectors and batches."
+                )
         return self @ other
 
     def dot(self, other: Tensor) -> Tensor:
+        """Vector dot vector (both 1-D)."""
+        if isinstance(other, Tensor) and (self.ndim != 1 or other.ndim != 1):
+            raise RuntimeError(
+                f"1D tensors expected, but got {self.ndim}D and {other.ndim}D tensors. dot takes "
+                "two vectors: use @ (torch.matmul) for matrices."
+            )
         return self @ other
 
     def reciprocal(self) -> Tensor:
@@ -1432,7 +1445,14 @@ def _check_subtraction(fn: Any, a: np.dtype, b: np.dtype) -> None:
 
 def _dims(dim: Any, ndim: int) -> tuple:
     dims = dim if isinstance(dim, (tuple, list)) else (dim,)
-    return tuple(sorted(_dim(d, ndim) for d in dims))
+    normalised = [_dim(d, ndim) for d in dims]
+    for d in normalised:
+        if normalised.count(d) > 1:
+            raise RuntimeError(
+                f"dim {d} appears multiple times in the list of dims. Give each dim once "
+                "(dim=-1 and dim=ndim-1 are the same dim)."
+            )
+    return tuple(sorted(normalised))
 
 
 def _shape_args(args: tuple) -> tuple:
@@ -1548,6 +1568,12 @@ def _np_index(index: Any, shape: Size) -> Any:
                     f"{shape[dim]}. Valid indices are 0..{shape[dim] - 1} (or negative from the "
                     "end)."
                 )
+        if isinstance(p, slice) and p.step is not None and p.step <= 0:
+            gist = "step must be greater than zero" if p.step else "slice step cannot be zero"
+            raise ValueError(
+                f"{gist}. Tensors cannot be sliced backwards as NumPy arrays can: use "
+                "x.flip(dim) to reverse."
+            )
         if p is not None and p is not Ellipsis:
             dim += p.ndim if isinstance(p, np.ndarray) and p.dtype == bool else 1
         out.append(p)

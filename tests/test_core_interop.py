@@ -205,10 +205,14 @@ def test_default_dtype():
         "m.Tensor(2, 3).shape",
         "m.tensor([m.ones(1), m.tensor(2.0)])",
         "m.tensor([m.ones(1, dtype=m.int64), 2.5])",
+        "m.tensor([np.array([1.0, 2.0]), np.array([3.0, 4.0])])",
+        "m.tensor([np.array([1.0, 2.0], dtype=np.float32)])",
     ],
 )
 def test_constructors_from_tensors_and_nothing(expr):
-    ours, theirs = (eval(expr, {"m": m}) for m in LIBS)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # torch: "a list of numpy arrays is slow"
+        ours, theirs = (eval(expr, {"m": m, "np": np}) for m in LIBS)
     assert repr(ours) == repr(theirs)
 
 
