@@ -772,6 +772,8 @@ def test_inference_mode(m):
         assert (x * 2).requires_grad
     with m.inference_mode(mode=False):
         assert (x * 2).requires_grad
+    with m.no_grad(), m.inference_mode(False):  # switches recording on, even here
+        assert m.is_grad_enabled() and (x * 2).requires_grad
     with m.set_grad_enabled(mode=False):
         assert not (x * 2).requires_grad
     assert y.tolist() == [2.0]

@@ -102,11 +102,11 @@ class enable_grad(_GradModeContext):
 
 class inference_mode(_GradModeContext):
     """Like ``no_grad`` (PyTorch adds more speed-ups; here it is the same switch).
-    ``inference_mode(False)`` leaves recording as it is."""
+    ``inference_mode(False)`` switches recording on, as PyTorch's does."""
 
     def __init__(self, mode: bool = True) -> None:
         super().__init__()
-        self._target = False if mode else _Mode.enabled
+        self._target = not mode
 
 
 class set_grad_enabled:
