@@ -70,6 +70,45 @@ def scatter_add(shape: tuple, index: Any, values: Any) -> Any:
     return values.new_zeros(shape)._index_put(index, values, accumulate=True)
 
 
+def scatter(shape: tuple, index: Any, values: Any) -> Any:
+    """Zeros of ``shape`` with ``values`` written at ``index``, a basic index (ints, slices,
+    None) that picks each element at most once, as a view does. Written, not added to 0, so
+    that a gradient of -0.0 stays -0.0, as in PyTorch."""
+    if isinstance(values, ARRAYS):
+        out = np.zeros(shape, values.dtype)
+        out[index] = values
+        return out
+    return values.new_zeros(shape)._index_put(index, values)
+
+
+_BITS = {2: np.uint16, 4: np.uint32, 8: np.uint64}  # an unsigned integer of each float's size
+
+
+def where_or_zero(mask: Any, grad: Any) -> Any:
+    """``grad`` where ``mask`` is True, else 0 (``torch.where(mask, grad, 0)``): the gradient of
+    an op that passes some elements through and drops the others (relu, clamp, max, ...).
+
+    Not ``grad * mask``: a negative gradient times False is -0.0, and inf or nan times False is
+    nan, where PyTorch's gradient is 0. ``np.where`` would be right but is about ten times
+    slower on a random mask, so for arrays the float's bits are multiplied, as an integer, by 1
+    or 0: that keeps the float exactly, or gives all-zero bits, which is 0.0.
+    """
+    if isinstance(grad, ARRAYS):
+        bits = grad.view(_BITS[grad.itemsize])
+        return (bits * mask).view(grad.dtype)
+    from .select import Where  # here, not at the top: select.py imports this module
+
+    return Where.apply(mask, grad, grad.new_zeros(()))
+
+
+def zeros_like(x: Any) -> Any:
+    """Zeros of ``x``'s shape and dtype (an array or a Tensor, as ``x``): the gradient of an
+    input the output does not depend on. (``grad * 0`` would be -0.0 where ``grad`` < 0.)"""
+    if isinstance(x, ARRAYS):
+        return np.zeros_like(x)
+    return x.new_zeros(x.shape)
+
+
 def exp(x: Any) -> Any:
     """e^x of an array or a Tensor."""
     return np.exp(x) if isinstance(x, ARRAYS) else x.exp()

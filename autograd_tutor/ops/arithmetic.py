@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.function import Function
-from ._util import data, keep_float, unbroadcast
+from ._util import data, keep_float, unbroadcast, zeros_like
 
 
 class Add(Function):
@@ -175,7 +175,7 @@ class Pow(Function):
         (a,) = ctx.saved_tensors
         n = ctx.n
         if n == 0:
-            return grad * 0, None
+            return zeros_like(grad), None
         local = a + a if n == 2 else n * a ** (n - 1)  # x² is common: 2a, as cheap as can be
         return grad * local, None
 

@@ -9,7 +9,8 @@ from types import SimpleNamespace
 import numpy as np
 
 from ..autograd.function import Function
-from ._util import ARRAYS, data, scatter_add, unbroadcast
+from ._util import ARRAYS, data, scatter, scatter_add, unbroadcast, zeros_like
+from .select import Where
 
 
 class View(Function):
@@ -150,18 +151,22 @@ class Index(Function):
 
 
 class Select(Index):
+    """``x[1]``, ``x[:, 0]``: a basic index, which picks each element at most once (a view)"""
+
     node_name = "SelectBackward0"
     is_view = True
 
+    @staticmethod
+    def backward(ctx, grad):
+        return scatter(ctx.shape, ctx.index, grad), None
 
-class Slice(Index):
+
+class Slice(Select):
     node_name = "SliceBackward0"
-    is_view = True
 
 
-class NewAxis(Index):
+class NewAxis(Select):
     node_name = "UnsqueezeBackward0"
-    is_view = True
 
 
 def index_function(index: object) -> type[Index]:
@@ -232,9 +237,12 @@ class ViewCopy(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        keep = np.ones(grad.shape, dtype=grad._data.dtype)
-        replay_view(keep, ctx.path)[...] = 0
-        return grad * keep, replay_view(grad, ctx.path), None
+        in_view = np.zeros(grad.shape, dtype=bool)
+        replay_view(in_view, ctx.path)[...] = True
+        # The view's elements get their gradient through ``values``, which adds it at the base.
+        # So -0.0 here, not 0.0: -0.0 + g is g for every g, -0.0 too (PyTorch copies g in).
+        grad_base = Where.apply(in_view, grad.new_tensor(-0.0), grad)
+        return grad_base, replay_view(grad, ctx.path), None
 
 
 class Cat(Function):
@@ -321,7 +329,7 @@ class Fill(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * 0, None
+        return zeros_like(grad), None
 
 
 class Copy(Function):
@@ -337,4 +345,4 @@ class Copy(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * 0, unbroadcast(grad, ctx.src_shape)
+        return zeros_like(grad), unbroadcast(grad, ctx.src_shape)

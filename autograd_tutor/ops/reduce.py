@@ -11,7 +11,7 @@ import math
 import numpy as np
 
 from ..autograd.function import Function
-from ._util import data, keep_float, sum_to_size
+from ._util import data, keep_float, sum_to_size, where_or_zero
 from .movement import expand
 
 
@@ -135,8 +135,9 @@ class Max(Function):
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        winners = data(x) == ctx._value
-        return grad * (winners / winners.sum()).astype(data(x).dtype)
+        x, y = data(x), ctx._value
+        winners = np.isnan(x) if np.isnan(y) else x == y  # a nan is the max, as in PyTorch
+        return where_or_zero(winners, grad / int(winners.sum()))
 
 
 class Min(Max):
@@ -169,7 +170,7 @@ class MaxDim(Function):
     def backward(ctx, grad):
         if not ctx.keepdim:
             grad = grad.reshape(_keepdim_shape(ctx.shape, (ctx.dim,)))
-        return grad * ctx.mask, None, None, None  # the product broadcasts grad to x's shape
+        return where_or_zero(ctx.mask, grad), None, None, None  # grad is broadcast to x's shape
 
 
 class MinDim(MaxDim):

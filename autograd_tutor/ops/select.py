@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.function import Function
-from ._util import data, unbroadcast
+from ._util import data, unbroadcast, where_or_zero
 
 
 class Where(Function):
@@ -27,9 +27,9 @@ class Where(Function):
         a_shape, b_shape = ctx.shapes
         grad_a = grad_b = None
         if ctx.needs_input_grad[1]:
-            grad_a = unbroadcast(grad * ctx.cond, a_shape)
+            grad_a = unbroadcast(where_or_zero(ctx.cond, grad), a_shape)
         if ctx.needs_input_grad[2]:
-            grad_b = unbroadcast(grad * ~ctx.cond, b_shape)
+            grad_b = unbroadcast(where_or_zero(~ctx.cond, grad), b_shape)
         return None, grad_a, grad_b
 
 
@@ -51,11 +51,12 @@ class MaskedFill(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return (
-            unbroadcast(grad * ~ctx.mask, ctx.shape) if ctx.needs_input_grad[0] else None,
-            None,
-            unbroadcast(grad * ctx.mask, ()) if ctx.needs_input_grad[2] else None,
-        )
+        grad_x = grad_value = None
+        if ctx.needs_input_grad[0]:
+            grad_x = unbroadcast(where_or_zero(~ctx.mask, grad), ctx.shape)
+        if ctx.needs_input_grad[2]:
+            grad_value = unbroadcast(where_or_zero(ctx.mask, grad), ())
+        return grad_x, None, grad_value
 
 
 class MaskedFillTensor(MaskedFill):
@@ -64,14 +65,23 @@ class MaskedFillTensor(MaskedFill):
     node_name = "MaskedFillBackward1"
 
 
-def _split_between(ctx, grad, a_wins):
-    """Send the gradient to whichever input was picked (half each where they tie)."""
+def _split_between(ctx, grad, loses):
+    """Send the gradient to whichever input was picked (half each where they tie).
+
+    ``loses(a, b)`` is where ``a`` was not picked. Each input gets the gradient wherever it did
+    not lose, as in PyTorch: so both get all of it where one of them is nan.
+    """
     a, b = ctx.saved_tensors
-    share_a = (a_wins(data(a), data(b)) + 0.5 * (data(a) == data(b))).astype(data(grad).dtype)
-    return (
-        unbroadcast(grad * share_a, a.shape) if ctx.needs_input_grad[0] else None,
-        unbroadcast(grad * (1 - share_a), b.shape) if ctx.needs_input_grad[1] else None,
-    )
+    a, b = data(a), data(b)
+    tie = a == b
+    if tie.any():
+        grad = grad * np.where(tie, 0.5, 1.0).astype(data(grad).dtype)
+    grad_a = grad_b = None
+    if ctx.needs_input_grad[0]:
+        grad_a = unbroadcast(where_or_zero(~loses(a, b), grad), a.shape)
+    if ctx.needs_input_grad[1]:
+        grad_b = unbroadcast(where_or_zero(~loses(b, a), grad), b.shape)
+    return grad_a, grad_b
 
 
 class Maximum(Function):
@@ -88,7 +98,7 @@ class Maximum(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return _split_between(ctx, grad, np.greater)
+        return _split_between(ctx, grad, np.less)
 
 
 class Minimum(Function):
@@ -105,4 +115,4 @@ class Minimum(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return _split_between(ctx, grad, np.less)
+        return _split_between(ctx, grad, np.greater)

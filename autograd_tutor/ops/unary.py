@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.function import Function
-from ._util import data, keep_float
+from ._util import data, keep_float, where_or_zero, zeros_like
 
 
 class Exp(Function):
@@ -89,7 +89,7 @@ class Sign(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * 0
+        return zeros_like(grad)
 
 
 class Clamp(Function):
@@ -113,7 +113,7 @@ class Clamp(Function):
             inside &= data(x) >= lo
         if hi is not None:
             inside &= data(x) <= hi
-        return grad * inside, None, None
+        return where_or_zero(inside, grad), None, None
 
 
 class Relu(Function):
@@ -130,7 +130,7 @@ class Relu(Function):
     @staticmethod
     def backward(ctx, grad):
         (y,) = ctx.saved_tensors
-        return grad * (data(y) > 0)
+        return where_or_zero(data(y) != 0, grad)  # y > 0, or nan (whose gradient PyTorch keeps)
 
 
 class Sigmoid(Function):
