@@ -25,12 +25,18 @@ class Where(Function):
     @staticmethod
     def backward(ctx, grad):
         a_shape, b_shape = ctx.shapes
+        cond = _as_big_as(ctx.cond, grad)
         grad_a = grad_b = None
         if ctx.needs_input_grad[1]:
-            grad_a = unbroadcast(where_or_zero(ctx.cond, grad), a_shape)
+            grad_a = unbroadcast(where_or_zero(cond, grad), a_shape)
         if ctx.needs_input_grad[2]:
-            grad_b = unbroadcast(where_or_zero(~ctx.cond, grad), b_shape)
+            grad_b = unbroadcast(where_or_zero(~cond, grad), b_shape)
         return None, grad_a, grad_b
+
+
+def _as_big_as(mask, grad):
+    """``mask`` broadcast to ``grad``'s shape (``where_or_zero`` wants the result's shape)."""
+    return mask if mask.shape == grad.shape else np.broadcast_to(mask, grad.shape)
 
 
 class MaskedFill(Function):
@@ -51,11 +57,12 @@ class MaskedFill(Function):
 
     @staticmethod
     def backward(ctx, grad):
+        mask = _as_big_as(ctx.mask, grad)
         grad_x = grad_value = None
         if ctx.needs_input_grad[0]:
-            grad_x = unbroadcast(where_or_zero(~ctx.mask, grad), ctx.shape)
+            grad_x = unbroadcast(where_or_zero(~mask, grad), ctx.shape)
         if ctx.needs_input_grad[2]:
-            grad_value = unbroadcast(where_or_zero(ctx.mask, grad), ())
+            grad_value = unbroadcast(where_or_zero(mask, grad), ())
         return grad_x, None, grad_value
 
 

@@ -130,7 +130,8 @@ class Relu(Function):
     @staticmethod
     def backward(ctx, grad):
         (y,) = ctx.saved_tensors
-        return where_or_zero(data(y) != 0, grad)  # y > 0, or nan (whose gradient PyTorch keeps)
+        # y != 0 (the cheapest way): y > 0, or y is nan, whose gradient PyTorch passes on
+        return where_or_zero(data(y).astype(bool), grad)
 
 
 class Sigmoid(Function):
