@@ -2,7 +2,8 @@
 where, masked_fill, indexing, ...), against PyTorch 2.13 as the oracle.
 
 A dropped element's gradient is +0.0 (not the -0.0 of "negative gradient times 0", nor the
-nan of "inf times 0"). Signed zeros print differently (``tensor([-0., 1.])``), so every
+nan of "inf times 0"), and relu's gradient stays in the graph, so that its second derivative
+is 0 rather than an error. Signed zeros print differently (``tensor([-0., 1.])``), so every
 comparison checks ``np.signbit`` as well as the values, in both ways a gradient travels: as
 arrays in a plain backward and as Tensors with ``create_graph=True``.
 """
@@ -104,6 +105,7 @@ def test_dropped_elements_get_a_positive_zero(name, upstream, dtype, create_grap
     theirs = _grads(torch, name, dtype, upstream, create_graph)
     for o, t in zip(ours, theirs):
         assert_same(o, t)
+        assert o.requires_grad == t.requires_grad
 
 
 def test_relu_gradient_prints_as_pytorch():
@@ -226,3 +228,93 @@ def test_hypothesis_where_or_zero_is_torch_where_with_zero(mask_shape, dtype, te
     ours = where_or_zero(mask, at.tensor(grad) if tensors else grad)
     assert isinstance(ours, at.Tensor if tensors else (np.ndarray, np.generic))
     assert_same(ours, theirs)
+
+
+# ---------------------------------------------------------------- relu's second derivative
+
+
+def test_relu_gradient_stays_differentiable_as_in_pytorch():
+    """The example of the report: in PyTorch the gradient of relu is computed from x's graph
+    (by an op whose derivative is 0), so it requires grad and its own gradient is zeros."""
+    shown = []
+    for m in (at, torch):
+        x = m.tensor([-1.0, 2.0, 3.0], requires_grad=True)
+        (g,) = m.autograd.grad(x.relu().sum(), x, create_graph=True)
+        shown.append((g.requires_grad, repr(g.detach()), repr(m.autograd.grad(g.sum(), x))))
+    assert shown[0] == shown[1] == (True, "tensor([0., 1., 1.])", "(tensor([0., 0., 0.]),)")
+
+
+# expressions with a piecewise-linear op; whether the gradient stays connected is PyTorch's
+SECOND = {
+    "relu": lambda m, x: x.relu().sum(),
+    "relu_neg": lambda m, x: (-x.relu()).sum(),
+    "relu_module": lambda m, x: m.nn.ReLU()(x).sum(),
+    "relu_inplace": lambda m, x: m.nn.functional.relu(x * 2, inplace=True).sum(),
+    "relu_relu": lambda m, x: (x.relu().relu() * 3).sum(),
+    "relu_squared": lambda m, x: (-(x.relu() ** 2)).sum(),
+    "relu_times_x": lambda m, x: (x.relu() * x).sum(),
+    "relu_mlp": lambda m, x: (m.tensor([[1.0, -2.0], [0.5, 1.0]]) @ x[1:3].relu()).relu().sum(),
+    "abs": lambda m, x: (-x.abs()).sum(),
+    "abs_times_x": lambda m, x: (x.abs() * x).sum(),
+    "clamp": lambda m, x: x.clamp(-0.5, 2.5).sum(),
+    "maximum": lambda m, x: m.maximum(x, m.zeros(4)).sum(),
+    "max": lambda m, x: x.max(),
+    "where": lambda m, x: m.where(x > 0, x, m.zeros(4)).sum(),
+    "masked_fill": lambda m, x: x.masked_fill(x > 0, 1.0).sum(),
+}
+
+
+@pytest.mark.parametrize("name", list(SECOND))
+def test_second_derivatives_of_piecewise_linear_ops(name):
+    """The gradient's values (signed zeros too) and requires_grad, then either its gradient
+    (zeros for the kinks' flat slopes) or the same RuntimeError as PyTorch."""
+    results = []
+    for m in (at, torch):
+        x = m.tensor([-1.0, -0.0, 2.0, 3.0], requires_grad=True)
+        (g,) = m.autograd.grad(SECOND[name](m, x), x, create_graph=True)
+        try:
+            gg = m.autograd.grad(g.sum(), x, allow_unused=True)[0]
+        except RuntimeError as e:
+            gg = str(e).split(" and ")[0]
+        results.append((g, g.requires_grad, gg))
+    (g, rg, gg), (tg, trg, tgg) = results
+    assert_same(g.detach(), tg.detach())
+    assert rg == trg
+    if isinstance(tgg, str) or tgg is None:
+        assert gg == tgg
+    else:
+        assert_same(gg, tgg)
+
+
+def test_third_derivative_through_relu():
+    results = []
+    for m in (at, torch):
+        x = m.tensor([-1.0, 0.5, 2.0], dtype=m.float64, requires_grad=True)
+        (g,) = m.autograd.grad((-(x.relu() ** 3)).sum(), x, create_graph=True)
+        (gg,) = m.autograd.grad(g.sum(), x, create_graph=True)
+        (ggg,) = m.autograd.grad(gg.sum(), x)
+        results.append((g, gg, ggg))
+    for o, t in zip(*results):
+        assert_same(o.detach(), t.detach())
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    x=hnp.arrays(
+        np.float64,
+        hnp.array_shapes(min_dims=1, max_dims=2, max_side=4),
+        elements=st.one_of(st.sampled_from([-1.0, -0.0, 0.0, 1.0]), st.floats(-3, 3)),
+    ),
+    name=st.sampled_from(["relu", "relu_neg", "relu_relu", "relu_squared", "relu_times_x"]),
+)
+def test_hypothesis_relu_second_derivatives(x, name):
+    results = []
+    for m in (at, torch):
+        t = m.tensor(x, requires_grad=True)
+        (g,) = m.autograd.grad(SECOND[name](m, t), t, create_graph=True)
+        (gg,) = m.autograd.grad((g * g).sum() + g.sum(), t)
+        results.append((g.detach(), g.requires_grad, gg))
+    (g, rg, gg), (tg, trg, tgg) = results
+    assert_same(g, tg)
+    assert rg == trg
+    assert_same(gg, tgg)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.function import Function
-from ._util import data, keep_float, where_or_zero, zeros_like
+from ._util import ARRAYS, data, keep_float, where_or_zero, zeros_like
 
 
 class Exp(Function):
@@ -130,8 +130,32 @@ class Relu(Function):
     @staticmethod
     def backward(ctx, grad):
         (y,) = ctx.saved_tensors
-        # y != 0 (the cheapest way): y > 0, or y is nan, whose gradient PyTorch passes on
-        return where_or_zero(data(y).astype(bool), grad)
+        if isinstance(grad, ARRAYS):  # a plain backward: only the numbers are needed
+            return where_or_zero(y.astype(bool), grad)  # what ReluGrad computes
+        return ReluGrad.apply(grad, y)  # recorded (create_graph=True), so g depends on y
+
+
+class ReluGrad(Function):
+    """relu's backward as an op of its own: g = grad where y > 0, else 0 (y = relu(x))
+    dg/dgrad = 1 where y > 0, else 0;  dg/dy = 0 (moving y a little does not change the mask)
+
+    Used when the backward itself is recorded (create_graph=True). As in PyTorch, g is computed
+    from y, so it stays in x's graph: differentiating g again gives 0 (relu's slope is constant
+    on each side of 0), not an error.
+    """
+
+    node_name = "ThresholdBackwardBackward0"
+    array_backward = True
+
+    @staticmethod
+    def forward(ctx, grad, y):
+        # y != 0, the cheapest way: y > 0, or y is nan (PyTorch passes a nan's gradient on)
+        ctx.mask = data(y).astype(bool)
+        return where_or_zero(ctx.mask, data(grad))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return where_or_zero(ctx.mask, grad), zeros_like(grad)
 
 
 class Sigmoid(Function):
