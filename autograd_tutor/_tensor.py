@@ -625,6 +625,32 @@ class Tensor:
         _refuse_array_on_left("*", other)
         return self._binary(A.Mul, other)  # 2 * x is mul(x, 2) in PyTorch's graph
 
+    def __floordiv__(self, other: Any) -> Tensor:
+        return self._binary(A.FloorDivide, other)
+
+    def __rfloordiv__(self, other: Any) -> Tensor:
+        _refuse_array_on_left("//", other)
+        return self._operand(other)._binary(A.FloorDivide, self)
+
+    def __mod__(self, other: Any) -> Tensor:
+        if isinstance(other, (int, float)) and not isinstance(other, bool):
+            _check_int(other)
+            want = _dtype.promote_scalar(self.dtype, other)
+            return _cast_result(A.RemainderScalar.apply(self, other), want)
+        return self._binary(A.Remainder, other)
+
+    def __rmod__(self, other: Any) -> Tensor:
+        _refuse_array_on_left("%", other)
+        return self._operand(other)._binary(A.Remainder, self)
+
+    def floor_divide(self, other: Any) -> Tensor:
+        """``self // other``: the quotient rounded down (no gradient, as in PyTorch)."""
+        return self // other
+
+    def remainder(self, other: Any) -> Tensor:
+        """``self % other``: what is left after ``self // other``, with ``other``'s sign."""
+        return self % other
+
     def __truediv__(self, other: Any) -> Tensor:
         return self._binary(A.Div, other)
 
@@ -785,12 +811,6 @@ class Tensor:
     def allclose(self, other: Tensor, rtol: float = 1e-5, atol: float = 1e-8) -> bool:
         return bool(np.allclose(self._data, other._data, rtol=rtol, atol=atol))
 
-    def any(self) -> Tensor:
-        return Tensor._make(np.asarray(self._data.any()))
-
-    def all(self) -> Tensor:
-        return Tensor._make(np.asarray(self._data.all()))
-
     def isnan(self) -> Tensor:
         return Tensor._make(np.isnan(self._data))
 
@@ -826,6 +846,23 @@ class Tensor:
 
     def relu(self) -> Tensor:
         return unary.Relu.apply(self)
+
+    def round(self, decimals: int = 0) -> Tensor:
+        """Nearest integer (halves to the even one), or ``decimals`` places; no gradient."""
+        if self._data.dtype.kind != "f":
+            return self.clone()  # integers are whole already
+        if decimals:
+            return unary.RoundDecimals.apply(self, decimals)
+        return unary.Round.apply(self)
+
+    def floor(self) -> Tensor:
+        return unary.Floor.apply(self) if self._data.dtype.kind == "f" else self.clone()
+
+    def ceil(self) -> Tensor:
+        return unary.Ceil.apply(self) if self._data.dtype.kind == "f" else self.clone()
+
+    def trunc(self) -> Tensor:
+        return unary.Trunc.apply(self) if self._data.dtype.kind == "f" else self.clone()
 
     def square(self) -> Tensor:
         return self.pow(2)
@@ -909,6 +946,55 @@ class Tensor:
         """Σ of every element, or along ``dim`` (an int or a tuple of them)."""
         x = self if dtype is None else self.to(dtype)
         return x._reduce(reduce.Sum, reduce.SumDim, axis if dim is _ALL else dim, keepdim)
+
+    def var(
+        self,
+        dim: Any = None,
+        unbiased: bool = True,
+        keepdim: bool = False,
+        *,
+        correction: Any = None,
+    ) -> Tensor:
+        """The spread around the mean: Σ (x - mean)² / (N - 1) (``correction=0``: / N)."""
+        return self._spread_statistic(reduce.Var, dim, unbiased, keepdim, correction)
+
+    def std(
+        self,
+        dim: Any = None,
+        unbiased: bool = True,
+        keepdim: bool = False,
+        *,
+        correction: Any = None,
+    ) -> Tensor:
+        """The standard deviation, √var."""
+        return self._spread_statistic(reduce.Std, dim, unbiased, keepdim, correction)
+
+    def _spread_statistic(
+        self, op: type[Function], dim: Any, unbiased: Any, keepdim: bool, correction: Any
+    ) -> Tensor:
+        if isinstance(dim, bool):  # x.var(False): PyTorch's older form, unbiased first
+            dim, unbiased = None, dim
+        if correction is None:
+            correction = 1 if unbiased else 0
+        name = op.__name__.lower()
+        if self._data.dtype.kind != "f":
+            raise RuntimeError(
+                f"{name}(): could not infer output dtype. Input dtype must be either a floating "
+                f"point or complex dtype. Got: {self.dtype._scalar_name}. Convert with .float() "
+                "first."
+            )
+        dims = None if dim is None else _dims(dim, self.ndim)
+        return op.apply(self, dims, correction, keepdim)
+
+    def all(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        """True where every element (along ``dim``) is nonzero."""
+        axis = None if dim is None else _dims(dim, self.ndim)
+        return Tensor._make(np.asarray(np.all(self._data, axis=axis, keepdims=keepdim)))
+
+    def any(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        """True where some element (along ``dim``) is nonzero."""
+        axis = None if dim is None else _dims(dim, self.ndim)
+        return Tensor._make(np.asarray(np.any(self._data, axis=axis, keepdims=keepdim)))
 
     def sum_to_size(self, *size: Any) -> Tensor:
         """Sum this tensor down to ``size``, a shape it could have been broadcast from."""
@@ -1004,6 +1090,11 @@ class Tensor:
 
     def reshape_as(self, other: Tensor) -> Tensor:
         return self.reshape(*other.shape)
+
+    def flip(self, *dims: Any) -> Tensor:
+        """The elements in reverse order along ``dims`` (a copy; tensors have no negative
+        slice steps)."""
+        return movement.Flip.apply(self, _dims(_shape_args(dims), self.ndim))
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         if self.ndim == 0:

@@ -112,6 +112,11 @@ def zeros_like(x: Any) -> Any:
     return x.new_zeros(x.shape)
 
 
+def floor(x: Any) -> Any:
+    """The largest integer <= x, of an array or a Tensor."""
+    return np.floor(x) if isinstance(x, ARRAYS) else x.floor()
+
+
 def exp(x: Any) -> Any:
     """e^x of an array or a Tensor."""
     return np.exp(x) if isinstance(x, ARRAYS) else x.exp()

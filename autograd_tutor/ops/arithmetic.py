@@ -1,4 +1,4 @@
-"""Elementwise arithmetic: + - * / ** and negation.
+"""Elementwise arithmetic: + - * / ** % // and negation.
 
 Each backward multiplies the upstream gradient ``grad`` by the local derivative, then
 ``unbroadcast`` sums it back to the input's shape.
@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.function import Function
-from ._util import data, keep_float, unbroadcast, zeros_like
+from ._util import data, floor, keep_float, unbroadcast, zeros_like
 
 
 class Add(Function):
@@ -236,3 +236,81 @@ class RPow(Function):
     def backward(ctx, grad):
         (z,) = ctx.saved_tensors
         return grad * z * float(np.log(ctx.c)), None
+
+
+def _integer_division(ufunc):
+    """``ufunc`` (// or %), refusing to divide integers by 0 as PyTorch does (NumPy would warn
+    and give 0). Floats divided by 0 give inf or nan, as in PyTorch."""
+
+    def divide(a, b):
+        if np.asarray(a).dtype.kind in "iub" and np.asarray(b).dtype.kind in "iub":
+            if not np.all(b):
+                raise RuntimeError(
+                    "ZeroDivisionError. An integer was divided by 0: check the divisor, or "
+                    "divide floats (x.float()), which gives inf."
+                )
+        return ufunc(a, b)
+
+    return divide
+
+
+floor_divide = _integer_division(np.floor_divide)
+remainder = _integer_division(np.remainder)
+
+
+class Remainder(Function):
+    """z = a mod b, with the sign of b (Python's %)   dz/da = 1, dz/db = -floor(a / b)"""
+
+    node_name = "RemainderBackward1"
+    array_backward = True
+    ufunc = remainder
+
+    @staticmethod
+    def forward(ctx, a, b):
+        need_b = (ctx.needs_input_grad or (False, False))[1]
+        ctx.save_for_backward(a if need_b else None, b if need_b else None)
+        ctx.shapes = (a._data.shape, b._data.shape)
+        return remainder(a._data, b._data)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        a_shape, b_shape = ctx.shapes
+        return (
+            unbroadcast(grad, a_shape) if ctx.needs_input_grad[0] else None,
+            unbroadcast(-grad * floor(a / b), b_shape) if ctx.needs_input_grad[1] else None,
+        )
+
+
+class RemainderScalar(Function):
+    """z = a mod c for a number c (``x % 2``)   dz/da = 1"""
+
+    node_name = "RemainderBackward0"
+    array_backward = True
+
+    @staticmethod
+    def forward(ctx, a, c):
+        return remainder(data(a), c)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, None
+
+
+class FloorDivide(Function):
+    """z = floor(a / b) (``a // b``). PyTorch gives it no derivative: it is recorded, and a
+    backward through it is an error."""
+
+    node_name = "NotImplemented"
+    ufunc = floor_divide
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return floor_divide(data(a), data(b))
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise RuntimeError(
+            "derivative for aten::floor_divide is not implemented. A floor has no useful "
+            "gradient: compute the loss from a / b instead, or detach() the quotient."
+        )

@@ -1,5 +1,5 @@
 """Ops that move elements around without changing them: reshape, transpose, squeeze,
-expand, indexing, cat, stack. Their backward moves the gradient back to where each element
+expand, flip, indexing, cat, stack. Their backward moves the gradient back to where each element
 came from."""
 
 from __future__ import annotations
@@ -129,6 +129,24 @@ def expand(grad, shape: tuple):
         out[...] = grad
         return out
     return Expand.apply(grad, shape)
+
+
+class Flip(Function):
+    """y = x in reverse order along ``dims``   dL/dx = dL/dy reversed back the same way"""
+
+    node_name = "FlipBackward0"
+    array_backward = True
+
+    @staticmethod
+    def forward(ctx, x, dims):
+        ctx.dims = dims
+        return np.flip(data(x), dims).copy()  # a new tensor, as in PyTorch (not a view)
+
+    @staticmethod
+    def backward(ctx, grad):
+        if isinstance(grad, ARRAYS):
+            return np.flip(grad, ctx.dims), None
+        return Flip.apply(grad, ctx.dims), None
 
 
 class Index(Function):

@@ -1,4 +1,4 @@
-"""Reductions: sum, mean, max, min over all elements or along ``dim``.
+"""Reductions: sum, mean, var, std, max, min over all elements or along ``dim``.
 
 A reduction maps many inputs to one output, so its backward copies (broadcasts) the upstream
 gradient back to every input that contributed.
@@ -11,7 +11,7 @@ import math
 import numpy as np
 
 from ..autograd.function import Function
-from ._util import data, keep_float, sum_to_size, where_or_zero
+from ._util import data, keep_float, sum_keepdim, sum_to_size, where_or_zero
 from .movement import expand
 
 
@@ -119,6 +119,64 @@ class Mean(Function):
 
 class MeanDim(Mean):
     node_name = "MeanBackward1"
+
+
+class Var(Function):
+    """y = Σ (x - mean)² / (N - correction)   dy/dx_i = 2 (x_i - mean) / (N - correction)
+
+    (The mean depends on every x_i too, but its terms cancel: Σ (x - mean) = 0.)
+    ``correction=1`` (the default) divides by N - 1: the unbiased estimate of a sample.
+    """
+
+    node_name = "VarBackward0"
+    array_backward = True
+
+    @staticmethod
+    def forward(ctx, x, dims, correction, keepdim):  # dims: a tuple, or None for all of them
+        ctx.save_for_backward(x)
+        x = data(x)
+        count = x.size if dims is None else math.prod([x.shape[d] for d in dims])
+        ctx.divisor, ctx.dims = max(count - correction, 0), dims
+        centred = x - np.add.reduce(x, axis=dims, keepdims=True) / count
+        with np.errstate(divide="ignore", invalid="ignore"):  # N <= correction: nan, as PyTorch
+            squares = np.add.reduce(centred * centred, axis=dims, keepdims=keepdim)
+            return keep_float(squares / ctx.divisor, x.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x = ctx.saved_tensors[0]
+        return _spread_centred(ctx, x, grad) * 2, None, None, None
+
+
+class Std(Function):
+    """y = √var(x)   dy/dx_i = (x_i - mean) / ((N - correction) · y), and 0 where y = 0
+    (constant data: PyTorch's choice where the derivative does not exist)"""
+
+    node_name = "StdBackward0"
+    array_backward = True
+    save_output = True
+
+    @staticmethod
+    def forward(ctx, x, dims, correction, keepdim):
+        return np.sqrt(Var.forward(ctx, x, dims, correction, keepdim))
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        with np.errstate(divide="ignore", invalid="ignore"):
+            grad = where_or_zero(y != 0, grad / y)
+        return _spread_centred(ctx, x, grad), None, None, None
+
+
+def _spread_centred(ctx, x, grad):
+    """grad · (x - mean) / (N - correction), with ``grad`` spread back over the reduced dims."""
+    dims = tuple(range(x.ndim)) if ctx.dims is None else ctx.dims
+    count = math.prod([x.shape[d] for d in dims])
+    if grad.ndim not in (0, x.ndim):  # keepdim=False dropped the reduced dims
+        grad = grad.reshape(_keepdim_shape(x.shape, dims))
+    centred = x - sum_keepdim(x, dims) / count
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return grad * centred / ctx.divisor
 
 
 class Max(Function):

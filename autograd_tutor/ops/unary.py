@@ -1,4 +1,5 @@
-"""Elementwise functions of one tensor: exp, log, sqrt, abs, clamp and the activations."""
+"""Elementwise functions of one tensor: exp, log, sqrt, abs, rounding, clamp and the
+activations."""
 
 from __future__ import annotations
 
@@ -90,6 +91,67 @@ class Sign(Function):
     @staticmethod
     def backward(ctx, grad):
         return zeros_like(grad)
+
+
+class Round(Function):
+    """y = x rounded to the nearest integer (halves to even)   dy/dx = 0: a step function is
+    flat everywhere it is defined, so rounding passes no gradient on (as in PyTorch)"""
+
+    node_name = "RoundBackward0"
+    array_backward = True
+
+    @staticmethod
+    def forward(ctx, x):
+        return np.round(data(x))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return zeros_like(grad)
+
+
+class RoundDecimals(Function):
+    """``x.round(decimals=n)``: the same rule, rounding to n decimal places"""
+
+    node_name = "RoundBackward1"
+    array_backward = True
+
+    @staticmethod
+    def forward(ctx, x, decimals):
+        return np.round(data(x), decimals)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return zeros_like(grad), None
+
+
+class Floor(Round):
+    """y = the largest integer <= x   dy/dx = 0"""
+
+    node_name = "FloorBackward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        return np.floor(data(x))
+
+
+class Ceil(Round):
+    """y = the smallest integer >= x   dy/dx = 0"""
+
+    node_name = "CeilBackward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        return np.ceil(data(x))
+
+
+class Trunc(Round):
+    """y = x without its fractional part (towards 0)   dy/dx = 0"""
+
+    node_name = "TruncBackward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        return np.trunc(data(x))
 
 
 class Clamp(Function):
