@@ -345,6 +345,7 @@ CASES = [
         lambda m, s: s["x"][::-1],
         r"step must be greater than zero",
         fix=("flip",),
+        after=lambda m, s: s["x"].flip(0),
     ),
     Case(
         "mm_of_vectors",
