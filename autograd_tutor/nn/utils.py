@@ -21,16 +21,18 @@ def _vector_norm(x: np.ndarray, p: float) -> np.ndarray:
     """``torch.linalg.vector_norm(x, p)``: ``(Σ |x|^p)^(1/p)``; the largest ``|x|`` for p = inf."""
     a = np.abs(x)
     if p == math.inf:
-        return a.max()
-    if p == -math.inf:
-        return a.min()
-    if p == 0:  # how many are not zero
-        return (a != 0).sum(dtype=a.dtype)
-    if p == 1:
-        return a.sum()
-    if p == 2:
-        return np.sqrt((a * a).sum())
-    return (a**p).sum() ** (1 / p)
+        norm = a.max()
+    elif p == -math.inf:
+        norm = a.min()
+    elif p == 0:  # how many are not zero
+        norm = (a != 0).sum(dtype=a.dtype)
+    elif p == 1:
+        norm = a.sum()
+    elif p == 2:
+        norm = np.sqrt((a * a).sum())
+    else:
+        norm = (a**p).sum() ** (1 / p)
+    return np.asarray(norm, a.dtype)  # NumPy 1 computes float32 scalar ** float in float64
 
 
 def clip_grad_norm_(
