@@ -85,7 +85,7 @@ short = int16
 int = int32  # noqa: A001
 long = int64
 
-from . import nn, optim  # noqa: E402,I001 - they build on everything above
+from . import nn, optim, utils  # noqa: E402,I001 - they build on everything above
 
 __version__ = "0.1.0"
 
@@ -151,6 +151,7 @@ __all__ = [
     "stack",
     "tensor",
     "uint8",
+    "utils",
     "where",
     "zeros",
     "zeros_like",
