@@ -163,7 +163,10 @@ def random_split(
         sizes = []
         for i, frac in enumerate(lengths):
             if frac < 0 or frac > 1:
-                raise ValueError(f"Fraction at index {i} is not between 0 and 1")
+                raise ValueError(
+                    f"Fraction at index {i} is not between 0 and 1 (it is {frac}): give "
+                    "fractions like [0.8, 0.2], or whole sizes like [80, 20]."
+                )
             sizes.append(int(math.floor(n * frac)))
         for i in range(n - sum(sizes)):
             sizes[i % len(sizes)] += 1
