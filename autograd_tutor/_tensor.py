@@ -602,7 +602,8 @@ class Tensor:
         return self._binary(A.Add, other)
 
     def __radd__(self, other: Any) -> Tensor:
-        _refuse_array_on_left("+", other)
+        if isinstance(other, np.ndarray):
+            raise _array_on_left("+")
         return self._binary(A.Add, other)  # 2 + x is add(x, 2) in PyTorch's graph
 
     def __sub__(self, other: Any) -> Tensor:
@@ -613,7 +614,8 @@ class Tensor:
     def __rsub__(self, other: Any) -> Tensor:
         if isinstance(other, Tensor):
             return other._binary(A.Sub, self)
-        _refuse_array_on_left("-", other)
+        if isinstance(other, np.ndarray):
+            raise _array_on_left("-")
         _check_int(other)
         _check_subtraction(A.Sub, self._data.dtype, np.asarray(other).dtype)
         return _cast_result(A.Rsub.apply(self, other), _dtype.promote_scalar(self.dtype, other))
@@ -622,14 +624,16 @@ class Tensor:
         return self._binary(A.Mul, other)
 
     def __rmul__(self, other: Any) -> Tensor:
-        _refuse_array_on_left("*", other)
+        if isinstance(other, np.ndarray):
+            raise _array_on_left("*")
         return self._binary(A.Mul, other)  # 2 * x is mul(x, 2) in PyTorch's graph
 
     def __floordiv__(self, other: Any) -> Tensor:
         return self._binary(A.FloorDivide, other)
 
     def __rfloordiv__(self, other: Any) -> Tensor:
-        _refuse_array_on_left("//", other)
+        if isinstance(other, np.ndarray):
+            raise _array_on_left("//")
         return self._operand(other)._binary(A.FloorDivide, self)
 
     def __mod__(self, other: Any) -> Tensor:
@@ -640,7 +644,8 @@ class Tensor:
         return self._binary(A.Remainder, other)
 
     def __rmod__(self, other: Any) -> Tensor:
-        _refuse_array_on_left("%", other)
+        if isinstance(other, np.ndarray):
+            raise _array_on_left("%")
         return self._operand(other)._binary(A.Remainder, self)
 
     def floor_divide(self, other: Any) -> Tensor:
@@ -678,7 +683,8 @@ class Tensor:
     def __rpow__(self, base: Any) -> Tensor:
         if isinstance(base, Tensor):
             return base._binary(A.PowTensor, self)
-        _refuse_array_on_left("**", base)
+        if isinstance(base, np.ndarray):
+            raise _array_on_left("**")
         _check_int(base)
         return _cast_result(A.RPow.apply(self, base), _dtype.promote_scalar(self.dtype, base))
 
@@ -716,7 +722,8 @@ class Tensor:
         return linalg.matmul_function(self._data.ndim, other._data.ndim).apply(self, other)
 
     def __rmatmul__(self, other: Any) -> Tensor:
-        _refuse_array_on_left("@", other)
+        if isinstance(other, np.ndarray):
+            raise _array_on_left("@")
         return self._operand(other).__matmul__(self)
 
     def add(self, other: Any, alpha: Any = 1) -> Tensor:
@@ -1356,9 +1363,10 @@ class Tensor:
             return False
         if type(other) is Tensor and other._data.dtype is self._data.dtype:
             other = other._data
-        elif not ((type(other) is float or type(other) is int) and self._data.dtype.kind == "f"):
+        elif (type(other) is float or type(other) is int) and self._data.dtype.kind == "f":
+            _check_int(other)
+        else:
             return False
-        _check_int(other)
         try:
             result = ufunc(self._data, other)
         except (ValueError, TypeError):  # shapes that do not broadcast, bool - bool
@@ -1478,13 +1486,12 @@ def _view_of_leaf_error() -> RuntimeError:
     )
 
 
-def _refuse_array_on_left(symbol: str, other: Any) -> None:
+def _array_on_left(symbol: str) -> TypeError:
     """``array * t`` is a TypeError in PyTorch (``t * array`` is allowed)."""
-    if isinstance(other, np.ndarray):
-        raise TypeError(
-            f"unsupported operand type(s) for {symbol}: 'numpy.ndarray' and 'Tensor'. Make the "
-            f"array a tensor first: torch.tensor(array) {symbol} t."
-        )
+    return TypeError(
+        f"unsupported operand type(s) for {symbol}: 'numpy.ndarray' and 'Tensor'. Make the "
+        f"array a tensor first: torch.tensor(array) {symbol} t."
+    )
 
 
 def _check_int(n: Any) -> None:
