@@ -65,7 +65,8 @@ def _check_ragged(data: Any) -> None:
         dim += 1
     if any(isinstance(x, (list, tuple)) for x in level):
         gist = (
-            "not a sequence" if isinstance(level[0], (list, tuple))
+            "not a sequence"
+            if isinstance(level[0], (list, tuple))
             else "'list' object cannot be interpreted as an integer"
         )
         raise TypeError(
@@ -177,25 +178,56 @@ def _filled(
     return t
 
 
-def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return _filled(size, 0, dtype, requires_grad)
+def zeros(
+    *dims: Any,
+    size: Any = None,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    return _filled(_size_argument("zeros", dims, size), 0, dtype, requires_grad)
 
 
-def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return _filled(size, 1, dtype, requires_grad)
+def ones(
+    *dims: Any,
+    size: Any = None,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    return _filled(_size_argument("ones", dims, size), 1, dtype, requires_grad)
 
 
-def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def empty(
+    *dims: Any,
+    size: Any = None,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """Uninitialised in PyTorch; zeros here, so results never depend on leftover memory."""
-    return _filled(size, 0, dtype, requires_grad)
+    return _filled(_size_argument("empty", dims, size), 0, dtype, requires_grad)
+
+
+def _size_argument(name: str, dims: tuple, size: Any) -> tuple:
+    """The shape, given as ``zeros(2, 3)``, ``zeros((2, 3))`` or ``zeros(size=(2, 3))``."""
+    if size is None:
+        return dims
+    if dims:
+        raise TypeError(
+            f"{name}() received an invalid combination of arguments - got the size twice. "
+            f"Pass it once: {name}(2, 3) or {name}(size=(2, 3))."
+        )
+    return (size,)
 
 
 def full(
     size: Any, fill_value: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False
 ) -> Tensor:
     default = _python_dtype(fill_value) if not isinstance(fill_value, np.generic) else None
-    return _filled((size,) if isinstance(size, int) else tuple(size), fill_value, dtype,
-                   requires_grad, default)
+    return _filled(
+        (size,) if isinstance(size, int) else tuple(size), fill_value, dtype, requires_grad, default
+    )
 
 
 def _like(t: Tensor, value: Any, dtype: Any, requires_grad: bool) -> Tensor:
@@ -221,7 +253,11 @@ def full_like(
 
 
 def arange(
-    start: Any, end: Any = None, step: Any = 1, dtype: Any = None, device: Any = None,
+    start: Any,
+    end: Any = None,
+    step: Any = 1,
+    dtype: Any = None,
+    device: Any = None,
     requires_grad: bool = False,
 ) -> Tensor:
     """Numbers from ``start`` up to (not including) ``end`` in steps of ``step``."""
@@ -248,7 +284,11 @@ def arange(
 
 
 def linspace(
-    start: float, end: float, steps: int, dtype: Any = None, device: Any = None,
+    start: float,
+    end: float,
+    steps: int,
+    dtype: Any = None,
+    device: Any = None,
     requires_grad: bool = False,
 ) -> Tensor:
     """``steps`` evenly spaced numbers from ``start`` to ``end`` (both included)."""

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from . import _dtype
+from ._creation import _size_argument
 from ._tensor import Tensor, _shape_args
 
 
@@ -50,24 +51,38 @@ def _rng(generator: Generator | None) -> np.random.Generator:
 
 
 def rand(
-    *size: Any, dtype: Any = None, generator: Generator | None = None, requires_grad: bool = False,
+    *dims: Any,
+    size: Any = None,
+    dtype: Any = None,
+    generator: Generator | None = None,
+    requires_grad: bool = False,
     device: Any = None,
 ) -> Tensor:
     """Uniform numbers in [0, 1)."""
-    return _make(_rng(generator).random(_shape_args(size)), dtype, requires_grad)
+    shape = _shape_args(_size_argument("rand", dims, size))
+    return _make(_rng(generator).random(shape), dtype, requires_grad)
 
 
 def randn(
-    *size: Any, dtype: Any = None, generator: Generator | None = None, requires_grad: bool = False,
+    *dims: Any,
+    size: Any = None,
+    dtype: Any = None,
+    generator: Generator | None = None,
+    requires_grad: bool = False,
     device: Any = None,
 ) -> Tensor:
     """Standard normal numbers (mean 0, standard deviation 1)."""
-    return _make(_rng(generator).standard_normal(_shape_args(size)), dtype, requires_grad)
+    shape = _shape_args(_size_argument("randn", dims, size))
+    return _make(_rng(generator).standard_normal(shape), dtype, requires_grad)
 
 
 def randint(
-    low: int, high: Any = None, size: Any = None, dtype: Any = None,
-    generator: Generator | None = None, device: Any = None,
+    low: int,
+    high: Any = None,
+    size: Any = None,
+    dtype: Any = None,
+    generator: Generator | None = None,
+    device: Any = None,
 ) -> Tensor:
     """Integers in [low, high): ``randint(10, (3,))`` or ``randint(0, 10, (3,))``."""
     if size is None:

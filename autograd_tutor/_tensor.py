@@ -976,6 +976,28 @@ class Tensor:
         """The standard deviation, √var."""
         return self._spread_statistic(reduce.Std, dim, unbiased, keepdim, correction)
 
+    def cumsum(self, dim: int, *, dtype: Any = None) -> Tensor:
+        """Running totals along ``dim``: ``[1, 2, 3]`` gives ``[1, 3, 6]``."""
+        x = self if dtype is None else self.to(dtype)
+        if x._data.dtype.kind == "b":  # bools are counted as integers, as in PyTorch
+            x = x.to(_dtype.int64)
+        return reduce.Cumsum.apply(x, _dim(dim, self.ndim))
+
+    def uniform_(self, a: float = 0.0, b: float = 1.0, **kwargs: Any) -> Tensor:
+        """Refill in place with numbers drawn uniformly from [a, b) (``from``/``to`` too)."""
+        from ._random import rand  # the package's generator, seeded by manual_seed
+
+        a, b = kwargs.pop("from", a), kwargs.pop("to", b)
+        values = a + (b - a) * rand(*self.shape, dtype=_dtype.float64)._data
+        return self.copy_(Tensor._make(values.astype(self._data.dtype)))
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0) -> Tensor:
+        """Refill in place with numbers drawn from N(mean, std²)."""
+        from ._random import randn
+
+        values = mean + std * randn(*self.shape, dtype=_dtype.float64)._data
+        return self.copy_(Tensor._make(values.astype(self._data.dtype)))
+
     def _spread_statistic(
         self, op: type[Function], dim: Any, unbiased: Any, keepdim: bool, correction: Any
     ) -> Tensor:
@@ -1097,6 +1119,17 @@ class Tensor:
 
     def reshape_as(self, other: Tensor) -> Tensor:
         return self.reshape(*other.shape)
+
+    def repeat(self, *repeats: Any) -> Tensor:
+        """The tensor tiled: ``x.repeat(2, 1)`` stacks two copies along dim 0."""
+        repeats = _shape_args(repeats)
+        if len(repeats) < self.ndim:
+            raise RuntimeError(
+                "Number of dimensions of repeat dims can not be smaller than number of "
+                f"dimensions of tensor. Give one count per dim ({self.ndim} here), e.g. "
+                f"x.repeat({', '.join(['1'] * self.ndim)})."
+            )
+        return movement.Repeat.apply(self, repeats)
 
     def flip(self, *dims: Any) -> Tensor:
         """The elements in reverse order along ``dims`` (a copy; tensors have no negative

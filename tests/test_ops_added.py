@@ -213,3 +213,71 @@ def test_integer_division_by_zero_raises():
 def test_all_and_any(expr):
     outs = [eval(expr, {"m": m, "x": m.tensor([[1.0, 0.0], [2.0, 3.0]])}) for m in (at, torch)]
     assert repr(outs[0]) == repr(outs[1])
+
+
+REPEATS = {
+    "rows": lambda m, x: x.repeat(2, 1),
+    "both": lambda m, x: x.repeat(2, 3),
+    "new_dim": lambda m, x: x.repeat(3, 1, 2),
+    "tuple": lambda m, x: x.repeat((1, 2)) * x.repeat(1, 2),
+}
+
+
+@pytest.mark.parametrize("name", REPEATS)
+def test_repeat(name):
+    compare(REPEATS[name], X, create_graph=True)
+
+
+CUMSUMS = {
+    "dim1": lambda m, x: x.cumsum(1),
+    "dim0": lambda m, x: m.cumsum(x, 0),
+    "last": lambda m, x: x.cumsum(-1) * x,
+}
+
+
+@pytest.mark.parametrize("name", CUMSUMS)
+def test_cumsum(name):
+    compare(CUMSUMS[name], X, create_graph=True)
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "m.tensor([True, False, True]).cumsum(0)",
+        "m.tensor([1, 2, 3]).cumsum(0)",
+        "m.arange(4.0).repeat(2)",
+        "m.zeros(size=(2, 3))",
+        "m.ones(size=[1, 2]).shape",
+        "m.randn(size=(2, 3)).shape",
+        "m.rand(size=(4,)).shape",
+        "m.empty(size=(0,)).shape",
+    ],
+)
+def test_values_and_sizes(expr):
+    outs = [eval(expr, {"m": m}) for m in (at, torch)]
+    assert repr(outs[0]) == repr(outs[1])
+
+
+def test_repeat_needs_a_count_per_dim():
+    for m in (at, torch):
+        with pytest.raises(RuntimeError, match="Number of dimensions of repeat dims can not be"):
+            m.ones(2, 3).repeat(2)
+
+
+@pytest.mark.parametrize("fill", ["uniform_", "normal_"])
+def test_random_refills_follow_the_in_place_rules(fill):
+    for m in (at, torch):
+        m.manual_seed(0)
+        t = getattr(m.empty(1000), fill)()
+        assert t.shape == (1000,) and str(t.dtype) == "torch.float32"
+        with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
+            getattr(m.ones(3, requires_grad=True), fill)()
+    at.manual_seed(0)
+    u = at.empty(10_000).uniform_(2.0, 3.0)
+    assert 2.0 <= u.min().item() and u.max().item() < 3.0 and abs(u.mean().item() - 2.5) < 0.02
+    n = at.empty(10_000).normal_(1.0, 2.0)
+    assert abs(n.mean().item() - 1.0) < 0.1 and abs(n.std().item() - 2.0) < 0.1
+    at.manual_seed(1)
+    first = at.empty(3).uniform_().tolist()
+    at.manual_seed(1)
+    assert at.empty(3).uniform_().tolist() == first  # repeatable under manual_seed

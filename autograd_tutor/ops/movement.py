@@ -1,6 +1,6 @@
 """Ops that move elements around without changing them: reshape, transpose, squeeze,
-expand, flip, indexing, cat, stack. Their backward moves the gradient back to where each element
-came from."""
+expand, repeat, flip, indexing, cat, stack. Their backward moves the gradient back to where
+each element came from."""
 
 from __future__ import annotations
 
@@ -129,6 +129,29 @@ def expand(grad, shape: tuple):
         out[...] = grad
         return out
     return Expand.apply(grad, shape)
+
+
+class Repeat(Function):
+    """y = x tiled ``repeats`` times along each dim   dL/dx = the sum over the tiles of dL/dy
+    (every element of x appears once in each tile)"""
+
+    node_name = "RepeatBackward0"
+    array_backward = True
+
+    @staticmethod
+    def forward(ctx, x, repeats):
+        x = data(x)
+        ctx.shape = x.shape
+        return np.tile(x.reshape((1,) * (len(repeats) - x.ndim) + x.shape), repeats)
+
+    @staticmethod
+    def backward(ctx, grad):
+        repeats = grad.shape[: grad.ndim - len(ctx.shape)]  # dims added in front
+        padded = (1,) * len(repeats) + ctx.shape
+        tiles = [n // size for n, size in zip(grad.shape, padded)]
+        # split every dim into (tile, position within the tile), then add up the tiles
+        split = grad.reshape(tuple(v for pair in zip(tiles, padded) for v in pair))
+        return split.sum(tuple(range(0, split.ndim, 2))).reshape(ctx.shape), None
 
 
 class Flip(Function):

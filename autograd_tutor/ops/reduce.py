@@ -11,7 +11,7 @@ import math
 import numpy as np
 
 from ..autograd.function import Function
-from ._util import data, keep_float, sum_keepdim, sum_to_size, where_or_zero
+from ._util import ARRAYS, data, keep_float, sum_keepdim, sum_to_size, where_or_zero
 from .movement import expand
 
 
@@ -119,6 +119,26 @@ class Mean(Function):
 
 class MeanDim(Mean):
     node_name = "MeanBackward1"
+
+
+class Cumsum(Function):
+    """y_i = x_0 + ... + x_i along ``dim``   dL/dx_j = dL/dy_j + ... + dL/dy_last, a cumulative
+    sum from the end (each x_j appears in every y_i with i >= j)"""
+
+    node_name = "CumsumBackward0"
+    array_backward = True
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        return np.cumsum(data(x), axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        d = ctx.dim
+        if isinstance(grad, ARRAYS):
+            return np.flip(np.cumsum(np.flip(grad, d), axis=d), d), None
+        return grad.flip(d).cumsum(d).flip(d), None
 
 
 class Var(Function):
