@@ -1,6 +1,7 @@
 """``torch.autograd``: the engine (``backward``, ``grad``), ``Function`` for your own ops,
 ``gradcheck`` to test them, and the grad-mode switches."""
 
+from . import functional
 from .engine import backward, grad
 from .function import Function
 from .grad_mode import enable_grad, inference_mode, no_grad, set_grad_enabled
@@ -11,6 +12,7 @@ __all__ = [
     "GradcheckError",
     "backward",
     "enable_grad",
+    "functional",
     "grad",
     "gradcheck",
     "inference_mode",
