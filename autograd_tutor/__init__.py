@@ -61,6 +61,7 @@ from ._random import (
 )
 from ._serialization import load, save
 from ._tensor import Size, Tensor, device
+from .autograd.anomaly_mode import is_anomaly_enabled
 from .autograd.grad_mode import (
     enable_grad,
     inference_mode,
@@ -124,6 +125,7 @@ __all__ = [
     "int32",
     "int64",
     "int8",
+    "is_anomaly_enabled",
     "is_grad_enabled",
     "is_tensor",
     "linspace",

@@ -26,6 +26,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from . import function
+from .anomaly_mode import _Anomaly, _call_checked
 from .function import Node
 from .grad_mode import _Mode
 
@@ -139,7 +140,10 @@ def _run_backward(
                 arrived[node] = grad
                 if not any(n in needed for n in node._edges):  # type: ignore[operator]
                     continue  # nothing further down is asked for
-            input_grads = node._call_backward(grad)
+            if _Anomaly.enabled:  # a nan or an error names the forward line behind it
+                input_grads = _call_checked(node, grad)
+            else:
+                input_grads = node._call_backward(grad)
             executed.append(node)
             for next_node, g in zip(node._edges, input_grads):  # one per input of the op
                 if next_node is not None and g is not None:

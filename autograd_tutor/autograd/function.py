@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from ..ops._util import data, unbroadcast
+from .anomaly_mode import _Anomaly, _forward_trace
 from .grad_mode import _Mode
 
 
@@ -49,6 +50,7 @@ class Node:
     _pre_hooks: dict | None = None
     _arrays = False  # in a plain backward(): saved_tensors gives the NumPy arrays
     _sequence_nr = 0  # creation order: a node is always newer than the nodes it sends to
+    _forward_trace = ""  # in anomaly mode: where in your code the op was called
 
     def name(self) -> str:
         """PyTorch's name for this node, e.g. ``"PowBackward0"``."""
@@ -119,6 +121,8 @@ class Node:
             [(a.grad_fn or a._grad_node()) if isinstance(a, Tensor) else None for a in inputs]
         )
         self._sequence_nr = next(_created)
+        if _Anomaly.enabled:
+            self._forward_trace = _forward_trace()
         if self._function.save_output:  # not `out` itself: its grad_fn is this node (a cycle)
             self._saved = (*self._saved, _without_grad_fn(out))
         if self._saved:  # t._version, inlined: this runs for every recorded op
