@@ -84,7 +84,6 @@ class device:
 
 
 _CPU = device()
-_COMPARABLE = (int, float, bool, complex, np.ndarray, np.generic)  # and Tensor, added below
 
 
 class _AllDims:
@@ -571,9 +570,8 @@ class Tensor:
 
     def _binary(self, fn: type[Function], other: Any) -> Tensor:
         """``fn(self, other)`` for a binary op, with PyTorch's dtype for the result."""
-        if type(other) is int:
-            _check_int(other)
         if not _Mode.enabled and (type(other) is float or type(other) is int):
+            _check_int(other)  # (on the recorded path, _operand checks it)
             values = fn.ufunc(self._data, other)  # a float tensor and a Python number: the
             if type(values) is np.ndarray and values.dtype is self._data.dtype:  # common case
                 return Tensor._make(values)
@@ -856,20 +854,22 @@ class Tensor:
 
     def round(self, decimals: int = 0) -> Tensor:
         """Nearest integer (halves to the even one), or ``decimals`` places; no gradient."""
-        if self._data.dtype.kind != "f":
-            return self.clone()  # integers are whole already
         if decimals:
-            return unary.RoundDecimals.apply(self, decimals)
-        return unary.Round.apply(self)
+            return self._rounded(unary.RoundDecimals, decimals)
+        return self._rounded(unary.Round)
 
     def floor(self) -> Tensor:
-        return unary.Floor.apply(self) if self._data.dtype.kind == "f" else self.clone()
+        return self._rounded(unary.Floor)
 
     def ceil(self) -> Tensor:
-        return unary.Ceil.apply(self) if self._data.dtype.kind == "f" else self.clone()
+        return self._rounded(unary.Ceil)
 
     def trunc(self) -> Tensor:
-        return unary.Trunc.apply(self) if self._data.dtype.kind == "f" else self.clone()
+        return self._rounded(unary.Trunc)
+
+    def _rounded(self, op: type[Function], *args: Any) -> Tensor:
+        """``op`` on a float tensor; an integer tensor is whole already, so it is copied."""
+        return op.apply(self, *args) if self._data.dtype.kind == "f" else self.clone()
 
     def square(self) -> Tensor:
         return self.pow(2)
@@ -1495,7 +1495,8 @@ class _ReturnTypes:
 
 # -------------------------------------------------------------------- argument helpers
 function.Tensor = Tensor
-_COMPARABLE += (Tensor,)
+# what == and != compare element by element; anything else (None, a str, a list) is not equal
+_COMPARABLE = (Tensor, int, float, bool, complex, np.ndarray, np.generic)
 
 
 def _cast_result(out: Tensor, want: _dtype.dtype) -> Tensor:
