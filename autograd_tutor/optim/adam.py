@@ -7,7 +7,14 @@ from typing import Any, Dict, Tuple
 
 import numpy as np
 
-from .optimizer import Optimizer, ParamsT, _buffer_like, _check_flags, _step_counter
+from .optimizer import (
+    Optimizer,
+    ParamsT,
+    _buffer_like,
+    _check_flags,
+    _check_non_negative,
+    _step_counter,
+)
 
 
 def _lerp_(start: np.ndarray, end: np.ndarray, weight: float) -> None:
@@ -47,20 +54,14 @@ class Adam(Optimizer):
         fused: Any = None,
         decoupled_weight_decay: bool = False,
     ) -> None:
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}. The learning rate must be >= 0.")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}. eps must be >= 0 (e.g. 1e-8).")
+        _check_non_negative(lr=lr, eps=eps)
         for i in (0, 1):
             if not 0.0 <= betas[i] < 1.0:
                 raise ValueError(
                     f"Invalid beta parameter at index {i}: {betas[i]}. "
                     "Both betas must be in [0, 1), e.g. betas=(0.9, 0.999)."
                 )
-        if not 0.0 <= weight_decay:
-            raise ValueError(
-                f"Invalid weight_decay value: {weight_decay}. Weight decay must be >= 0."
-            )
+        _check_non_negative(weight_decay=weight_decay)
         _check_flags(capturable=capturable, differentiable=differentiable)
         defaults = {
             "lr": lr,

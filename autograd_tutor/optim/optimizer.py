@@ -246,6 +246,28 @@ def _step_counter() -> Tensor:
     return Tensor._make(np.zeros((), dtype=np.float32))
 
 
+_MUST_BE_NON_NEGATIVE = {  # PyTorch's messages, then what to pass instead
+    "lr": "Invalid learning rate: {}. The learning rate must be >= 0.",
+    "eps": "Invalid epsilon value: {}. eps must be >= 0 (e.g. 1e-8).",
+    "momentum": "Invalid momentum value: {}. Momentum must be >= 0.",
+    "weight_decay": "Invalid weight_decay value: {}. Weight decay must be >= 0.",
+    "alpha": "Invalid alpha value: {}. alpha (the smoothing constant) must be >= 0, e.g. "
+    "alpha=0.99.",
+}
+
+
+def _invalid(name: str, value: float) -> ValueError:
+    """PyTorch's ValueError for a setting that must be >= 0."""
+    return ValueError(_MUST_BE_NON_NEGATIVE[name].format(value))
+
+
+def _check_non_negative(**settings: float) -> None:
+    """Each setting must be >= 0 (checked in the order given; nan is refused too)."""
+    for name, value in settings.items():
+        if not 0.0 <= value:
+            raise _invalid(name, value)
+
+
 def _check_flags(**flags: bool) -> None:
     """``foreach``/``fused`` only pick PyTorch's kernels and are accepted as no-ops; these
     flags change what ``step`` computes, which we do not support."""

@@ -7,7 +7,14 @@ from typing import Any, Dict
 import numpy as np
 
 from .adam import _lerp_
-from .optimizer import Optimizer, ParamsT, _buffer_like, _check_flags, _step_counter
+from .optimizer import (
+    Optimizer,
+    ParamsT,
+    _buffer_like,
+    _check_flags,
+    _check_non_negative,
+    _step_counter,
+)
 
 
 class RMSprop(Optimizer):
@@ -37,21 +44,9 @@ class RMSprop(Optimizer):
         maximize: bool = False,
         differentiable: bool = False,
     ) -> None:
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}. The learning rate must be >= 0.")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}. eps must be >= 0 (e.g. 1e-8).")
-        if not 0.0 <= momentum:
-            raise ValueError(f"Invalid momentum value: {momentum}. Momentum must be >= 0.")
-        if not 0.0 <= weight_decay:
-            raise ValueError(
-                f"Invalid weight_decay value: {weight_decay}. Weight decay must be >= 0."
-            )
-        if not 0.0 <= alpha:
-            raise ValueError(
-                f"Invalid alpha value: {alpha}. alpha (the smoothing constant) must be >= 0, "
-                "e.g. alpha=0.99."
-            )
+        _check_non_negative(
+            lr=lr, eps=eps, momentum=momentum, weight_decay=weight_decay, alpha=alpha
+        )
         _check_flags(capturable=capturable, differentiable=differentiable)
         defaults = {
             "lr": lr,

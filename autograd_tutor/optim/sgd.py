@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Dict
 
-from .optimizer import Optimizer, ParamsT, _buffer_like, _check_flags
+from .optimizer import Optimizer, ParamsT, _buffer_like, _check_flags, _invalid
 
 
 class SGD(Optimizer):
@@ -32,14 +32,9 @@ class SGD(Optimizer):
         differentiable: bool = False,
         fused: Any = None,
     ) -> None:
-        if lr < 0.0:
-            raise ValueError(f"Invalid learning rate: {lr}. The learning rate must be >= 0.")
-        if momentum < 0.0:
-            raise ValueError(f"Invalid momentum value: {momentum}. Momentum must be >= 0.")
-        if weight_decay < 0.0:
-            raise ValueError(
-                f"Invalid weight_decay value: {weight_decay}. Weight decay must be >= 0."
-            )
+        for name, value in (("lr", lr), ("momentum", momentum), ("weight_decay", weight_decay)):
+            if value < 0.0:  # as PyTorch's SGD: a nan passes
+                raise _invalid(name, value)
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError(
                 "Nesterov momentum requires a momentum and zero dampening. "
