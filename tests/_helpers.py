@@ -1,5 +1,6 @@
 """Helpers shared by several test files: the chapter's two worked examples, built with either
-library (ours or torch); hand-made and random viz graphs; tiny notebooks written on the fly.
+library (ours or torch); a small regression problem for optimizer tests; hand-made and random
+viz graphs; tiny notebooks written on the fly.
 
 The examples return their tensors by name, ready to pass to ``build_graph(t, names)``.
 """
@@ -15,6 +16,18 @@ from hypothesis import strategies as st
 
 if TYPE_CHECKING:
     from autograd_tutor.viz.graph import Graph
+
+
+def regression_data(dtype: Any, seed: int = 0) -> Dict[str, np.ndarray]:
+    """Weights ``w`` (3, 2), ``b`` (2,) and a batch ``x`` (8, 3), ``y`` (8, 2) of ``dtype``."""
+    rng = np.random.default_rng(seed)
+    values = {
+        "w": rng.normal(size=(3, 2)),
+        "b": rng.normal(size=(2,)),
+        "x": rng.normal(size=(8, 3)),
+        "y": rng.uniform(-1, 1, size=(8, 2)),
+    }
+    return {k: v.astype(dtype) for k, v in values.items()}
 
 
 def seed_example(lib: Any) -> Dict[str, Any]:

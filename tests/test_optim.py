@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from _helpers import regression_data
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch_oracle import assert_close
@@ -22,19 +23,8 @@ def _problem(params, x, y):
     return ((pred - y) ** 2).mean() + (w * w).sum() * 0.01
 
 
-def _data(dtype):
-    rng = np.random.default_rng(0)
-    values = {
-        "w": rng.normal(size=(3, 2)),
-        "b": rng.normal(size=(2,)),
-        "x": rng.normal(size=(8, 3)),
-        "y": rng.uniform(-1, 1, size=(8, 2)),
-    }
-    return {k: v.astype(dtype) for k, v in values.items()}
-
-
 def _run(lib, opt_name, kwargs, dtype, steps=STEPS, set_to_none=True):
-    d = _data(dtype)
+    d = regression_data(dtype)
     w = lib.tensor(d["w"], requires_grad=True)
     b = lib.tensor(d["b"], requires_grad=True)
     x, y = lib.tensor(d["x"]), lib.tensor(d["y"])
@@ -114,7 +104,7 @@ def test_params_without_grad_are_skipped():
 
 
 def _groups(lib):
-    d = _data(np.float32)
+    d = regression_data(np.float32)
     w = lib.tensor(d["w"], requires_grad=True)
     b = lib.tensor(d["b"], requires_grad=True)
     x, y = lib.tensor(d["x"]), lib.tensor(d["y"])
@@ -190,7 +180,7 @@ def test_state_dict_matches_torch_and_round_trips(name, kwargs):
     fresh.load_state_dict(sd)
     assert fresh.param_groups[0]["lr"] == kwargs.get("lr", fresh.defaults["lr"])
     assert [id(p) for p in fresh.param_groups[0]["params"]] == [id(w), id(b)]
-    d = _data(np.float32)
+    d = regression_data(np.float32)
     x, y = at.tensor(d["x"]), at.tensor(d["y"])
     for _ in range(5):
         fresh.zero_grad()

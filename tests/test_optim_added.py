@@ -7,6 +7,7 @@ import warnings
 
 import numpy as np
 import pytest
+from _helpers import regression_data
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,23 +18,12 @@ torch = pytest.importorskip("torch")
 STEPS = 60
 
 
-def _data(dtype):
-    rng = np.random.default_rng(1)
-    values = {
-        "w": rng.normal(size=(3, 2)),
-        "b": rng.normal(size=(2,)),
-        "x": rng.normal(size=(8, 3)),
-        "y": rng.uniform(-1, 1, size=(8, 2)),
-    }
-    return {k: v.astype(dtype) for k, v in values.items()}
-
-
 def _loss(w, b, x, y):
     return (((x @ w + b).tanh() - y) ** 2).mean() + (w * w).sum() * 0.01
 
 
 def _run_rmsprop(lib, kwargs, dtype, steps=STEPS):
-    d = _data(dtype)
+    d = regression_data(dtype, seed=1)
     w = lib.tensor(d["w"], requires_grad=True)
     b = lib.tensor(d["b"], requires_grad=True)
     x, y = lib.tensor(d["x"]), lib.tensor(d["y"])
@@ -119,7 +109,7 @@ def test_rmsprop_state_dict_round_trip_continues_like_torch():
     """Save after 10 steps, load into a fresh optimizer, 10 more steps: same as torch."""
 
     def run(lib):
-        d = _data(np.float64)
+        d = regression_data(np.float64, seed=1)
         w = lib.tensor(d["w"], requires_grad=True)
         b = lib.tensor(d["b"], requires_grad=True)
         x, y = lib.tensor(d["x"]), lib.tensor(d["y"])
@@ -225,7 +215,7 @@ def test_scheduler_lr_sequence_matches_torch(name, kwargs):
 @pytest.mark.parametrize("opt_name", ["SGD", "Adam", "RMSprop"])
 def test_scheduled_training_trajectory_matches_torch(opt_name):
     def run(lib):
-        d = _data(np.float64)
+        d = regression_data(np.float64, seed=1)
         w = lib.tensor(d["w"], requires_grad=True)
         b = lib.tensor(d["b"], requires_grad=True)
         x, y = lib.tensor(d["x"]), lib.tensor(d["y"])
