@@ -1,0 +1,50 @@
+"""``torch.autograd.graph``: look at a recorded graph from the outside.
+
+``Node`` is the class of every ``grad_fn`` (as in PyTorch). The functions below are
+autograd_tutor's additions: what the visualiser and the exercise checker read, and what a
+curious student can call to see what the engine recorded::
+
+    y = x * 3
+    node = y.grad_fn                      # MulBackward0
+    graph.inputs(node)                    # (x, 3): the op's inputs as passed
+    graph.output(node)                    # the numbers the forward pass computed
+    graph.replay(node, torch.tensor(1.))  # (∂y/∂x · 1, None): gradient per input, .grad untouched
+    graph.input_versions(node)            # version of each tensor input when the op ran
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .function import Node
+
+__all__ = ["Node", "input_versions", "inputs", "output", "replay"]
+
+
+def inputs(node: Node) -> tuple:
+    """The inputs of the op that made ``node``, as passed: Tensors, or Python numbers.
+
+    Unlike ``next_functions`` this includes constants (tensors that need no gradient)."""
+    return node._inputs
+
+
+def output(node: Node) -> np.ndarray | None:
+    """The values the op computed in the forward pass (``None`` for ``AccumulateGrad``)."""
+    return node._value
+
+
+def input_versions(node: Node) -> tuple:
+    """Per input, the tensor's version counter when the op ran (``None`` for a number).
+
+    A version that has moved since means the tensor was changed in place after the graph was
+    recorded: the values the graph holds were computed from its older numbers."""
+    return getattr(node, "_input_versions", tuple(None for _ in node._inputs))
+
+
+def replay(node: Node, *grad_outputs: Any) -> tuple:
+    """One gradient per input (``None`` where there is none) for the given ``grad_outputs``,
+    computed without recording and without touching any ``.grad``, even after ``backward``
+    freed the node's saved tensors."""
+    return node._replay(*grad_outputs)
