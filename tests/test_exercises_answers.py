@@ -164,7 +164,7 @@ CASES = [
      "failed", "swapped_partials"),
     ("derivatives.partials", "result = check(EX, lambda a, b: (2 * a * b, 3 * b ** 2))",
      "failed", "dropped_term"),
-    ("derivatives.partials", "result = check(EX, lambda a, b: 2 * a * b)", "error", None),
+    ("derivatives.partials", "result = check(EX, lambda a, b: 2 * a * b)", "failed", "wrong_type"),
     # 03 graph
     ("graph.leaves", "x = torch.tensor([2.0], requires_grad=True); y = x ** 2; z = 2 * y + 3\n"
      "result = check(EX, {'x': x.is_leaf, 'y': y.is_leaf, 'z': z.is_leaf})", PASS, None),
@@ -232,9 +232,9 @@ CASES += [
      "result = check(EX, pred)", PASS, None),
     ("no_grad.inference", INFER + "result = check(EX, (xi @ w).detach())", PASS, None),
     ("no_grad.inference", INFER + "result = check(EX, xi @ w)", "failed", "tracked_inference"),
-    ("no_grad.detach", DETACH + "(zd.detach() * zd).sum().backward()\nresult = check(EX, wd.grad)",
-     PASS, None),
-    ("no_grad.detach", DETACH + "(zd * zd).sum().backward()\nresult = check(EX, wd.grad)",
+    ("no_grad.detach", DETACH + "(zd.detach() * zd + zd).sum().backward()\n"
+     "result = check(EX, wd.grad)", PASS, None),
+    ("no_grad.detach", DETACH + "(zd * zd + zd).sum().backward()\nresult = check(EX, wd.grad)",
      "failed", "not_detached"),
     ("no_grad.set_grad_enabled", "def predict(w, x, training):\n"
      "    with torch.set_grad_enabled(training):\n        return w * x\n"
@@ -244,7 +244,7 @@ CASES += [
      "result = check(EX, predict)", PASS, None),
     ("no_grad.set_grad_enabled", "def predict(w, x, training):\n"
      "    torch.set_grad_enabled(training)\n    return w * x\n"
-     "result = check(EX, predict)", "failed", "grad_mode_left_off"),
+     "result = check(EX, predict)", "failed", "grad_mode_changed"),
     ("no_grad.set_grad_enabled", "def predict(w, x, training):\n    return w * x\n"
      "result = check(EX, predict)", "failed", "tracked_inference"),
     ("no_grad.set_grad_enabled", "def predict(w, x, training):\n"
@@ -298,9 +298,10 @@ CASES += [
     ("accumulation.zero_in_loop", ACC3.format(before="", store="w3.grad.clone()", after=""),
      "failed", "accumulated"),
     ("accumulation.zero_in_loop", ACC3.format(before="", store="w3.grad", after="w3.grad.zero_()"),
-     "failed", "no_clone"),
+     "failed", "all_zero"),
     ("accumulation.micro_batches", ACC4.format(zero="", scale=" / 2"), PASS, None),
-    ("accumulation.micro_batches", ACC4.format(zero="", scale=""), "failed", "extra_factor"),
+    ("accumulation.micro_batches", ACC4.format(zero="", scale=""), "failed",
+     "accumulated|extra_factor"),
     ("accumulation.micro_batches", ACC4.format(zero="w4.grad = None", scale=" / 2"),
      "failed", "zeroed_between"),
 ]
@@ -333,16 +334,16 @@ CASES += [
 
 SEED = """
 w = torch.tensor([1.0], requires_grad=True)
-b = torch.tensor([0.0], requires_grad=True)
+b = torch.tensor([0.5], requires_grad=True)
 x = torch.tensor([1.0, 2.0, 3.0])
 y_true = torch.tensor([2.0, 4.0, 6.0])
 """
 CASES += [
     ("training.gradients", SEED + "((w * x + b - y_true) ** 2).mean().backward()\n"
      "result = check(EX, (w.grad, b.grad))", PASS, None),
-    ("training.gradients", "result = check(EX, [-28 / 3, -4.0])", PASS, None),
+    ("training.gradients", "result = check(EX, [-22 / 3, -3.0])", PASS, None),
     ("training.gradients", SEED + "((w * x + b - y_true) ** 2).sum().backward()\n"
-     "result = check(EX, (w.grad, b.grad))", "failed", "extra_factor"),
+     "result = check(EX, (w.grad, b.grad))", "failed", "accumulated|extra_factor"),
     ("training.gradients", SEED + "((w * x + b - y_true) ** 2).mean().backward()\n"
      "((w * x + b - y_true) ** 2).mean().backward()\n"
      "result = check(EX, (w.grad, b.grad))", "failed", "accumulated"),

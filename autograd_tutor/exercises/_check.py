@@ -19,8 +19,8 @@ from typing import Any, Optional
 
 import numpy as np
 
-from ._diagnosis import CATALOGUE, classify_error, diagnose, render
-from ._observe import encode, is_tensor, run_student
+from ._diagnosis import CATALOGUE, classify_error, diagnose, listing, render
+from ._observe import encode, is_tensor, run_probe
 from ._result import Hint, Result, Summary
 from ._spec import EXERCISES, Exercise, Verdict
 
@@ -53,10 +53,7 @@ def observe(exercise_id: str, answer: Any, _frame: Any = None) -> dict:
 def _observe(exercise: Exercise, answer: Any) -> dict:
     wanted = isinstance(answer, type) if exercise.probes_classes else callable(answer)
     if exercise.probe is not None and wanted:
-        result, error = run_student(exercise.probe, answer)
-        if error is not None:
-            return error
-        return {"type": "probed", "of": encode(answer), "result": encode(result)}
+        return run_probe(exercise.probe, answer)
     return encode(answer)
 
 
@@ -115,19 +112,31 @@ def evaluate(exercise_id: str, observation: dict) -> Result:
 
 def _result(exercise: Exercise, status: str, message: str, misconception: Optional[str] = None,
             hints: tuple = (), traceback: Optional[list] = None) -> Result:
-    hints = tuple(hints) + tuple(h for h in exercise.hints if h not in hints)
+    hints = tuple(dict.fromkeys(tuple(hints) + tuple(exercise.hints)))
+    shown = list(hints) if status != "passed" else []
     return Result(exercise.id, status, exercise.points if status == "passed" else 0,
-                  exercise.points, message, hints[0] if hints and status != "passed" else None,
-                  misconception, exercise.title, traceback or [])
+                  exercise.points, message, shown[0] if shown else None,
+                  misconception, exercise.title, traceback or [], shown)
 
 
 def _render(exercise: Exercise, key: str, details: Optional[dict] = None) -> tuple:
-    """(message, hints) for a misconception, the exercise's own entries first."""
+    """(message, hints) for a misconception, the exercise's own entries first.
+
+    For ``"a|b"`` (several mistakes fit the answer) the message lists the causes and the
+    hints take the first hint of each.
+    """
+    details = details or {}
+    if "|" in key:
+        keys = key.split("|")
+        titles = {k: (exercise.custom.get(k) or CATALOGUE.get(k)).title for k in keys
+                  if k in exercise.custom or k in CATALOGUE}
+        firsts = tuple(_render(exercise, k, details)[1][:1] for k in keys)
+        return listing(keys, details, titles), tuple(h for first in firsts for h in first)
     if key in exercise.custom:
         entry = exercise.custom[key]
         return entry.message, tuple(entry.hints)
     if key in CATALOGUE:
-        message, hints = render(key, details or {})
+        message, hints = render(key, details)
         return message, tuple(exercise.misconception_hints.get(key, ())) + hints
     return None, ()
 
@@ -143,6 +152,12 @@ def _evaluate(exercise: Exercise, obs: dict) -> Result:
     if kind == "error" and obs.get("error") == "NotImplementedError":
         return _result(exercise, "not attempted",
                        "Not attempted yet: replace `raise NotImplementedError` with your code.")
+    if kind == "checker_error":
+        return _result(exercise, "error", "The checker itself failed on this answer "
+                       f"({obs.get('error')}): this is a problem of the checker, not a mistake "
+                       "in your code. Tell your instructor; your answer is not judged.")
+    if exercise.probe is not None and kind not in ("probed", "error"):
+        return _verdict_result(exercise, _not_a_function(exercise, obs))
     if kind == "error":
         key = classify_error(str(obs.get("message", "")))
         message = f"Your code raised {obs.get('error')}: {obs.get('message')}"
@@ -156,6 +171,16 @@ def _evaluate(exercise: Exercise, obs: dict) -> Result:
     return _verdict_result(exercise, _judge_numeric(exercise, obs))
 
 
+def _not_a_function(exercise: Exercise, obs: dict) -> Verdict:
+    """A value where the task asks for a function (or a class): not judged numerically."""
+    wanted = "a class" if exercise.probes_classes else "a function"
+    how = ("Pass the class itself, e.g. check(id, MyFunction), not MyFunction.apply or a "
+           "result." if exercise.probes_classes else
+           "Pass the function itself, without calling it: check(id, f), not check(id, f(x)).")
+    return Verdict(False, "wrong_type", f"The answer should be {exercise.answer_kind}, but it "
+                   f"is {kind_of(obs)}, not {wanted}. {how}")
+
+
 def _verdict_result(exercise: Exercise, verdict: Verdict) -> Result:
     if verdict.passed:
         return _result(exercise, "passed", verdict.message or "Correct!")
@@ -164,7 +189,7 @@ def _verdict_result(exercise: Exercise, verdict: Verdict) -> Result:
         message = verdict.message
     else:
         message = _render(exercise, key)[0] or "Not quite: this is not the right answer yet."
-    hints = tuple(verdict.hints) + _hints_for(exercise, key)
+    hints = tuple(verdict.hints) or _hints_for(exercise, key)
     return _result(exercise, "failed", message, key, hints)
 
 
@@ -257,10 +282,12 @@ def _judge_numeric(exercise: Exercise, obs: dict) -> Verdict:
                            for k, v in alternates.items()
                            if not isinstance(v, dict) or part in v}
         key, details = diagnose(got, want, keys=exercise.diagnoses, tolerance=tolerance,
-                                factors=exercise.factors, alternates=part_alternates)
+                                factors=exercise.factors, alternates=part_alternates,
+                                formula=piece.get("grad_fn") is not None)
         if key is None and got.shape != want.shape:
             key = "wrong_shape"
-        if key is None and exercise.answer_is_grad and piece.get("requires_grad"):
+        if (key is None and exercise.answer_is_grad and piece.get("requires_grad")
+                and piece.get("is_leaf")):  # the tensor itself, passed instead of its .grad
             key = "tensor_not_grad"
         if key is None:
             return Verdict(False, None, label + "Not quite: your answer differs from the right "
@@ -289,8 +316,8 @@ def _wrong_type(exercise: Exercise, obs: dict, label: str = "") -> Verdict:
     if obs.get("type") == "none" and "source" in obs:
         return _none_verdict(obs)
     if obs.get("type") == "probed":
-        return Verdict(False, "wrong_type", f"Calling your answer gave {kind_of(_odd(obs))} "
-                       "where a number or tensor was expected.")
+        return Verdict(False, "wrong_type", f"The answer should be {exercise.answer_kind}, but "
+                       f"calling it gave {kind_of(_odd(obs))}.")
     details = {"expected_kind": exercise.answer_kind, "got_kind": kind_of(obs)}
     return Verdict(False, "wrong_type", label + render("wrong_type", details)[0])
 
@@ -312,10 +339,7 @@ def check(exercise_id: str, answer: Any) -> Result:
     if exercise is not None:
         _results.pop(exercise_id, None)
         _results[exercise_id] = result
-        hints = [result.hint] if result.hint else []
-        hints += [h for h in _hints_for(exercise, result.misconception) + exercise.hints
-                  if h not in hints]
-        _hints[exercise_id] = [hints, 1]
+        _hints[exercise_id] = [list(result.hints or exercise.hints), 1 if result.hint else 0]
     return result
 
 

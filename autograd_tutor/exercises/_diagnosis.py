@@ -30,6 +30,17 @@ def _m(key: str, title: str, message: str, *hints: str) -> Misconception:
     return Misconception(key, title, message, hints)
 
 
+# How each numeric mistake is named when several of them explain the same answer.
+CAUSES = {
+    "accumulated": "backward() ran {k} times on the same tensor, so .grad added up "
+                   "(re-running a cell does this)",
+    "extra_factor": "a factor of {factor} too many in what you computed (e.g. a sum where the "
+                    "task has a mean, or a division left out)",
+    "missing_factor": "a factor missing in what you computed (e.g. a mean where the task has "
+                      "a sum, or a constant dropped)",
+}
+
+
 CATALOGUE: dict = {m.key: m for m in (
     _m("tensor_not_grad", "the tensor instead of its gradient",
        "Your answer is a tensor that tracks gradients, not a gradient.",
@@ -195,45 +206,70 @@ def _alternates(alternates: Mapping, key: str) -> Sequence:
 
 def diagnose(got: np.ndarray, expected: np.ndarray, *, keys: Sequence[str],
              tolerance: Tolerance, factors: Sequence[float] = (2.0, 0.5),
-             alternates: Optional[Mapping] = None) -> tuple:
-    """Name the first catalogued mistake (in ``keys`` order) that explains ``got``.
+             alternates: Optional[Mapping] = None, formula: bool = False) -> tuple:
+    """Name the catalogued mistakes (in ``keys`` order) that explain ``got``.
 
-    Returns ``(key, details)``; ``key`` is None when no catalogued mistake fits.
+    Returns ``(key, details)``; ``key`` is None when no catalogued mistake fits, and
+    ``"a|b"`` (sorted) when several different mistakes give exactly this answer: then the
+    feedback lists the causes instead of naming one. ``formula`` says the answer was built by
+    tensor operations (it has a grad_fn), so it cannot be a ``.grad`` that accumulated.
     """
-    alternates = alternates or {}
+    found: dict = {}
+    for key in keys:
+        match = _match(key, got, expected, tolerance, factors, alternates or {}, formula)
+        if match is not None:
+            found.setdefault(key, match)
+    if not found:
+        return None, {}
+    details = {k: v for match in found.values() for k, v in match.items()}
+    return "|".join(sorted(found)), details
+
+
+def _match(key: str, got: np.ndarray, expected: np.ndarray, tolerance: Tolerance,
+           factors: Sequence[float], alternates: Mapping, formula: bool) -> Optional[dict]:
+    """The details of mistake ``key`` if it explains ``got``, else None."""
     close = tolerance.close
     nonzero = not np.all(np.abs(expected) <= tolerance.atol)
-    for key in keys:
-        alts = _alternates(alternates, key)
-        if any(close(got, a) for a in alts):
-            return key, {}
-        if key == "wrong_sign" and nonzero and close(got, -expected):
-            return key, {}
-        if key in ("extra_factor", "missing_factor") and nonzero:
-            for c in factors:
-                if (c > 1) == (key == "extra_factor") and close(got, c * expected):
-                    return key, {"factor": factor_text(c)}
-        if key == "accumulated" and nonzero:
-            for k in range(2, 7):
-                if close(got, k * expected):
-                    return key, {"k": k}
-        if key == "unreduced_broadcast" and got.shape != expected.shape:
-            reduced = sum_to_shape(got, expected.shape)
-            if reduced is not None and close(reduced, expected):
-                return key, {}
-        if key == "transposed" and got.ndim == 2 and close(got.T, expected):
-            return key, {}
-    return None, {}
+    alts = _alternates(alternates, key)
+    if any(close(got, a) for a in alts):
+        return {}
+    if key == "wrong_sign" and nonzero and close(got, -expected):
+        return {}
+    if key in ("extra_factor", "missing_factor") and nonzero:
+        for c in factors:
+            if (c > 1) == (key == "extra_factor") and close(got, c * expected):
+                return {"factor": factor_text(c)}
+    if key == "accumulated" and nonzero and not alts and not formula:
+        for k in range(2, 7):
+            if close(got, k * expected):
+                return {"k": k, "factor": k}
+    if key == "unreduced_broadcast" and got.size > expected.size:
+        reduced = sum_to_shape(got, expected.shape)
+        if reduced is not None and close(reduced, expected):
+            return {}
+    if key == "transposed" and got.ndim == 2 and close(got.T, expected):
+        return {}
+    return None
+
+
+def _fill(text: str, details: Mapping) -> str:
+    try:
+        return text.format(**details)
+    except (KeyError, IndexError, ValueError):
+        return text
+
+
+def listing(keys: Sequence[str], details: Mapping, titles: Mapping) -> str:
+    """The message for an answer that several mistakes explain: what is seen, then the causes."""
+    causes = [_fill(CAUSES.get(k) or titles.get(k, k), details) for k in keys]
+    factor = details.get("factor")
+    seen = (f"Your answer is exactly {factor} times the right one." if factor is not None
+            else "Your answer fits more than one common mistake.")
+    return (f"{seen} Likely causes: " + "; or ".join(causes)
+            + ". Check which one happened in your code.")
 
 
 def render(key: str, details: Mapping) -> tuple:
     """The message and hints of a catalogue entry, with its placeholders filled in."""
     entry = CATALOGUE[key]
-
-    def fill(text: str) -> str:
-        try:
-            return text.format(**details)
-        except (KeyError, IndexError):
-            return text
-
-    return fill(entry.message), tuple(fill(h) for h in entry.hints)
+    return _fill(entry.message, details), tuple(_fill(h, details) for h in entry.hints)

@@ -137,9 +137,31 @@ def encode_error(exc: BaseException) -> dict:
             "frames": student_frames(exc)}
 
 
-def run_student(fn: Any, *args: Any, **kwargs: Any) -> tuple:
-    """Call student code; return ``(result, None)`` or ``(None, error observation)``."""
+class StudentError(Exception):
+    """An exception raised by the student's code while a probe ran it (``original``)."""
+
+    def __init__(self, original: BaseException) -> None:
+        super().__init__(str(original))
+        self.original = original
+
+
+def student_call(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    """Call student code from a probe: whatever it raises becomes a ``StudentError``.
+
+    Anything else a probe raises is the checker's own problem, never the student's.
+    """
     try:
-        return fn(*args, **kwargs), None
-    except Exception as exc:  # student code may raise anything; we report it, never crash
-        return None, encode_error(exc)
+        return fn(*args, **kwargs)
+    except Exception as exc:  # student code may raise anything; the probe reports it
+        raise StudentError(exc) from exc
+
+
+def run_probe(probe: Any, answer: Any) -> dict:
+    """Run a probe on a student's answer and describe what it returned (or what went wrong)."""
+    try:
+        result = probe(answer)
+    except StudentError as exc:
+        return encode_error(exc.original)
+    except Exception as exc:  # the checker's own probe failed: not the student's mistake
+        return {"type": "checker_error", "error": type(exc).__name__, "message": str(exc)[:300]}
+    return {"type": "probed", "of": encode(answer), "result": encode(result)}

@@ -20,7 +20,8 @@ class Result:
     """The outcome of one check: what a notebook shows and what the grader records.
 
     ``status`` is "passed", "failed", "error" (the student's code raised), "not attempted"
-    or "recorded" (grading mode: judged later by the grader).
+    or "recorded" (grading mode: judged later by the grader). ``hints`` are all the hints for
+    this answer, in the order ``hint()`` gives them; ``hint`` is the first.
     """
 
     exercise: str
@@ -32,6 +33,7 @@ class Result:
     misconception: Optional[str] = None
     title: str = ""
     traceback: list = field(default_factory=list)
+    hints: list = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)

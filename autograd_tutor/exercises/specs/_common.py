@@ -8,6 +8,7 @@ import numpy as np
 
 from .._check import decode_array, kind_of
 from .._diagnosis import Misconception, Tolerance
+from .._observe import student_call
 from .._spec import Verdict
 
 
@@ -40,7 +41,7 @@ def point_probe(points: Sequence[float]) -> Callable[[Callable], list]:
     """Probe a student's ``dfdx(x)``: call it on a 0-d float64 tensor per point."""
     def probe(fn: Callable) -> list:
         torch = engine()
-        return [fn(torch.tensor(float(p), dtype=torch.float64)) for p in points]
+        return [student_call(fn, torch.tensor(float(p), dtype=torch.float64)) for p in points]
     return probe
 
 

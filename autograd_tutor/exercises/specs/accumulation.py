@@ -25,43 +25,60 @@ register(
         id="accumulation.two_losses", notebook=NB, title="Two backward calls add up",
         expected=lambda: fd_vjp(lambda w: np.sum(w * X2) + np.sum(w**2), W2),
         alternates=lambda: {"overwrites": [fd_vjp(lambda w: w**2, W2), X2]},
-        diagnoses=("overwrites", "wrong_sign", "extra_factor", "missing_factor"),
+        diagnoses=("overwrites", "wrong_sign", "accumulated"),
         custom=dict([custom(
             "overwrites", "grad overwritten",
             "Your answer holds the gradient of only one of the two losses. backward() does not "
             "overwrite .grad: it adds to it.",
             "Call both backward()s and do not reset w.grad in between.")]),
-        hints=("After two backward calls, w.grad = dL1/dw + dL2/dw.",),
+        hints=("Concept: backward() adds into .grad; it does not overwrite it.",
+               "Method: call backward() on L1, then on L2, with nothing in between that "
+               "resets w2.grad.",
+               "Close to code: after the two calls w2.grad holds dL1/dw2 + dL2/dw2; pass "
+               "w2.grad."),
     ),
     Exercise(
         id="accumulation.zero_in_loop", notebook=NB, title="Zeroing inside a loop",
         expected=lambda: np.stack([_loop_grad()] * 3),
         alternates=lambda: {"accumulated": [np.stack([_loop_grad() * k for k in (1, 2, 3)])],
-                            "no_clone": [np.zeros((3, 2))]},
-        diagnoses=("accumulated", "no_clone", "wrong_sign"), answer_kind="a list of 3 gradients",
+                            "all_zero": [np.zeros((3, 2))]},
+        diagnoses=("accumulated", "all_zero", "wrong_sign"), answer_kind="a list of 3 gradients",
         custom=dict([custom(
             "accumulated", "accumulated gradients",
             "The stored gradients grow from one iteration to the next: .grad accumulated over "
             "the loop's backward calls.",
             "Zero w.grad at the start of every iteration (w.grad = None or w.grad.zero_()).",
         ), custom(
-            "no_clone", "stored a reference",
-            "All the gradients you stored are zero: you stored w.grad itself, and zero_() "
-            "then wiped it in place.",
-            "Store a copy: grads.append(w.grad.clone()).")]),
-        hints=("Each iteration: zero the gradient, compute the loss, backward, store a copy.",),
+            "all_zero", "stored zeros",
+            "All the gradients you stored are zero. Likely causes: you stored w3.grad itself "
+            "(a reference), and a later zero_() wiped it in place; or you zeroed w3.grad "
+            "after backward() and before storing it.",
+            "Store a copy (.clone()) of the gradient, right after backward() and before any "
+            "zeroing.")]),
+        hints=("Concept: each backward() adds to .grad, so a loop must reset it every "
+               "iteration to get that iteration's gradient alone.",
+               "Method: reset w3.grad at the start of each iteration (set it to None, or "
+               "zero it in place), then compute the loss and call backward().",
+               "Close to code: append a copy of w3.grad (.clone()), not w3.grad itself: a "
+               "later in-place zero_() would change what you stored."),
     ),
     Exercise(
         id="accumulation.micro_batches", notebook=NB, title="Accumulate over micro-batches",
         expected=lambda: fd_vjp(lambda w: np.mean((w * X4 - Y4) ** 2), W4),
         alternates=lambda: {"zeroed_between": [_half_grad(1)]},
-        diagnoses=("wrong_sign", "zeroed_between", "extra_factor", "missing_factor"),
+        diagnoses=("wrong_sign", "zeroed_between", "extra_factor", "missing_factor",
+                   "accumulated"),
         custom=dict([custom(
             "zeroed_between", "zeroed between micro-batches",
             "Your gradient holds only the last micro-batch: the first one was zeroed away.",
             "Zero once before the loop; inside it, only backward() for each micro-batch.")]),
         misconception_hints={"extra_factor": (
             "Each micro-batch loss must be divided by the number of micro-batches.",)},
-        hints=("The full-batch mean equals the average of the two half-batch means.",),
+        hints=("Concept: the gradients of several backward() calls add up, so accumulation "
+               "can be used on purpose.",
+               "Method: the full mean equals the average of the two half means, so each "
+               "half's loss is divided by the number of micro-batches before backward().",
+               "Close to code: a loop over the 2 halves with one backward() each, and no "
+               "zeroing inside the loop."),
     ),
 )

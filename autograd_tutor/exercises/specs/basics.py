@@ -21,15 +21,21 @@ register(
             flag_mistakes={(False, True): "no_requires_grad", (True, False): "not_a_leaf"}),
         custom=dict([
             custom("no_requires_grad", "requires_grad not set",
-                   "Your tensor does not track gradients: requires_grad is False.",
-                   "Pass requires_grad=True to torch.tensor(...)."),
+                   "Your tensor does not track gradients: requires_grad is False (it was never "
+                   "set, or .detach() made a copy that does not track).",
+                   "Set requires_grad when you create the tensor, and do not detach it "
+                   "afterwards."),
             custom("not_a_leaf", "not a leaf",
                    "Your tensor tracks gradients but it is not a leaf: it was computed by an "
                    "operation from another tensor.",
-                   "Create w directly with torch.tensor([...], requires_grad=True), with no "
-                   "operation applied afterwards."),
+                   "Create w directly with torch.tensor, with no operation applied "
+                   "afterwards."),
         ]),
-        hints=("torch.tensor(data, requires_grad=True) creates a leaf that tracks gradients.",),
+        hints=("Concept: a tensor tracks gradients when its requires_grad flag is True.",
+               "Method: torch.tensor takes a keyword argument that sets that flag when the "
+               "tensor is created.",
+               "Close to code: create w from the list [1.5, -0.5] with the flag set at "
+               "creation, and apply no operation afterwards (so it stays a leaf)."),
     ),
     Exercise(
         id="basics.first_backward", notebook=NB, title="A first backward()",
@@ -41,8 +47,10 @@ register(
                    "wrong_point"),
         misconception_hints={"missing_upstream": (
             "z = 2*y + 3, so dz/dy = 2 multiplies dy/dx = 2x.",)},
-        hints=("Build z from x, call z.backward(), then read x.grad.",
-               "By hand: dz/dx = dz/dy * dy/dx."),
+        hints=("Concept: z.backward() computes dz/dx and stores it in x.grad.",
+               "Method: build y and z from x as in the task, call backward() on z once, then "
+               "read the gradient from x.",
+               "Close to code: pass x.grad (not x, not z). By hand, dz/dx = dz/dy * dy/dx."),
     ),
     Exercise(
         id="basics.vector_backward", notebook=NB, title="backward() with a gradient= argument",
@@ -54,6 +62,10 @@ register(
         misconception_hints={"missing_upstream": (
             "y.backward(gradient=v) computes v * dy/dx: pass the v given in the task, "
             "not torch.ones_like(y).",)},
-        hints=("y is a vector, so y.backward() needs gradient=v (the upstream gradient).",),
+        hints=("Concept: for a vector output, backward needs the upstream gradient v; "
+               "autograd then computes v * dy/dx.",
+               "Method: call backward on ys with the keyword argument gradient= set to the v "
+               "of the task (not ones).",
+               "Close to code: after that one call, pass xs.grad (not ys, not xs)."),
     ),
 )

@@ -22,18 +22,30 @@ register(
         id="broadcasting.bias_grad", notebook=NB, title="The gradient of a broadcast bias",
         expected=lambda: fd_vjp(lambda b: _loss(W, b), B),
         alternates=lambda: {"missing_upstream": [fd_vjp(lambda b: np.sum(X @ W + b), B)]},
+        # accumulated: the notebook's autograd cell runs backward(); re-running it adds up.
         diagnoses=("unreduced_broadcast", "wrong_sign", "missing_upstream", "extra_factor",
-                   "missing_factor", "transposed"),
+                   "missing_factor", "transposed", "accumulated"),
         factors=(4.0, 0.25),
-        hints=("b was added to each of the 4 rows: its gradient collects all 4 contributions.",),
+        hints=("Concept: a tensor that was broadcast was used once per row, so its gradient "
+               "sums the upstream gradient over the broadcast dimension.",
+               "Method: dL/dy = C has shape (4, 2) and b has shape (2,): reduce C over the "
+               "dimension that broadcasting added.",
+               "Close to code: one reduction of C over dim 0; the result has b's shape (2,)."),
     ),
     Exercise(
         id="broadcasting.weight_grad", notebook=NB, title="The gradient of a weight matrix",
         expected=lambda: fd_vjp(lambda w: _loss(w, B), W),
         alternates=lambda: {"missing_upstream": [fd_vjp(lambda w: np.sum(X @ w + B), W)]},
         diagnoses=("transposed", "unreduced_broadcast", "wrong_sign", "missing_upstream",
-                   "extra_factor", "missing_factor"),
-        hints=("dL/dW must have W's shape (3, 2). Which product of X and C has that shape?",),
+                   "extra_factor", "missing_factor", "accumulated"),
+        factors=(2.0, 0.5, 4.0, 0.25),
+        misconception_hints={"missing_factor": (
+            "L is a sum over the 4 rows, not a mean: nothing is divided by 4.",)},
+        hints=("Concept: a gradient has the shape of its tensor: dL/dW has W's shape (3, 2).",
+               "Method: dL/dW combines X (4, 3) and the upstream gradient C (4, 2) by a "
+               "matrix product that sums over the 4 samples.",
+               "Close to code: transpose one of X and C so that the product has shape (3, 2). "
+               "Which one?"),
     ),
     Exercise(
         id="broadcasting.mean_grad", notebook=NB, title="The gradient through a mean",
@@ -42,6 +54,10 @@ register(
         factors=(12.0, 1 / 12, 3.0, 1 / 3, 4.0, 0.25),
         misconception_hints={"extra_factor": (
             "mean() divides by the number of elements of X * w (all of them, not one row).",)},
-        hints=("w is broadcast over the 4 rows, and mean() divides by all 12 elements.",),
+        hints=("Concept: mean() divides by the number of elements, and a broadcast tensor's "
+               "gradient sums over the rows it was broadcast to.",
+               "Method: dL/dwm[j] = (the sum of column j of X) / (the number of elements of "
+               "X * wm).",
+               "Close to code: reduce X over its rows, then divide by X.numel()."),
     ),
 )

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from .._observe import student_call
 from .._spec import Exercise, register
 from ._common import a64, custom, engine, fd_vjp, point_probe
 
@@ -32,9 +33,21 @@ def _fixed_points(f, points):
 
 def _probe_partials(fn):
     torch = engine()
-    outputs = [fn(torch.tensor(float(a), dtype=torch.float64),
-                  torch.tensor(float(b), dtype=torch.float64)) for a, b in zip(A, B)]
+    outputs = [student_call(fn, torch.tensor(float(a), dtype=torch.float64),
+                            torch.tensor(float(b), dtype=torch.float64)) for a, b in zip(A, B)]
+    if not all(_is_pair(o) for o in outputs):
+        return outputs[0]  # not a pair: judged as "the wrong kind of answer"
     return {"df/da": [o[0] for o in outputs], "df/db": [o[1] for o in outputs]}
+
+
+def _is_pair(value):
+    """A pair (df/da, df/db): a 2-item tuple, list, array or tensor (not a dict)."""
+    if isinstance(value, (dict, str)) or not hasattr(value, "__getitem__"):
+        return False
+    try:
+        return len(value) == 2
+    except TypeError:  # a 0-d tensor or array has no length
+        return False
 
 
 def _partials():
@@ -62,7 +75,10 @@ register(
             "value_not_grad": _VALUE_HINT,
             "wrong_point": ("Use the argument x of dfdx, not a variable x defined elsewhere in "
                             "the notebook.",)},
-        hints=("Differentiate term by term: d(3x^4)/dx and d(-2x)/dx.",),
+        hints=("Concept: the power rule, d(x**n)/dx = n * x**(n-1), applied term by term.",
+               "Method: differentiate 3x^4 and -2x separately, then add the two derivatives.",
+               "Close to code: dfdx returns an expression in its own argument x, built with * "
+               "and **; the first term's constant is 3 times the exponent."),
     ),
     Exercise(
         id="derivatives.chain_rule", notebook=NB, title="Chain rule by hand",
@@ -73,12 +89,18 @@ register(
                             "wrong_point": _fixed_points(_chain, P_CHAIN)},
         diagnoses=("wrong_sign", "value_not_grad", "missing_upstream", "extra_factor",
                    "missing_factor", "wrong_point"),
+        factors=(2.0, 0.5, 1 / 3),
         misconception_hints={
             "value_not_grad": _VALUE_HINT,
             "missing_upstream": ("f = u**3 with u = x**2 + 1: df/dx = 3u**2 * du/dx. Did du/dx "
                                  "go missing?",),
             "wrong_point": ("Use the argument x of your function, not a fixed or global x.",)},
-        hints=("Write f = u**3 with u = x**2 + 1, then use df/dx = df/du * du/dx.",),
+        hints=("Concept: the chain rule. f is an outer power u**3 of an inner function "
+               "u = x**2 + 1.",
+               "Method: df/dx = df/du * du/dx: differentiate the outer power at u, then "
+               "multiply by the derivative of the inner function.",
+               "Close to code: return (the derivative of u**3, written with u = x ** 2 + 1) "
+               "times (the derivative of x ** 2 + 1)."),
     ),
     Exercise(
         id="derivatives.partials", notebook=NB, title="Partial derivatives of f(a, b)",
@@ -99,6 +121,10 @@ register(
                    "still depends on b.",
                    "Hold a fixed, then differentiate every term that contains b."),
         ]),
-        hints=("df/da: treat b as a constant. df/db: treat a as a constant.",),
+        hints=("Concept: a partial derivative treats every other variable as a constant.",
+               "Method: for df/da hold b fixed (b**3 is then a constant); for df/db hold a "
+               "fixed (a**2 is then a constant factor).",
+               "Close to code: grad_f returns a tuple of two expressions in a and b, df/da "
+               "first."),
     ),
 )

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from .._observe import student_call
 from .._spec import Exercise, register
 from ._common import a64, custom, engine, fd_vjp
 
@@ -20,10 +21,10 @@ def _unary_probe(x, g):
     def probe(cls):
         torch = engine()
         t = torch.tensor(x.tolist(), dtype=torch.float64, requires_grad=True)
+        upstream = torch.tensor(g.tolist(), dtype=torch.float64)
         with torch.enable_grad():
-            out = cls.apply(t)
-            out.backward(torch.tensor(g.tolist(), dtype=torch.float64))
-        return {"forward": out.detach(), "grad": t.grad}
+            out = student_call(_forward_backward, cls, (t,), upstream)
+        return {"forward": out, "grad": t.grad}
     return probe
 
 
@@ -31,10 +32,17 @@ def _probe_mul_add(cls):
     torch = engine()
     a = torch.tensor(A2.tolist(), dtype=torch.float64, requires_grad=True)
     b = torch.tensor(B2.tolist(), dtype=torch.float64, requires_grad=True)
+    upstream = torch.tensor(G2.tolist(), dtype=torch.float64)
     with torch.enable_grad():
-        out = cls.apply(a, b)
-        out.backward(torch.tensor(G2.tolist(), dtype=torch.float64))
-    return {"forward": out.detach(), "grad a": a.grad, "grad b": b.grad}
+        out = student_call(_forward_backward, cls, (a, b), upstream)
+    return {"forward": out, "grad a": a.grad, "grad b": b.grad}
+
+
+def _forward_backward(cls, inputs, upstream):
+    """Run the student's Function forward and backward (all of it is the student's code)."""
+    out = cls.apply(*inputs)
+    out.backward(upstream)
+    return out.detach()
 
 
 _CLASS = "a torch.autograd.Function subclass"
@@ -53,7 +61,12 @@ register(
         diagnoses=("wrong_sign", "value_not_grad", "missing_upstream", "extra_factor",
                    "missing_factor"),
         misconception_hints=_HINTS,
-        hints=("d/dx log(1 + exp(x)) = exp(x) / (1 + exp(x)) = sigmoid(x).",),
+        hints=("Concept: Function.backward receives grad_output (the upstream gradient) and "
+               "returns grad_output times the local derivative.",
+               "Method: d/dx log(1 + exp(x)) = exp(x) / (1 + exp(x)), the sigmoid of x; save "
+               "x in forward to use it in backward.",
+               "Close to code: in backward, read x from ctx.saved_tensors and multiply "
+               "grad_output by that derivative."),
     ),
     Exercise(
         id="functions.mul_add", notebook=NB, title="A Function with two inputs",
@@ -76,7 +89,11 @@ register(
                    "d(a*b + a)/da = b + 1."),
         ]),
         misconception_hints=_HINTS,
-        hints=("Save a and b in forward with ctx.save_for_backward(a, b).",),
+        hints=("Concept: backward returns one gradient per forward input, in the inputs' "
+               "order, each multiplied by grad_output.",
+               "Method: d(a*b + a)/da = b + 1 and d(a*b + a)/db = a.",
+               "Close to code: save a and b with ctx.save_for_backward in forward; in backward "
+               "return a tuple of two products with grad_output."),
     ),
     Exercise(
         id="functions.fix_cube", notebook=NB, title="Find and fix a backward with gradcheck",
@@ -88,6 +105,7 @@ register(
                             "value_not_grad": {"grad": [X3**3 * G3, X3**3]}},
         diagnoses=("still_buggy", "wrong_sign", "value_not_grad", "missing_upstream",
                    "extra_factor", "missing_factor"),
+        factors=(2.0, 0.5, 1 / 3),
         custom=dict([custom(
             "still_buggy", "still the bug",
             "This is still the buggy backward from the task.",
@@ -95,6 +113,11 @@ register(
             "the analytical and numerical gradients differ.",
             "d(x**3)/dx = 3 * x**2.")]),
         misconception_hints=_HINTS,
-        hints=("gradcheck needs float64 inputs with requires_grad=True.",),
+        hints=("Concept: gradcheck compares your backward with finite differences; it needs "
+               "float64 inputs that require grad.",
+               "Method: run gradcheck on BuggyCube.apply to see it fail, then work out "
+               "d(x**3)/dx.",
+               "Close to code: Cube.backward returns grad_output times the derivative of x**3 "
+               "at the saved x."),
     ),
 )

@@ -36,10 +36,9 @@ def _judge_leaves(obs):
     if set(answer) != {"x", "y", "z"} or any(v.get("type") != "bool" for v in answer.values()):
         return Verdict(False, "wrong_type", "Answer with a dict {'x': ..., 'y': ..., 'z': ...} "
                        f"of True/False values; got {kind_of(obs)}.")
-    wrong = sorted(k for k, t in _seed_graph().items() if answer[k]["value"] != t.is_leaf)
-    if not wrong:
+    if all(answer[k]["value"] == t.is_leaf for k, t in _seed_graph().items()):
         return Verdict(True, message="Correct!")
-    return Verdict(False, "leaf_confusion", f"Not quite: look again at {', '.join(wrong)}.")
+    return Verdict(False, "leaf_confusion")  # which ones are wrong would give the answer away
 
 
 def _judge_grad_fn(obs):
@@ -54,8 +53,10 @@ def _judge_grad_fn(obs):
     inner = _walk(z.grad_fn)
     if name in inner[1:2]:
         return Verdict(False, "grad_fn_order")
-    if name in inner[2:]:
-        return Verdict(False, "grad_fn_of_input")
+    owners = {inner[2]: "the grad_fn of y", inner[3]: "the node of the leaf x (a leaf has no "
+              "grad_fn; this node stores x.grad)"} if len(inner) > 3 else {}
+    if name in owners:
+        return Verdict(False, "grad_fn_of_input", f"That is {owners[name]}, not z's grad_fn.")
     return Verdict(False, None, "That is not the name of z's grad_fn.")
 
 
@@ -83,11 +84,16 @@ register(
         answer_kind="a dict of True/False",
         custom=dict([custom(
             "leaf_confusion", "leaf or not",
-            "Not quite.",
+            "Not all three are right.",
             "A leaf is a tensor you created yourself; a tensor computed by an operation has a "
             "grad_fn and is not a leaf.",
-            "Check your answer with t.is_leaf.")]),
-        hints=("A leaf is created by you, not computed by an operation.",),
+            "Check each of your three answers with t.is_leaf.")]),
+        hints=("Concept: a leaf is a tensor you created directly; a tensor computed by an "
+               "operation is not a leaf.",
+               "Method: for each of x, y, z ask: was it created by torch.tensor, or computed "
+               "from another tensor?",
+               "Close to code: print t.is_leaf for each tensor and put the three values in a "
+               "dict with the keys 'x', 'y', 'z'."),
     ),
     Exercise(
         id="graph.grad_fn", notebook=NB, title="The grad_fn of z", judge=_judge_grad_fn,
@@ -98,10 +104,12 @@ register(
                    "adds last; grad_fn is the operation that produced z itself.",
                    "Which operation runs last in 2 * y + 3?"),
             custom("grad_fn_of_input", "grad_fn of an input",
-                   "That is the grad_fn of y, not of z.",
-                   "grad_fn belongs to the tensor it produced: print(z.grad_fn)."),
+                   "That is the node of another tensor, not z's grad_fn.",
+                   "grad_fn belongs to the tensor it produced: look at z's own attribute."),
         ]),
-        hints=("print(z.grad_fn) shows the node that created z.",),
+        hints=("Concept: grad_fn is the node of the operation that produced a tensor.",
+               "Method: z's node belongs to the operation that runs last in 2 * y + 3.",
+               "Close to code: print z's grad_fn in a cell to see the node and its name."),
     ),
     Exercise(
         id="graph.walk", notebook=NB, title="Walk the graph backwards", judge=_judge_walk,
@@ -114,6 +122,11 @@ register(
                    "Almost: the walk does not stop before the leaf. x has a node too.",
                    "The leaf x is represented by an AccumulateGrad node: it stores x.grad."),
         ]),
-        hints=("node.next_functions is a tuple of (node, index) pairs; take [0][0].",),
+        hints=("Concept: a node's next_functions lists the nodes of its inputs, as "
+               "(node, index) pairs.",
+               "Method: start at z.grad_fn, move to the first node in next_functions that is "
+               "not None, and record every node's .name() on the way.",
+               "Close to code: a while loop that stops when there is no next node, appending "
+               "node.name() to a list at each step."),
     ),
 )
