@@ -84,6 +84,8 @@ def _exercise_notebook(name: Optional[str]) -> Optional[str]:
 
 
 def _print_submission(sub, verbose: bool) -> None:
+    from .exercises._result import progress
+
     run = sub.run
     print(f"{Path(sub.path).name}: ran {run.cells_run} of {run.cells_total} code cells "
           f"in {run.seconds:.1f} s" + (f" (checked as {sub.notebook})" if sub.notebook else ""))
@@ -105,6 +107,8 @@ def _print_submission(sub, verbose: bool) -> None:
         print(f"  note: ... and {len(run.cell_errors) - 5} more cells raised errors")
     for problem in sub.problems:
         print(f"  note: {_plain(problem)}")
+    if sub.results:
+        print(f"  {_plain(progress(sub.results))}")
     if verbose and run.log_tail:
         print("  --- the notebook's last output ---")
         print("\n".join("  | " + _plain(line) for line in run.log_tail.splitlines()[-40:]))
@@ -192,6 +196,12 @@ def _cmd_build_exercises(args: argparse.Namespace) -> int:
     for path in written:
         print(f"wrote {path}")
     print(f"{len(written)} student notebook(s) built from {solutions}.")
+    from .exercises._audit import audit
+
+    catalogue = solutions.resolve().parent.parent / "tests" / "catalogue"
+    report = audit(catalogue)
+    print(f"Diagnosis rules vs the catalogue ({catalogue}):")
+    print("\n".join(f"  {line}" for line in report) or "  every rule is triggered; none collide")
     return 0
 
 

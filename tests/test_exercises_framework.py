@@ -239,13 +239,20 @@ def test_one_hint_at_a_time_aimed_at_the_mistake():
 def test_summary_lists_checks_and_unattempted_exercises():
     check("basics.first_backward", torch.tensor([12.0]))
     check("basics.requires_grad", torch.tensor([1.0]))
-    table = summary()
-    assert [r.status for r in table.results] == ["passed", "failed"]
+    table = summary()  # in task order, with what is done and the next task
+    assert [r.status for r in table.results] == ["failed", "passed"]
     assert (table.score, table.max_score) == (1, 2)
+    assert table.progress == "Done: 1 of 2. Next: basics.requires_grad (A tensor that tracks " \
+                             "gradients)."
     notebook = summary("01_requires_grad")
     assert [r.status for r in notebook.results] == ["failed", "passed", "not attempted"]
     assert "basics.vector_backward" in str(notebook) and "total" in str(notebook)
+    assert "Done: 1 of 3. Next: basics.requires_grad" in str(notebook)
+    assert "Next: basics.requires_grad" in notebook._repr_html_()
     assert isinstance(notebook.results[0], Result)
+    check("basics.requires_grad", torch.tensor([1.5, -0.5], requires_grad=True))
+    assert summary().progress.endswith("Next: basics.vector_backward (backward() with a "
+                                       "gradient= argument).")
 
 
 def test_result_to_dict_has_the_interface_fields():

@@ -368,7 +368,12 @@ def hint(exercise_id: str) -> Hint:
 def summary(notebook: Optional[str] = None) -> Summary:
     """A table of this session's checks; with ``notebook``, every exercise of that notebook."""
     if notebook is None:
-        return Summary(list(_results.values()))
+        notebooks = {EXERCISES[i].notebook for i in _results if i in EXERCISES}
+        ordered = [e for e in EXERCISES.values() if e.notebook in notebooks]
+        results = [_results[e.id] for e in ordered if e.id in _results]
+        todo = [e for e in ordered
+                if e.id not in _results or _results[e.id].status != "passed"]
+        return Summary(results, (todo[0].id, todo[0].title) if todo else None)
     rows = []
     for exercise in EXERCISES.values():
         if exercise.notebook == notebook:

@@ -60,8 +60,9 @@ CATALOGUE: dict = {m.key: m for m in (
        "A mean divides by N, a sum does not. Did you divide once too often?"),
     _m("accumulated", "accumulated gradients",
        "Your gradient is {k} times the right one. Did .grad accumulate over {k} backward calls?",
-       "backward() adds into .grad, it does not overwrite it. Re-running a cell runs backward "
-       "again on the same leaf.",
+       "backward() adds into .grad, it does not overwrite it: every backward() that reaches "
+       "the same leaf adds its gradient (re-running a cell does this when the leaf was created "
+       "in an earlier cell).",
        "Reset before each backward: x.grad = None, x.grad.zero_() or optimizer.zero_grad()."),
     _m("unreduced_broadcast", "an unreduced broadcast",
        "Your gradient has shape {got_shape}, but the tensor it belongs to has shape "
@@ -120,7 +121,8 @@ CATALOGUE: dict = {m.key: m for m in (
        "Or rebuild the graph (re-run the forward pass) before the second backward."),
     _m("inplace_leaf", "in-place on a leaf",
        "An in-place change of a leaf that requires grad is not allowed while autograd tracks it.",
-       "Update parameters inside `with torch.no_grad():`, e.g. w -= lr * w.grad.",),
+       "Update parameters inside a `with torch.no_grad():` block, so that the in-place change "
+       "is not recorded.",),
     _m("inplace_saved", "in-place on a saved tensor",
        "A tensor that backward needs was changed in place after it was used.",
        "Write the step out of place: y = y + 1 instead of y += 1.",),

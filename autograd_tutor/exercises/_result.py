@@ -96,15 +96,31 @@ class _Totals:
         return sum(r.max_score for r in self.results)
 
 
-class Summary(_Totals):
-    """A table of check results (the latest result per exercise)."""
+def progress(results: list, next_up: Optional[tuple] = None) -> str:
+    """"Done: 2 of 3. Next: <id> (<title>)." for a list of results in task order.
 
-    def __init__(self, results: list) -> None:
+    ``next_up`` (id, title) is the next task when the caller knows tasks not in ``results``;
+    otherwise it is the first result that has not passed.
+    """
+    done = sum(r.status == "passed" for r in results)
+    todo = [(r.exercise, r.title or r.exercise) for r in results if r.status != "passed"]
+    next_up = next_up or (todo[0] if todo else None)
+    if not results:
+        return "No checks yet."
+    text = f"Done: {done} of {len(results)}."
+    return f"{text} Next: {next_up[0]} ({next_up[1]})." if next_up else f"{text} All done."
+
+
+class Summary(_Totals):
+    """A table of check results (the latest result per exercise), and the next task to do."""
+
+    def __init__(self, results: list, next_up: Optional[tuple] = None) -> None:
         self.results = list(results)
+        self.progress = progress(self.results, next_up)
 
     def to_dict(self) -> dict:
         return {"results": [r.to_dict() for r in self.results],
-                "score": self.score, "max_score": self.max_score}
+                "score": self.score, "max_score": self.max_score, "progress": self.progress}
 
     def __str__(self) -> str:
         width = max([len(r.exercise) for r in self.results] + [8])
@@ -112,6 +128,7 @@ class Summary(_Totals):
         for r in self.results:
             lines.append(f"{r.exercise:<{width}}  {r.status:<13}  {r.score:g}/{r.max_score:g}")
         lines.append(f"{'total':<{width}}  {'':<13}  {self.score:g}/{self.max_score:g}")
+        lines.append(self.progress)
         return "\n".join(lines)
 
     __repr__ = __str__
@@ -129,4 +146,6 @@ class Summary(_Totals):
                 f"<tr><th {cell}>exercise</th><th {cell}>id</th><th {cell}>status</th>"
                 f"<th {cell}>score</th></tr>{''.join(rows)}"
                 f"<tr><td {cell}><b>total</b></td><td {cell}></td><td {cell}></td>"
-                f"<td {cell}><b>{self.score:g}/{self.max_score:g}</b></td></tr></table>")
+                f"<td {cell}><b>{self.score:g}/{self.max_score:g}</b></td></tr></table>"
+                f'<div style="font-family:sans-serif;font-size:14px;margin-top:4px">'
+                f"{escape(self.progress)}</div>")

@@ -113,14 +113,14 @@ register(
         expected=lambda: _fit(LR), probe=_probe_fit(LR), parts=("w", "b"),
         answer_kind="a function train(x, y_true, epochs, lr) returning (w, b)",
         answer_is_grad=False,
-        alternates=lambda: _fit_alternates(LR, 0.0), diagnoses=_FIT_KEYS,
+        alternates=lambda: _fit_alternates(LR, 0.0), diagnoses=_FIT_KEYS[:-1],  # no momentum
         custom=_FIT_CUSTOM,
         hints=("Concept: one epoch is forward pass, loss, backward(), update, reset the "
                "gradients.",
                "Method: update w and b under torch.no_grad() (not recorded) and in place (they "
                "stay leaves), then zero their .grad.",
                "Close to code: a for loop over range(epochs) with those steps in that order, "
-               "using the lr argument; return w, b after the loop."),
+               "using the lr argument; return both parameters after the loop."),
     ),
     Exercise(
         id="training.with_optimizer", notebook=NB, title="The same loop with optim.SGD",
