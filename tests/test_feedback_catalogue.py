@@ -53,6 +53,9 @@ def test_case(index):
         return
     assert result.score == 0
     assert not re.search(r"\{\w+\}", result.message), result.message
+    said = re.search(r"should (?:be|return) (.+?), but (?:it is|it returned|calling it gave) "
+                     r"(.+?)\.", result.message)
+    assert not said or said.group(1) != said.group(2), result.message  # no contradiction
     shown = [str(hint(case.exercise)) for _ in range(4)]
     for text in shown:
         assert not re.search(r"\{\w+\}", text), text

@@ -230,8 +230,10 @@ def decode_parts(obs: dict, parts: tuple) -> Optional[list]:
 def kind_of(obs: dict) -> str:
     """How to name the kind of an observed answer in a message ("a tensor", "None", ...)."""
     kind = obs.get("type")
+    if kind == "seq":
+        return f"a list or tuple of {len(obs.get('items', []))} item(s)"
     names = {"none": "None", "tensor": "a tensor", "array": "a number or array",
-             "bool": "True/False", "str": "a string", "seq": "a list or tuple",
+             "bool": "True/False", "str": "a string",
              "dict": "a dict", "callable": "a function", "function_class": "a Function class",
              "node": "a grad_fn node"}
     return names.get(kind, f"a {obs.get('class', 'value')}")
@@ -272,7 +274,7 @@ def _judge_numeric(exercise: Exercise, obs: dict) -> Verdict:
             return Verdict(False, verdict.misconception, label + (verdict.message or ""))
         got = decode_array(piece)
         if got is None:
-            return _wrong_type(exercise, piece, label)
+            return _wrong_type(exercise, piece, label, expected[part])
         want = np.asarray(expected[part], dtype=np.float64)
         if got.size == want.size == 1:
             got = got.reshape(want.shape)
@@ -312,10 +314,22 @@ def _odd(obs: Any) -> dict:
     return obs
 
 
-def _wrong_type(exercise: Exercise, obs: dict, label: str = "") -> Verdict:
+def _wrong_type(exercise: Exercise, obs: dict, label: str = "",
+                expected: Any = None) -> Verdict:
     if obs.get("type") == "none" and "source" in obs:
         return _none_verdict(obs)
+    if obs.get("truncated") and expected is not None:  # too big to record: the shape is wrong
+        return Verdict(False, "wrong_shape", label + render("wrong_shape", {
+            "got_shape": tuple(obs.get("shape", ())),
+            "expected_shape": tuple(np.shape(expected))})[0])
     if obs.get("type") == "probed":
+        pieces = decode_parts(obs, exercise.parts)
+        odd = [(p, piece) for p, piece in zip(exercise.parts, pieces or [])
+               if decode_array(piece) is None]
+        if len(exercise.parts) > 1 and odd:
+            part, piece = odd[0]
+            return Verdict(False, "wrong_type", f"Your answer gives {kind_of(_odd(piece))} as "
+                           f"{part}, where a number or tensor is expected.")
         return Verdict(False, "wrong_type", f"The answer should be {exercise.answer_kind}, but "
                        f"calling it gave {kind_of(_odd(obs))}.")
     details = {"expected_kind": exercise.answer_kind, "got_kind": kind_of(obs)}

@@ -23,7 +23,7 @@ COMPATIBLE = {
                     "one_iteration", "grad_not_list"},
     "wrong_type": {"not_a_function", "no_return", "not_a_pair", "not_a_dict", "not_a_node",
                    "not_strings", "not_a_tensor", "apply_not_class", "value_not_function",
-                   "strings"},
+                   "none_gradient", "strings"},
     "value_not_grad": {"value_formula"},
     "grad_mode_changed": {"mode_left_off", "restores_on"},
     "mode_reversed": set(),
@@ -298,6 +298,9 @@ CASES = [
      F, "wrong_type"),
     ("derivatives.partials", "not_a_pair",
      "def grad_f(a, b):\n    return {'a': 2 * a * b, 'b': a ** 2 + 3 * b ** 2}\n"
+     "result = check(EX, grad_f)", F, "wrong_type"),
+    ("derivatives.partials", "no_return",
+     "def grad_f(a, b):\n    dfda = 2 * a * b\n    dfdb = a ** 2 + 3 * b ** 2\n"
      "result = check(EX, grad_f)", F, "wrong_type"),
     ("derivatives.partials", "value_formula",
      "def grad_f(a, b):\n    return a ** 2 * b, b ** 3\nresult = check(EX, grad_f)", F, None),
@@ -738,6 +741,9 @@ CASES = [
      _fn("MulAdd", "a, b = ctx.saved_tensors\nreturn b + 1, a", MULADD), F, "missing_upstream"),
     ("functions.mul_add", "one_gradient",
      _fn("MulAdd", "a, b = ctx.saved_tensors\nreturn grad_output * (b + 1)", MULADD), E, None),
+    ("functions.mul_add", "none_gradient",
+     _fn("MulAdd", "a, b = ctx.saved_tensors\nreturn grad_output * (b + 1), None", MULADD),
+     F, "wrong_type"),
     ("functions.mul_add", "extra_term",
      _fn("MulAdd", "a, b = ctx.saved_tensors\nreturn grad_output * (b + 1), grad_output * (a + 1)",
          MULADD), F, None),
