@@ -14,6 +14,7 @@ import autograd_tutor as torch
 from autograd_tutor.exercises import (
     EXERCISES,
     RECORD_ENV,
+    Exercise,
     Result,
     _check,
     check,
@@ -260,3 +261,23 @@ def test_result_to_dict_has_the_interface_fields():
     assert {"exercise", "status", "score", "max_score", "message", "hint",
             "misconception"} <= set(d)
     json.dumps(d)
+
+
+def test_an_error_in_the_checkers_probe_is_not_blamed_on_the_student(monkeypatch):
+    from autograd_tutor.exercises._observe import student_call
+
+    def probe(fn):
+        out = student_call(fn, 2.0)
+        return out["key the checker wrongly expects"]
+
+    spec = Exercise(id="t.probe", notebook="t", title="t", probe=probe,
+                    expected=lambda: np.array([4.0]), answer_kind="a function f(x)")
+    monkeypatch.setitem(EXERCISES, spec.id, spec)
+    mine = check(spec.id, lambda x: {"value": x * 2})
+    assert (mine.status, mine.misconception) == ("error", None)
+    assert "not a mistake in your code" in mine.message and "KeyError" in mine.message
+    theirs = check(spec.id, lambda x: {}["missing"])
+    assert theirs.status == "error" and theirs.message.startswith("Your code raised KeyError")
+    value = check(spec.id, 4.0)  # a value where a function is asked for: not judged as numbers
+    assert (value.status, value.misconception) == ("failed", "wrong_type")
+    assert "not a function" in value.message

@@ -106,8 +106,9 @@ def evaluate(exercise_id: str, observation: dict) -> Result:
         return _evaluate(exercise, observation)
     except Exception as exc:  # a malformed observation must never crash the grader
         return _result(exercise, "error",
-                       f"This answer could not be judged ({type(exc).__name__}). "
-                       "Re-run the cells above the check and try again.")
+                       f"This answer could not be judged ({type(exc).__name__}): a problem of "
+                       "the checker, not a diagnosis of your code. Re-run the cells above the "
+                       "check; if it persists, tell your instructor.")
 
 
 def _result(exercise: Exercise, status: str, message: str, misconception: Optional[str] = None,
