@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from autograd_tutor.exercises import EXERCISES, evaluate
+from autograd_tutor.exercises._audit import rule_answers
 from autograd_tutor.exercises._diagnosis import CATALOGUE, Tolerance, diagnose, sum_to_shape
 from autograd_tutor.exercises._observe import encode
 
@@ -29,29 +30,7 @@ def _expected(exercise) -> dict:
 
 def _mistakes(exercise):
     """(key, part, mistaken array) for every misconception the exercise lists."""
-    expected = _expected(exercise)
-    alternates = exercise.alternates() if exercise.alternates else {}
-    for key in exercise.diagnoses:
-        for part, ref in expected.items():
-            alt = alternates.get(key, ())
-            if isinstance(alt, dict):
-                alt = alt.get(part, ())
-            if isinstance(alt, np.ndarray):
-                alt = [alt]
-            for a in alt:
-                yield key, part, np.asarray(a, dtype=np.float64)
-            if key == "wrong_sign":
-                yield key, part, -ref
-            if key in ("extra_factor", "missing_factor"):
-                for c in exercise.factors:
-                    if (c > 1) == (key == "extra_factor"):
-                        yield key, part, c * ref
-            if key == "accumulated" and not alternates.get(key):
-                yield key, part, 2 * ref
-            if key == "unreduced_broadcast" and ref.ndim >= 1:
-                yield key, part, np.broadcast_to(ref / 4, (4, *ref.shape)).copy()
-            if key == "transposed" and ref.ndim == 2 and ref.shape[0] != ref.shape[1]:
-                yield key, part, ref.T.copy()
+    yield from rule_answers(exercise)
 
 
 def _observation(exercise, part, mistaken):
