@@ -112,69 +112,106 @@ def _run_backward(
     create_graph: bool,
     targets: set[Node] | None = None,
 ) -> dict[Node, Any]:
-    """Propagate gradients from ``roots``. Returns the gradient that reached each leaf's
-    ``AccumulateGrad`` node, and each node in ``targets``.
+    """Propagate gradients from ``roots``; return the complete gradient of each leaf's
+    ``AccumulateGrad`` node (and, for ``autograd.grad``, of each node in ``targets``).
 
-    With ``create_graph`` the gradients are Tensors, so that their computation is recorded.
-    Otherwise nothing is recorded and they travel as plain NumPy arrays, which skips building
-    a Tensor for each one (ops that need Tensors get them: ``Node._call_backward``)."""
-    needed = None if targets is None else _nodes_leading_to([node for node, _ in roots], targets)
-    pending: dict[Node, Any] = {}  # node -> the sum of the gradients sent to it so far
-    ready: list[tuple[int, Node]] = []  # op nodes that got a gradient, as a heap: newest first
+    The gradients are NumPy arrays in a plain ``backward()`` and Tensors with
+    ``create_graph=True``, so that the gradient's own computation is recorded."""
+    wanted = _Wanted(roots, targets)  # grad(inputs=...): which nodes matter
+    call_backward = _call_checked if _Anomaly.enabled else Node._call_backward
+    received: dict[Node, Any] = {}  # node -> the sum of the gradients sent to it so far
+    ready: list[tuple[int, Node]] = []  # op nodes that received a gradient: newest first
     for node, grad in roots:
-        _send(pending, ready, node, grad)
-    arrived: dict[Node, Any] = {}
-    executed: list[Node] = []
-    prev, _Mode.enabled = _Mode.enabled, create_graph
-    try:
+        _send(received, ready, node, grad)
+    ran: list[Node] = []
+    with _recording(create_graph):
         while ready:
-            node = heapq.heappop(ready)[1]
-            grad = pending.pop(node)
-            if needed is not None and node not in needed:
+            node = heapq.heappop(ready)[1]  # 1. the newest node that received a gradient
+            grad = received.pop(node)  # 2. the sum of what it received
+            if wanted.skips(node):
                 continue
-            if not create_graph and grad.dtype is not node._value.dtype:
-                grad = grad.astype(node._value.dtype)  # as in PyTorch: its tensor's dtype
-            if node._pre_hooks:  # hooks registered on the node's tensor
-                grad = _run_hooks(node._pre_hooks, grad)
-            if targets is not None and node in targets:  # asked for by autograd.grad(inputs=)
-                arrived[node] = grad
-                if not any(n in needed for n in node._edges):  # type: ignore[operator]
-                    continue  # nothing further down is asked for
-            if _Anomaly.enabled:  # a nan or an error names the forward line behind it
-                input_grads = _call_checked(node, grad)
-            else:
-                input_grads = node._call_backward(grad)
-            executed.append(node)
-            for next_node, g in zip(node._edges, input_grads):  # one per input of the op
+            grad = _arrive(node, grad, node._value, node._pre_hooks)
+            if wanted.stops_at(node, grad):
+                continue
+            input_grads = call_backward(node, grad)  # 3. the op's backward: the chain rule
+            ran.append(node)
+            for next_node, g in zip(node._edges, input_grads):  # 4. one gradient per edge
                 if next_node is not None and g is not None:
-                    _send(pending, ready, next_node, g)
-        for leaf, grad in pending.items():  # what is left: the leaves' complete gradients
-            if targets is not None and leaf not in targets:
-                continue
-            tensor = leaf.variable  # type: ignore[attr-defined]
-            if not create_graph and grad.dtype is not tensor._data.dtype:
-                grad = grad.astype(tensor._data.dtype)
-            if tensor._hooks:
-                grad = _run_hooks(tensor._hooks, grad)
-            arrived[leaf] = grad
-    finally:
-        _Mode.enabled = prev
+                    _send(received, ready, next_node, g)
+        for leaf, grad in received.items():  # what is left: the leaves' complete gradients
+            if wanted.leaf(leaf):
+                tensor = leaf.variable  # type: ignore[attr-defined]
+                wanted.found[leaf] = _arrive(leaf, grad, tensor._data, tensor._hooks)
     if not retain_graph:
-        for node in executed:
-            node._released = True  # later reads of its saved tensors raise
-    return arrived
+        _free(ran)
+    return wanted.found
 
 
-def _send(pending: dict[Node, Any], ready: list, node: Node, grad: Any) -> None:
+def _send(received: dict[Node, Any], ready: list, node: Node, grad: Any) -> None:
     """Add ``grad`` to what ``node`` has received. An op node that receives its first
     gradient joins the ``ready`` heap, keyed by creation number (negated: ``heapq`` pops the
     smallest)."""
-    if node in pending:
-        pending[node] = pending[node] + grad
+    if node in received:
+        received[node] = received[node] + grad
     else:
-        pending[node] = grad
+        received[node] = grad
         if node._edges:  # an op node, not a leaf's AccumulateGrad
             heapq.heappush(ready, (-node._sequence_nr, node))
+
+
+def _arrive(node: Node, grad: Any, value: Any, hooks: dict | None) -> Any:
+    """A node's complete gradient, as its tensor sees it: in the tensor's dtype (as in
+    PyTorch), then passed through the hooks registered on the tensor."""
+    if grad.dtype is not value.dtype and not isinstance(grad, function.Tensor):
+        grad = grad.astype(value.dtype)
+    return _run_hooks(hooks, grad) if hooks else grad
+
+
+class _Wanted:
+    """Which nodes a pass runs. ``backward()`` wants every leaf; ``autograd.grad(inputs=)``
+    only ``targets``, so it skips the nodes that lead to none of them and collects the
+    gradient of each target as it goes by."""
+
+    def __init__(self, roots: list[tuple[Node, Any]], targets: set[Node] | None) -> None:
+        self.targets = targets
+        self.found: dict[Node, Any] = {}
+        if targets is not None:
+            self.needed = _nodes_leading_to([node for node, _ in roots], targets)
+
+    def skips(self, node: Node) -> bool:
+        """True for a node that leads to no target (it does not run)."""
+        return self.targets is not None and node not in self.needed
+
+    def stops_at(self, node: Node, grad: Any) -> bool:
+        """Keep a target's gradient; True if nothing further down is wanted."""
+        if self.targets is None or node not in self.targets:
+            return False
+        self.found[node] = grad
+        return not any(n in self.needed for n in node._edges)
+
+    def leaf(self, node: Node) -> bool:
+        return self.targets is None or node in self.targets
+
+
+class _recording:
+    """``with _recording(create_graph):`` the backward formulas' own operations are recorded
+    only with ``create_graph=True``."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def __enter__(self) -> None:
+        self.prev, _Mode.enabled = _Mode.enabled, self.enabled
+
+    def __exit__(self, *exc: object) -> None:
+        _Mode.enabled = self.prev
+
+
+def _free(ran: list[Node]) -> None:
+    """Without ``retain_graph``, the saved tensors of the nodes that ran are given up: a second
+    backward through them raises."""
+    for node in ran:
+        node._released = True
 
 
 def _run_hooks(hooks: dict, grad: Any) -> Any:
