@@ -25,10 +25,10 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from . import function
 from .anomaly_mode import _Anomaly, _call_checked
-from .function import Node
+from .function import Node, grad_node
 from .grad_mode import _Mode
+from .tensor import Tensor
 
 
 def _nodes_leading_to(roots: Sequence[Node], targets: set[Node]) -> set[Node]:
@@ -54,7 +54,6 @@ def _roots(
     """Where the backward pass starts: each output's node with d(output)/d(output), which is
     ones or the gradient passed in (Tensors with ``create_graph``, else their arrays: see
     ``_run_backward``)."""
-    Tensor = function.Tensor
     if len(grad_outputs) != len(outputs):
         raise RuntimeError(
             f"got {len(outputs)} tensors and {len(grad_outputs)} gradients. Pass one gradient "
@@ -77,11 +76,11 @@ def _roots(
                     "explicitly: out.backward(gradient=torch.ones_like(out))."
                 )
             if out._data.ndim == 0 and not create_graph:  # a loss: d(loss)/d(loss) = 1 as a
-                roots.append((out._grad_node(), _one(out._data.dtype)))  # NumPy scalar, the
+                roots.append((grad_node(out), _one(out._data.dtype)))  # NumPy scalar, the
                 continue  # cheapest to compute with
             ones = np.empty(out._data.shape, out._data.dtype)
             ones.fill(1)  # np.ones, without its Python-level overhead
-            roots.append((out._grad_node(), Tensor._make(ones) if create_graph else ones))
+            roots.append((grad_node(out), Tensor._make(ones) if create_graph else ones))
             continue
         elif not isinstance(g, Tensor):
             raise TypeError(
@@ -96,7 +95,7 @@ def _roots(
             )
         if g._data.dtype != out._data.dtype:
             g = g.to(out.dtype)  # as in PyTorch, the gradient takes the output's dtype
-        roots.append((out._grad_node(), g if create_graph else g._data))
+        roots.append((grad_node(out), g if create_graph else g._data))
     return roots
 
 
@@ -162,7 +161,7 @@ def _send(received: dict[Node, Any], ready: list, node: Node, grad: Any) -> None
 def _arrive(node: Node, grad: Any, value: Any, hooks: dict | None) -> Any:
     """A node's complete gradient, as its tensor sees it: in the tensor's dtype (as in
     PyTorch), then passed through the hooks registered on the tensor."""
-    if grad.dtype is not value.dtype and not isinstance(grad, function.Tensor):
+    if grad.dtype is not value.dtype and not isinstance(grad, Tensor):
         grad = grad.astype(value.dtype)
     return _run_hooks(hooks, grad) if hooks else grad
 
@@ -217,7 +216,7 @@ def _free(ran: list[Node]) -> None:
 def _run_hooks(hooks: dict, grad: Any) -> Any:
     """Call each hook with the gradient (as a Tensor); one that returns a tensor replaces the
     gradient."""
-    if not isinstance(grad, function.Tensor):
+    if not isinstance(grad, Tensor):
         return _run_hooks(hooks, _as_tensor(grad))._data
     for hook in tuple(hooks.values()):
         new = hook(grad)
@@ -238,7 +237,7 @@ def _accumulate(leaf: Any, grad: Any, create_graph: bool) -> None:
         grad = grad if grad._data.dtype is leaf._data.dtype else grad.to(leaf.dtype)
         leaf._grad = grad if leaf._grad is None else leaf._grad + grad
     elif leaf._grad is None:
-        leaf._grad = function.Tensor._make(np.array(grad, dtype=leaf._data.dtype))  # a copy
+        leaf._grad = Tensor._make(np.array(grad, dtype=leaf._data.dtype))  # a copy
     elif leaf._grad.grad_fn is not None:
         leaf._grad = leaf._grad + _as_tensor(grad)
     else:  # in place: whoever holds .grad sees it change (`+=` is slower on tiny arrays)
@@ -247,7 +246,7 @@ def _accumulate(leaf: Any, grad: Any, create_graph: bool) -> None:
 
 def _as_tensor(grad: Any) -> Any:
     """A gradient array (or NumPy scalar) as a Tensor."""
-    return function.Tensor._make(np.asarray(grad))
+    return Tensor._make(np.asarray(grad))
 
 
 def backward(
@@ -318,15 +317,13 @@ def grad(
                     "gradient is then None."
                 )
             if materialize_grads:
-                from .._creation import zeros_like
-
-                g = zeros_like(t)
+                g = Tensor._make(np.zeros_like(t._data))
         result.append(g)
     return tuple(result)
 
 
 def _input_node(t: Any, what: str) -> Node:
-    if not hasattr(t, "_grad_node"):
+    if not isinstance(t, Tensor):
         raise RuntimeError(
             f"all inputs have to be Tensors or GradientEdges, but got {type(t).__name__}. Pass "
             "the tensors (created with requires_grad=True) you want the gradients of."
@@ -336,7 +333,7 @@ def _input_node(t: Any, what: str) -> Node:
             f"One of the differentiated Tensors does not require grad. Every tensor in {what} "
             "must have requires_grad=True (create it with requires_grad=True)."
         )
-    return t._grad_node()
+    return grad_node(t)
 
 
 def _as_sequence(x: Any) -> list:
