@@ -321,9 +321,10 @@ class _TensorAPI:
     def _binary(self, fn: type[Function], other: Any) -> Tensor:
         """``fn.apply(self, other)`` for a binary op, with PyTorch's rules for the operands (a
         number becomes a constant tensor) and for the result's dtype."""
-        out = speed.unrecorded_binary(fn, self, other)  # nothing to record: the ufunc alone
-        if out is not None:
-            return out
+        if not _Mode.enabled:  # nothing to record: the op's ufunc alone may do (speed.py)
+            out = speed.unrecorded_binary(fn, self, other)
+            if out is not None:
+                return out
         a, b = self, other if isinstance(other, Tensor) else self._operand(other)
         try:
             out = fn.apply(a, b)

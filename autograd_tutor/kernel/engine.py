@@ -116,21 +116,23 @@ def _run_backward(
 
     The gradients are NumPy arrays in a plain ``backward()`` and Tensors with
     ``create_graph=True``, so that the gradient's own computation is recorded."""
-    wanted = _Wanted(roots, targets)  # grad(inputs=...): which nodes matter
+    found: dict[Node, Any] = {}  # node -> its complete gradient (leaves, grad()'s inputs)
+    wanted = None if targets is None else _Wanted(roots, targets, found)  # grad(inputs=)
     call_backward = _call_checked if _Anomaly.enabled else Node._call_backward
     received: dict[Node, Any] = {}  # node -> the sum of the gradients sent to it so far
     ready: list[tuple[int, Node]] = []  # op nodes that received a gradient: newest first
     for node, grad in roots:
         _send(received, ready, node, grad)
     ran: list[Node] = []
-    with _recording(create_graph):
+    prev, _Mode.enabled = _Mode.enabled, create_graph  # record the formulas' own ops or not
+    try:
         while ready:
             node = heapq.heappop(ready)[1]  # 1. the newest node that received a gradient
             grad = received.pop(node)  # 2. the sum of what it received
-            if wanted.skips(node):
+            if wanted and wanted.skips(node):
                 continue
             grad = _arrive(node, grad, node._value, node._pre_hooks)
-            if wanted.stops_at(node, grad):
+            if wanted and wanted.stops_at(node, grad):
                 continue
             input_grads = call_backward(node, grad)  # 3. the op's backward: the chain rule
             ran.append(node)
@@ -138,12 +140,14 @@ def _run_backward(
                 if next_node is not None and g is not None:
                     _send(received, ready, next_node, g)
         for leaf, grad in received.items():  # what is left: the leaves' complete gradients
-            if wanted.leaf(leaf):
+            if wanted is None or leaf in wanted.targets:
                 tensor = leaf.variable  # type: ignore[attr-defined]
-                wanted.found[leaf] = _arrive(leaf, grad, tensor._data, tensor._hooks)
+                found[leaf] = _arrive(leaf, grad, tensor._data, tensor._hooks)
+    finally:
+        _Mode.enabled = prev
     if not retain_graph:
         _free(ran)
-    return wanted.found
+    return found
 
 
 def _send(received: dict[Node, Any], ready: list, node: Node, grad: Any) -> None:
@@ -167,43 +171,24 @@ def _arrive(node: Node, grad: Any, value: Any, hooks: dict | None) -> Any:
 
 
 class _Wanted:
-    """Which nodes a pass runs. ``backward()`` wants every leaf; ``autograd.grad(inputs=)``
-    only ``targets``, so it skips the nodes that lead to none of them and collects the
-    gradient of each target as it goes by."""
+    """``autograd.grad(inputs=...)`` wants only the gradients of ``targets``: it skips the
+    nodes that lead to none of them and keeps each target's gradient as it goes by."""
 
-    def __init__(self, roots: list[tuple[Node, Any]], targets: set[Node] | None) -> None:
+    def __init__(self, roots: list[tuple[Node, Any]], targets: set[Node], found: dict) -> None:
         self.targets = targets
-        self.found: dict[Node, Any] = {}
-        if targets is not None:
-            self.needed = _nodes_leading_to([node for node, _ in roots], targets)
+        self.found = found
+        self.needed = _nodes_leading_to([node for node, _ in roots], targets)
 
     def skips(self, node: Node) -> bool:
         """True for a node that leads to no target (it does not run)."""
-        return self.targets is not None and node not in self.needed
+        return node not in self.needed
 
     def stops_at(self, node: Node, grad: Any) -> bool:
         """Keep a target's gradient; True if nothing further down is wanted."""
-        if self.targets is None or node not in self.targets:
+        if node not in self.targets:
             return False
         self.found[node] = grad
         return not any(n in self.needed for n in node._edges)
-
-    def leaf(self, node: Node) -> bool:
-        return self.targets is None or node in self.targets
-
-
-class _recording:
-    """``with _recording(create_graph):`` the backward formulas' own operations are recorded
-    only with ``create_graph=True``."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-
-    def __enter__(self) -> None:
-        self.prev, _Mode.enabled = _Mode.enabled, self.enabled
-
-    def __exit__(self, *exc: object) -> None:
-        _Mode.enabled = self.prev
 
 
 def _free(ran: list[Node]) -> None:

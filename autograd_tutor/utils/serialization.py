@@ -60,6 +60,7 @@ class _SafeUnpickler(pickle.Unpickler):
     _allowed = {
         ("collections", "OrderedDict"): collections.OrderedDict,
         (__name__, "_rebuild_tensor"): _rebuild_tensor,
+        ("autograd_tutor._serialization", "_rebuild_tensor"): _rebuild_tensor,  # older files
     }
 
     def find_class(self, module: str, name: str) -> Any:
