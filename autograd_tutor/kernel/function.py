@@ -275,7 +275,8 @@ class Function:
     easiest written from their result, like ``exp``);
     ``is_view``: the output shares memory with the first input (reshape, transpose, ...);
     ``array_backward``: ``backward`` works on NumPy arrays as well as on Tensors (it uses only
-    operators, ``.shape``/``.reshape``/``.sum`` and the helpers of ``ops/_util.py``). A plain
+    operators, ``.shape``/``.reshape``/``.sum``, the helpers of ``ops/_util.py`` and
+    ``ops.select.where_or_zero``). A plain
     ``backward()`` then runs it on the arrays, which skips building a Tensor for every
     intermediate gradient; with ``create_graph=True`` it still gets Tensors, so its work is
     recorded.
