@@ -14,7 +14,7 @@ separate modules, imported only when you ask for them.
 from math import e, inf, nan, pi
 
 from . import autograd, cuda
-from ._creation import (
+from .compat.creation import (
     arange,
     as_tensor,
     empty,
@@ -30,10 +30,11 @@ from ._creation import (
     zeros,
     zeros_like,
 )
-from ._dtype import (
+from .compat.dtype import (
     bool_ as bool,  # noqa: A001 - PyTorch's name
 )
-from ._dtype import (
+from .compat.dtype import (
+    default_float,
     dtype,
     float16,
     float32,
@@ -44,10 +45,10 @@ from ._dtype import (
     int64,
     uint8,
 )
-from ._functions import *  # noqa: F403 - exp, cat, where, ... (see _functions._METHODS)
-from ._functions import cat, is_tensor, stack, where
-from ._printing import set_printoptions
-from ._random import (
+from .compat.functions import *  # noqa: F403 - exp, cat, where, ... (see functions._METHODS)
+from .compat.functions import cat, is_tensor, stack, where
+from .compat.printing import set_printoptions
+from .compat.random import (
     Generator,
     default_generator,
     manual_seed,
@@ -59,10 +60,9 @@ from ._random import (
     randn_like,
     randperm,
 )
-from ._serialization import load, save
-from ._tensor import Size, Tensor, device
-from .autograd.anomaly_mode import is_anomaly_enabled
-from .autograd.grad_mode import (
+from .compat.tensor_api import Size, Tensor, device  # noqa: I001 - first: Tensor's methods
+from .kernel.anomaly_mode import is_anomaly_enabled
+from .kernel.grad_mode import (
     enable_grad,
     inference_mode,
     is_grad_enabled,
@@ -73,7 +73,6 @@ from .autograd.grad_mode import (
 
 def get_default_dtype() -> dtype:
     """The dtype Python floats become: ``torch.float32``."""
-    from ._dtype import default_float
 
     return default_float
 
@@ -87,6 +86,7 @@ int = int32  # noqa: A001
 long = int64
 
 from . import nn, optim, utils  # noqa: E402,I001 - they build on everything above
+from .utils.serialization import load, save  # noqa: E402 - it knows nn.Parameter
 
 __version__ = "0.1.0"
 

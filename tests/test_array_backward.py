@@ -12,7 +12,7 @@ from torch_oracle import assert_close
 torch = pytest.importorskip("torch", reason="PyTorch 2.13 is the oracle for these tests")
 
 import autograd_tutor as at  # noqa: E402
-from autograd_tutor.autograd.function import Function  # noqa: E402
+from autograd_tutor.kernel.function import Function  # noqa: E402
 
 rng = np.random.default_rng(7)
 A = rng.uniform(0.5, 1.5, (3, 4))

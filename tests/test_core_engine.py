@@ -214,7 +214,7 @@ ONE_NODE = {
 def test_a_built_in_forward_records_nothing_inside(name, monkeypatch):
     """Built-in forwards run with recording on (only a Function you write gets it switched
     off): they must compute on arrays, so the op records its own node and nothing else."""
-    from autograd_tutor.autograd.function import Node
+    from autograd_tutor.kernel.function import Node
 
     x = at.tensor([[0.5, 1.5, 2.0], [1.2, 0.7, 0.9]], requires_grad=True)
     y = at.tensor([[1.0, 2.0, 0.5], [0.3, 1.1, 1.4]], requires_grad=True)

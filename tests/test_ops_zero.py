@@ -222,7 +222,7 @@ def test_hypothesis_random_data_with_signed_zeros_and_infinities(
 def test_hypothesis_where_or_zero_is_torch_where_with_zero(mask_shape, dtype, tensors, data):
     """The helper the masking ops share, on arrays (and NumPy scalars) and on Tensors. The mask
     has the result's shape; the gradient may be broadcast to it (as max's and max(dim)'s)."""
-    from autograd_tutor.ops._util import where_or_zero
+    from autograd_tutor.ops.select import where_or_zero
 
     lead = data.draw(st.integers(0, len(mask_shape)))  # dims the gradient does not have
     grad_shape = tuple(n if data.draw(st.booleans()) else 1 for n in mask_shape[lead:])

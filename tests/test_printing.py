@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import autograd_tutor as at
-from autograd_tutor import _dtype, _printing
+from autograd_tutor.compat import dtype as _dtype
+from autograd_tutor.compat import printing as _printing
 
 torch = pytest.importorskip("torch")
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from . import function
-from .engine import grad
-from .grad_mode import enable_grad
+from ..compat.functions import stack
+from ..compat.tensor_api import Tensor
+from ..kernel.engine import grad
+from ..kernel.grad_mode import enable_grad
 
 
 def jacobian(
@@ -23,7 +24,7 @@ def jacobian(
     """∂func(inputs)/∂inputs: for one input and one output a tensor of shape
     ``output.shape + input.shape``; tuples of them for several (one per output, then per
     input). An output that does not depend on an input gives zeros (unless ``strict``)."""
-    one_input = isinstance(inputs, function.Tensor)
+    one_input = isinstance(inputs, Tensor)
     xs = _as_inputs(inputs, "jacobian")
     with enable_grad():
         # With create_graph the result stays connected to inputs that require grad (through a
@@ -33,7 +34,7 @@ def jacobian(
             for x in xs
         )
         outputs = func(*leaves)
-        one_output = isinstance(outputs, function.Tensor)
+        one_output = isinstance(outputs, Tensor)
         ys = (outputs,) if one_output else tuple(outputs)
         rows = [
             [_jacobian_block(ys, k, leaves, i, create_graph, strict) for k in range(len(ys))]
@@ -48,7 +49,7 @@ def jacobian(
 def hessian(func: Callable[..., Any], inputs: Any, create_graph: bool = False) -> Any:
     """The matrix of second derivatives ∂²f/∂x_i∂x_j of a function with one (1-element)
     output: the Jacobian of its gradient."""
-    one_input = isinstance(inputs, function.Tensor)
+    one_input = isinstance(inputs, Tensor)
 
     def gradient(*xs: Any) -> Any:
         out = func(*xs)
@@ -97,15 +98,14 @@ def _jacobian_block(
         rows.append(g if create_graph else g.detach())
     if not rows:
         return x.new_zeros((*y.shape, *x.shape))
-    from .._functions import stack
 
     return stack(rows).reshape(*y.shape, *x.shape)
 
 
 def _as_inputs(inputs: Any, name: str) -> tuple:
-    if isinstance(inputs, function.Tensor):
+    if isinstance(inputs, Tensor):
         return (inputs,)
-    if isinstance(inputs, tuple) and all(isinstance(x, function.Tensor) for x in inputs):
+    if isinstance(inputs, tuple) and all(isinstance(x, Tensor) for x in inputs):
         return inputs
     raise TypeError(
         f"The inputs given to {name} must be either a Tensor or a tuple of Tensors but the "

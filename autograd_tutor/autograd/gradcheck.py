@@ -19,7 +19,9 @@ from typing import Any, Callable, List, Sequence, Tuple, Union
 
 import numpy as np
 
-from .._tensor import Tensor
+from ..compat.creation import tensor
+from ..compat.tensor_api import Tensor
+from ..kernel.engine import grad
 
 
 class GradcheckError(RuntimeError):
@@ -63,7 +65,6 @@ def _analytical_jacobian(
     outputs: Tuple[Tensor, ...], diff_inputs: List[Tensor]
 ) -> List[List[np.ndarray]]:
     """``[output][input]`` matrices, one backward per output element (one-hot grad_output)."""
-    from .engine import grad
 
     jacobians = []
     for out in outputs:
@@ -101,7 +102,6 @@ def _explain(
     rtol: float,
 ) -> str:
     """PyTorch's message (Jacobians in the input's dtype), then the first wrong entry in words."""
-    from .._creation import tensor
 
     bad = np.abs(analytical - numerical) > atol + rtol * np.abs(numerical)
     r, c = np.argwhere(bad)[0]

@@ -10,6 +10,7 @@ curious student can call to see what the engine recorded::
     graph.output(node)                    # the numbers the forward pass computed
     graph.replay(node, torch.tensor(1.))  # (∂y/∂x · 1, None): gradient per input, .grad untouched
     graph.input_versions(node)            # version of each tensor input when the op ran
+    graph.array(x)                        # the NumPy array holding x's numbers (not a copy)
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from typing import Any
 
 import numpy as np
 
-from .function import Node
+from ..kernel.function import Node
+from ..kernel.tensor import Tensor
 
-__all__ = ["Node", "input_versions", "inputs", "output", "replay"]
+__all__ = ["Node", "array", "input_versions", "inputs", "output", "replay"]
 
 
 def inputs(node: Node) -> tuple:
@@ -48,3 +50,10 @@ def replay(node: Node, *grad_outputs: Any) -> tuple:
     computed without recording and without touching any ``.grad``, even after ``backward``
     freed the node's saved tensors."""
     return node._replay(*grad_outputs)
+
+
+def array(tensor: Tensor) -> np.ndarray:
+    """The NumPy array that holds ``tensor``'s numbers: the very array the ops computed with
+    (not a copy, so ``np.may_share_memory`` tells views apart; do not write to it). Unlike
+    ``tensor.numpy()`` it also works on a tensor that requires grad."""
+    return tensor._data

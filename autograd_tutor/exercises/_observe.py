@@ -22,7 +22,7 @@ _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def _tensor_type() -> Optional[type]:
-    module = sys.modules.get("autograd_tutor._tensor")
+    module = sys.modules.get("autograd_tutor.kernel.tensor")
     return getattr(module, "Tensor", None)
 
 

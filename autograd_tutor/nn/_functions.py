@@ -25,8 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from .._dtype import promote
-from ..autograd.function import Function
+from ..compat.dtype import promote
+from ..kernel.function import Function
 from ..ops._util import ARRAYS, data, keep_float, unbroadcast
 
 

@@ -3,7 +3,7 @@ single one; in ``eval()`` mode it does nothing."""
 
 from __future__ import annotations
 
-from .._tensor import Tensor
+from ..compat.tensor_api import Tensor
 from . import functional as F
 from .module import Module
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .._tensor import Tensor
+from ..compat.tensor_api import Tensor
 from .module import Module
 
 

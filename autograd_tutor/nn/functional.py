@@ -14,8 +14,8 @@ from typing import Any, Optional
 
 import numpy as np
 
-from .._random import rand  # the package's generator, seeded by manual_seed
-from .._tensor import Tensor, _check_broadcast
+from ..compat.random import rand  # the package's generator, seeded by manual_seed
+from ..compat.tensor_api import Tensor, _check_broadcast
 from . import _functions as _ops
 
 _REDUCTIONS = ("none", "mean", "sum")

@@ -12,9 +12,9 @@ from typing import Optional, Tuple
 
 import numpy as np
 
-from .._dtype import float64
-from .._random import rand, randn  # the package's generator, seeded by manual_seed
-from .._tensor import Tensor
+from ..compat.dtype import float64
+from ..compat.random import rand, randn  # the package's generator, seeded by manual_seed
+from ..compat.tensor_api import Tensor
 
 
 def _empty(shape: Tuple[int, ...]) -> Tensor:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .._tensor import Tensor
+from ..compat.tensor_api import Tensor
 from . import functional as F
 from . import init
 from .module import Module

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from .._tensor import Tensor
+from ..compat.tensor_api import Tensor
 from . import functional as F
 from .module import Module
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections import OrderedDict, namedtuple
 from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Set, Tuple
 
-from .._tensor import Tensor
-from ..autograd.function import _type_string
-from ..autograd.grad_mode import no_grad
+from ..compat.tensor_api import Tensor
+from ..kernel.function import _type_string
+from ..kernel.grad_mode import no_grad
 from .parameter import Parameter
 
 

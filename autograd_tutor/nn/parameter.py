@@ -6,8 +6,8 @@ from typing import Optional
 
 import numpy as np
 
-from .._printing import parameter_repr
-from .._tensor import Tensor
+from ..compat.printing import parameter_repr
+from ..compat.tensor_api import Tensor
 
 
 class Parameter(Tensor):

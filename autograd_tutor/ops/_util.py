@@ -81,29 +81,6 @@ def scatter(shape: tuple, index: Any, values: Any) -> Any:
     return values.new_zeros(shape)._index_put(index, values)
 
 
-_UINT = {n: np.dtype(f"u{n}") for n in (2, 4, 8)}  # unsigned integers, by size in bytes
-
-
-def where_or_zero(mask: Any, grad: Any) -> Any:
-    """``grad`` where ``mask`` is True, else 0 (``torch.where(mask, grad, 0)``): the gradient of
-    an op that passes some elements through and drops the others (relu, clamp, max, ...).
-    ``mask`` has the shape of the result: ``grad``'s, or one ``grad`` can be broadcast to.
-
-    Not ``grad * mask``: a negative gradient times False is -0.0, and inf or nan times False is
-    nan, where PyTorch's gradient is 0. ``np.where`` would be right, but on a random mask it is
-    ten times slower than a product. So for arrays, each float's bits, read as an integer, are
-    multiplied by 1 or 0: that keeps the float exactly, or gives all-zero bits, which is 0.0.
-    """
-    if not isinstance(grad, ARRAYS):
-        from .select import Where  # here, not at the top: select.py imports this module
-
-        return Where.apply(mask, grad, grad.new_zeros(()))
-    uint = _UINT[grad.itemsize]
-    bits = mask.astype(uint)  # 1 or 0
-    bits *= grad.view(uint)  # in place: faster than making another array
-    return bits.view(grad.dtype)
-
-
 def zeros_like(x: Any) -> Any:
     """Zeros of ``x``'s shape and dtype (an array or a Tensor, as ``x``): the gradient of an
     input the output does not depend on. (``grad * 0`` would be -0.0 where ``grad`` < 0.)"""

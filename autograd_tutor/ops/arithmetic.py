@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..autograd.function import Function
+from ..kernel.function import Function
 from ._util import data, floor, keep_float, unbroadcast, zeros_like
 
 

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from ..autograd.function import Function
+from ..kernel.function import Function
 from ._util import ARRAYS, data, scatter, scatter_add, unbroadcast, zeros_like
 from .select import Where
 

@@ -10,9 +10,10 @@ import math
 
 import numpy as np
 
-from ..autograd.function import Function
-from ._util import ARRAYS, data, keep_float, sum_keepdim, sum_to_size, where_or_zero
+from ..kernel.function import Function
+from ._util import ARRAYS, data, keep_float, sum_keepdim, sum_to_size
 from .movement import expand
+from .select import where_or_zero
 
 
 def _keepdim_shape(shape: tuple, dims: tuple) -> tuple:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..autograd.function import Function
+from ..kernel.function import Function
 from ._util import data, exp, sum_keepdim
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..autograd.function import Function
-from ._util import ARRAYS, data, keep_float, where_or_zero, zeros_like
+from ..kernel.function import Function
+from ._util import ARRAYS, data, keep_float, zeros_like
+from .select import where_or_zero
 
 
 class Exp(Function):

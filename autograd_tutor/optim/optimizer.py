@@ -17,9 +17,9 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Union
 
 import numpy as np
 
-from .._tensor import Tensor
-from ..autograd.function import _type_string
-from ..autograd.grad_mode import enable_grad
+from ..compat.tensor_api import Tensor
+from ..kernel.function import _type_string
+from ..kernel.grad_mode import enable_grad
 
 ParamsT = Union[Iterable[Tensor], Iterable[Dict[str, Any]]]
 

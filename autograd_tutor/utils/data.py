@@ -36,11 +36,11 @@ from typing import Any, Callable, Generic, Iterator, List, Optional, Sequence, T
 
 import numpy as np
 
-from .._creation import as_tensor, tensor
-from .._dtype import float64
-from .._functions import stack
-from .._random import Generator, default_generator, randperm
-from .._tensor import Tensor
+from ..compat.creation import as_tensor, tensor
+from ..compat.dtype import float64
+from ..compat.functions import stack
+from ..compat.random import Generator, default_generator, randperm
+from ..compat.tensor_api import Tensor
 
 __all__ = [
     "BatchSampler",

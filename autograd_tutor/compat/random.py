@@ -9,9 +9,10 @@ from typing import Any
 
 import numpy as np
 
-from . import _dtype
-from ._creation import _size_argument
-from ._tensor import Tensor, _shape_args
+from ..kernel.tensor import Tensor
+from . import dtype as _dtype
+from .checks import _shape_args
+from .creation import _size_argument
 
 
 class Generator:

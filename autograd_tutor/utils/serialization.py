@@ -14,7 +14,7 @@ from typing import Any, BinaryIO, Union
 
 import numpy as np
 
-from ._tensor import Tensor
+from ..compat.tensor_api import Tensor
 
 _File = Union[str, "io.PathLike[str]", BinaryIO]
 
@@ -22,7 +22,7 @@ _File = Union[str, "io.PathLike[str]", BinaryIO]
 def _rebuild_tensor(raw: bytes, dtype: str, shape: tuple, requires_grad: bool, kind: str) -> Any:
     data = np.frombuffer(raw, dtype=np.dtype(dtype)).reshape(shape).copy()
     if kind == "parameter":
-        from .nn import Parameter
+        from ..nn import Parameter
 
         return Parameter(Tensor._make(data), requires_grad=requires_grad)
     t = Tensor._make(data)
@@ -43,7 +43,7 @@ def _reduce(t: Tensor) -> tuple:
 
 def save(obj: Any, f: _File) -> None:
     """Write ``obj`` (a tensor, a ``state_dict``, or lists/dicts of them) to ``f``."""
-    from .nn import Parameter
+    from ..nn import Parameter
 
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=4)
@@ -60,6 +60,7 @@ class _SafeUnpickler(pickle.Unpickler):
     _allowed = {
         ("collections", "OrderedDict"): collections.OrderedDict,
         (__name__, "_rebuild_tensor"): _rebuild_tensor,
+        ("autograd_tutor._serialization", "_rebuild_tensor"): _rebuild_tensor,  # older files
     }
 
     def find_class(self, module: str, name: str) -> Any:

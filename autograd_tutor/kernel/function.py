@@ -24,13 +24,14 @@ tensors ``forward`` saved; ``backward()`` later walks these nodes in reverse.
 from __future__ import annotations
 
 import itertools
+import weakref
 from typing import Any
 
 import numpy as np
 
-from ..ops._util import data, unbroadcast
 from .anomaly_mode import _Anomaly, _forward_trace
 from .grad_mode import _Mode
+from .tensor import Tensor
 
 
 class Node:
@@ -118,7 +119,7 @@ class Node:
         self._inputs = inputs
         self._value = out._data
         self._edges = tuple(
-            [(a.grad_fn or a._grad_node()) if isinstance(a, Tensor) else None for a in inputs]
+            [(a.grad_fn or grad_node(a)) if isinstance(a, Tensor) else None for a in inputs]
         )
         self._sequence_nr = next(_created)
         if _Anomaly.enabled:
@@ -167,7 +168,7 @@ class Node:
                     "per input of forward(), using None for inputs that need none."
                 )
         for i, (arg, g) in enumerate(zip(self._inputs, grads)):
-            if g is not None and isinstance(arg, Tensor) and data(g).shape != arg._data.shape:
+            if g is not None and isinstance(arg, Tensor) and g.shape != arg._data.shape:
                 grads = (*grads[:i], _sum_to_input(self, i, g, arg), *grads[i + 1 :])
         return grads
 
@@ -205,7 +206,7 @@ _created = itertools.count(1)  # numbers the nodes in the order they are made
 def _sum_to_input(node: Node, i: int, grad: Any, arg: Any) -> Any:
     """A gradient of a broadcast shape is summed back to the input's shape (as PyTorch does);
     any other shape is a bug in the backward formula."""
-    shape = data(grad).shape
+    shape = tuple(grad.shape)
     try:
         expandable = np.broadcast_shapes(arg._data.shape, shape) == shape
     except ValueError:
@@ -216,7 +217,28 @@ def _sum_to_input(node: Node, i: int, grad: Any, arg: Any) -> Any:
             f"{list(shape)} but expected shape compatible with {list(arg.shape)}. "
             "The gradient for an input must have that input's shape."
         )
-    return unbroadcast(grad, arg._data.shape)
+    if isinstance(grad, Tensor):
+        return grad.sum_to_size(arg._data.shape)  # recorded: its backward is expand
+    lead = len(shape) - arg._data.ndim  # dims broadcasting added in front, then stretched ones
+    dims = [lead + d for d, n in enumerate(arg._data.shape) if n == 1 and shape[lead + d] != 1]
+    return grad.sum(axis=(*range(lead), *dims), keepdims=True).reshape(arg._data.shape)
+
+
+def grad_node(t: Tensor) -> Node | None:
+    """The node gradients for ``t`` are sent to: its ``grad_fn``, or for a leaf that requires
+    grad its ``AccumulateGrad`` (made on first use); None if it needs none."""
+    if t.grad_fn is not None:
+        return t.grad_fn
+    if not t._requires_grad:
+        return None
+    # The leaf points to its AccumulateGrad only weakly, as in PyTorch: the graphs that use
+    # it keep it alive, and no reference cycle (leaf <-> node) is left for the garbage
+    # collector to find.
+    node = t._accumulator() if t._accumulator is not None else None
+    if node is None:
+        node = AccumulateGrad(t)
+        t._accumulator = weakref.ref(node)
+    return node
 
 
 class AccumulateGrad(Node):
@@ -253,7 +275,8 @@ class Function:
     easiest written from their result, like ``exp``);
     ``is_view``: the output shares memory with the first input (reshape, transpose, ...);
     ``array_backward``: ``backward`` works on NumPy arrays as well as on Tensors (it uses only
-    operators, ``.shape``/``.reshape``/``.sum`` and the helpers of ``ops/_util.py``). A plain
+    operators, ``.shape``/``.reshape``/``.sum``, the helpers of ``ops/_util.py`` and
+    ``ops.select.where_or_zero``). A plain
     ``backward()`` then runs it on the arrays, which skips building a Tensor for every
     intermediate gradient; with ``create_graph=True`` it still gets Tensors, so its work is
     recorded.
@@ -317,5 +340,3 @@ def _forward_unrecorded(cls: type[Function], ctx: Node, args: tuple) -> Any:
 
 
 _BUILT_IN = ("autograd_tutor.ops.", "autograd_tutor.nn.")  # modules of the built-in ops
-
-Tensor: Any = None  # set by _tensor.py, which imports this module before defining the class

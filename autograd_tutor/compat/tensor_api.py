@@ -1,35 +1,46 @@
-"""``Tensor``: a NumPy array plus what autograd needs to know about it.
+"""PyTorch's Tensor API around the kernel's ``Tensor``: operators, methods, properties.
 
-- ``_data``: the numbers (a ``numpy.ndarray``);
-- ``requires_grad``: should gradients flow back to this tensor?
-- ``grad_fn``: the graph node that produced it (``None`` for leaves: tensors you created);
-- ``grad``: where ``backward()`` leaves the gradient (leaves only, unless ``retain_grad()``);
-- a version counter, bumped by every in-place change, so that backward can refuse to use a
-  saved tensor whose values changed after it was saved.
+The kernel (``kernel/tensor.py``) holds a tensor's autograd state. Everything a PyTorch user
+calls on a tensor (``x * y``, ``x.sum()``, ``x.reshape(...)``, ``x.shape``, ``repr(x)``) is
+written here, in the class ``_TensorAPI``, and attached to the kernel's ``Tensor`` at the end
+of this module (``_attach``): one class, as in PyTorch, built in two readable parts.
 
-Operators and methods only translate PyTorch's calling conventions into ``Function.apply``
-calls; the maths of every op is in ``autograd_tutor/ops``.
+Methods only translate PyTorch's calling conventions (dtype rules, argument checks and
+PyTorch's error texts, views and in-place rules) into ``Function.apply`` calls; the maths of
+every op is in ``autograd_tutor/ops``.
 """
 
 from __future__ import annotations
 
-import copy
 import functools
-import math
-import operator
-import warnings
-import weakref
 from collections import namedtuple
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from . import _dtype, _printing
-from .autograd import engine, function
-from .autograd.function import AccumulateGrad, Function
-from .autograd.grad_mode import _Mode
-from .ops import arithmetic as A
-from .ops import linalg, movement, reduce, select, softmax, unary
+from ..kernel import engine, function
+from ..kernel.function import Function
+from ..kernel.grad_mode import _Mode
+from ..kernel.tensor import Tensor
+from ..ops import arithmetic as A
+from ..ops import linalg, movement, reduce, select, softmax, unary
+from . import dtype as _dtype
+from . import printing as _printing
+from . import speed
+from .checks import (
+    _array_on_left,
+    _check_broadcast,
+    _check_int,
+    _check_matmul,
+    _check_reshape,
+    _check_subtraction,
+    _dim,
+    _dims,
+    _np_index,
+    _shape_args,
+    _view_of_leaf_error,
+)
+from .random import rand, randn  # the package's generator, seeded by manual_seed
 
 _MinMax = namedtuple("_MinMax", ["values", "indices"])
 
@@ -97,81 +108,12 @@ class _AllDims:
 _ALL = _AllDims()
 
 
-class _RemovableHandle:
-    """Returned by ``register_hook``; ``handle.remove()`` unregisters the hook."""
-
-    _next_id = 0
-
-    def __init__(self, hooks: dict) -> None:
-        self._hooks = hooks
-        self.id = _RemovableHandle._next_id
-        _RemovableHandle._next_id += 1
-
-    def remove(self) -> None:
-        self._hooks.pop(self.id, None)
-
-    def __enter__(self) -> _RemovableHandle:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.remove()
-
-
-class Tensor:
-    """A multi-dimensional array that can record the operations applied to it."""
+class _TensorAPI:
+    """PyTorch's Tensor API: attached to the kernel's ``Tensor`` by ``_attach`` at the end."""
 
     __hash__ = object.__hash__
     # NumPy defers to our reflected operators: np.float64(0.5) * t is a Tensor, as in PyTorch
     __array_priority__ = 1000
-
-    def __init__(self, *args: Any) -> None:
-        """``Tensor([1, 2])`` or ``Tensor(2, 3)`` (uninitialised), as the legacy PyTorch
-        constructor; prefer ``torch.tensor(data)``."""
-        if len(args) == 1 and not isinstance(args[0], int):
-            self._set_fields(np.asarray(args[0], dtype=np.float32))
-        else:  # Tensor() is empty: tensor([])
-            self._set_fields(np.zeros(args or (0,), dtype=np.float32))
-
-    def _set_fields(self, data: np.ndarray, requires_grad: bool = False) -> None:
-        """Every field of a tensor, always set in this order: Python then reads them on its
-        fastest path (an op reads a dozen of them)."""
-        self._data = data
-        self._requires_grad = requires_grad
-        self.grad_fn: Any = None
-        self._grad: Tensor | None = None
-        self._vc: list | None = None  # version counter, shared with views
-        self._base: Tensor | None = None
-        self._view_of: tuple | None = None  # (parent, view op, its extra args) for views
-        self._views: weakref.WeakSet | None = None  # recorded views of this base
-        self._accumulator: weakref.ref | None = None  # to this leaf's AccumulateGrad
-        self._hooks: dict | None = None
-        self._retains_grad = False
-
-    def __deepcopy__(self, memo: dict) -> Tensor:
-        """A copy with its own values and ``.grad``; only leaves can be copied (a copy of a
-        computed tensor would have to copy the graph behind it too)."""
-        if self.grad_fn is not None:
-            raise RuntimeError(
-                "Only Tensors created explicitly by the user (graph leaves) support the "
-                "deepcopy protocol at the moment. Copy the values with x.detach().clone(), "
-                "or deepcopy the leaves (e.g. the model) before computing with them."
-            )
-        new = object.__new__(type(self))
-        memo[id(self)] = new
-        new.__dict__.update(copy.deepcopy(self.__getstate__(), memo))
-        return new
-
-    def __getstate__(self) -> dict:
-        """What ``copy.deepcopy`` and ``pickle`` keep: every field but the two that belong to
-        this very object (its leaf's AccumulateGrad, the views registered with it)."""
-        return {**self.__dict__, "_accumulator": None, "_views": None}
-
-    @staticmethod
-    def _make(data: np.ndarray, requires_grad: bool = False) -> Tensor:
-        """Wrap an ndarray without copying or checking (internal fast path)."""
-        t = object.__new__(Tensor)
-        t._set_fields(data, requires_grad)
-        return t
 
     # ---------------------------------------------------------------- basic properties
     @property
@@ -214,135 +156,6 @@ class Tensor:
         if self.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
         return self._data.shape[0]
-
-    # ---------------------------------------------------------------- autograd state
-    @property
-    def requires_grad(self) -> bool:
-        return self._requires_grad
-
-    @requires_grad.setter
-    def requires_grad(self, flag: bool) -> None:
-        if not self.is_leaf:
-            raise RuntimeError(
-                "you can only change requires_grad flags of leaf variables. If you want to use "
-                "a computed variable in a subgraph that doesn't require differentiation use "
-                "var_no_grad = var.detach()."
-            )
-        if flag and self._data.dtype.kind != "f":
-            raise RuntimeError(
-                "only Tensors of floating point dtype can require gradients. This tensor has "
-                f"dtype {self.dtype}: create it from floats (e.g. torch.tensor([2.0]) rather "
-                "than torch.tensor([2])) or convert it with .float()."
-            )
-        self._requires_grad = bool(flag)
-
-    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
-        """Set ``requires_grad`` in place and return the tensor."""
-        if not self.is_leaf and not requires_grad:
-            raise RuntimeError(
-                "you can only change requires_grad flags of leaf variables. If you want to use "
-                "a computed variable in a subgraph that doesn't require differentiation use "
-                "var_no_grad = var.detach()."
-            )
-        if self.is_leaf:
-            self.requires_grad = requires_grad
-        return self
-
-    @property
-    def retains_grad(self) -> bool:
-        """True once ``retain_grad()`` was called on this non-leaf tensor."""
-        return self._retains_grad
-
-    @property
-    def is_leaf(self) -> bool:
-        """True for tensors you created (no ``grad_fn``); only leaves get ``.grad``."""
-        return self.grad_fn is None
-
-    @property
-    def grad(self) -> Tensor | None:
-        if self._grad is None and self.grad_fn is not None and not self._retains_grad:
-            warnings.warn(
-                "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. "
-                "Its .grad attribute won't be populated during autograd.backward(). If you "
-                "indeed want the .grad field to be populated for a non-leaf Tensor, use "
-                ".retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by "
-                "mistake, make sure you access the leaf Tensor instead.",
-                UserWarning,
-                stacklevel=2,
-            )
-        return self._grad
-
-    @grad.setter
-    def grad(self, value: Tensor | None) -> None:
-        if value is not None:
-            if not isinstance(value, Tensor):
-                raise TypeError(
-                    f"assigned grad expected to be a Tensor or None but got grad of type "
-                    f"{type(value).__name__}. Wrap it with torch.tensor(...)."
-                )
-            if value.shape != self.shape:
-                raise RuntimeError(
-                    f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor "
-                    f"of size '{list(self.shape)}'. Please ensure that the gradient and the "
-                    "tensor are the same size"
-                )
-            if value.dtype is not self.dtype:
-                raise RuntimeError(
-                    f"attempting to assign a gradient with dtype '{value.dtype}' to a tensor "
-                    f"with dtype '{self.dtype}'. Convert it first, e.g. grad.to(x.dtype)."
-                )
-        self._grad = value
-
-    @property
-    def _version(self) -> int:
-        return self._vc[0] if self._vc is not None else 0
-
-    def _bump_version(self) -> None:
-        if self._vc is None:
-            self._vc = [0]
-        self._vc[0] += 1
-
-    def _share_version_with(self, other: Tensor, view: tuple | None = None) -> None:
-        """One version counter for both tensors. ``view=(op, args)``: this tensor is
-        ``op(other, *args)`` and shares its memory."""
-        if other._vc is None:
-            other._vc = [0]
-        self._vc = other._vc
-        if view:
-            self._base = other._base if other._base is not None else other
-            self._view_of = (other, *view)
-
-    def _track_view(self, view: Tensor) -> None:
-        """Remember a recorded view of this base, to re-point its ``grad_fn`` when this base is
-        changed in place (as PyTorch does)."""
-        if self._views is None:
-            self._views = weakref.WeakSet()
-        self._views.add(view)
-
-    def _view_path(self) -> list:
-        """The view ops that turn ``self._base`` into this tensor, first op first."""
-        path, t = [], self
-        while t._view_of is not None:
-            parent, op, args = t._view_of
-            path.append((op, args))
-            t = parent
-        return path[::-1]
-
-    def _grad_node(self) -> Any:
-        """The node gradients for this tensor are sent to (None if it needs none)."""
-        if self.grad_fn is not None:
-            return self.grad_fn
-        if not self._requires_grad:
-            return None
-        # The leaf points to its AccumulateGrad only weakly, as in PyTorch: the graphs that use
-        # it keep it alive, and no reference cycle (leaf <-> node) is left for the garbage
-        # collector to find.
-        node = self._accumulator() if self._accumulator is not None else None
-        if node is None:
-            node = AccumulateGrad(self)
-            self._accumulator = weakref.ref(node)
-        return node
-
     def backward(
         self,
         gradient: Tensor | None = None,
@@ -353,74 +166,11 @@ class Tensor:
         """Compute d(self)/d(leaf) for every leaf and add it into ``leaf.grad``."""
         engine.backward(self, gradient, retain_graph, create_graph, inputs)
 
-    def retain_grad(self) -> None:
-        """Keep ``.grad`` for this non-leaf tensor too when ``backward()`` runs."""
-        if not self._requires_grad:
-            raise RuntimeError(
-                "can't retain_grad on Tensor that has requires_grad=False. Only tensors that "
-                "are part of a graph have gradients to keep: compute this tensor from one "
-                "created with requires_grad=True."
-            )
-        if self.is_leaf or self._retains_grad:
-            return
-        self._retains_grad = True
-        me = weakref.ref(self)
-
-        def keep(grad: Tensor) -> None:
-            t = me()
-            if t is not None:
-                t._grad = grad.detach().clone() if t._grad is None else t._grad + grad.detach()
-
-        self._register(self.grad_fn, keep, key="retain_grad")
-
-    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> _RemovableHandle:
-        """Call ``hook(grad)`` when this tensor's gradient is computed; if it returns a tensor,
-        that replaces the gradient. Returns a handle with ``.remove()``."""
-        if not self._requires_grad:
-            raise RuntimeError(
-                "cannot register a hook on a tensor that doesn't require gradient. Create the "
-                "tensor with requires_grad=True first."
-            )
-        return self._register(self if self.is_leaf else self.grad_fn, hook)
-
-    @staticmethod
-    def _register(owner: Any, hook: Callable, key: Any = None) -> _RemovableHandle:
-        attr = "_hooks" if isinstance(owner, Tensor) else "_pre_hooks"
-        hooks = getattr(owner, attr)
-        if hooks is None:
-            hooks = {}
-            setattr(owner, attr, hooks)
-        handle = _RemovableHandle(hooks)
-        hooks[handle.id if key is None else key] = hook
-        if "retain_grad" in hooks:  # as in PyTorch, .grad of a retained tensor sees every hook
-            hooks["retain_grad"] = hooks.pop("retain_grad")
-        return handle
-
     def detach(self) -> Tensor:
         """The same numbers, cut off from the graph (shares memory and version counter)."""
         t = Tensor._make(self._data)
         t._share_version_with(self)
         return t
-
-    def detach_(self) -> Tensor:
-        """Cut this tensor off from the graph in place: it becomes a leaf."""
-        if self._base is not None:
-            raise RuntimeError(
-                "Can't detach views in-place. Use detach() instead: v = v.detach() gives a new "
-                "tensor with the same values, cut off from the graph."
-            )
-        self.grad_fn = None
-        self._requires_grad = False
-        return self
-
-    @property
-    def data(self) -> Tensor:
-        """The numbers without the autograd history (a tensor sharing memory)."""
-        return Tensor._make(self._data)
-
-    @data.setter
-    def data(self, value: Tensor) -> None:
-        self._data = value._data
 
     # ---------------------------------------------------------------- conversions
     def item(self) -> Any:
@@ -569,19 +319,15 @@ class Tensor:
         )
 
     def _binary(self, fn: type[Function], other: Any) -> Tensor:
-        """``fn(self, other)`` for a binary op, with PyTorch's dtype for the result."""
-        if not _Mode.enabled and (type(other) is float or type(other) is int):
-            _check_int(other)  # (on the recorded path, _operand checks it)
-            values = fn.ufunc(self._data, other)  # a float tensor and a Python number: the
-            if type(values) is np.ndarray and values.dtype is self._data.dtype:  # common case
-                return Tensor._make(values)
+        """``fn.apply(self, other)`` for a binary op, with PyTorch's rules for the operands (a
+        number becomes a constant tensor) and for the result's dtype."""
+        if not _Mode.enabled:  # nothing to record: the op's ufunc alone may do (speed.py)
+            out = speed.unrecorded_binary(fn, self, other)
+            if out is not None:
+                return out
         a, b = self, other if isinstance(other, Tensor) else self._operand(other)
         try:
-            if _Mode.enabled:
-                out = fn.apply(a, b)
-            else:  # nothing to record: the op is just its NumPy ufunc
-                values = fn.ufunc(a._data, b._data)
-                out = Tensor._make(values if type(values) is np.ndarray else np.asarray(values))
+            out = fn.apply(a, b)
         except ValueError:  # NumPy could not broadcast the shapes: say why, as PyTorch does
             _check_broadcast(a.shape, b.shape)
             raise
@@ -942,8 +688,6 @@ class Tensor:
 
     def where(self, condition: Tensor, other: Any) -> Tensor:
         """``self`` where ``condition`` is True, else ``other`` (as ``torch.where``)."""
-        from ._functions import where
-
         return where(condition, self, other)
 
     # ---------------------------------------------------------------- reductions
@@ -985,16 +729,12 @@ class Tensor:
 
     def uniform_(self, a: float = 0.0, b: float = 1.0, **kwargs: Any) -> Tensor:
         """Refill in place with numbers drawn uniformly from [a, b) (``from``/``to`` too)."""
-        from ._random import rand  # the package's generator, seeded by manual_seed
-
         a, b = kwargs.pop("from", a), kwargs.pop("to", b)
         values = a + (b - a) * rand(*self.shape, dtype=_dtype.float64)._data
         return self.copy_(Tensor._make(values.astype(self._data.dtype)))
 
     def normal_(self, mean: float = 0.0, std: float = 1.0) -> Tensor:
         """Refill in place with numbers drawn from N(mean, std²)."""
-        from ._random import randn
-
         values = mean + std * randn(*self.shape, dtype=_dtype.float64)._data
         return self.copy_(Tensor._make(values.astype(self._data.dtype)))
 
@@ -1284,10 +1024,10 @@ class Tensor:
         op is applied out of place to a snapshot of the old tensor and the result is copied in,
         so the graph sees "new self = op(old self)" and ``grad_fn`` moves to the new node.
         A view's change is recorded on its base (``_inplace_on_view``). ``ufunc``, when the op
-        is one, lets an optimizer step under ``no_grad`` skip all that (``_update``).
+        is one, lets an optimizer step under ``no_grad`` skip all that (``speed.update_in_place``).
         """
-        if ufunc is not None and self._update(ufunc, others[0]):
-            return self
+        if ufunc is not None and speed.update_in_place(self, ufunc, others[0]):
+            return self  # an optimizer step under no_grad: nothing to record or check
         recording = (
             _Mode.enabled
             and self._data.dtype.kind == "f"  # an integer tensor takes values, not gradients
@@ -1387,31 +1127,6 @@ class Tensor:
     def div_(self, other: Any) -> Tensor:
         return self._inplace(lambda old: old / other, other, ufunc=np.true_divide)
 
-    def _update(self, ufunc: Any, other: Any) -> bool:
-        """``self = ufunc(self, other)`` for the common case of an optimizer step: under
-        ``no_grad`` (so nothing is recorded and no in-place rule applies), with a tensor of
-        this tensor's dtype and shape or a number. Returns False in every other case, which
-        the rules of ``_inplace`` handle."""
-        if _Mode.enabled or not self._data.flags.writeable:
-            return False
-        if type(other) is Tensor and other._data.dtype is self._data.dtype:
-            other = other._data
-        elif (type(other) is float or type(other) is int) and self._data.dtype.kind == "f":
-            _check_int(other)
-        else:
-            return False
-        try:
-            result = ufunc(self._data, other)
-        except (ValueError, TypeError):  # shapes that do not broadcast, bool - bool
-            return False
-        if type(result) is not np.ndarray or result.dtype is not self._data.dtype:
-            return False  # int / int, or NumPy 1 on 0-d arrays: _inplace has the dtype rules
-        if result.shape != self._data.shape:
-            return False
-        self._data[...] = result  # not `out=`: slower than this on small arrays
-        self._bump_version()
-        return True
-
     def relu_(self) -> Tensor:
         return self._inplace(lambda old: old.relu())
 
@@ -1494,7 +1209,6 @@ class _ReturnTypes:
 
 
 # -------------------------------------------------------------------- argument helpers
-function.Tensor = Tensor
 # what == and != compare element by element; anything else (None, a str, a list) is not equal
 _COMPARABLE = (Tensor, int, float, bool, complex, np.ndarray, np.generic)
 
@@ -1513,43 +1227,6 @@ def _number(x: Any) -> Any:
     return x.item() if isinstance(x, Tensor) else x
 
 
-def _view_of_leaf_error() -> RuntimeError:
-    return RuntimeError(
-        "a view of a leaf Variable that requires grad is being used in an in-place operation. "
-        "Change it inside `with torch.no_grad():`, or work on a copy (x.clone())."
-    )
-
-
-def _array_on_left(symbol: str) -> TypeError:
-    """``array * t`` is a TypeError in PyTorch (``t * array`` is allowed)."""
-    return TypeError(
-        f"unsupported operand type(s) for {symbol}: 'numpy.ndarray' and 'Tensor'. Make the "
-        f"array a tensor first: torch.tensor(array) {symbol} t."
-    )
-
-
-def _check_int(n: Any) -> None:
-    """PyTorch first turns a Python int operand into a 64-bit integer, so a larger one is an
-    error (NumPy would quietly make it inf)."""
-    if type(n) is int and not -(2**63) <= n < 2**64:
-        gist = "int too big to convert" if n > 0 else "can't convert negative int to unsigned"
-        raise OverflowError(
-            f"{gist}. A tensor operand must fit in 64 bits: use a float (1e40) for a huge "
-            "value, which becomes inf if the tensor's dtype cannot hold it."
-        )
-
-
-def _dim(d: int, ndim: int) -> int:
-    """Normalise a possibly negative dim; IndexError (as PyTorch) when out of range."""
-    n = max(ndim, 1)
-    if not -n <= d < n:
-        raise IndexError(
-            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {d}). "
-            f"This tensor has {ndim} dimension(s): use a dim from {-n} to {n - 1}."
-        )
-    return d % n
-
-
 @functools.lru_cache(maxsize=256)
 def _constant(value: float, dtype: np.dtype) -> Tensor:
     """A number as a constant 0-d tensor of a float ``dtype``. Cached, because a loop like
@@ -1559,154 +1236,33 @@ def _constant(value: float, dtype: np.dtype) -> Tensor:
     return Tensor._make(value)
 
 
-def _check_subtraction(fn: Any, a: np.dtype, b: np.dtype) -> None:
-    """PyTorch refuses ``-`` on bools (NumPy computes some of it, or raises a TypeError)."""
-    bools = [a.kind, b.kind].count("b")
-    if fn is not A.Sub or not bools:
-        return
-    if bools == 2:
-        raise RuntimeError(
-            "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` "
-            "or `logical_xor()` operator instead."
-        )
-    raise RuntimeError(
-        "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying "
-        "to invert a mask, use the `~` or `logical_not()` operator instead."
-    )
+def where(condition: Tensor, input: Any = None, other: Any = None) -> Any:
+    """Elementwise choice: ``input`` where ``condition`` is True, else ``other``."""
+    if input is None and other is None:
+        return tuple(Tensor._make(i.astype(np.int64)) for i in np.nonzero(condition._data))
+    ref = input if isinstance(input, Tensor) else other
+    if not isinstance(ref, Tensor):  # two numbers: PyTorch's default dtypes (float32, int64)
+        ref = Tensor._make(np.asarray(input, _dtype.promote_scalar(_dtype.bool_, input).numpy))
+    a, b = ref._operand(input), ref._operand(other)
+    a, b = _promoted([a, b])
+    shapes = [condition.shape, a.shape, b.shape]
+    for s in shapes[1:]:
+        _check_broadcast(shapes[0], s)
+    return select.Where.apply(condition._data, a, b)  # no graph edge for the condition
 
 
-def _dims(dim: Any, ndim: int) -> tuple:
-    dims = dim if isinstance(dim, (tuple, list)) else (dim,)
-    normalised = [_dim(d, ndim) for d in dims]
-    for d in normalised:
-        if normalised.count(d) > 1:
-            raise RuntimeError(
-                f"dim {d} appears multiple times in the list of dims. Give each dim once "
-                "(dim=-1 and dim=ndim-1 are the same dim)."
-            )
-    return tuple(sorted(normalised))
+def _promoted(tensors: Sequence[Tensor]) -> list[Tensor]:
+    want = tensors[0].dtype
+    for t in tensors[1:]:
+        want = _dtype.promote(want, t.dtype)
+    return [t.to(want) for t in tensors]
 
 
-def _shape_args(args: tuple) -> tuple:
-    """Accept ``f(2, 3)``, ``f((2, 3))`` and ``f([2, 3])``."""
-    if len(args) == 1 and isinstance(args[0], (tuple, list, Size)):
-        args = tuple(args[0])
-    sizes = []
-    for a in args:
-        try:
-            sizes.append(operator.index(a))
-        except TypeError:
-            raise TypeError(
-                f"argument 'size' must be tuple of ints, but found element of type "
-                f"{type(a).__name__}. Sizes are whole numbers: use int(...) on computed sizes."
-            ) from None
-    return tuple(sizes)
+def _attach(cls: type, api: type) -> None:
+    """Give ``cls`` (the kernel's Tensor) every method and property defined in ``api``."""
+    for name, value in vars(api).items():
+        if name not in ("__module__", "__qualname__", "__doc__", "__dict__", "__weakref__"):
+            setattr(cls, name, value)
 
 
-def _check_reshape(shape: tuple, numel: int) -> tuple:
-    if shape.count(-1) > 1:
-        raise RuntimeError(
-            "only one dimension can be inferred. Give every size but one (which may be -1)."
-        )
-    known = math.prod(s for s in shape if s != -1)
-    if (-1 not in shape and known != numel) or (-1 in shape and (known == 0 or numel % known)):
-        raise RuntimeError(
-            f"shape '{list(shape)}' is invalid for input of size {numel}. The new shape must "
-            "have the same number of elements (at most one dimension may be -1)."
-        )
-    return shape
-
-
-def _check_broadcast(a: Size, b: Size, expand: bool = False) -> None:
-    for i in range(1, min(len(a), len(b)) + 1):
-        x, y = a[-i], b[-i]
-        if x != y and x != 1 and (y != 1 or expand):
-            if expand:
-                raise RuntimeError(
-                    f"The expanded size of the tensor ({y}) must match the existing size ({x}) "
-                    f"at non-singleton dimension {len(b) - i}.  Target sizes: {list(b)}.  "
-                    f"Tensor sizes: {list(a)}. Only dimensions of size 1 can be expanded: make the "
-                    "shapes match (reshape or unsqueeze)."
-                )
-            raise RuntimeError(
-                f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
-                f"non-singleton dimension {max(len(a), len(b)) - i}. Shapes {list(a)} and "
-                f"{list(b)} cannot be broadcast: line up the shapes from the right; each pair "
-                "of sizes must be equal or one of them 1 (reshape or unsqueeze one tensor)."
-            ) from None  # called while handling NumPy's error: this one replaces it
-
-
-def _check_matmul(a: tuple, b: tuple) -> None:
-    if len(a) == 0 or len(b) == 0:
-        raise RuntimeError(
-            f"both arguments to matmul need to be at least 1D, but they are {len(a)}D and "
-            f"{len(b)}D. Use * to multiply by a scalar."
-        )
-    if len(a) == 1 and len(b) == 1:
-        if a[0] != b[0]:
-            raise RuntimeError(
-                f"inconsistent tensor size, expected tensor [{a[0]}] and src [{b[0]}] to have "
-                f"the same number of elements, but got {a[0]} and {b[0]} elements respectively. "
-                "A dot product needs two vectors of the same length."
-            )
-        return
-    inner_b = b[0] if len(b) == 1 else b[-2]
-    if len(a) == 2 and len(b) == 1 and a[-1] != b[0]:
-        raise RuntimeError(
-            f"size mismatch, got input ({a[0]}), mat ({a[0]}x{a[1]}), vec ({b[0]}). For "
-            "matrix @ vector the vector's length must equal the matrix's number of columns."
-        )
-    if a[-1] != inner_b:
-        rows = a[-2] if len(a) > 1 else 1
-        raise RuntimeError(
-            f"mat1 and mat2 shapes cannot be multiplied ({rows}x{a[-1]} and "
-            f"{inner_b}x{b[-1] if len(b) > 1 else 1}). For A @ B the number of columns of A "
-            "must equal the number of rows of B: transpose one of them (.T) or fix the shapes."
-        )
-
-
-def _np_index(index: Any, shape: Size) -> Any:
-    """Translate a PyTorch index into a NumPy one (tensors become arrays) and check bounds."""
-    parts = index if isinstance(index, tuple) else (index,)
-    if not shape and any(isinstance(p, (int, np.integer)) for p in parts):
-        raise IndexError(
-            "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
-            "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number: it holds one "
-            "value and has no elements to index."
-        )
-    out = []
-    dim = 0
-    for p in parts:
-        if isinstance(p, Tensor):
-            p = p._data
-        elif isinstance(p, list):
-            p = np.asarray(p)
-        if isinstance(p, (int, np.integer)) and not isinstance(p, bool):
-            if dim >= len(shape):
-                raise IndexError(
-                    f"too many indices for tensor of dimension {len(shape)}. "
-                    "Use as many indices as the tensor has dimensions, or fewer."
-                )
-            if not -shape[dim] <= p < shape[dim]:
-                raise IndexError(
-                    f"index {p} is out of bounds for dimension {dim} with size {shape[dim]}. "
-                    f"Valid indices are 0..{shape[dim] - 1} (or negative from the end)."
-                )
-        elif isinstance(p, np.ndarray) and p.dtype.kind in "iu" and p.size and dim < len(shape):
-            if p.max() >= shape[dim] or p.min() < -shape[dim]:
-                bad = p[(p >= shape[dim]) | (p < -shape[dim])]
-                raise IndexError(
-                    f"index {bad.flat[0]} is out of bounds for dimension {dim} with size "
-                    f"{shape[dim]}. Valid indices are 0..{shape[dim] - 1} (or negative from the "
-                    "end)."
-                )
-        if isinstance(p, slice) and p.step is not None and p.step <= 0:
-            gist = "step must be greater than zero" if p.step else "slice step cannot be zero"
-            raise ValueError(
-                f"{gist}. Tensors cannot be sliced backwards as NumPy arrays can: use "
-                "x.flip(dim) to reverse."
-            )
-        if p is not None and p is not Ellipsis:
-            dim += p.ndim if isinstance(p, np.ndarray) and p.dtype == bool else 1
-        out.append(p)
-    return tuple(out) if isinstance(index, tuple) else out[0]
+_attach(Tensor, _TensorAPI)

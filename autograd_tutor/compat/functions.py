@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from typing import Any, Callable, Sequence
 
-import numpy as np
-
-from . import _dtype
-from ._tensor import Tensor, _check_broadcast, _dim
-from .ops import movement, select
+from ..kernel.tensor import Tensor
+from ..ops import movement
+from .checks import _dim
+from .tensor_api import _promoted, where  # noqa: F401 - torch.where is Tensor.where
 
 
 def _from_method(name: str) -> Callable[..., Any]:
@@ -56,13 +55,6 @@ def pow(input: Any, exponent: Any) -> Tensor:
 
 def is_tensor(obj: Any) -> bool:
     return isinstance(obj, Tensor)
-
-
-def _promoted(tensors: Sequence[Tensor]) -> list[Tensor]:
-    want = tensors[0].dtype
-    for t in tensors[1:]:
-        want = _dtype.promote(want, t.dtype)
-    return [t.to(want) for t in tensors]
 
 
 def _check_list(tensors: Any, fn: str) -> list[Tensor]:
@@ -121,18 +113,3 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
                 f"entry 0 and {list(t.shape)} at entry {i}. Make all shapes equal first."
             )
     return movement.Stack.apply(_dim(dim, ts[0].ndim + 1), *ts)
-
-
-def where(condition: Tensor, input: Any = None, other: Any = None) -> Any:
-    """Elementwise choice: ``input`` where ``condition`` is True, else ``other``."""
-    if input is None and other is None:
-        return tuple(Tensor._make(i.astype(np.int64)) for i in np.nonzero(condition._data))
-    ref = input if isinstance(input, Tensor) else other
-    if not isinstance(ref, Tensor):  # two numbers: PyTorch's default dtypes (float32, int64)
-        ref = Tensor._make(np.asarray(input, _dtype.promote_scalar(_dtype.bool_, input).numpy))
-    a, b = ref._operand(input), ref._operand(other)
-    a, b = _promoted([a, b])
-    shapes = [condition.shape, a.shape, b.shape]
-    for s in shapes[1:]:
-        _check_broadcast(shapes[0], s)
-    return select.Where.apply(condition._data, a, b)  # no graph edge for the condition

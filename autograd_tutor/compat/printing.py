@@ -28,7 +28,7 @@ from typing import Any, Iterator, Optional
 
 import numpy as np
 
-from . import _dtype
+from . import dtype as _dtype
 
 __all__ = ["set_printoptions"]
 

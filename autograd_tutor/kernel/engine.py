@@ -25,10 +25,10 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from . import function
 from .anomaly_mode import _Anomaly, _call_checked
-from .function import Node
+from .function import Node, grad_node
 from .grad_mode import _Mode
+from .tensor import Tensor
 
 
 def _nodes_leading_to(roots: Sequence[Node], targets: set[Node]) -> set[Node]:
@@ -54,7 +54,6 @@ def _roots(
     """Where the backward pass starts: each output's node with d(output)/d(output), which is
     ones or the gradient passed in (Tensors with ``create_graph``, else their arrays: see
     ``_run_backward``)."""
-    Tensor = function.Tensor
     if len(grad_outputs) != len(outputs):
         raise RuntimeError(
             f"got {len(outputs)} tensors and {len(grad_outputs)} gradients. Pass one gradient "
@@ -77,11 +76,11 @@ def _roots(
                     "explicitly: out.backward(gradient=torch.ones_like(out))."
                 )
             if out._data.ndim == 0 and not create_graph:  # a loss: d(loss)/d(loss) = 1 as a
-                roots.append((out._grad_node(), _one(out._data.dtype)))  # NumPy scalar, the
+                roots.append((grad_node(out), _one(out._data.dtype)))  # NumPy scalar, the
                 continue  # cheapest to compute with
             ones = np.empty(out._data.shape, out._data.dtype)
             ones.fill(1)  # np.ones, without its Python-level overhead
-            roots.append((out._grad_node(), Tensor._make(ones) if create_graph else ones))
+            roots.append((grad_node(out), Tensor._make(ones) if create_graph else ones))
             continue
         elif not isinstance(g, Tensor):
             raise TypeError(
@@ -96,7 +95,7 @@ def _roots(
             )
         if g._data.dtype != out._data.dtype:
             g = g.to(out.dtype)  # as in PyTorch, the gradient takes the output's dtype
-        roots.append((out._grad_node(), g if create_graph else g._data))
+        roots.append((grad_node(out), g if create_graph else g._data))
     return roots
 
 
@@ -112,75 +111,97 @@ def _run_backward(
     create_graph: bool,
     targets: set[Node] | None = None,
 ) -> dict[Node, Any]:
-    """Propagate gradients from ``roots``. Returns the gradient that reached each leaf's
-    ``AccumulateGrad`` node, and each node in ``targets``.
+    """Propagate gradients from ``roots``; return the complete gradient of each leaf's
+    ``AccumulateGrad`` node (and, for ``autograd.grad``, of each node in ``targets``).
 
-    With ``create_graph`` the gradients are Tensors, so that their computation is recorded.
-    Otherwise nothing is recorded and they travel as plain NumPy arrays, which skips building
-    a Tensor for each one (ops that need Tensors get them: ``Node._call_backward``)."""
-    needed = None if targets is None else _nodes_leading_to([node for node, _ in roots], targets)
-    pending: dict[Node, Any] = {}  # node -> the sum of the gradients sent to it so far
-    ready: list[tuple[int, Node]] = []  # op nodes that got a gradient, as a heap: newest first
+    The gradients are NumPy arrays in a plain ``backward()`` and Tensors with
+    ``create_graph=True``, so that the gradient's own computation is recorded."""
+    found: dict[Node, Any] = {}  # node -> its complete gradient (leaves, grad()'s inputs)
+    wanted = None if targets is None else _Wanted(roots, targets, found)  # grad(inputs=)
+    call_backward = _call_checked if _Anomaly.enabled else Node._call_backward
+    received: dict[Node, Any] = {}  # node -> the sum of the gradients sent to it so far
+    ready: list[tuple[int, Node]] = []  # op nodes that received a gradient: newest first
     for node, grad in roots:
-        _send(pending, ready, node, grad)
-    arrived: dict[Node, Any] = {}
-    executed: list[Node] = []
-    prev, _Mode.enabled = _Mode.enabled, create_graph
+        _send(received, ready, node, grad)
+    ran: list[Node] = []
+    prev, _Mode.enabled = _Mode.enabled, create_graph  # record the formulas' own ops or not
     try:
         while ready:
-            node = heapq.heappop(ready)[1]
-            grad = pending.pop(node)
-            if needed is not None and node not in needed:
+            node = heapq.heappop(ready)[1]  # 1. the newest node that received a gradient
+            grad = received.pop(node)  # 2. the sum of what it received
+            if wanted and wanted.skips(node):
                 continue
-            if not create_graph and grad.dtype is not node._value.dtype:
-                grad = grad.astype(node._value.dtype)  # as in PyTorch: its tensor's dtype
-            if node._pre_hooks:  # hooks registered on the node's tensor
-                grad = _run_hooks(node._pre_hooks, grad)
-            if targets is not None and node in targets:  # asked for by autograd.grad(inputs=)
-                arrived[node] = grad
-                if not any(n in needed for n in node._edges):  # type: ignore[operator]
-                    continue  # nothing further down is asked for
-            if _Anomaly.enabled:  # a nan or an error names the forward line behind it
-                input_grads = _call_checked(node, grad)
-            else:
-                input_grads = node._call_backward(grad)
-            executed.append(node)
-            for next_node, g in zip(node._edges, input_grads):  # one per input of the op
+            grad = _arrive(node, grad, node._value, node._pre_hooks)
+            if wanted and wanted.stops_at(node, grad):
+                continue
+            input_grads = call_backward(node, grad)  # 3. the op's backward: the chain rule
+            ran.append(node)
+            for next_node, g in zip(node._edges, input_grads):  # 4. one gradient per edge
                 if next_node is not None and g is not None:
-                    _send(pending, ready, next_node, g)
-        for leaf, grad in pending.items():  # what is left: the leaves' complete gradients
-            if targets is not None and leaf not in targets:
-                continue
-            tensor = leaf.variable  # type: ignore[attr-defined]
-            if not create_graph and grad.dtype is not tensor._data.dtype:
-                grad = grad.astype(tensor._data.dtype)
-            if tensor._hooks:
-                grad = _run_hooks(tensor._hooks, grad)
-            arrived[leaf] = grad
+                    _send(received, ready, next_node, g)
+        for leaf, grad in received.items():  # what is left: the leaves' complete gradients
+            if wanted is None or leaf in wanted.targets:
+                tensor = leaf.variable  # type: ignore[attr-defined]
+                found[leaf] = _arrive(leaf, grad, tensor._data, tensor._hooks)
     finally:
         _Mode.enabled = prev
     if not retain_graph:
-        for node in executed:
-            node._released = True  # later reads of its saved tensors raise
-    return arrived
+        _free(ran)
+    return found
 
 
-def _send(pending: dict[Node, Any], ready: list, node: Node, grad: Any) -> None:
+def _send(received: dict[Node, Any], ready: list, node: Node, grad: Any) -> None:
     """Add ``grad`` to what ``node`` has received. An op node that receives its first
     gradient joins the ``ready`` heap, keyed by creation number (negated: ``heapq`` pops the
     smallest)."""
-    if node in pending:
-        pending[node] = pending[node] + grad
+    if node in received:
+        received[node] = received[node] + grad
     else:
-        pending[node] = grad
+        received[node] = grad
         if node._edges:  # an op node, not a leaf's AccumulateGrad
             heapq.heappush(ready, (-node._sequence_nr, node))
+
+
+def _arrive(node: Node, grad: Any, value: Any, hooks: dict | None) -> Any:
+    """A node's complete gradient, as its tensor sees it: in the tensor's dtype (as in
+    PyTorch), then passed through the hooks registered on the tensor."""
+    if grad.dtype is not value.dtype and not isinstance(grad, Tensor):
+        grad = grad.astype(value.dtype)
+    return _run_hooks(hooks, grad) if hooks else grad
+
+
+class _Wanted:
+    """``autograd.grad(inputs=...)`` wants only the gradients of ``targets``: it skips the
+    nodes that lead to none of them and keeps each target's gradient as it goes by."""
+
+    def __init__(self, roots: list[tuple[Node, Any]], targets: set[Node], found: dict) -> None:
+        self.targets = targets
+        self.found = found
+        self.needed = _nodes_leading_to([node for node, _ in roots], targets)
+
+    def skips(self, node: Node) -> bool:
+        """True for a node that leads to no target (it does not run)."""
+        return node not in self.needed
+
+    def stops_at(self, node: Node, grad: Any) -> bool:
+        """Keep a target's gradient; True if nothing further down is wanted."""
+        if node not in self.targets:
+            return False
+        self.found[node] = grad
+        return not any(n in self.needed for n in node._edges)
+
+
+def _free(ran: list[Node]) -> None:
+    """Without ``retain_graph``, the saved tensors of the nodes that ran are given up: a second
+    backward through them raises."""
+    for node in ran:
+        node._released = True
 
 
 def _run_hooks(hooks: dict, grad: Any) -> Any:
     """Call each hook with the gradient (as a Tensor); one that returns a tensor replaces the
     gradient."""
-    if not isinstance(grad, function.Tensor):
+    if not isinstance(grad, Tensor):
         return _run_hooks(hooks, _as_tensor(grad))._data
     for hook in tuple(hooks.values()):
         new = hook(grad)
@@ -201,7 +222,7 @@ def _accumulate(leaf: Any, grad: Any, create_graph: bool) -> None:
         grad = grad if grad._data.dtype is leaf._data.dtype else grad.to(leaf.dtype)
         leaf._grad = grad if leaf._grad is None else leaf._grad + grad
     elif leaf._grad is None:
-        leaf._grad = function.Tensor._make(np.array(grad, dtype=leaf._data.dtype))  # a copy
+        leaf._grad = Tensor._make(np.array(grad, dtype=leaf._data.dtype))  # a copy
     elif leaf._grad.grad_fn is not None:
         leaf._grad = leaf._grad + _as_tensor(grad)
     else:  # in place: whoever holds .grad sees it change (`+=` is slower on tiny arrays)
@@ -210,7 +231,7 @@ def _accumulate(leaf: Any, grad: Any, create_graph: bool) -> None:
 
 def _as_tensor(grad: Any) -> Any:
     """A gradient array (or NumPy scalar) as a Tensor."""
-    return function.Tensor._make(np.asarray(grad))
+    return Tensor._make(np.asarray(grad))
 
 
 def backward(
@@ -281,15 +302,13 @@ def grad(
                     "gradient is then None."
                 )
             if materialize_grads:
-                from .._creation import zeros_like
-
-                g = zeros_like(t)
+                g = Tensor._make(np.zeros_like(t._data))
         result.append(g)
     return tuple(result)
 
 
 def _input_node(t: Any, what: str) -> Node:
-    if not hasattr(t, "_grad_node"):
+    if not isinstance(t, Tensor):
         raise RuntimeError(
             f"all inputs have to be Tensors or GradientEdges, but got {type(t).__name__}. Pass "
             "the tensors (created with requires_grad=True) you want the gradients of."
@@ -299,7 +318,7 @@ def _input_node(t: Any, what: str) -> Node:
             f"One of the differentiated Tensors does not require grad. Every tensor in {what} "
             "must have requires_grad=True (create it with requires_grad=True)."
         )
-    return t._grad_node()
+    return grad_node(t)
 
 
 def _as_sequence(x: Any) -> list:

@@ -9,8 +9,9 @@ from typing import Any
 
 import numpy as np
 
-from . import _dtype
-from ._tensor import Tensor, _shape_args
+from ..kernel.tensor import Tensor
+from . import dtype as _dtype
+from .checks import _shape_args
 
 
 def _python_dtype(data: Any) -> _dtype.dtype:
