@@ -1,0 +1,187 @@
+"""The third-party sweep (issue 15): tutorial code this project did not write, run under PyTorch
+2.13 and under ``import autograd_tutor as torch``; stdout must agree line by line.
+
+Each script in ``tests/thirdparty/`` runs twice, in subprocesses (``tests/thirdparty/_run.py``),
+once with the real torch and once with ``torch`` aliased to autograd_tutor. The comparison rule
+(documented in ``tests/thirdparty/README.md``):
+
+* the same number of stdout lines;
+* object addresses (``<AddBackward0 object at 0x7f...>``) are not compared;
+* in each line, the text between numbers is identical;
+* numbers written the same are equal; integers (no ``.``, no exponent) must be written the same
+  (so ``1`` never matches ``1.0``);
+  floats may differ by float32 rounding only: ``|a - b| <= 1e-4 * max(|a|, |b|)`` plus one unit in
+  the last printed decimal place (a printed ``1.2346`` may meet ``1.2345``), plus
+  ``1e-6`` times the largest float on PyTorch's line (a parameter that should be 0 comes out as
+  ``-6.7e-10`` in PyTorch and ``-3.9e-09`` here: noise relative to the other numbers it was
+  computed with);
+* if PyTorch's run raised, ours must raise the same exception class, and our message must start
+  with PyTorch's (we may add a fix-it sentence after it); if PyTorch's did not raise, ours must not.
+
+A script that diverges today is listed in ``XFAIL`` with the precise reason; the mark is strict, so
+the test turns red the day someone fixes it (then delete the entry).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+HERE = ROOT / "tests" / "thirdparty"
+RUNNER = HERE / "_run.py"
+SCRIPTS = sorted(p.name for p in HERE.glob("*.py") if not p.name.startswith("_"))
+TIMEOUT = 120
+
+FIDELITY = "(fidelity branch)"
+# script -> why it diverges today (see tests/test_thirdparty_divergences.py for the minimal case)
+XFAIL: dict[str, str] = {}
+
+_ADDRESS = re.compile(r"\bat 0x[0-9a-fA-F]+")
+_NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
+EXC_MARK = "__THIRDPARTY_EXC__ "
+RTOL = 1e-4
+ATOL_OF_SCALE = 1e-6
+
+
+def _last_place(text: str) -> float:
+    """One unit in the last printed decimal place of ``text`` ('1.2346' -> 1e-4, '3e-05' -> 1e-5)."""
+    mantissa, _, exponent = text.lower().partition("e")
+    decimals = len(mantissa.split(".")[1]) if "." in mantissa else 0
+    return 10.0 ** (int(exponent or 0) - decimals)
+
+
+def _is_int(text: str) -> bool:
+    return "." not in text and "e" not in text.lower()
+
+
+def numbers_match(a: str, b: str, scale: float = 0.0) -> bool:
+    """``scale``: the largest magnitude on the line (rounding error is relative to it)."""
+    if a == b:
+        return True
+    if _is_int(a) or _is_int(b):  # an int must be written the same; 1 never matches 1.0
+        return False
+    x, y = float(a), float(b)
+    slack = (RTOL * max(abs(x), abs(y)) + ATOL_OF_SCALE * scale
+             + max(_last_place(a), _last_place(b)))
+    return math.isclose(x, y, rel_tol=0, abs_tol=slack)
+
+
+def line_mismatch(ours: str, theirs: str) -> str | None:
+    """None if the two lines agree under the rule above, else a short explanation."""
+    ours, theirs = _ADDRESS.sub("at 0x?", ours), _ADDRESS.sub("at 0x?", theirs)
+    if ours == theirs:
+        return None
+    texts_o, texts_t = _NUMBER.split(ours), _NUMBER.split(theirs)
+    nums_o, nums_t = _NUMBER.findall(ours), _NUMBER.findall(theirs)
+    if texts_o != texts_t or len(nums_o) != len(nums_t):
+        return "text differs"
+    floats = [abs(float(n)) for n in nums_t if not _is_int(n)]
+    scale = max([f for f in floats if math.isfinite(f)], default=0.0)
+    for a, b in zip(nums_o, nums_t):
+        if not numbers_match(a, b, scale):
+            return f"number {a} != {b}"
+    return None
+
+
+def compare_outputs(ours: dict, theirs: dict) -> list[str]:
+    """Every difference between two runs, as readable lines (empty: they agree)."""
+    problems = []
+    lo, lt = ours["stdout"].splitlines(), theirs["stdout"].splitlines()
+    for i, (a, b) in enumerate(zip(lo, lt), 1):
+        why = line_mismatch(a, b)
+        if why:
+            problems.append(f"line {i}: {why}\n  ours:  {a!r}\n  torch: {b!r}")
+    if len(lo) != len(lt):
+        extra = lo[len(lt):] if len(lo) > len(lt) else lt[len(lo):]
+        who = "ours" if len(lo) > len(lt) else "torch"
+        problems.append(f"{len(lo)} lines != {len(lt)}; {who} has more: {extra[:3]!r}")
+    eo, et = ours["exc"], theirs["exc"]
+    if et is None and eo is not None:
+        problems.append(f"ours raised {eo['type']}: {eo['message']}")
+    elif et is not None and eo is None:
+        problems.append(f"torch raised {et['type']}: {et['message']}; ours did not")
+    elif et is not None:
+        if eo["type"] != et["type"]:
+            problems.append(f"exception {eo['type']} != torch's {et['type']}")
+        if not eo["message"].startswith(et["message"]):
+            problems.append(f"message {eo['message']!r} does not start with {et['message']!r}")
+    return problems
+
+
+def run_script(which: str, name: str) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONHASHSEED="0", OMP_NUM_THREADS="1",
+               MPLBACKEND="Agg")
+    proc = subprocess.run(
+        [sys.executable, str(RUNNER), which, str(HERE / name)],
+        capture_output=True, text=True, timeout=TIMEOUT, cwd=str(HERE), env=env,
+    )
+    exc = None
+    for line in reversed(proc.stderr.splitlines()):
+        if line.startswith(EXC_MARK):
+            exc = json.loads(line[len(EXC_MARK):])
+            break
+    return {"stdout": proc.stdout, "stderr": proc.stderr, "exc": exc, "rc": proc.returncode}
+
+
+@lru_cache(maxsize=None)
+def all_runs() -> dict:
+    """Both runs of every script, computed once, in parallel (one subprocess per core)."""
+    jobs = [(which, name) for name in SCRIPTS for which in ("torch", "ours")]
+    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
+        results = list(pool.map(lambda job: run_script(*job), jobs))
+    return dict(zip(jobs, results))
+
+
+def _param(name: str):
+    marks = [pytest.mark.xfail(strict=True, reason=XFAIL[name])] if name in XFAIL else []
+    return pytest.param(name, marks=marks, id=name[:-3])
+
+
+def test_the_sweep_is_wide():
+    assert len(SCRIPTS) >= 30
+    for name in SCRIPTS:
+        head = (HERE / name).read_text(encoding="utf-8")[:3000]
+        assert "SOURCE:" in head and "CHANGED:" in head, f"{name} lacks its SOURCE/CHANGED header"
+    assert set(XFAIL) <= set(SCRIPTS), set(XFAIL) - set(SCRIPTS)
+
+
+@pytest.mark.parametrize("name", [_param(n) for n in SCRIPTS])
+def test_script_prints_what_pytorch_prints(name):
+    pytest.importorskip("torch")
+    runs = all_runs()
+    theirs, ours = runs[("torch", name)], runs[("ours", name)]
+    assert theirs["exc"] is not None or theirs["rc"] == 0, theirs["stderr"][-2000:]
+    problems = compare_outputs(ours, theirs)
+    assert not problems, "\n".join(problems[:8]) + "\n--- our stderr tail ---\n" + ours[
+        "stderr"][-1500:]
+
+
+@pytest.mark.parametrize(
+    "ours, theirs, ok",
+    [
+        ("tensor([1.2346])", "tensor([1.2345])", True),
+        ("tensor([1.2348])", "tensor([1.2345])", False),
+        ("99 1234.5678", "99 1234.5", True),
+        ("99 1234.5678", "98 1234.5678", False),
+        ("loss 0.1000001", "loss 0.1000002", True),
+        ("x 3e-05", "x 3.1e-05", True),
+        ("x 3e-05", "x 5e-05", False),
+        ("y = -3.9e-09 + -2.2085 * P3", "y = -6.7e-10 + -2.2085 * P3", True),
+        ("y = -3.9e-05 + -2.2085 * P3", "y = -6.7e-10 + -2.2085 * P3", False),
+        ("tensor([1., 2.])", "tensor([1., 2.], requires_grad=True)", False),
+        ("1.0", "1", False),
+        ("<AddBackward0 object at 0x7f5bed>", "<AddBackward0 object at 0x7f8b0f>", True),
+    ],
+)
+def test_the_comparison_rule(ours, theirs, ok):
+    assert (line_mismatch(ours, theirs) is None) is ok
