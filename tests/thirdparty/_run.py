@@ -1,6 +1,12 @@
-"""Run one third-party script as ``__main__`` under real PyTorch or under autograd_tutor.
+"""Run third-party scripts as ``__main__`` under real PyTorch or under autograd_tutor.
 
     python tests/thirdparty/_run.py {torch|ours} SCRIPT
+    python tests/thirdparty/_run.py {torch|ours} --batch OUTDIR SCRIPT...
+
+The batch form imports the library once, then forks a fresh child per script (POSIX only):
+each script starts from a just-imported library, as in its own process, without paying
+PyTorch's import time again. The child's stdout/stderr go to ``OUTDIR/<script>.out/.err`` and
+its exit code to ``OUTDIR/<script>.rc``.
 
 ``ours``: before the script runs, ``sys.modules`` maps ``torch`` and its submodules
 (``torch.nn``, ``torch.nn.functional``, ``torch.optim``, ``torch.autograd``,
@@ -16,7 +22,9 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import runpy
+import signal
 import sys
 import traceback
 import warnings
@@ -53,12 +61,14 @@ def alias_torch_to_ours() -> None:
         sys.modules[f"torch.{name}"] = module
 
 
-def main() -> int:
-    which, script = sys.argv[1], sys.argv[2]
+def prepare(which: str) -> None:
     if which == "ours":
         alias_torch_to_ours()
     else:
         import torch  # noqa: F401 - the oracle, imported before the script as ours is
+
+
+def run_one(script: str) -> int:
     warnings.simplefilter("ignore")  # warnings go to stderr, which is not compared
     sys.argv = [script]
     try:
@@ -71,6 +81,38 @@ def main() -> int:
         return 1
     sys.stdout.flush()
     return 0
+
+
+def run_batch(outdir: str, scripts: list, timeout: int = 120) -> None:
+    for script in scripts:
+        base = os.path.join(outdir, os.path.basename(script))
+        pid = os.fork()
+        if pid == 0:  # the child: a fresh copy of the just-imported library
+            rc = 1
+            try:
+                out = os.open(base + ".out", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+                err = os.open(base + ".err", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+                os.dup2(out, 1)
+                os.dup2(err, 2)
+                signal.alarm(timeout)  # a hanging script is killed, and reported by its rc
+                rc = run_one(script)
+                sys.stdout.flush()
+                sys.stderr.flush()
+            finally:
+                os._exit(rc)
+        _, status = os.waitpid(pid, 0)
+        code = os.waitstatus_to_exitcode(status)
+        with open(base + ".rc", "w") as f:
+            f.write(str(code))
+
+
+def main() -> int:
+    which = sys.argv[1]
+    prepare(which)
+    if sys.argv[2] == "--batch":
+        run_batch(sys.argv[3], sys.argv[4:])
+        return 0
+    return run_one(sys.argv[2])
 
 
 if __name__ == "__main__":
