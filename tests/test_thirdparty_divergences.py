@@ -100,6 +100,30 @@ def test_cross_entropy_with_probabilities_builds_pytorchs_graph(reduction, shape
     assert_close(x.grad, tx.grad)
 
 
+def test_functions_write_into_out():
+    """blitz_tensor_2018: torch.add(x, y, out=result)."""
+
+    def run(m):
+        x, y, result = m.ones(2, 3), m.full((2, 3), 2.0), m.empty(2, 3)
+        returned = m.add(x, y, out=result)
+        assert returned is result
+        bigger = m.zeros(5)
+        with pytest.warns(UserWarning, match="An output with one or more elements was resized"):
+            m.mul(x, 3, out=bigger)
+        return result, bigger
+
+    for ours, theirs in zip(run(at), run(torch)):
+        assert_close(ours, theirs)
+
+
+def test_out_refuses_inputs_that_require_grad():
+    def run(m):
+        m.mul(m.ones(2, requires_grad=True), 2, out=m.empty(2))
+
+    ours, theirs = _error(at, run), _error(torch, run)
+    assert type(ours) is type(theirs) and str(ours).startswith(str(theirs))
+
+
 # -- deliberate differences --------------------------------------------------------------
 
 
@@ -382,6 +406,22 @@ def test_setup_context():
     assert_close(out, tout, check_dtype=False)
     assert_close(x.grad, tx.grad)
     assert_close(w.grad, tw.grad)
+
+
+@_xfail(f"new_ones/new_zeros take the size as one argument only {CORE}, _tensor.py")
+def test_new_ones_with_sizes_as_arguments():
+    """blitz_tensor_2018: x = x.new_ones(5, 3, dtype=torch.double)."""
+    ours = at.tensor([5.5, 3]).new_ones(5, 3, dtype=at.double)
+    theirs = torch.tensor([5.5, 3]).new_ones(5, 3, dtype=torch.double)
+    assert_close(ours, theirs)
+    assert_close(at.ones(1).new_zeros(2, 2), torch.ones(1).new_zeros(2, 2))
+
+
+@_xfail(f"argmax refuses the NumPy-style axis= keyword {CORE}, _tensor.py")
+def test_argmax_axis_keyword():
+    """d2l's accuracy(): y_hat.argmax(axis=1)."""
+    x = np.array([[0.1, 0.7, 0.2], [0.5, 0.3, 0.2]], np.float32)
+    assert_close(at.tensor(x).argmax(axis=1), torch.tensor(x).argmax(axis=1))
 
 
 @_xfail(f"needs torch.FloatTensor(list) {FIDELITY}")
