@@ -243,6 +243,17 @@ def test_the_sweep_is_wide():
     assert set(XFAIL) <= set(SCRIPTS), set(XFAIL) - set(SCRIPTS)
 
 
+def test_the_readme_table_matches_the_marks():
+    """tests/thirdparty/README.md lists every script, as xfail exactly when XFAIL does."""
+    rows = {}
+    for line in (HERE / "README.md").read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and f"{cells[0]}.py" in SCRIPTS:
+            rows[f"{cells[0]}.py"] = cells[2]
+    assert set(rows) == set(SCRIPTS), set(SCRIPTS) ^ set(rows)
+    assert {n for n, status in rows.items() if status.startswith("xfail")} == set(XFAIL)
+
+
 @pytest.mark.parametrize("name", [_param(n) for n in SCRIPTS])
 def test_script_prints_what_pytorch_prints(name):
     pytest.importorskip("torch")
