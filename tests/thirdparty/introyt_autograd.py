@@ -4,7 +4,9 @@
 # LICENCE: BSD-3-Clause (pytorch/tutorials)
 # CHANGED: matplotlib lines removed; torch.randn/rand inputs and the TinyModel's random
 #   initialisation replaced by fixed values; the in-place example (which the tutorial shows
-#   raising) is the last statement, so that the script ends with PyTorch's RuntimeError.
+#   raising) is the last statement, so that the script ends with PyTorch's RuntimeError; the
+#   print after optimizer.zero_grad() prints the gradient itself (None since PyTorch 2.0, so
+#   the tutorial's grad[0][0:10] raises TypeError there, in PyTorch as here).
 import torch
 import math
 
@@ -95,7 +97,7 @@ for i in range(0, 5):
     loss.backward()
 print(model.layer2.weight.grad[0][0:10])
 optimizer.zero_grad()
-print(model.layer2.weight.grad[0][0:10])
+print(model.layer2.weight.grad)  # CHANGED: [0][0:10] dropped: zero_grad() sets None since 2.0
 
 a = torch.ones(2, 3, requires_grad=True)
 print(a)
