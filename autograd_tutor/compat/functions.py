@@ -6,6 +6,7 @@ tensors at once.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Callable, Sequence
 
 from ..kernel.tensor import Tensor
@@ -17,17 +18,53 @@ from .tensor_api import _promoted, where  # noqa: F401 - torch.where is Tensor.w
 def _from_method(name: str) -> Callable[..., Any]:
     method = getattr(Tensor, name)
 
-    def function(input: Tensor, *args: Any, **kwargs: Any) -> Any:
+    def function(input: Tensor, *args: Any, out: Any = None, **kwargs: Any) -> Any:
         if not isinstance(input, Tensor):
             raise TypeError(
                 f"{name}(): argument 'input' must be Tensor, not {type(input).__name__}. "
                 "Wrap it with torch.tensor(...)."
             )
-        return method(input, *args, **kwargs)
+        if out is None:
+            return method(input, *args, **kwargs)
+        return _into(name, out, method(input, *args, **kwargs))
 
     function.__name__ = function.__qualname__ = name
     function.__doc__ = method.__doc__
     return function
+
+
+def _into(name: str, out: Any, result: Any) -> Tensor:
+    """``torch.add(x, y, out=result)``: write the result into ``out`` and return ``out``."""
+    from .autograd.grad_mode import is_grad_enabled, no_grad
+
+    if not isinstance(out, Tensor) or not isinstance(result, Tensor):
+        raise TypeError(
+            f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}. "
+            f"Or drop out= and write {name}(...)'s result yourself."
+        )
+    if is_grad_enabled() and (result.requires_grad or out.requires_grad):
+        raise RuntimeError(
+            f"{name}(): functions with out=... arguments don't support automatic "
+            "differentiation, but one of the arguments requires grad. Drop out= and assign "
+            "the result, or compute it under torch.no_grad()."
+        )
+    if out.shape != result.shape:  # resized, as in PyTorch (which warns unless out was empty)
+        if out.numel() != 0:
+            warnings.warn(
+                f"An output with one or more elements was resized since it had shape "
+                f"{list(out.shape)}, which does not match the required output shape "
+                f"{list(result.shape)}. This behavior is deprecated, and in a future PyTorch "
+                "release outputs will not be resized unless they have zero elements. You can "
+                "explicitly reuse an out tensor t by resizing it, inplace, to zero elements "
+                "with t.resize_(0).",
+                UserWarning,
+                stacklevel=3,
+            )
+        out.data = result.detach().to(out.dtype)
+        return out
+    with no_grad():
+        out.copy_(result)
+    return out
 
 
 _METHODS = (

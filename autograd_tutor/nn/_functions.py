@@ -117,6 +117,29 @@ class LeakyReluInplace(LeakyRelu):
         return LeakyRelu.backward(ctx, grad)
 
 
+class DivScalar(Function):
+    """y = x / n for a Python number n   dy/dx = 1 / n
+
+    PyTorch's losses divide by a count this way (``div.Scalar``), so the node is
+    ``DivBackward1`` where ``x / n`` written in Python gives ``DivBackward0``.
+    """
+
+    node_name = "DivBackward1"
+    array_backward = True
+
+    @staticmethod
+    def forward(ctx, x, divisor):
+        ctx.divisor = divisor
+        return np.asarray(x._data / divisor, x._data.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        g = grad / ctx.divisor
+        if not hasattr(g, "_data"):  # an array: keep its float dtype (NumPy 1 would widen)
+            g = np.asarray(g, np.asarray(data(grad)).dtype)
+        return g, None
+
+
 class MseLoss(Function):
     """L = (x - t)²   dL/dx = 2 (x - t),  dL/dt = -2 (x - t)"""
 

@@ -1,5 +1,6 @@
-"""Containers: ``Sequential`` (a chain of modules, each feeding the next) and ``ModuleList``
-(a list whose modules are registered, for models that loop over their layers)."""
+"""Containers: ``Sequential`` (a chain of modules, each feeding the next), ``ModuleList``
+(a list whose modules are registered, for models that loop over their layers) and
+``ModuleDict`` (the same, by key)."""
 
 from __future__ import annotations
 
@@ -117,3 +118,57 @@ class ModuleList(_Indexed):
             for a, b, text in blocks
         ]
         return self._get_name() + "(\n  " + "\n  ".join(lines) + "\n)"
+
+
+class ModuleDict(Module):
+    """A dict of modules that ``parameters()`` and ``state_dict()`` can see, in insertion order.
+
+    ``self.act = ModuleDict({"relu": ReLU(), "tanh": Tanh()})``, then ``self.act[name](x)``
+    in ``forward``: the layer is chosen by a key.
+    """
+
+    def __init__(self, modules: Optional[Any] = None) -> None:
+        super().__init__()
+        if modules is not None:
+            self.update(modules)
+
+    def __getitem__(self, key: str) -> Module:
+        return self._modules[key]
+
+    def __setitem__(self, key: str, module: Module) -> None:
+        self.add_module(key, module)
+
+    def __delitem__(self, key: str) -> None:
+        del self._modules[key]
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._modules)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._modules
+
+    def clear(self) -> None:
+        self._modules.clear()
+
+    def pop(self, key: str) -> Module:
+        module = self[key]
+        del self[key]
+        return module
+
+    def keys(self) -> Iterable[str]:
+        return self._modules.keys()
+
+    def items(self) -> Iterable[tuple]:
+        return self._modules.items()
+
+    def values(self) -> Iterable[Module]:
+        return self._modules.values()
+
+    def update(self, modules: Any) -> None:
+        """Add the modules of a mapping (or an iterable of ``(key, module)`` pairs)."""
+        pairs = modules.items() if hasattr(modules, "items") else modules
+        for key, module in pairs:
+            self[key] = module

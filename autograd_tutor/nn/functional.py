@@ -312,10 +312,13 @@ def cross_entropy(
         _check_class_weight(weight, classes, "cross_entropy: ")
         if label_smoothing > 0:
             target = target * (1 - label_smoothing) + label_smoothing / classes
-        losses = -(_class_weighted(logp, weight) * target).sum(dim)
-        if reduction == "mean" and input.ndim >= 2:
-            return losses.sum() / (input.numel() // classes)
-        return _reduce(losses, reduction)
+        weighted = _class_weighted(logp, weight) * target
+        if reduction == "none":
+            return -weighted.sum(dim)
+        total = -weighted.sum()  # PyTorch's graph: Neg(Sum(...)), then a DivBackward1 for mean
+        if reduction == "sum":
+            return total
+        return _ops.DivScalar.apply(total, input.numel() // classes)
     loss = nll_loss(logp, target, weight, ignore_index, reduction)
     if label_smoothing == 0:
         return loss

@@ -65,6 +65,7 @@ class Module:
         object.__setattr__(self, "training", True)
         object.__setattr__(self, "_parameters", OrderedDict())
         object.__setattr__(self, "_buffers", OrderedDict())
+        object.__setattr__(self, "_non_persistent_buffers_set", set())
         object.__setattr__(self, "_modules", OrderedDict())
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
@@ -152,9 +153,20 @@ class Module:
             )
         self._parameters[name] = param
 
-    def register_buffer(self, name: str, tensor: Optional[Tensor]) -> None:
-        """Add a tensor that is saved in ``state_dict`` but not trained (e.g. running stats)."""
+    def register_buffer(self, name: str, tensor: Optional[Tensor], persistent: bool = True) -> None:
+        """Add a tensor that is saved in ``state_dict`` but not trained (e.g. running stats).
+
+        ``persistent=False``: a buffer the module keeps but ``state_dict`` leaves out."""
         self._buffers[name] = tensor
+        skipped = self.__dict__.setdefault("_non_persistent_buffers_set", set())
+        if persistent:
+            skipped.discard(name)
+        else:
+            skipped.add(name)
+
+    def _persistent_buffers(self) -> List[Tuple[str, Optional[Tensor]]]:
+        skipped = self.__dict__.get("_non_persistent_buffers_set", ())
+        return [(k, v) for k, v in self._buffers.items() if k not in skipped]
 
     def add_module(self, name: str, module: Optional[Module]) -> None:
         """Add a child module under ``name`` (same as assigning ``self.name = module``)."""
@@ -315,7 +327,7 @@ class Module:
     ) -> Dict[str, Tensor]:
         """An ``OrderedDict`` from names (``"fc.weight"``) to tensors (detached by default)."""
         destination = OrderedDict() if destination is None else destination
-        for name, value in list(self._parameters.items()) + list(self._buffers.items()):
+        for name, value in list(self._parameters.items()) + self._persistent_buffers():
             if value is not None:
                 destination[prefix + name] = value if keep_vars else value.detach()
         for name, module in self._modules.items():
@@ -367,7 +379,7 @@ class Module:
     ) -> None:
         local = {
             k: v
-            for k, v in list(self._parameters.items()) + list(self._buffers.items())
+            for k, v in list(self._parameters.items()) + self._persistent_buffers()
             if v is not None
         }
         for name, current in local.items():

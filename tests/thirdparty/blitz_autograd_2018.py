@@ -1,0 +1,45 @@
+# SOURCE: pytorch/tutorials beginner_source/blitz/autograd_tutorial.py (the 2018-2020 "60 minute
+#   blitz" version, "Autograd: automatic differentiation"), https://github.com/pytorch/tutorials
+# LICENCE: BSD-3-Clause (pytorch/tutorials)
+# CHANGED: torch.randn(2, 2) and torch.randn(3) replaced by fixed values; the trailing tab
+#   indentation kept; nothing else.
+import torch
+
+x = torch.ones(2, 2, requires_grad=True)
+print(x)
+y = x + 2
+print(y)
+print(y.grad_fn)
+z = y * y * 3
+out = z.mean()
+print(z, out)
+
+a = torch.tensor([[0.3, -1.2], [2.5, 0.7]])  # CHANGED: was torch.randn(2, 2)
+a = ((a * 3) / (a - 1))
+print(a.requires_grad)
+a.requires_grad_(True)
+print(a.requires_grad)
+b = (a * a).sum()
+print(b.grad_fn)
+
+out.backward()
+print(x.grad)
+
+x = torch.tensor([0.5, -1.3, 0.8], requires_grad=True)  # CHANGED: was torch.randn(3, ...)
+
+y = x * 2
+while y.data.norm() < 1000:
+    y = y * 2
+
+print(y)
+
+gradients = torch.tensor([0.1, 1.0, 0.0001], dtype=torch.float)
+y.backward(gradients)
+
+print(x.grad)
+
+print(x.requires_grad)
+print((x ** 2).requires_grad)
+
+with torch.no_grad():
+	print((x ** 2).requires_grad)
