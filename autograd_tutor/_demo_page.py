@@ -19,7 +19,16 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
 from . import __version__
-from .exercises._runner import RunOutcome, executed_notebook, run_notebook
+from .exercises._runner import (
+    NotebookError,
+    RunOutcome,
+    executed_notebook,
+    read_notebook,
+    run_notebook,
+)
+
+__all__ = ["NotebookError", "default_output", "markdown", "open_in_browser", "page",
+           "run_demo", "write_demo"]
 
 PAGE_MIME = "application/vnd.autograd-tutor.page+html"
 
@@ -83,8 +92,6 @@ def write_demo(notebook: Path, out: Path, *, timeout: float, memory_mb: int) -> 
     lines = [f"  code cell {cell} raised {error}" for cell, error in outcome.cell_errors]
     if outcome.status != "ok":
         lines.append(f"  {outcome.status}: {outcome.detail}")
-    if executed is None:  # not a notebook at all
-        return False, "\n".join(lines + ["Demo FAILED: nothing to show."])
     summary = (f"all {outcome.cells_total} code cells of {notebook.name} ran in "
                f"{outcome.seconds:.1f} s" if ok else
                f"{notebook.name} FAILED: {len(outcome.cell_errors)} cell(s) raised an error"
@@ -114,24 +121,23 @@ def open_in_browser(path: Path) -> bool:
 
 def run_demo(notebook: Path, *, timeout: float, memory_mb: int) -> Tuple[RunOutcome, dict]:
     """Run `notebook` headless; its outcome (cells counted without the setup cell) and itself
-    with every output."""
-    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    with every output. Raises `NotebookError` when it is not a notebook."""
+    nb = read_notebook(notebook)
     nb["cells"] = [{"cell_type": "code", "metadata": {}, "source": _SETUP, "outputs": [],
-                    "execution_count": None}] + list(nb.get("cells", []))
+                    "execution_count": None}] + nb["cells"]
     with tempfile.TemporaryDirectory(prefix="autograd-tutor-demo-") as tmp:
         copy = Path(tmp, notebook.name)
         copy.write_text(json.dumps(nb), encoding="utf-8")
         outcome = run_notebook(copy, timeout=timeout, memory_mb=memory_mb,
                                cwd=notebook.resolve().parent, capture_outputs=True)
-    executed = executed_notebook(outcome) if outcome.notebook is not None else None
+    executed = executed_notebook(outcome)
+    executed["cells"] = executed["cells"][1:]
+    for cell in executed["cells"]:
+        if isinstance(cell.get("execution_count"), int):
+            cell["execution_count"] -= 1
     outcome.cells_total = max(outcome.cells_total - 1, 0)
     outcome.cells_run = max(outcome.cells_run - 1, 0)
     outcome.cell_errors = [(cell - 1, error) for cell, error in outcome.cell_errors]
-    if executed is not None:
-        executed["cells"] = executed["cells"][1:]
-        for cell in executed["cells"]:
-            if isinstance(cell.get("execution_count"), int):
-                cell["execution_count"] -= 1
     return outcome, executed
 
 

@@ -229,8 +229,11 @@ def _cmd_demo(args: argparse.Namespace) -> int:
                                                     _course.editable_demo())])
     print(f"Running {path} top to bottom (up to {args.timeout:g} s) ...", flush=True)
     out = Path(args.out) if args.out else _demo_page.default_output()
-    ok, report = _demo_page.write_demo(path, out, timeout=args.timeout,
-                                       memory_mb=args.memory_mb)
+    try:
+        ok, report = _demo_page.write_demo(path, out, timeout=args.timeout,
+                                           memory_mb=args.memory_mb)
+    except _demo_page.NotebookError as exc:
+        raise _UsageError(str(exc)) from None
     print(_plain(report))
     if args.open and _demo_page.open_in_browser(out):
         print("Opened it in your browser.")

@@ -67,6 +67,7 @@ def test_usage_errors_exit_2(tmp_path, capsys):
         "no .ipynb files": ["grade", str(tmp_path / "empty"), "--out", str(tmp_path / "o")],
         "no such folder": ["build-exercises", "--solutions", str(tmp_path / "nope")],
         "demo notebook was not found": ["demo", str(tmp_path / "missing.ipynb")],
+        "not valid notebook JSON ": ["demo", str(tmp_path / "broken.ipynb"), "--no-open"],
         "Not a directory": ["grade", str(tmp_path / "broken.ipynb"), "--out",
                             str(tmp_path / "notes.txt" / "out")],
     }

@@ -131,6 +131,36 @@ def test_start_copies_the_course_and_never_overwrites_the_students_work(tmp_path
     assert mine.read_text().endswith(" ")
 
 
+def test_demo_lab_opens_a_copy_of_the_installed_course_never_the_package(tmp_path, monkeypatch):
+    import autograd_tutor._course as course
+
+    packaged = tmp_path / "site-packages" / "autograd_tutor" / "course"
+    for name in course_files(ROOT):
+        (packaged / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ROOT / name, packaged / name)
+    monkeypatch.setattr(course, "_PACKAGED", packaged)
+    monkeypatch.chdir(tmp_path)
+    assert course.course_root() == packaged
+    demo = course.editable_demo(say=lambda text: None)
+    assert demo == Path("autograd-course", "notebooks", "demo.ipynb") and demo.is_file()
+
+
+def test_the_page_opens_only_where_there_is_a_graphical_browser(tmp_path, monkeypatch):
+    import webbrowser
+
+    from autograd_tutor._demo_page import open_in_browser
+
+    opened = []
+    monkeypatch.setattr(webbrowser, "open", lambda uri: opened.append(uri) or True)
+    monkeypatch.setattr(sys, "platform", "linux")
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER"):
+        monkeypatch.delenv(name, raising=False)
+    assert not open_in_browser(tmp_path / "demo.html") and opened == []
+    monkeypatch.setenv("DISPLAY", ":0")
+    assert open_in_browser(tmp_path / "demo.html")
+    assert opened == [(tmp_path / "demo.html").as_uri()]
+
+
 def test_demo_page_markdown_renders_the_notebooks_markdown(tmp_path):
     text = ("# Title\n\nSome *text* with `code` and **bold**, [a link](../exercises/x.ipynb).\n\n"
             "| a | b |\n|---|---|\n| 1 | 2 |\n\n- one\n- two\n\n```text\nx < y\n```\n"
