@@ -76,6 +76,12 @@ def repository_url() -> str:
     raise ValueError("the installed autograd-tutor has no Repository URL")
 
 
+def pip_install(extra: str) -> str:
+    """The command that installs the package with an extra (from the repository until the
+    package is published)."""
+    return f'pip install "autograd-tutor[{extra}] @ git+{repository_url()}"'
+
+
 def install_cell() -> str:
     """The code every notebook starts with: install the package where it is missing (Colab).
 
@@ -138,7 +144,8 @@ def start(folder: PathLike = DEFAULT_FOLDER, say: Callable[[str], None] = print)
         for name in kept:
             say(f"  {folder / name}")
     say("Open it:\n"
-        f"  jupyter lab {folder}          (no Jupyter? pip install 'autograd-tutor[notebook]')\n"
+        f"  jupyter lab {folder}\n"
+        f"  (no JupyterLab? the notebook extra installs it: {pip_install('notebook')})\n"
         f"  or upload {folder / 'notebooks' / 'demo.ipynb'} to Colab "
         "(its first cell installs the package).\n"
         "Check an exercise from a terminal:\n"

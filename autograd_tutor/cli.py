@@ -223,8 +223,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     if args.lab:
         jupyter = shutil.which("jupyter")
         if jupyter is None:
-            raise _UsageError("JupyterLab is not installed: "
-                              "pip install 'autograd-tutor[notebook]' installs it")
+            raise _UsageError("JupyterLab is not installed; the notebook extra installs it: "
+                              + _course.pip_install("notebook"))
         return subprocess.call([jupyter, "lab", str(path if args.notebook else
                                                     _course.editable_demo())])
     print(f"Running {path} top to bottom (up to {args.timeout:g} s) ...", flush=True)
@@ -346,7 +346,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--open", action=argparse.BooleanOptionalAction, default=True,
                       help="open the page in the browser (--no-open: only print its path)")
     demo.add_argument("--lab", action="store_true", help="open the demo in JupyterLab instead "
-                      "(pip install 'autograd-tutor[notebook]' installs it)")
+                      "(the notebook extra installs it: autograd-tutor[notebook])")
     demo.add_argument("--out", metavar="PATH", help="where to write the page (default: "
                       "autograd-tutor/demo.html in the temporary folder)")
     _add_limits(demo, 600, memory_mb=4096, jobs=False)

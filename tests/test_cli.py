@@ -291,4 +291,4 @@ def test_demo_lab_launches_jupyter_lab(tmp_path, monkeypatch, capsys):
     assert launched == [["/bin/jupyter", "lab", str(nb)]]
     monkeypatch.setattr(cli_module.shutil, "which", lambda name: None)
     assert main(["demo", str(nb), "--lab"]) == 2
-    assert "pip install 'autograd-tutor[notebook]'" in capsys.readouterr().err
+    assert 'pip install "autograd-tutor[notebook] @ git+' in capsys.readouterr().err

@@ -282,6 +282,7 @@ def test_after_install_start_demo_and_check_work_from_any_folder(clean, tmp_path
 
     done = run(clean, "autograd-tutor", "start", cwd=where)
     assert done.returncode == 0, done.stdout + done.stderr
+    assert f"git+{repository_url()}" in done.stdout  # the installed package knows its URL
     assert course_files(where / "autograd-course") == course_files(ROOT)
 
     done = run(clean, "autograd-tutor", "demo", "--no-open", "--out", "demo.html", cwd=where)
