@@ -135,7 +135,7 @@ register(
         answer_is_grad=False,
         alternates=lambda: _fit_alternates(LR_SGD, MOMENTUM),
         diagnoses=_SGD_KEYS,
-        custom={**_FIT_CUSTOM, **dict([custom(
+        custom={**{k: v for k, v in _FIT_CUSTOM.items() if k in _SGD_KEYS}, **dict([custom(
             "accumulated", "gradients never zeroed",
             "Your w and b follow a loop that never resets its gradients.",
             "Call optimizer.zero_grad() in every epoch, before backward().")])},
