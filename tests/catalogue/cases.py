@@ -917,6 +917,8 @@ CASES += [
      INF + "pred = (xi @ w).data\nresult = check(EX, pred)", P, None),
     ("no_grad.inference", "correct",
      INF + "pred = torch.tensor((xi @ w).tolist())\nresult = check(EX, pred)", P, None),
+    ("no_grad.inference", "wrong_values",
+     INF + "pred = xi.numpy() @ np.array([0.8, 1.2])\nresult = check(EX, pred)", F, None),
     ("no_grad.inference", "item_not_tensor",
      INF + "with torch.no_grad():\n    pred = (xi @ w)[0].item()\nresult = check(EX, pred)",
      F, "wrong_shape"),

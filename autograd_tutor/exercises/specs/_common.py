@@ -97,5 +97,6 @@ def tensor_verdict(obs: dict, expected: np.ndarray, *, requires_grad: bool,
     if got is not None and got.shape != expected.shape:
         return Verdict(False, "wrong_shape", f"Your answer has shape {tuple(got.shape)}, "
                        f"but it should have shape {tuple(expected.shape)}.")
-    return Verdict(False, None, f"The tensor has the right flags but not the right values "
-                   f"(compared with {tolerance}).")
+    said = ("The tensor has the right flags but not the right values"
+            if obs.get("type") == "tensor" else "Not quite: the values are not the right ones")
+    return Verdict(False, None, f"{said} (compared with {tolerance}).")
