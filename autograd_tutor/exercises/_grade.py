@@ -14,7 +14,6 @@ import csv
 import json
 import os
 import re
-import tempfile
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tupl
 from ._diagnosis import CATALOGUE
 from ._result import Result, _Totals
 from ._runner import RUN_CRASHED, RUN_INVALID, RunOutcome, code_sources, run_notebook, stop_all_runs
+from ._sandbox import Sandbox
 
 MAX_RECORD_LINE = 4 * 2**20
 COUNTED_STATUSES = ("passed", "failed", "error", "not attempted")
@@ -243,19 +243,24 @@ def _why_not_recorded(exercise_id: str, outcome: RunOutcome, sources: List[str])
 
 def grade_many(paths: Sequence[str | os.PathLike], *, jobs: int = 1, timeout: float = 120.0,
                memory_mb: int = 2048, notebook: Optional[str] = None, isolated: bool = True,
+               sandbox: Optional[Sandbox] = None,
                on_done: Optional[Callable[[int, int, Submission], None]] = None,
                ) -> List[Submission]:
     """Run and grade many notebooks, ``jobs`` at a time, each in its own process.
 
-    ``isolated`` runs each in a fresh empty folder (for submissions), else in its own folder
-    (a student checking their work). Notebooks run in worker threads that just wait on their
-    subprocess; judging happens here, one notebook after the other, so ``evaluate`` never runs
-    concurrently.
+    ``isolated`` runs each submission in a sandbox (``sandbox``, else the strongest this
+    machine offers; see `_sandbox`), else in its own folder (a student checking their work).
+    Notebooks run in worker threads that just wait on their subprocess; judging happens here,
+    one notebook after the other, so ``evaluate`` never runs concurrently.
     """
+    own = isolated and sandbox is None
+    if own:
+        sandbox = Sandbox.create()
     submissions: List[Optional[Submission]] = [None] * len(paths)
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))
     try:
-        futures = {pool.submit(_run, p, timeout, memory_mb, isolated): n
+        futures = {pool.submit(run_notebook, p, timeout=timeout, memory_mb=memory_mb,
+                               sandbox=sandbox if isolated else None): n
                    for n, p in enumerate(paths)}
         for done, future in enumerate(as_completed(futures), start=1):
             n = futures[future]
@@ -271,14 +276,9 @@ def grade_many(paths: Sequence[str | os.PathLike], *, jobs: int = 1, timeout: fl
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        if own:
+            sandbox.close()
     return [s for s in submissions if s is not None]
-
-
-def _run(path: str | os.PathLike, timeout: float, memory_mb: int, isolated: bool) -> RunOutcome:
-    if not isolated:
-        return run_notebook(path, timeout=timeout, memory_mb=memory_mb)
-    with tempfile.TemporaryDirectory(prefix="autograd-tutor-work-") as work:
-        return run_notebook(path, timeout=timeout, memory_mb=memory_mb, cwd=work)
 
 
 # ------------------------------------------------------------------ reports
