@@ -152,17 +152,25 @@ class _Progress:
 
 
 def _cmd_grade(args: argparse.Namespace) -> int:
-    from .exercises._grade import class_summary, grade_many, write_reports
+    from .exercises._grade import class_summary, grade_class
+    from .exercises._sandbox import LEVEL_BWRAP, Sandbox
 
     paths = _notebook_paths(args.submissions, grading=True)
     stem = _exercise_notebook(args.notebook)
     Path(args.out).mkdir(parents=True, exist_ok=True)  # fail before the work, not after
+    try:
+        sandbox = Sandbox.create(LEVEL_BWRAP if args.require_sandbox else args.sandbox)
+    except RuntimeError as exc:
+        raise _UsageError(f"--require-sandbox: {exc}") from None
+    print(f"Isolation: {sandbox.describe()}.", file=sys.stderr)
     print(f"Grading {len(paths)} notebook(s), {args.jobs} at a time, {args.timeout:g} s and "
           f"{args.memory_mb} MB each.", file=sys.stderr)
-    submissions = grade_many(paths, jobs=args.jobs, timeout=args.timeout,
-                             memory_mb=args.memory_mb, notebook=stem,
-                             on_done=_Progress())
-    written = write_reports(submissions, args.out)
+    try:
+        submissions, written = grade_class(
+            paths, args.out, sandbox=sandbox, jobs=args.jobs, timeout=args.timeout,
+            memory_mb=args.memory_mb, notebook=stem, on_done=_Progress())
+    finally:
+        sandbox.close()
     print(_plain(class_summary(submissions)))
     print("Wrote " + ", ".join(str(p) for p in written))
     return 0
@@ -326,6 +334,10 @@ def _parser() -> argparse.ArgumentParser:
                    "a .ipynb file or a folder searched for them")
     grade.add_argument("--out", default="grading", metavar="DIR",
                        help="folder for the reports (default ./grading)")
+    grade.add_argument("--sandbox", choices=("bwrap", "process"), default=None,
+                       help="isolation of each run (default: the strongest available)")
+    grade.add_argument("--require-sandbox", action="store_true",
+                       help="refuse to grade without the bubblewrap sandbox")
     grade.set_defaults(func=_cmd_grade)
 
     build = commands.add_parser(
