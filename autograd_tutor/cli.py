@@ -176,6 +176,22 @@ def _cmd_grade(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_platform(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from .exercises import _platforms
+
+    stem = _exercise_notebook(args.assignment)
+    out = Path(args.output)
+    if args.command == "prairielearn":
+        print(f"Wrote {_platforms.prairielearn_script(out, stem)}")
+        return 0
+    with tempfile.TemporaryDirectory() as tmp:
+        wheel = Path(args.wheel) if args.wheel else _platforms.build_wheel(Path(tmp))
+        print(f"Wrote {_platforms.gradescope_zip(out, wheel, stem)}")
+    return 0
+
+
 # ------------------------------------------------------------------------ build-exercises
 
 
@@ -339,6 +355,19 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("--require-sandbox", action="store_true",
                        help="refuse to grade without the bubblewrap sandbox")
     grade.set_defaults(func=_cmd_grade)
+
+    for name, default, what in (("gradescope", "autograder.zip", "autograder zip"),
+                                ("prairielearn", "run.sh", "external grading entrypoint")):
+        platform = commands.add_parser(
+            name, help=f"write a {name.capitalize()} {what} for one exercise notebook",
+            description=f"Write the {what} that grades one exercise notebook on {name}.")
+        platform.add_argument("assignment", metavar="ASSIGNMENT",
+                              help="the exercise notebook, e.g. 01_requires_grad")
+        platform.add_argument("-o", "--output", default=default, metavar="FILE")
+        if name == "gradescope":
+            platform.add_argument("--wheel", metavar="WHL",
+                                  help="the package wheel to ship (default: build it)")
+        platform.set_defaults(func=_cmd_platform)
 
     build = commands.add_parser(
         "build-exercises", help="make student notebooks from the solution masters",

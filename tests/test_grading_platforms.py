@@ -1,0 +1,155 @@
+"""Gradescope and PrairieLearn: the generated scripts, run against a simulated container layout
+(``AUTOGRADER_ROOT`` in a temporary folder), and their JSON checked against schemas written
+from the platforms' documentation."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from autograd_tutor import cli
+
+REPO = Path(__file__).resolve().parents[1]
+SUBMISSIONS = REPO / "tests" / "submissions"
+
+# https://gradescope-autograders.readthedocs.io/en/latest/specs/ ("Output Format"): top-level
+# score (optional when tests carry scores), output, visibility, stdout_visibility, tests[];
+# each test has score, max_score, status ("passed"/"failed"), name, output, visibility
+# ("hidden", "after_due_date", "after_published", "visible").
+_VISIBILITY = {"enum": ["hidden", "after_due_date", "after_published", "visible"]}
+GRADESCOPE_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "score": {"type": "number"},
+        "execution_time": {"type": "number"},
+        "output": {"type": "string"},
+        "visibility": _VISIBILITY,
+        "stdout_visibility": _VISIBILITY,
+        "tests": {"type": "array", "items": {
+            "type": "object",
+            "required": ["name", "score", "max_score", "status", "output", "visibility"],
+            "properties": {
+                "name": {"type": "string"}, "score": {"type": "number"},
+                "max_score": {"type": "number"}, "status": {"enum": ["passed", "failed"]},
+                "output": {"type": "string"}, "visibility": _VISIBILITY,
+                "number": {"type": "string"}, "tags": {"type": "array"}},
+        }},
+    },
+    "anyOf": [{"required": ["score"]}, {"required": ["tests"]}],
+}
+# https://prairielearn.readthedocs.io/en/latest/externalGrading/ ("Grading results"):
+# gradable (bool), score in [0, 1], message, output, tests[] with name, description, points,
+# max_points, message, output.
+PRAIRIELEARN_SCHEMA = {
+    "type": "object",
+    "required": ["gradable"],
+    "properties": {
+        "gradable": {"type": "boolean"},
+        "score": {"type": "number", "minimum": 0, "maximum": 1},
+        "message": {"type": "string"}, "output": {"type": "string"},
+        "tests": {"type": "array", "items": {
+            "type": "object", "required": ["name", "points", "max_points"],
+            "properties": {"name": {"type": "string"}, "description": {"type": "string"},
+                           "points": {"type": "number"}, "max_points": {"type": "number"},
+                           "message": {"type": "string"}, "output": {"type": "string"}}}},
+    },
+    "if": {"properties": {"gradable": {"const": True}}},
+    "then": {"required": ["gradable", "score"]},
+}
+
+
+def _run(script: Path, root: Path) -> dict:
+    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "AUTOGRADER_PYTHON": sys.executable,
+           "PYTHONPATH": str(REPO)}
+    subprocess.run(["bash", str(script)], env=env, check=True, timeout=120,
+                   capture_output=True)
+    return json.loads((root / "results" / "results.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def gradescope(tmp_path_factory):
+    """The autograder zip for 01_requires_grad, unpacked where Gradescope puts it."""
+    tmp = tmp_path_factory.mktemp("gs")
+    wheel = tmp / "autograd_tutor-0.1.0-py3-none-any.whl"
+    wheel.write_bytes(b"a stand-in: the real one is built by the command")
+    zip_path = tmp / "autograder.zip"
+    assert cli.main(["gradescope", "01_requires_grad", "-o", str(zip_path), "--wheel",
+                     str(wheel)]) == 0
+    source = tmp / "source"
+    with zipfile.ZipFile(zip_path) as zf:
+        zf.extractall(source)
+        modes = {i.filename: i.external_attr >> 16 for i in zf.infolist()}
+    return source, modes
+
+
+def test_the_gradescope_zip_installs_with_pip_only(gradescope):
+    source, modes = gradescope
+    assert sorted(p.name for p in source.iterdir()) == [
+        "autograd_tutor-0.1.0-py3-none-any.whl", "run_autograder", "setup.sh"]
+    assert modes["setup.sh"] & 0o111 and modes["run_autograder"] & 0o111
+    setup = (source / "setup.sh").read_text()
+    assert "pip install" in setup and "autograd_tutor-0.1.0-py3-none-any.whl" in setup
+    for word in ("conda", "apt", "playwright", "chromium", "texlive"):
+        assert word not in setup
+
+
+@pytest.mark.parametrize("name, score", [("good_01_requires_grad.ipynb", 3),
+                                         ("crash_01_requires_grad.ipynb", None)])
+def test_run_autograder_writes_gradescope_results(gradescope, tmp_path, name, score):
+    source, _ = gradescope
+    (tmp_path / "submission").mkdir()
+    shutil.copy(SUBMISSIONS / name, tmp_path / "submission" / "homework.ipynb")
+    results = _run(source / "run_autograder", tmp_path)
+    jsonschema.validate(results, GRADESCOPE_SCHEMA)
+    assert len(results["tests"]) == 3
+    assert sum(t["score"] for t in results["tests"]) == results["score"]
+    if score is not None:
+        assert results["score"] == score
+        assert all(t["status"] == "passed" for t in results["tests"])
+
+
+def test_gradescope_gets_a_valid_results_file_when_grading_crashes(gradescope, tmp_path):
+    source, _ = gradescope  # no submission folder at all
+    results = _run(source / "run_autograder", tmp_path)
+    jsonschema.validate(results, GRADESCOPE_SCHEMA)
+    assert results["score"] == 0 and "could not grade" in results["output"]
+    env_broken = tmp_path / "broken"
+    env_broken.mkdir()
+    env = {**os.environ, "AUTOGRADER_ROOT": str(env_broken), "AUTOGRADER_PYTHON": "false"}
+    subprocess.run(["bash", str(source / "run_autograder")], env=env, timeout=60)
+    jsonschema.validate(json.loads((env_broken / "results" / "results.json").read_text()),
+                        GRADESCOPE_SCHEMA)
+
+
+def test_misconception_feedback_is_the_test_output(gradescope, tmp_path):
+    source, _ = gradescope
+    (tmp_path / "submission").mkdir()
+    shutil.copy(SUBMISSIONS / "alwaysequal_01_requires_grad.ipynb",
+                tmp_path / "submission" / "a.ipynb")
+    results = _run(source / "run_autograder", tmp_path)
+    jsonschema.validate(results, GRADESCOPE_SCHEMA)
+    failed = [t for t in results["tests"] if t["status"] == "failed"]
+    assert failed and all(t["output"] for t in failed)
+
+
+def test_prairielearn_results(tmp_path):
+    script = tmp_path / "run.sh"
+    assert cli.main(["prairielearn", "01_requires_grad", "-o", str(script)]) == 0
+    (tmp_path / "student").mkdir()
+    shutil.copy(SUBMISSIONS / "good_01_requires_grad.ipynb", tmp_path / "student" / "a.ipynb")
+    results = _run(script, tmp_path)
+    jsonschema.validate(results, PRAIRIELEARN_SCHEMA)
+    assert results["gradable"] is True and results["score"] == 1.0
+    assert [t["points"] for t in results["tests"]] == [1, 1, 1]
+    shutil.rmtree(tmp_path / "student")
+    results = _run(script, tmp_path)
+    jsonschema.validate(results, PRAIRIELEARN_SCHEMA)
+    assert results["gradable"] is False
