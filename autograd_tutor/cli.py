@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import List, Optional, Sequence
 
@@ -132,15 +133,18 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 class _Progress:
-    """A plain-text progress bar on stderr (one line per notebook when not a terminal)."""
+    """A progress bar with an ETA on stderr (one plain line per notebook when not a terminal)."""
 
     def __init__(self) -> None:
         self.stream = sys.stderr
         self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.started = time.monotonic()
 
     def __call__(self, done: int, total: int, sub) -> None:
         filled = 24 * done // total
-        line = (f"[{'#' * filled}{'.' * (24 - filled)}] {done}/{total}  "
+        left = (time.monotonic() - self.started) / done * (total - done)
+        eta = f"ETA {int(left) // 60}:{int(left) % 60:02d}" if done < total else "done"
+        line = (f"[{'#' * filled}{'.' * (24 - filled)}] {done}/{total} {eta}  "
                 f"{_plain(Path(sub.path).name)}: {sub.score:g}/{sub.max_score:g}"
                 + ("" if sub.run.status == "ok" else f" ({sub.run.status})"))
         if self.tty:
@@ -177,8 +181,6 @@ def _cmd_grade(args: argparse.Namespace) -> int:
 
 
 def _cmd_platform(args: argparse.Namespace) -> int:
-    import tempfile
-
     from .exercises import _platforms
 
     stem = _exercise_notebook(args.assignment)

@@ -8,6 +8,7 @@ nothing written outside the run, and keep the reports intact. The notebooks know
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -291,3 +292,31 @@ def test_killing_the_grader_ends_every_run_and_keeps_earlier_reports(tmp_path):
         time.sleep(0.05)
     assert _left_behind() == []
     assert (out / "grades.csv").read_text() == "earlier grades\n"
+
+
+# ------------------------------------------------------------------ for the instructor
+
+
+def test_the_class_report_and_grades_are_deterministic(tmp_path, capsys):
+    from autograd_tutor import cli
+
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    for name in ("good", "alwaysequal", "crash", "timeout"):
+        shutil.copy(REPO / "tests" / "submissions" / f"{name}_01_requires_grad.ipynb", subs)
+    outputs = []
+    for n in range(2):
+        out = tmp_path / f"out{n}"
+        assert cli.main(["grade", str(subs), "--out", str(out), "-j", "2",
+                         "--timeout", "8"]) == 0
+        outputs.append({f: (out / f).read_bytes() for f in ("grades.csv", "report.html")})
+    assert outputs[0] == outputs[1]
+    report = outputs[0]["report.html"].decode()
+    assert "<svg" in report and "Pass rate per task" in report and "timeout" in report
+    assert "basics.first_backward" in report and "Misconceptions diagnosed" in report
+    err = capsys.readouterr().err
+    assert "Isolation: " in err and "ETA" in err
+    results = json.loads((tmp_path / "out0" / "results.json").read_text())
+    assert results["autograd_tutor_version"]
+    assert all(len(s["sha256"]) == 64 for s in results["submissions"])
+    assert not (tmp_path / "out0" / _grade.STATE_DIR).exists()

@@ -488,6 +488,7 @@ def grade_class(paths: Sequence[str | os.PathLike], out_dir: str | os.PathLike, 
     submissions = grade_many(paths, jobs=jobs, timeout=timeout, memory_mb=memory_mb,
                              notebook=notebook, sandbox=sandbox, state_dir=state,
                              on_done=on_done)
-    written = write_reports(submissions, out)
+    from ._report import write_class_report
+    written = write_reports(submissions, out) + [write_class_report(submissions, out)]
     shutil.rmtree(state, ignore_errors=True)
     return submissions, written
