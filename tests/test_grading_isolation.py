@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -54,7 +55,11 @@ HOSTILE = {
         "         '        try:', '            open(f, \"w\").write(\"x,999\")',\n"
         "         '        except OSError:', '            pass', '    time.sleep(0.25)']\n"
         "open('daemon.py', 'w').write('\\n'.join(lines) % {out!r})\n"
-        "subprocess.Popen(['/bin/sh', '-c', f'setsid {{sys.executable}} daemon.py {mark} &'])",
+        "subprocess.Popen(['/bin/sh', '-c', f'setsid {{sys.executable}} daemon.py {mark} &'])\n"
+        "import glob, time\ntime.sleep(1)\n"
+        "alive = [p for p in glob.glob('/proc/[0-9]*/cmdline') if b'daemon.py' in open(p, 'rb')"
+        ".read()]\n"
+        "print('daemon alive:', len(alive))",
     ],
     # Reads another student's notebook, earlier results, and the grader's command line.
     "snoop": [
@@ -194,6 +199,7 @@ def test_a_notebook_killing_its_parent_ends_only_itself(graded_class):
 
 
 def test_nothing_a_notebook_started_outlives_its_run(graded_class):
+    assert "daemon alive: 1" in graded_class["by"]["daemon"].run.log_tail  # it did start
     assert graded_class["left"] == []
     time.sleep(2)  # the daemon would have rewritten the reports by now
     assert _left_behind() == []
@@ -234,8 +240,8 @@ def test_answer_keys_and_solution_masters_are_out_of_reach(graded_class):
 
 def test_processes_and_memory_are_limited_for_the_whole_run(graded_class):
     storm, hog = graded_class["by"]["storm"], graded_class["by"]["hog"]
-    started = [line for line in storm.run.log_tail.splitlines() if line.startswith("started")]
-    assert storm.run.status == "crashed" or (started and int(started[0].split()[1]) < 100), \
+    started = re.findall(r"started (\d+)", storm.run.log_tail)
+    assert storm.run.status == "crashed" or (started and int(started[0]) < 100), \
         storm.run.log_tail[-500:]
     assert hog.run.status == "memory" and "together" in hog.run.detail, hog.run.detail
 
