@@ -343,11 +343,12 @@ def _parser() -> argparse.ArgumentParser:
 
     grade = commands.add_parser(
         "grade", help="grade a class's notebooks into CSV and JSON reports",
-        description="For instructors: run every submission in its own process (time and "
-        "memory limits), judge the recorded answers outside the student's code, and write "
-        "results.json, grades.csv (one row per submission) and checks.csv (one row per check, "
-        "with the diagnosed misconception). A crash, timeout or tampering costs that "
-        "submission its points, never the batch.")
+        description="For instructors: run every submission in a sandbox of its own (time, "
+        "memory and process limits for its whole process tree; bubblewrap when installed), "
+        "judge the recorded answers outside the student's code, and write results.json, "
+        "grades.csv (one row per submission), checks.csv (one row per check, with the "
+        "diagnosed misconception) and report.html. A crash, timeout or tampering costs that "
+        "submission its points, never the batch; an interrupted batch resumes.")
     _add_notebooks(grade, "submissions", "SUBMISSION",
                    "a .ipynb file or a folder searched for them")
     grade.add_argument("--out", default="grading", metavar="DIR",

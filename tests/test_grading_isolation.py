@@ -110,6 +110,15 @@ HOSTILE = {
         "    spec = importlib.util.spec_from_file_location('orig', path)\n"
         "    print('imported', path)",
     ],
+    # Phones home.
+    "network": [
+        "import socket\n"
+        "try:\n"
+        "    socket.create_connection(('pypi.org', 443), timeout=3).close()\n"
+        "    print('network: reached')\n"
+        "except OSError as exc:\n"
+        "    print('network: blocked', type(exc).__name__)",
+    ],
     # Holds 200 processes at once.
     "storm": [
         "import subprocess\nprocs = []\n"
@@ -238,6 +247,10 @@ def test_answer_keys_and_solution_masters_are_out_of_reach(graded_class):
     assert "imported" not in sub.run.log_tail
 
 
+def test_no_network(graded_class):
+    assert "network: blocked" in graded_class["by"]["network"].run.log_tail
+
+
 def test_processes_and_memory_are_limited_for_the_whole_run(graded_class):
     storm, hog = graded_class["by"]["storm"], graded_class["by"]["hog"]
     started = re.findall(r"started (\d+)", storm.run.log_tail)
@@ -247,7 +260,7 @@ def test_processes_and_memory_are_limited_for_the_whole_run(graded_class):
 
 
 def test_a_hostile_class_costs_no_more_than_its_timeouts(graded_class):
-    # 12 notebooks, 2 at a time, 25 s timeout: far less than one timeout per notebook.
+    # 13 notebooks, 2 at a time, 25 s timeout: far less than one timeout per notebook.
     assert graded_class["seconds"] < 75
 
 
@@ -273,6 +286,24 @@ def test_an_interrupted_batch_resumes_without_regrading_finished_students(tmp_pa
     assert ran == [subs[2]]
     assert [s.score for s in again] == [3, 3, 3] and [s.score for s in first] == [3, 3]
     assert again[0].sha256 == _grade.file_hash(subs[0]) and len(again[0].sha256) == 64
+
+
+def test_the_process_level_also_ends_what_a_run_leaves_behind(tmp_path):
+    nb = write_notebook(tmp_path / "d_01_requires_grad.ipynb",
+                        "import subprocess, time\n"
+                        f"subprocess.Popen(['setsid', 'sh', '-c', 'sleep 60', {MARK!r}])\n"
+                        "time.sleep(1)\n"
+                        "import glob\n"
+                        "print('alive:', sum(b'hostile-mark' in open(p, 'rb').read()\n"
+                        "                    for p in glob.glob('/proc/[0-9]*/cmdline')))")
+    sandbox = Sandbox.create("process")
+    try:
+        sub = grade_many([nb], sandbox=sandbox, timeout=30)[0]
+    finally:
+        sandbox.close()
+    assert sub.run.status == "ok", sub.run.detail
+    assert "alive: 1" in sub.run.log_tail
+    assert _left_behind() == []
 
 
 @needs_bwrap
