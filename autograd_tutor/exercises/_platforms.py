@@ -121,46 +121,37 @@ PYTHON="${AUTOGRADER_PYTHON:-python3}"
 """
 
 _RUN = """#!/usr/bin/env bash
-# Gradescope runs this for every submission; it always leaves a valid results.json.
-ROOT="${AUTOGRADER_ROOT:-/autograder}"
-PYTHON="${AUTOGRADER_PYTHON:-python3}"
+# {platform} runs this for every submission; it always leaves a valid results.json.
+ROOT="${{AUTOGRADER_ROOT:-{root}}}"
+PYTHON="${{AUTOGRADER_PYTHON:-python3}}"
 export AUTOGRADER_ROOT="$ROOT"
 mkdir -p "$ROOT/results"
-"$PYTHON" -m autograd_tutor.exercises._platforms gradescope NOTEBOOK
+"$PYTHON" -m autograd_tutor.exercises._platforms {platform} --notebook {notebook}
 if [ ! -s "$ROOT/results/results.json" ]; then
-  printf '%s\\n' '{"score": 0.0, "output": "The autograder could not start; please tell your \
-instructor.", "visibility": "visible", "tests": []}' > "$ROOT/results/results.json"
+  printf '%s\\n' {fallback} > "$ROOT/results/results.json"
 fi
 """
 
 
-_PL_RUN = """#!/usr/bin/env bash
-# PrairieLearn external grading entrypoint (the image needs the autograd-tutor package).
-ROOT="${AUTOGRADER_ROOT:-/grade}"
-PYTHON="${AUTOGRADER_PYTHON:-python3}"
-export AUTOGRADER_ROOT="$ROOT"
-mkdir -p "$ROOT/results"
-"$PYTHON" -m autograd_tutor.exercises._platforms prairielearn NOTEBOOK
-if [ ! -s "$ROOT/results/results.json" ]; then
-  printf '%s\\n' '{"gradable": false, "score": 0.0, "message": "The autograder could not \
-start.", "tests": []}' > "$ROOT/results/results.json"
-fi
-"""
+def run_script(platform: str, notebook: str) -> str:
+    """The script the platform runs per submission (``run_autograder``, ``run.sh``)."""
+    fallback = json.dumps(crash_results(platform, "the grader could not start"))
+    return _RUN.format(platform=platform, root=_ROOTS[platform],
+                       notebook=shlex.quote(notebook), fallback=shlex.quote(fallback))
 
 
 def prairielearn_script(out: Path, notebook: str) -> Path:
     """Write PrairieLearn's entrypoint script (``run.sh``) grading ``notebook``."""
-    out.write_text(_PL_RUN.replace("NOTEBOOK", f"--notebook {shlex.quote(notebook)}"))
+    out.write_text(run_script(PRAIRIELEARN, notebook))
     out.chmod(0o755)
     return out
 
 
 def gradescope_zip(out: Path, wheel: Path, notebook: str) -> Path:
     """Write Gradescope's autograder zip: setup.sh, run_autograder and the package wheel."""
-    flag = f"--notebook {shlex.quote(notebook)}"
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, text in (("setup.sh", _SETUP.replace("WHEEL", shlex.quote(wheel.name))),
-                           ("run_autograder", _RUN.replace("NOTEBOOK", flag))):
+                           ("run_autograder", run_script(GRADESCOPE, notebook))):
             info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
             info.external_attr = 0o755 << 16
             zf.writestr(info, text)
