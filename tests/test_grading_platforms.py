@@ -66,34 +66,47 @@ PRAIRIELEARN_SCHEMA = {
 }
 
 
-def _run(script: Path, root: Path) -> dict:
-    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "AUTOGRADER_PYTHON": sys.executable,
-           "PYTHONPATH": str(REPO)}
+def _run(script: Path, root: Path, python: str = sys.executable) -> dict:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env.update(AUTOGRADER_ROOT=str(root), AUTOGRADER_PYTHON=python)
+    if python == sys.executable:
+        env["PYTHONPATH"] = str(REPO)
     subprocess.run(["bash", str(script)], env=env, check=True, timeout=120,
-                   capture_output=True)
+                   capture_output=True, cwd=root)
     return json.loads((root / "results" / "results.json").read_text())
 
 
 @pytest.fixture(scope="module")
 def gradescope(tmp_path_factory):
-    """The autograder zip for 01_requires_grad, unpacked where Gradescope puts it."""
+    """The autograder zip for 01_requires_grad (with the wheel built here), unpacked where
+    Gradescope puts it, and its setup.sh run into a fresh virtual environment (which sees
+    the machine's numpy & co., so that pip installs nothing from the network)."""
     tmp = tmp_path_factory.mktemp("gs")
-    wheel = tmp / "autograd_tutor-0.1.0-py3-none-any.whl"
-    wheel.write_bytes(b"a stand-in: the real one is built by the command")
     zip_path = tmp / "autograder.zip"
-    assert cli.main(["gradescope", "01_requires_grad", "-o", str(zip_path), "--wheel",
-                     str(wheel)]) == 0
-    source = tmp / "source"
+    assert cli.main(["gradescope", "01_requires_grad", "-o", str(zip_path)]) == 0
+    root = tmp / "autograder"
     with zipfile.ZipFile(zip_path) as zf:
-        zf.extractall(source)
+        zf.extractall(root / "source")
         modes = {i.filename: i.external_attr >> 16 for i in zf.infolist()}
-    return source, modes
+    venv = tmp / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)],
+                   check=True)
+    python = str(venv / "bin" / "python")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    subprocess.run(["bash", str(root / "source" / "setup.sh")], check=True, timeout=300,
+                   env={**env, "AUTOGRADER_ROOT": str(root), "AUTOGRADER_PYTHON": python},
+                   capture_output=True)
+    return root / "source", modes, python
 
 
 def test_the_gradescope_zip_installs_with_pip_only(gradescope):
-    source, modes = gradescope
+    source, modes, python = gradescope
     assert sorted(p.name for p in source.iterdir()) == [
         "autograd_tutor-0.1.0-py3-none-any.whl", "run_autograder", "setup.sh"]
+    installed = subprocess.run([python, "-c", "import autograd_tutor; print(autograd_tutor"
+                                ".__file__)"], capture_output=True, text=True, cwd=source,
+                               env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
+    assert str(Path(python).parents[1]) in installed.stdout  # the wheel, not this checkout
     assert modes["setup.sh"] & 0o111 and modes["run_autograder"] & 0o111
     setup = (source / "setup.sh").read_text()
     assert "pip install" in setup and "autograd_tutor-0.1.0-py3-none-any.whl" in setup
@@ -104,10 +117,10 @@ def test_the_gradescope_zip_installs_with_pip_only(gradescope):
 @pytest.mark.parametrize("name, score", [("good_01_requires_grad.ipynb", 3),
                                          ("crash_01_requires_grad.ipynb", None)])
 def test_run_autograder_writes_gradescope_results(gradescope, tmp_path, name, score):
-    source, _ = gradescope
+    source, _, python = gradescope
     (tmp_path / "submission").mkdir()
     shutil.copy(SUBMISSIONS / name, tmp_path / "submission" / "homework.ipynb")
-    results = _run(source / "run_autograder", tmp_path)
+    results = _run(source / "run_autograder", tmp_path, python)
     jsonschema.validate(results, GRADESCOPE_SCHEMA)
     assert len(results["tests"]) == 3
     assert sum(t["score"] for t in results["tests"]) == results["score"]
@@ -117,8 +130,8 @@ def test_run_autograder_writes_gradescope_results(gradescope, tmp_path, name, sc
 
 
 def test_gradescope_gets_a_valid_results_file_when_grading_crashes(gradescope, tmp_path):
-    source, _ = gradescope  # no submission folder at all
-    results = _run(source / "run_autograder", tmp_path)
+    source, _, python = gradescope  # no submission folder at all
+    results = _run(source / "run_autograder", tmp_path, python)
     jsonschema.validate(results, GRADESCOPE_SCHEMA)
     assert results["score"] == 0 and "could not grade" in results["output"]
     env_broken = tmp_path / "broken"
@@ -130,14 +143,14 @@ def test_gradescope_gets_a_valid_results_file_when_grading_crashes(gradescope, t
 
 
 def test_misconception_feedback_is_the_test_output(gradescope, tmp_path):
-    source, _ = gradescope
+    source, _, python = gradescope
     (tmp_path / "submission").mkdir()
     shutil.copy(SUBMISSIONS / "alwaysequal_01_requires_grad.ipynb",
                 tmp_path / "submission" / "a.ipynb")
-    results = _run(source / "run_autograder", tmp_path)
+    results = _run(source / "run_autograder", tmp_path, python)
     jsonschema.validate(results, GRADESCOPE_SCHEMA)
     failed = [t for t in results["tests"] if t["status"] == "failed"]
-    assert failed and all(t["output"] for t in failed)
+    assert failed and all("misconception" in t["output"] for t in failed[:2])
 
 
 def test_prairielearn_results(tmp_path):

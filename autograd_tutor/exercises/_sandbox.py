@@ -265,12 +265,13 @@ class RunBox:
                 args += ["--symlink", os.readlink(top), top]
             elif os.path.isdir(top):
                 args += ["--ro-bind", top, top]
-        binds = [("--ro-bind", p, p) for p in sorted({os.path.realpath(p) for p in (
+        binds = [("--bind", str(self.dir / "work"), "/work"),
+                 ("--bind", str(self.dir / "tmp"), "/tmp"),
+                 ("--bind", str(self.io), self.io_inside),
+                 ("--ro-bind", str(self.sandbox.package), PACKAGE_MOUNT)]
+        # Python last, so that a virtual environment under /tmp is not hidden by the run's /tmp.
+        binds += [("--ro-bind", p, p) for p in sorted({os.path.realpath(p) for p in (
             sys.base_prefix, sys.prefix)}) if not p.startswith(("/usr/", "/bin/", "/lib"))]
-        binds += [("--bind", str(self.dir / "work"), "/work"),
-                  ("--bind", str(self.dir / "tmp"), "/tmp"),
-                  ("--bind", str(self.io), self.io_inside),
-                  ("--ro-bind", str(self.sandbox.package), PACKAGE_MOUNT)]
         made = {"/"}
         for how, source, target in binds:
             for parent in reversed(Path(target).parents):  # bwrap would make them 0700
