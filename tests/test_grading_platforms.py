@@ -14,6 +14,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from _helpers import write_notebook
 
 from autograd_tutor import cli
 
@@ -140,6 +141,22 @@ def test_gradescope_gets_a_valid_results_file_when_grading_crashes(gradescope, t
     subprocess.run(["bash", str(source / "run_autograder")], env=env, timeout=60)
     jsonschema.validate(json.loads((env_broken / "results" / "results.json").read_text()),
                         GRADESCOPE_SCHEMA)
+
+
+def test_the_installed_answer_keys_are_out_of_reach(gradescope, tmp_path):
+    source, _, python = gradescope
+    (tmp_path / "submission").mkdir()
+    spec = Path(subprocess.run([python, "-c", "import autograd_tutor.exercises.specs.basics as b;"
+                                " print(b.__file__)"], capture_output=True, text=True,
+                               cwd=tmp_path).stdout.strip())
+    assert "fd_vjp(_z" in spec.read_text()  # the installed spec holds the answer key
+    write_notebook(tmp_path / "submission" / "keys.ipynb",
+                   f"try:\n    text = open({str(spec)!r}).read()\nexcept OSError:\n"
+                   "    text = ''\n"
+                   "raise RuntimeError('KEY FOUND' if 'fd_vjp(_z' in text else 'key safe')")
+    results = _run(source / "run_autograder", tmp_path, python)
+    jsonschema.validate(results, GRADESCOPE_SCHEMA)
+    assert "key safe" in results["output"], results["output"]
 
 
 def test_misconception_feedback_is_the_test_output(gradescope, tmp_path):

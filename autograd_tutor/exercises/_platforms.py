@@ -118,6 +118,9 @@ set -euo pipefail
 ROOT="${AUTOGRADER_ROOT:-/autograder}"
 PYTHON="${AUTOGRADER_PYTHON:-python3}"
 "$PYTHON" -m pip install --no-cache-dir "$ROOT"/source/WHEEL
+# Student code runs as another user: it must not read the answer keys or this folder.
+PACKAGE="$("$PYTHON" -c 'import autograd_tutor, os; print(os.path.dirname(autograd_tutor.__file__))')"
+chmod -R go-rwx "$PACKAGE/exercises/specs" "$ROOT/source"
 """
 
 _RUN = """#!/usr/bin/env bash
@@ -126,6 +129,7 @@ ROOT="${{AUTOGRADER_ROOT:-{root}}}"
 PYTHON="${{AUTOGRADER_PYTHON:-python3}}"
 export AUTOGRADER_ROOT="$ROOT"
 mkdir -p "$ROOT/results"
+chmod go-w "$ROOT/results"
 "$PYTHON" -m autograd_tutor.exercises._platforms {platform} --notebook {notebook}
 if [ ! -s "$ROOT/results/results.json" ]; then
   printf '%s\\n' {fallback} > "$ROOT/results/results.json"

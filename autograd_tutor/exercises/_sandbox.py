@@ -270,8 +270,13 @@ class RunBox:
                  ("--bind", str(self.io), self.io_inside),
                  ("--ro-bind", str(self.sandbox.package), PACKAGE_MOUNT)]
         # Python last, so that a virtual environment under /tmp is not hidden by the run's /tmp.
-        binds += [("--ro-bind", p, p) for p in sorted({os.path.realpath(p) for p in (
-            sys.base_prefix, sys.prefix)}) if not p.startswith(("/usr/", "/bin/", "/lib"))]
+        prefixes = sorted({os.path.realpath(p) for p in (sys.base_prefix, sys.prefix)})
+        binds += [("--ro-bind", p, p) for p in prefixes
+                  if not p.startswith(("/usr/", "/bin/", "/lib"))]
+        installed = str(_PACKAGE_DIR)
+        if any(installed.startswith(p + "/") for p in [*prefixes, "/usr", "/etc"]):
+            # The installed package (answer keys included) is in view: cover it with the copy.
+            binds.append(("--ro-bind", str(self.sandbox.package / "autograd_tutor"), installed))
         made = {"/"}
         for how, source, target in binds:
             for parent in reversed(Path(target).parents):  # bwrap would make them 0700
