@@ -317,7 +317,8 @@ def test_killing_the_grader_ends_every_run_and_keeps_earlier_reports(tmp_path):
     (out / "grades.csv").write_text("earlier grades\n")
     grader = subprocess.Popen([sys.executable, "-m", "autograd_tutor", "grade", str(nb),
                                "--out", str(out), "--timeout", "60"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              env={**os.environ, "PYTHONPATH": str(REPO)})
     deadline = time.monotonic() + 30
     while not _left_behind() and time.monotonic() < deadline:
         time.sleep(0.1)

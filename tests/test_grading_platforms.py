@@ -12,11 +12,12 @@ import sys
 import zipfile
 from pathlib import Path
 
-import jsonschema
 import pytest
 from _helpers import write_notebook
 
 from autograd_tutor import cli
+
+jsonschema = pytest.importorskip("jsonschema")
 
 REPO = Path(__file__).resolve().parents[1]
 SUBMISSIONS = REPO / "tests" / "submissions"
@@ -100,6 +101,7 @@ def gradescope(tmp_path_factory):
     return root / "source", modes, python
 
 
+@pytest.mark.slow  # builds the wheel and a virtual environment
 def test_the_gradescope_zip_installs_with_pip_only(gradescope):
     source, modes, python = gradescope
     assert sorted(p.name for p in source.iterdir()) == [
@@ -115,6 +117,7 @@ def test_the_gradescope_zip_installs_with_pip_only(gradescope):
         assert word not in setup
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, score", [("good_01_requires_grad.ipynb", 3),
                                          ("crash_01_requires_grad.ipynb", None)])
 def test_run_autograder_writes_gradescope_results(gradescope, tmp_path, name, score):
@@ -130,6 +133,7 @@ def test_run_autograder_writes_gradescope_results(gradescope, tmp_path, name, sc
         assert all(t["status"] == "passed" for t in results["tests"])
 
 
+@pytest.mark.slow  # builds the wheel and a virtual environment
 def test_gradescope_gets_a_valid_results_file_when_grading_crashes(gradescope, tmp_path):
     source, _, python = gradescope  # no submission folder at all
     results = _run(source / "run_autograder", tmp_path, python)
@@ -143,6 +147,7 @@ def test_gradescope_gets_a_valid_results_file_when_grading_crashes(gradescope, t
                         GRADESCOPE_SCHEMA)
 
 
+@pytest.mark.slow  # builds the wheel and a virtual environment
 def test_the_installed_answer_keys_are_out_of_reach(gradescope, tmp_path):
     source, _, python = gradescope
     (tmp_path / "submission").mkdir()
@@ -159,6 +164,7 @@ def test_the_installed_answer_keys_are_out_of_reach(gradescope, tmp_path):
     assert "key safe" in results["output"], results["output"]
 
 
+@pytest.mark.slow  # builds the wheel and a virtual environment
 def test_misconception_feedback_is_the_test_output(gradescope, tmp_path):
     source, _, python = gradescope
     (tmp_path / "submission").mkdir()
