@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,8 @@ needs_bwrap = pytest.mark.skipif(not bwrap_works(), reason="bubblewrap not avail
 REPO = Path(__file__).resolve().parents[1]
 GOOD = REPO / "tests" / "submissions" / "good_01_requires_grad.ipynb"
 SECRET = "SECRET-4f1d2c"  # in an honest submission and in the earlier results in --out
-MARK = "autograd-tutor-hostile-mark"  # in the command line of every process a notebook leaves
+# In the command line of every process a notebook leaves (unique: test runs may overlap).
+MARK = f"autograd-tutor-hostile-mark-{uuid.uuid4().hex[:12]}"
 
 IMPORT = "import autograd_tutor as torch\nfrom autograd_tutor.exercises import check"
 SHOW = ("def show(tag, value):\n"
@@ -294,7 +296,7 @@ def test_the_process_level_also_ends_what_a_run_leaves_behind(tmp_path):
                         f"subprocess.Popen(['setsid', 'sh', '-c', 'sleep 60', {MARK!r}])\n"
                         "time.sleep(1)\n"
                         "import glob\n"
-                        "print('alive:', sum(b'hostile-mark' in open(p, 'rb').read()\n"
+                        f"print('alive:', sum({MARK.encode()!r} in open(p, 'rb').read()\n"
                         "                    for p in glob.glob('/proc/[0-9]*/cmdline')))")
     sandbox = Sandbox.create("process")
     try:
