@@ -92,8 +92,10 @@ def _paint(ax: Any, items: Sequence[Any], pt_per_px: float) -> None:
             for c, vals in _curve_commands(it.points):
                 verts += [vals[i:i + 2] for i in range(0, len(vals), 2)]
                 kinds += codes[c]
+            lw = it.width * pt_per_px
+            style = (0, (5 * pt_per_px / lw, 4 * pt_per_px / lw)) if it.dash else "solid"
             ax.add_patch(PathPatch(MPath(verts, kinds), fill=False, edgecolor=it.stroke,
-                                   linewidth=it.width * pt_per_px, capstyle="round", zorder=z))
+                                   linewidth=lw, linestyle=style, capstyle="round", zorder=z))
         elif isinstance(it, Poly):
             ax.add_patch(Polygon(it.points, closed=True, facecolor=it.fill, edgecolor="none",
                                  zorder=z))
