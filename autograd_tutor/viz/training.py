@@ -171,7 +171,9 @@ class TrainingView(_Stepper):
 
     def _picture(self, i: int) -> str:
         data = base64.b64encode(self._png(i)).decode("ascii")
-        return f'<img alt="training step {i + 1}" src="data:image/png;base64,{data}">'
+        # a plot, not text: it may shrink to the output's width
+        return (f'<img alt="training step {i + 1}" style="max-width:100%;height:auto" '
+                f'src="data:image/png;base64,{data}">')
 
     def _caption(self, i: int) -> str:
         h = self.frames[i]

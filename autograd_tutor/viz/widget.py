@@ -8,8 +8,8 @@ Layout of a view: the keyboard help, the controls, the caption, then the picture
 its own that scrolls (at most the output's width and 60 % of the window's height), so the
 controls and the caption never scroll away with a big picture. A tiny script in each picture
 (`VIEW_JS`, run by an image's ``onload``) names the Play's icon buttons and the slider for
-screen readers, makes the hidden step announcer a live region, and scrolls the picture box
-to the box of the current step. Where scripts cannot run, the picture still scrolls by hand.
+screen readers, makes the hidden step announcer a live region, lets the picture box take the
+keyboard focus (to scroll it with the arrow keys), and scrolls it to the current step's box. Where scripts cannot run, the picture still scrolls by hand.
 """
 
 from __future__ import annotations
@@ -34,7 +34,8 @@ _VIEW_MIMETYPE = "application/vnd.jupyter.widget-view+json"
 
 
 KEYS = ("Keyboard: Tab to the controls; Enter or Space presses a button; on the step "
-        "slider, ← and → move one step, Home and End go to the first and the last step.")
+        "slider, ← and → move one step, Home and End go to the first and the last step; "
+        "on the picture, the arrow keys scroll it.")
 
 # Plain JavaScript, run with `this` = an <img> inside a view (.ag-view) or the exported page.
 VIEW_JS = (
@@ -47,13 +48,22 @@ VIEW_JS = (
     "h.setAttribute('aria-label','step');});"
     "var l=v.querySelector('.ag-live');if(l){l.setAttribute('aria-live','polite');"
     "l.setAttribute('role','status');}"
-    "var p=v.querySelector('.ag-picture'),c=p&&p.querySelector('.ag-current');if(!c)return;"
-    "var a=p.getBoundingClientRect(),r=c.getBoundingClientRect(),m=16;"
-    "var x=r.left-a.left,y=r.top-a.top;"
-    "if(x<m||r.width+2*m>p.clientWidth)p.scrollLeft+=x-m;"
-    "else if(x+r.width+m>p.clientWidth)p.scrollLeft+=x+r.width+m-p.clientWidth;"
-    "if(y<m||r.height+2*m>p.clientHeight)p.scrollTop+=y-m;"
-    "else if(y+r.height+m>p.clientHeight)p.scrollTop+=y+r.height+m-p.clientHeight;"
+    "var p=v.querySelector('.ag-picture');if(!p)return;"
+    "if(!p.hasAttribute('tabindex')){p.tabIndex=0;p.setAttribute('role','region');"
+    "p.setAttribute('aria-label','picture of the step (scrolls)');}"
+    "var c=p.querySelector('.ag-current');if(!c)return;"
+    # the part of the box that can be seen: clipped by the notebook's scrollers and the window
+    "var a=p.getBoundingClientRect(),T=Math.max(a.top,0),B=Math.min(a.top+p.clientHeight,"
+    "innerHeight),L=Math.max(a.left,0),R=Math.min(a.left+p.clientWidth,innerWidth);"
+    "for(var e=p.parentElement;e&&e!==document.body;e=e.parentElement){"
+    "var s=getComputedStyle(e),q=e.getBoundingClientRect(),k=/auto|scroll|hidden|clip/;"
+    "if(k.test(s.overflowY)){T=Math.max(T,q.top);B=Math.min(B,q.top+e.clientHeight);}"
+    "if(k.test(s.overflowX)){L=Math.max(L,q.left);R=Math.min(R,q.left+e.clientWidth);}}"
+    "var r=c.getBoundingClientRect(),m=12;"
+    "if(r.left<L+m||r.width+2*m>R-L)p.scrollLeft+=r.left-L-m;"
+    "else if(r.right>R-m)p.scrollLeft+=r.right-R+m;"
+    "if(r.top<T+m||r.height+2*m>B-T)p.scrollTop+=r.top-T-m;"
+    "else if(r.bottom>B-m)p.scrollTop+=r.bottom-B+m;"
 )
 _PIXEL = "data:image/gif;base64,R0lGODlhAQABAAAAACH5BAEKAAEALAAAAAABAAEAAAICTAEAOw=="
 RUN_VIEW_JS = (f'<img alt="" src="{_PIXEL}" style="display:none" '
@@ -63,8 +73,7 @@ RUN_VIEW_JS = (f'<img alt="" src="{_PIXEL}" style="display:none" '
 # on a dark background), the step announcer is read but not shown.
 VIEW_CSS = (
     ".ag-view .ag-caption [style*=color]{color:inherit!important}"
-    ".ag-view .ag-keys{font-size:0.85em;line-height:1.4;"
-    "color:var(--jp-ui-font-color1,inherit)}"
+    ".ag-view .ag-keys,.ag-view .ag-keys *{font-size:12px;line-height:1.35}"
     ".ag-view .ag-live{position:absolute!important;width:1px!important;height:1px!important;"
     "overflow:hidden!important;clip:rect(0 0 0 0);white-space:nowrap}"
 )
@@ -133,10 +142,11 @@ class _Stepper:
         # The observers see value == index and return, so each step renders once.
         self.slider.value = i
         self.play.value = i
-        self.picture.value = self._picture(i) + RUN_VIEW_JS
         self.caption.value = self._caption(i)
         self.counter.value = f"step {i + 1} / {len(self.frames)}"
         self.live.value = html.escape(f"step {i + 1} of {len(self.frames)}: {self._sentence(i)}")
+        # last: its script scrolls the picture once the caption above has its new height
+        self.picture.value = self._picture(i) + RUN_VIEW_JS
         # prev and next stay enabled at the ends (a no-op there): disabling the focused
         # button would drop the keyboard focus out of the widget
 
