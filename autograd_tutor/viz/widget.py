@@ -9,7 +9,8 @@ its own that scrolls (at most the output's width and 60 % of the window's height
 controls and the caption never scroll away with a big picture. A tiny script in each picture
 (`VIEW_JS`, run by an image's ``onload``) names the Play's icon buttons and the slider for
 screen readers, makes the hidden step announcer a live region, lets the picture box take the
-keyboard focus (to scroll it with the arrow keys), and scrolls it to the current step's box. Where scripts cannot run, the picture still scrolls by hand.
+keyboard focus (to scroll it with the arrow keys), and scrolls it to the current step's box.
+Where scripts cannot run, the picture still scrolls by hand.
 """
 
 from __future__ import annotations
