@@ -198,3 +198,12 @@ def test_cut_edges_are_laid_out_and_routed_separately():
     assert (u, v, label) == (1, 3, "detach()")
     assert lay.layer[3] > lay.layer[1]  # drawn below what it was cut from
     assert pts[0][1] < pts[-1][1]
+
+
+def test_a_row_of_many_leaves_wraps_into_rows_above_it():
+    # one op with 16 inputs, all leaves: one row would be ~1,900 px wide
+    g = make_graph([()] * 16 + [tuple(range(16))])
+    lay = layout(g)
+    assert lay.width <= 800
+    assert len({lay.layer[v] for v in range(16)}) > 1
+    assert all(lay.layer[v] < lay.layer[16] for v in range(16))

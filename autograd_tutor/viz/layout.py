@@ -7,6 +7,8 @@ pass climbs back up. The four classic steps:
 
 1. layering   -- a node sits one row below its furthest input (longest path); leaves move
                  down until they sit just above their first consumer;
+   A row that would be wider than an 800 px output moves some of its leaves (parameters,
+   constants) to extra rows just above it;
 2. dummies    -- an edge that skips rows gets one invisible point per skipped row, so it is
                  routed between boxes instead of through them;
 3. ordering   -- within each row, nodes are sorted by the mean position of their
@@ -51,6 +53,7 @@ LAYER_GAP = 52  # between rows: room for the edges' S-curves and the badges
 NODE_GAP = 20  # between the boxes of a row
 DUMMY_W = 12
 MARGIN = 24
+ROW_BUDGET = 800 - 2 * MARGIN  # widest row (px) before leaves move to rows of their own
 _SWEEPS = 8
 _LEAF_WEIGHT = 1e-6  # when boxes collide, the leaf gives way
 
@@ -190,6 +193,39 @@ def _layers(inputs: Sequence[Sequence[int]], consumers: Sequence[Sequence[int]])
     return layer
 
 
+def _wrap_rows(layer: List[int], inputs: Sequence[Sequence[int]],
+               widths: Sequence[float]) -> List[int]:
+    """Rows wider than `ROW_BUDGET` put leaves in extra rows above them (bottom row first,
+    counting the edges of the leaves above that will pass through each row)."""
+    by_layer: List[List[int]] = [[] for _ in range(max(layer, default=-1) + 1)]
+    for v, lay in enumerate(layer):
+        by_layer[lay].append(v)
+    step = DUMMY_W + NODE_GAP  # room an edge passing through a row takes
+    out = list(layer)
+    base = 0
+    for members in by_layer:
+        others = [v for v in members if inputs[v]]
+        leaves = [v for v in members if not inputs[v]]
+        rows: List[List[int]] = [[]]  # bottom up
+        used = sum(widths[v] + NODE_GAP for v in others)
+        for k, v in enumerate(reversed(leaves)):
+            rest = len(leaves) - k - 1
+            if (rows[-1] or others and len(rows) == 1) and \
+                    used + widths[v] + step * rest > ROW_BUDGET:
+                rows.append([])
+                used = 0.0
+            rows[-1].append(v)
+            used += widths[v] + NODE_GAP
+        top = base + len(rows) - 1
+        for v in others:
+            out[v] = top
+        for j, row in enumerate(rows):
+            for v in row:
+                out[v] = top - j
+        base += len(rows)
+    return out
+
+
 def _count(order_top: Dict[int, int], segs: List[Tuple[int, int, float]],
            order_bot: Dict[int, int]) -> int:
     """Crossings among segments between two adjacent layers (inversion count)."""
@@ -222,11 +258,10 @@ def layout(graph: Graph) -> Layout:
     for v in range(n):
         for u in inputs[v]:
             consumers[u].append(v)
-    layer = _layers(inputs, consumers)
-    depth = max(layer, default=0) + 1 if n else 0
-
     texts = [_box_text(nd, graph) for nd in nodes]
     size: Dict[int, Tuple[float, float]] = {v: _box_size(texts[v]) for v in range(n)}
+    layer = _wrap_rows(_layers(inputs, consumers), inputs, [size[v][0] for v in range(n)])
+    depth = max(layer, default=0) + 1 if n else 0
 
     # Elements are nodes (0..n-1) and dummies (n, n+1, ...). Each edge is a chain of
     # segments between adjacent layers; `frac` is where the last one enters its target.
@@ -359,6 +394,17 @@ def layout(graph: Graph) -> Layout:
             weight = [_LEAF_WEIGHT if is_leaf(e) else 1.0 for e in lay]
             for e, xx in zip(lay, _closest_spaced(want, spacing, weight)):
                 x[e] = xx
+    # Rows whose leaves spread sideways are pushed back inside a frame as wide as the widest
+    # row (at least ROW_BUDGET) around the computed values, so no row widens the picture.
+    extent = [(min(x[e] - width_of(e) / 2 for e in lay), max(x[e] + width_of(e) / 2 for e in lay))
+              for lay in layers if lay]
+    spine = [x[e] for e in x if e < n and inputs[e]] or [x[e] for e in x]
+    frame = max([ROW_BUDGET] + [b - a for a, b in extent])
+    lo = (min(spine) + max(spine)) / 2 - frame / 2
+    for lay, (a, b) in zip([lay for lay in layers if lay], extent):
+        shift = max(lo - a, min(0.0, lo + frame - b))
+        for e in lay:
+            x[e] += shift
     left_edge = min((x[e] - width_of(e) / 2 for e in x), default=0.0)
     right_edge = max((x[e] + width_of(e) / 2 for e in x), default=0.0)
     for e in x:

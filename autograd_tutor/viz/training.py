@@ -275,7 +275,7 @@ class _Figure:
             ax.set_yscale("log")
         ax.set_xlabel("step")
 
-        self.series = []
+        self.series: List[Tuple[Any, np.ndarray, str]] = []
         for ax, key, title in ((axes[1][0], "params", "parameters"),
                                (axes[1][1], "grads", "gradients ∂loss/∂param")):
             ax.set_title(title)
@@ -293,6 +293,17 @@ class _Figure:
                 ax.legend(loc="best", fontsize=8)
         self.fig.subplots_adjust(left=0.07, right=0.98, top=0.94, bottom=0.09, hspace=0.42,
                                  wspace=0.2)
+        # the marks of one step: made once, hidden from the background, moved at each step
+        mark = {"animated": True}
+        (self.past_fits,) = self.fit_ax.plot([], [], color="#1f77b4", alpha=0.12, lw=1, **mark)
+        (self.fit_now,) = self.fit_ax.plot([], [], color="#d62728", lw=2.5, **mark)
+        (self.loss_line,) = self.loss_ax.plot([], [], color="#d62728", lw=2, **mark)
+        (self.loss_dot,) = self.loss_ax.plot([], [], "o", color="#d62728", **mark)
+        self.loss_label = self.loss_ax.annotate("", (1, self.losses[0]), xytext=(6, 6),
+                                                textcoords="offset points", fontsize=9, **mark)
+        self.series_marks = [(ax.plot([], [], color=color, lw=2, **mark)[0],
+                              ax.plot([], [], "o", color=color, **mark)[0], series)
+                             for ax, series, color in self.series]
         self.canvas.draw()
         for ax in axes.flat:
             ax.set_autoscale_on(False)
@@ -303,30 +314,30 @@ class _Figure:
         from PIL import Image
 
         self.canvas.restore_region(self.background)
-        marks = []
-        for k in range(i + 1):
-            fit = self.fits[k]
-            if fit is not None:
-                now = k == i
-                marks += self.fit_ax.plot(fit[0], fit[1], color="#d62728" if now else "#1f77b4",
-                                          alpha=1.0 if now else 0.12, lw=2.5 if now else 1)
+        past = [f for f in self.fits[:i] if f is not None]  # one line, NaN between the fits
+        self.past_fits.set_data(
+            np.concatenate([np.append(f[0], np.nan) for f in past]) if past else [],
+            np.concatenate([np.append(f[1], np.nan) for f in past]) if past else [])
+        now = self.fits[i]
+        self.fit_now.set_data(*(now if now is not None else ([], [])))
         ax, steps, losses = self.loss_ax, self.steps, self.losses
-        marks += ax.plot(steps[: i + 1], losses[: i + 1], color="#d62728", lw=2)
-        marks += ax.plot([i + 1], [losses[i]], "o", color="#d62728")
+        self.loss_line.set_data(steps[: i + 1], losses[: i + 1])
+        self.loss_dot.set_data([i + 1], [losses[i]])
         # The label goes on the side of the point facing the middle of the axes, so that it
         # stays inside them at the last step (right edge) and at the highest loss (top edge).
         fx, fy = ax.transAxes.inverted().transform(ax.transData.transform((i + 1, losses[i])))
-        marks.append(ax.annotate(f"{losses[i]:.4g}", (i + 1, losses[i]),
-                                 textcoords="offset points",
-                                 xytext=(-6 if fx > 0.5 else 6, -6 if fy > 0.5 else 6),
-                                 ha="right" if fx > 0.5 else "left",
-                                 va="top" if fy > 0.5 else "bottom", fontsize=9))
-        for ax, series, color in self.series:
-            marks += ax.plot(steps[: i + 1], series[: i + 1], color=color, lw=2)
-            marks += ax.plot([i + 1], [series[i]], "o", color=color)
-        for m in marks:
+        label = self.loss_label
+        label.set_text(f"{losses[i]:.4g}")
+        label.xy = (i + 1, losses[i])
+        label.xyann = (-6 if fx > 0.5 else 6, -6 if fy > 0.5 else 6)
+        label.set_horizontalalignment("right" if fx > 0.5 else "left")
+        label.set_verticalalignment("top" if fy > 0.5 else "bottom")
+        for line, dot, series in self.series_marks:
+            line.set_data(steps[: i + 1], series[: i + 1])
+            dot.set_data([i + 1], [series[i]])
+        for m in [self.past_fits, self.fit_now, self.loss_line, self.loss_dot, label,
+                  *(m for line, dot, _ in self.series_marks for m in (line, dot))]:
             m.axes.draw_artist(m)
-            m.remove()
         image = Image.frombuffer("RGBA", self.canvas.get_width_height(),
                                  self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
         buf = io.BytesIO()
