@@ -264,9 +264,16 @@ def _set_theme(page, theme: str) -> None:
     page.wait_for_timeout(500)
 
 
-def _open(page, url: str) -> None:
+def _open(page, url: str, name: str) -> None:
     page.goto(url)
     page.wait_for_selector(".jp-Notebook", timeout=30_000)
+    # JupyterLab may restore a notebook of an earlier test in another tab: show ours
+    page.wait_for_function(
+        "(name) => { const app = window.jupyterapp; if (!app) return false;"
+        " const w = Array.from(app.shell.widgets('main'))"
+        "   .find(w => w.context && w.context.path === name);"
+        " if (!w) return false; app.shell.activateById(w.id);"
+        " return app.shell.currentWidget === w; }", arg=name, timeout=30_000)
     page.wait_for_function(
         "() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
         " const k = w && w.sessionContext && w.sessionContext.session"
@@ -280,7 +287,7 @@ def test_views_fit_and_are_accessible(server, browser, shots):
     serious or critical."""
     notebook_url, leg = server
     page = browser.new_page(viewport={"width": 1024, "height": 800})
-    _open(page, notebook_url.format("graphs.ipynb"))
+    _open(page, notebook_url.format("graphs.ipynb"), "graphs.ipynb")
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
     outputs = page.locator(".jp-OutputArea-output:has(.ag-view)")
     page.wait_for_function("() => document.querySelectorAll('.ag-view .ag-counter').length >= 6",
