@@ -7,8 +7,8 @@ pass climbs back up. The four classic steps:
 
 1. layering   -- a node sits one row below its furthest input (longest path); leaves move
                  down until they sit just above their first consumer;
-   A row that would be wider than an 800 px output moves some of its leaves (parameters,
-   constants) to extra rows just above it;
+   In a graph of up to 100 nodes, a row that would be wider than an 800 px output moves
+   some of its leaves (parameters, constants) to extra rows just above it;
 2. dummies    -- an edge that skips rows gets one invisible point per skipped row, so it is
                  routed between boxes instead of through them;
 3. ordering   -- within each row, nodes are sorted by the mean position of their
@@ -54,6 +54,8 @@ NODE_GAP = 20  # between the boxes of a row
 DUMMY_W = 12
 MARGIN = 24
 ROW_BUDGET = 800 - 2 * MARGIN  # widest row (px) before leaves move to rows of their own
+# Bigger graphs scroll anyway; there, extra rows would only lengthen edges (and the layout).
+WRAP_MAX_NODES = 100
 _SWEEPS = 8
 _LEAF_WEIGHT = 1e-6  # when boxes collide, the leaf gives way
 
@@ -260,7 +262,9 @@ def layout(graph: Graph) -> Layout:
             consumers[u].append(v)
     texts = [_box_text(nd, graph) for nd in nodes]
     size: Dict[int, Tuple[float, float]] = {v: _box_size(texts[v]) for v in range(n)}
-    layer = _wrap_rows(_layers(inputs, consumers), inputs, [size[v][0] for v in range(n)])
+    layer = _layers(inputs, consumers)
+    if n <= WRAP_MAX_NODES:
+        layer = _wrap_rows(layer, inputs, [size[v][0] for v in range(n)])
     depth = max(layer, default=0) + 1 if n else 0
 
     # Elements are nodes (0..n-1) and dummies (n, n+1, ...). Each edge is a chain of
