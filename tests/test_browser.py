@@ -270,8 +270,10 @@ def _open(page, url: str, name: str) -> None:
     # JupyterLab may restore a notebook of an earlier test in another tab: show ours
     page.wait_for_function(
         "(name) => { const app = window.jupyterapp; if (!app) return false;"
-        " const w = Array.from(app.shell.widgets('main'))"
-        "   .find(w => w.context && w.context.path === name);"
+        " const it = app.shell.widgets('main'), ws = [];"  # JupyterLab 3: a Lumino 1 iterator
+        " if (it[Symbol.iterator]) ws.push(...it);"
+        " else for (let x = it.next(); x !== undefined; x = it.next()) ws.push(x);"
+        " const w = ws.find(w => w.context && w.context.path === name);"
         " if (!w) return false; app.shell.activateById(w.id);"
         " return app.shell.currentWidget === w; }", arg=name, timeout=30_000)
     page.wait_for_function(

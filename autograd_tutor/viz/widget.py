@@ -45,6 +45,11 @@ VIEW_JS = (
     "v.querySelectorAll('.widget-play button').forEach(function(b,k){"
     "if(!b.getAttribute('aria-label')){b.setAttribute('aria-label',n[k]||'play');"
     "b.title=n[k]||'play';}});"
+    # ipywidgets 7's jQuery UI handle has no role: make it a slider with its values
+    "var u=(v.querySelector('.ag-counter')||{}).textContent||'';u=u.match(/(\\d+) \\/ (\\d+)/);"
+    "v.querySelectorAll('.ui-slider-handle').forEach(function(h){h.setAttribute('role','slider');"
+    "if(u){h.setAttribute('aria-valuemin','1');h.setAttribute('aria-valuemax',u[2]);"
+    "h.setAttribute('aria-valuenow',u[1]);}});"
     "v.querySelectorAll('.noUi-handle,.ui-slider-handle,[role=slider]').forEach(function(h){"
     "h.setAttribute('aria-label','step');});"
     "var l=v.querySelector('.ag-live');if(l){l.setAttribute('aria-live','polite');"
