@@ -85,8 +85,7 @@ def _paint(ax: Any, items: Sequence[Any], pt_per_px: float) -> None:
             ax.text(it.x, it.y, it.s, fontsize=size * pt_per_px, color=it.fill,
                     fontweight="bold" if it.bold else "normal",
                     family="DejaVu Sans Mono" if it.mono else "DejaVu Sans",
-                    ha="center" if it.anchor == "middle" else "left", va="baseline",
-                    alpha=it.opacity, zorder=z)
+                    ha="center" if it.anchor == "middle" else "left", va="baseline", zorder=z)
         elif isinstance(it, Curve):
             verts, kinds = [], []
             for c, vals in _curve_commands(it.points):

@@ -135,7 +135,6 @@ class Text(NamedTuple):
     mono: bool = True
     anchor: str = "start"  # or "middle"
     fit: float = 0.0  # squeeze into this width when the estimate is wider
-    opacity: float = 1.0
 
 
 class Curve(NamedTuple):
@@ -350,9 +349,8 @@ def _svg_item(it) -> str:
         family = "" if it.mono else f' font-family="{SANS}"'
         anchor = ' text-anchor="middle"' if it.anchor == "middle" else ""
         fit = (f' textLength="{it.fit:.1f}" lengthAdjust="spacingAndGlyphs"' if it.fit else "")
-        op = f' opacity="{it.opacity}"' if it.opacity != 1.0 else ""
         return (f'<text x="{it.x:.1f}" y="{it.y:.1f}" font-size="{it.px:g}" {_fill(it.fill)}'
-                f'{weight}{family}{anchor}{fit}{op} xml:space="preserve">{_esc(it.s)}</text>')
+                f'{weight}{family}{anchor}{fit} xml:space="preserve">{_esc(it.s)}</text>')
     if isinstance(it, Rect):
         dash = f' stroke-dasharray="{it.dash}"' if it.dash else ""
         op = f' opacity="{it.opacity}"' if it.opacity != 1.0 else ""
