@@ -1,7 +1,10 @@
 """Save a stepped view (an animation or a training view) as HTML, GIF or PNG.
 
 The HTML page is self-contained: every frame's picture is inlined and a few lines of plain
-JavaScript step through them, so it opens offline, in slides, or attached to an e-mail.
+JavaScript step through them, so it opens offline, in slides, or attached to an e-mail. Like
+the widget, it keeps the controls and the caption above a picture box that scrolls on its
+own (brought to the current node at each step), announces each step to screen readers, and
+follows the system's light or dark preference.
 """
 
 from __future__ import annotations
@@ -25,18 +28,28 @@ _PAGE = """<!DOCTYPE html>
 <title>{title}</title>
 <style>
 body {{ font-family: system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif;
-       margin: 1.5em; color: #222; }}
+       margin: 1.5em; color: #1f2937; background: #ffffff; }}
+@media (prefers-color-scheme: dark) {{
+  body {{ color: #f3f4f6; background: #111111; }}
+  button, select {{ color: #f3f4f6; background: #374151; border: 1px solid #9ca3af; }}
+}}
+.keys {{ font-size: .9em; }}
+#caption [style*=color] {{ color: inherit !important; }}
+.ag-live {{ position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
+           white-space: nowrap; }}
 h1 {{ font-size: 1.2em; font-weight: 600; }}
 .controls {{ display: flex; gap: .4em; align-items: center; flex-wrap: wrap; margin: .5em 0; }}
 .controls button {{ font-size: 1em; padding: .25em .7em; cursor: pointer; }}
 .controls input[type=range] {{ width: 16em; }}
-#picture {{ overflow: auto; max-width: 100%; }}
-#picture img {{ max-width: 100%; }}
+#picture {{ overflow: auto; max-width: 100%; max-height: 70vh; }}
+#picture img {{ max-width: none; }}
 #caption {{ margin-top: .5em; min-height: 4em; }}
 </style>
 </head>
 <body>
+<main class="ag-view">
 <h1>{title}</h1>
+<p class="keys">{keys}</p>
 <div class="controls">
 <button id="start" title="back to start">&#xAB; start</button>
 <button id="prev" title="previous step">&#x25C0; prev</button>
@@ -49,7 +62,9 @@ h1 {{ font-size: 1.2em; font-weight: 600; }}
 <option value="{fast}">fast</option></select></label>
 </div>
 <div id="caption"></div>
-<div id="picture"></div>
+<div id="live" class="ag-live" role="status" aria-live="polite"></div>
+<div id="picture" class="ag-picture" tabindex="0" aria-label="picture of the step"></div>
+</main>
 <script>
 const FRAMES = {frames};
 let i = 0, timer = null;
@@ -60,6 +75,8 @@ function show(k) {{
   $("caption").innerHTML = FRAMES[i][1];
   $("slider").value = i;
   $("counter").textContent = "step " + (i + 1) + " / " + FRAMES.length;
+  $("live").textContent = "step " + (i + 1) + " of " + FRAMES.length + ": " + FRAMES[i][2];
+  (function () {{ {view_js} }}).call($("picture"));
 }}
 function pause() {{ clearInterval(timer); timer = null; $("play").innerHTML = "&#x25B6; play"; }}
 function play() {{
@@ -81,11 +98,18 @@ show(0);
 """
 
 
-def html_page(pictures: Sequence[str], captions: Sequence[str], title: str, interval: int) -> str:
-    """One HTML page stepping through ``pictures`` (HTML markup) with their ``captions``."""
-    frames = json.dumps([[p, c] for p, c in zip(pictures, captions)], ensure_ascii=False)
+def html_page(pictures: Sequence[str], captions: Sequence[str], sentences: Sequence[str],
+              title: str, interval: int) -> str:
+    """One HTML page stepping through ``pictures`` (HTML markup) with their ``captions`` and
+    the plain ``sentences`` read out to screen readers."""
+    from .widget import KEYS, VIEW_JS
+
+    frames = json.dumps([list(f) for f in zip(pictures, captions, sentences)],
+                        ensure_ascii=False)
     return _PAGE.format(
         title=html.escape(title),
+        keys=html.escape(KEYS),
+        view_js=VIEW_JS,
         last=len(pictures) - 1,
         # "</" would end the <script> element early when a frame holds markup
         frames=frames.replace("</", "<\\/"),
@@ -108,6 +132,7 @@ def save(view: _Stepper, path: PathLike) -> None:
         page = html_page(
             [view._picture(i) for i in range(n)],
             [view._caption(i) for i in range(n)],
+            [view._sentence(i) for i in range(n)],
             view._title(),
             view.play.interval,
         )

@@ -3,6 +3,14 @@
 Only core ipywidgets (Play, IntSlider, Button, Dropdown, HTML, HBox, VBox) and only the APIs
 that ipywidgets 7.7.1 (Colab) and 8.x share. All stepping happens in Python observers on the
 slider's and the Play's ``value``, so it works in frontends where ``jslink`` does nothing.
+
+Layout of a view: the keyboard help, the controls, the caption, then the picture in a box of
+its own that scrolls (at most the output's width and 60 % of the window's height), so the
+controls and the caption never scroll away with a big picture. A tiny script in each picture
+(`VIEW_JS`, run by an image's ``onload``) names the Play's icon buttons and the slider for
+screen readers, makes the hidden step announcer a live region, lets the picture box take the
+keyboard focus (to scroll it with the arrow keys), and scrolls it to the current step's box.
+Where scripts cannot run, the picture still scrolls by hand.
 """
 
 from __future__ import annotations
@@ -24,6 +32,57 @@ from .layout import layout
 from .svg import _scene, render
 
 _VIEW_MIMETYPE = "application/vnd.jupyter.widget-view+json"
+
+
+KEYS = ("Keyboard: Tab to the controls; Enter or Space presses a button; on the step "
+        "slider, ← and → move one step, Home and End go to the first and the last step; "
+        "on the picture, the arrow keys scroll it.")
+
+# Plain JavaScript, run with `this` = an <img> inside a view (.ag-view) or the exported page.
+VIEW_JS = (
+    "var v=this.closest('.ag-view');if(!v)return;"
+    "var n=['play','pause','stop','repeat'];"
+    "v.querySelectorAll('.widget-play button').forEach(function(b,k){"
+    "if(!b.getAttribute('aria-label')){b.setAttribute('aria-label',n[k]||'play');"
+    "b.title=n[k]||'play';}});"
+    # ipywidgets 7's jQuery UI handle has no role: make it a slider with its values
+    "var u=(v.querySelector('.ag-counter')||{}).textContent||'';u=u.match(/(\\d+) \\/ (\\d+)/);"
+    "v.querySelectorAll('.ui-slider-handle').forEach(function(h){h.setAttribute('role','slider');"
+    "if(u){h.setAttribute('aria-valuemin','1');h.setAttribute('aria-valuemax',u[2]);"
+    "h.setAttribute('aria-valuenow',u[1]);}});"
+    "v.querySelectorAll('.noUi-handle,.ui-slider-handle,[role=slider]').forEach(function(h){"
+    "h.setAttribute('aria-label','step');});"
+    "var l=v.querySelector('.ag-live');if(l){l.setAttribute('aria-live','polite');"
+    "l.setAttribute('role','status');}"
+    "var p=v.querySelector('.ag-picture');if(!p)return;"
+    "if(!p.hasAttribute('tabindex')){p.tabIndex=0;p.setAttribute('role','region');"
+    "p.setAttribute('aria-label','picture of the step (scrolls)');}"
+    "var c=p.querySelector('.ag-current');if(!c)return;"
+    # the part of the box that can be seen: clipped by the notebook's scrollers and the window
+    "var a=p.getBoundingClientRect(),T=Math.max(a.top,0),B=Math.min(a.top+p.clientHeight,"
+    "innerHeight),L=Math.max(a.left,0),R=Math.min(a.left+p.clientWidth,innerWidth);"
+    "for(var e=p.parentElement;e&&e!==document.body;e=e.parentElement){"
+    "var s=getComputedStyle(e),q=e.getBoundingClientRect(),k=/auto|scroll|hidden|clip/;"
+    "if(k.test(s.overflowY)){T=Math.max(T,q.top);B=Math.min(B,q.top+e.clientHeight);}"
+    "if(k.test(s.overflowX)){L=Math.max(L,q.left);R=Math.min(R,q.left+e.clientWidth);}}"
+    "var r=c.getBoundingClientRect(),m=12;"
+    "if(r.left<L+m||r.width+2*m>R-L)p.scrollLeft+=r.left-L-m;"
+    "else if(r.right>R-m)p.scrollLeft+=r.right-R+m;"
+    "if(r.top<T+m||r.height+2*m>B-T)p.scrollTop+=r.top-T-m;"
+    "else if(r.bottom>B-m)p.scrollTop+=r.bottom-B+m;"
+)
+_PIXEL = "data:image/gif;base64,R0lGODlhAQABAAAAACH5BAEKAAEALAAAAAABAAEAAAICTAEAOw=="
+RUN_VIEW_JS = (f'<img alt="" src="{_PIXEL}" style="display:none" '
+               f'onload="(function(){{{html.escape(VIEW_JS)}}}).call(this)">')
+
+# The view's style sheet: captions take the theme's text colour (no fixed greys that vanish
+# on a dark background), the step announcer is read but not shown.
+VIEW_CSS = (
+    ".ag-view .ag-caption [style*=color]{color:inherit!important}"
+    ".ag-view .ag-keys,.ag-view .ag-keys *{font-size:12px;line-height:1.35}"
+    ".ag-view .ag-live{position:absolute!important;width:1px!important;height:1px!important;"
+    "overflow:hidden!important;clip:rect(0 0 0 0);white-space:nowrap}"
+)
 
 
 def _button(description: str, tooltip: str) -> widgets.Button:
@@ -56,8 +115,15 @@ class _Stepper:
                                       style={"description_width": "initial"},
                                       layout=widgets.Layout(width="10em", flex="0 0 auto"))
         self.counter = widgets.HTML(layout=widgets.Layout(flex="0 0 auto", margin="0 8px"))
-        self.picture = widgets.HTML()
+        # the picture scrolls in its own box; the controls and the caption stay put
+        self.picture = widgets.HTML(layout=widgets.Layout(overflow="auto", max_height="60vh",
+                                                          width="100%"))
         self.caption = widgets.HTML()
+        self.live = widgets.HTML()  # read out by screen readers at each step, not shown
+        keys = widgets.HTML(f"<style>{VIEW_CSS}</style>{KEYS}")
+        for w, cls in ((self.counter, "ag-counter"), (self.picture, "ag-picture"),
+                       (self.caption, "ag-caption"), (self.live, "ag-live"), (keys, "ag-keys")):
+            w.add_class(cls)
 
         self.slider.observe(self._on_value, names="value")
         self.play.observe(self._on_value, names="value")
@@ -69,7 +135,9 @@ class _Stepper:
         controls = widgets.HBox([self.reset_button, self.prev_button, self.play,
                                  self.next_button, self.slider, self.counter, self.speed],
                                 layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
-        self.widget = widgets.VBox([controls, self.caption, self.picture])
+        self.widget = widgets.VBox([keys, controls, self.caption, self.live, self.picture],
+                                   layout=widgets.Layout(max_width="100%"))
+        self.widget.add_class("ag-view")
 
     # ---- stepping -----------------------------------------------------------------------
 
@@ -80,11 +148,13 @@ class _Stepper:
         # The observers see value == index and return, so each step renders once.
         self.slider.value = i
         self.play.value = i
-        self.picture.value = self._picture(i)
         self.caption.value = self._caption(i)
         self.counter.value = f"step {i + 1} / {len(self.frames)}"
-        self.prev_button.disabled = i == 0
-        self.next_button.disabled = i == len(self.frames) - 1
+        self.live.value = html.escape(f"step {i + 1} of {len(self.frames)}: {self._sentence(i)}")
+        # last: its script scrolls the picture once the caption above has its new height
+        self.picture.value = self._picture(i) + RUN_VIEW_JS
+        # prev and next stay enabled at the ends (a no-op there): disabling the focused
+        # button would drop the keyboard focus out of the widget
 
     def next(self) -> None:
         """One step forward."""
@@ -124,6 +194,10 @@ class _Stepper:
         }
 
     def _picture(self, i: int) -> str:
+        raise NotImplementedError
+
+    def _sentence(self, i: int) -> str:
+        """Step `i` in one plain sentence, for screen readers."""
         raise NotImplementedError
 
     def _caption(self, i: int) -> str:
@@ -168,9 +242,11 @@ class Animation(_Stepper):
         # the narration is shown as HTML above the picture, so the SVG leaves it out
         if i not in self._svgs:
             state = dataclasses.replace(self.frames[i].state, caption=None)
-            svg = render(self.graph, self.layout, state)
-            self._svgs[i] = f'<div style="overflow:auto;max-width:100%">{svg}</div>'
+            self._svgs[i] = render(self.graph, self.layout, state)
         return self._svgs[i]
+
+    def _sentence(self, i: int) -> str:
+        return self.frames[i].text
 
     def _caption(self, i: int) -> str:
         return self.frames[i].html
