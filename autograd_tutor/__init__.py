@@ -13,7 +13,7 @@ separate modules, imported only when you ask for them.
 
 from math import e, inf, nan, pi
 
-from . import autograd, cuda
+from . import accelerator, autograd, cuda
 from ._creation import (
     arange,
     as_tensor,
@@ -46,6 +46,19 @@ from ._dtype import (
 )
 from ._functions import *  # noqa: F403 - exp, cat, where, ... (see _functions._METHODS)
 from ._functions import cat, is_tensor, stack, where
+from ._legacy import (
+    BoolTensor,
+    ByteTensor,
+    CharTensor,
+    DoubleTensor,
+    FloatTensor,
+    HalfTensor,
+    IntTensor,
+    LongTensor,
+    ShortTensor,
+    get_default_device,
+    set_default_device,
+)
 from ._printing import set_printoptions
 from ._random import (
     Generator,
@@ -91,6 +104,18 @@ from . import nn, optim, utils  # noqa: E402,I001 - they build on everything abo
 __version__ = "0.1.0"
 
 __all__ = [
+    "BoolTensor",
+    "ByteTensor",
+    "CharTensor",
+    "DoubleTensor",
+    "FloatTensor",
+    "HalfTensor",
+    "IntTensor",
+    "LongTensor",
+    "ShortTensor",
+    "accelerator",
+    "get_default_device",
+    "set_default_device",
     "Generator",
     "Size",
     "Tensor",

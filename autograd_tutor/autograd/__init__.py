@@ -1,6 +1,7 @@
 """``torch.autograd``: the engine (``backward``, ``grad``), ``Function`` for your own ops,
 ``gradcheck`` to test them, and the grad-mode switches."""
 
+from .._legacy import Variable
 from . import functional
 from .anomaly_mode import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .engine import backward, grad
@@ -11,6 +12,7 @@ from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 __all__ = [
     "Function",
     "GradcheckError",
+    "Variable",
     "backward",
     "detect_anomaly",
     "enable_grad",
