@@ -11,6 +11,7 @@ The visualiser (``autograd_tutor.viz``) and the exercises (``autograd_tutor.exer
 separate modules, imported only when you ask for them.
 """
 
+import warnings
 from math import e, inf, nan, pi
 
 from . import accelerator, autograd, cuda
@@ -81,6 +82,18 @@ from .autograd.grad_mode import (
     is_grad_enabled,
     no_grad,
     set_grad_enabled,
+)
+
+# PyTorch computes 1/0 = inf, 0/0 = nan and log(0) = -inf silently. NumPy warns ("divide by
+# zero encountered in divide", with a line of our source) wherever it computes them: in the ops,
+# in Tensor, in the engine's sums of gradients. This filter silences exactly those NumPy
+# warnings when raised from this package's modules, at no cost per op (unlike np.errstate);
+# NumPy code of your own still warns.
+warnings.filterwarnings(
+    "ignore",
+    message=r"(divide by zero|overflow|invalid value|underflow) encountered in",
+    category=RuntimeWarning,
+    module=r"autograd_tutor(\.|$)",
 )
 
 
