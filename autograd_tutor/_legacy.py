@@ -60,7 +60,7 @@ class _TensorType(type):
                                                                 for k, v in kwargs.items()])
             raise TypeError(
                 f"new() received an invalid combination of arguments - got ({got}), but "
-                f"expected one of: (*, torch.device device = None). Write "
+                "expected one of:\n * (*, torch.device device = None)\nWrite "
                 f"torch.tensor(data, dtype=torch.{cls.dtype.name}, ...) to pass other options."
             )
         if device is not None:
@@ -88,12 +88,9 @@ class _TensorType(type):
 
 
 def _options(dt: _dtype.dtype) -> str:
-    names = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int",
-             "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
-             "float16": "c10::Half", "bool": "bool"}
     return (
-        f"TensorOptions(dtype={names[dt.name]}, device=cpu, layout=Strided, requires_grad=false "
-        "(default), pinned_memory=false (default), memory_format=(nullopt))"
+        f"TensorOptions(dtype={_dtype.cpp_name(dt)}, device=cpu, layout=Strided, "
+        "requires_grad=false (default), pinned_memory=false (default), memory_format=(nullopt))"
     )
 
 

@@ -229,12 +229,17 @@ class Tensor:
                 "var_no_grad = var.detach()."
             )
         if flag and self._data.dtype.kind != "f":
-            raise RuntimeError(
-                "only Tensors of floating point dtype can require gradients. This tensor has "
-                f"dtype {self.dtype}: create it from floats (e.g. torch.tensor([2.0]) rather "
-                "than torch.tensor([2])) or convert it with .float()."
-            )
+            self._refuse_grad("floating point and complex dtype")
         self._requires_grad = bool(flag)
+
+    def _refuse_grad(self, kinds: str) -> None:
+        """PyTorch's error for an integer tensor asked to require grad (the attribute says
+        "floating point and complex dtype", ``requires_grad_()`` "floating point dtype")."""
+        raise RuntimeError(
+            f"only Tensors of {kinds} can require gradients. This tensor has dtype "
+            f"{self.dtype}: create it from floats (e.g. torch.tensor([2.0]) rather than "
+            "torch.tensor([2])) or convert it with .float()."
+        )
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Set ``requires_grad`` in place and return the tensor."""
@@ -244,6 +249,8 @@ class Tensor:
                 "a computed variable in a subgraph that doesn't require differentiation use "
                 "var_no_grad = var.detach()."
             )
+        if requires_grad and self._data.dtype.kind != "f":
+            self._refuse_grad("floating point dtype")
         if self.is_leaf:
             self.requires_grad = requires_grad
         return self
@@ -288,8 +295,10 @@ class Tensor:
                 )
             if value.dtype is not self.dtype:
                 raise RuntimeError(
-                    f"attempting to assign a gradient with dtype '{value.dtype}' to a tensor "
-                    f"with dtype '{self.dtype}'. Convert it first, e.g. grad.to(x.dtype)."
+                    f"attempting to assign a gradient with dtype '{_dtype.cpp_name(value.dtype)}' "
+                    f"to a tensor with grad_dtype '{self.dtype._scalar_name}'. The gradient must "
+                    "match the tensor's grad_dtype (defaults to the tensor's dtype). Convert it "
+                    "first, e.g. grad.to(x.dtype)."
                 )
         self._grad = value
 
@@ -711,11 +720,15 @@ class Tensor:
         other = self._operand(other)
         _check_matmul(self._data.shape, other._data.shape)
         if other._data.dtype != self._data.dtype:
-            names = {"float32": "float", "float64": "double", "int64": "long int"}
-            a, b = (names.get(t.dtype.name, t.dtype.name) for t in (self, other))
+            fix = "Convert one of them first, e.g. x.float() @ w or x @ w.double()."
+            if self.ndim == other.ndim == 1:
+                raise RuntimeError(
+                    "dot : expected both vectors to have same dtype, but found "
+                    f"{self.dtype._scalar_name} and {other.dtype._scalar_name}. {fix}"
+                )
+            a, b = (_dtype.cpp_name(t.dtype) for t in (self, other))
             raise RuntimeError(
-                f"expected m1 and m2 to have the same dtype, but got: {a} != {b}. Convert one "
-                "of them first, e.g. x.float() @ w or x @ w.double()."
+                f"expected m1 and m2 to have the same dtype, but got: {a} != {b}. {fix}"
             )
         return linalg.matmul_function(self._data.ndim, other._data.ndim).apply(self, other)
 
@@ -915,13 +928,15 @@ class Tensor:
         """A copy with ``value`` (a number or a 0-d tensor) wherever ``mask`` is True."""
         if not isinstance(mask, Tensor):
             raise TypeError(
-                "masked_fill() received an invalid combination of arguments - got mask of type "
-                f"{type(mask).__name__}. Pass a bool tensor, e.g. x.masked_fill(x > 0, 0.0)."
+                "masked_fill() received an invalid combination of arguments - got "
+                f"({type(mask).__name__}, {type(value).__name__}), but expected one of:\n"
+                "The mask must be a bool tensor, e.g. x.masked_fill(x > 0, 0.0)."
             )
         if mask._data.dtype != np.bool_:
             raise RuntimeError(
                 "masked_fill_ only supports boolean masks, but got mask with dtype "
-                f"{mask.dtype}. Make the mask with a comparison (x > 0) or use mask.bool()."
+                f"{_dtype.cpp_name(mask.dtype)}. Make the mask with a comparison (x > 0) or "
+                "use mask.bool()."
             )
         _check_broadcast(mask.shape, self.shape)
         if isinstance(value, Tensor):
@@ -1065,9 +1080,9 @@ class Tensor:
             if keepdim:
                 name = whole.__name__.lower()
                 raise TypeError(
-                    f"{name}() received an invalid combination of arguments - got keepdim=True "
-                    f"without dim. Pass the dims to keep: x.{name}(dim=None, keepdim=True) "
-                    "keeps all of them, as size 1."
+                    f"{name}() received an invalid combination of arguments - got (keepdim=bool, "
+                    "), but expected one of:\nkeepdim needs a dim. Pass the dims to keep: "
+                    f"x.{name}(dim=None, keepdim=True) keeps all of them, as size 1."
                 )
             return whole.apply(self, None, False)
         if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):

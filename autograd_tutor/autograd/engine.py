@@ -187,9 +187,9 @@ def _run_hooks(hooks: dict, grad: Any) -> Any:
         if new is not None:
             if new.shape != grad.shape:
                 raise RuntimeError(
-                    f"hook '{getattr(hook, '__name__', 'hook')}' has changed the size of value "
-                    f"from {list(grad.shape)} to {list(new.shape)}. A hook must return None or "
-                    "a gradient of the same shape."
+                    f"hook '{getattr(hook, '__name__', 'hook')}' has changed the size of value. "
+                    f"It went from {list(grad.shape)} to {list(new.shape)}: a hook must return "
+                    "None or a gradient of the same shape."
                 )
             grad = new
     return grad

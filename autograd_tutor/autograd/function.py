@@ -105,12 +105,16 @@ class Node:
         return self._saved
 
     def _origin(self, saved: Any) -> str:
-        """PyTorch's ", which is output 0 of <node>," for a saved non-leaf tensor."""
+        """PyTorch's ", which is output 0 of Mul," for a saved non-leaf tensor: this node for
+        its own saved output, else the tensor's current ``grad_fn`` (after the in-place change
+        that broke it: ``Add`` for ``y += 1``), named without ``Backward0``."""
         producer = self if self._function.save_output and saved is self._saved[-1] else None
-        for arg, node in zip(self._inputs, self._edges):
-            if arg is saved and node is not None and not isinstance(node, AccumulateGrad):
-                producer = node
-        return f", which is output 0 of {producer.name()}," if producer is not None else ""
+        if producer is None and isinstance(saved, Tensor):
+            producer = saved.grad_fn
+        if producer is None:
+            return ""
+        name = producer.name().replace("Backward0", "").replace("Backward", "")
+        return f", which is output 0 of {name},"
 
     def _record(self, inputs: tuple, out: Any) -> None:
         """Make this node ``out.grad_fn``: remember the inputs, the edges to the nodes that
