@@ -68,10 +68,11 @@ def graph_signature(node, depth: int = 6):
 
 
 def first_sentence(message: str) -> str:
-    """A message up to its first sentence end ('. ' or a newline), where we add our fix-it."""
+    """A message up to its first sentence end ('. ' or a newline; without the full stop): where
+    we may add our fix-it sentence."""
     import re
 
-    return re.split(r"(?<=[.?!:])\s|\n", str(message).strip(), maxsplit=1)[0]
+    return re.split(r"(?<=[.?!])\s|\n", str(message).strip(), maxsplit=1)[0].rstrip(".")
 
 
 def raised(call) -> BaseException:
