@@ -121,6 +121,7 @@ class Tensor:
     """A multi-dimensional array that can record the operations applied to it."""
 
     __hash__ = object.__hash__
+    _output_nr = 0  # which output of its grad_fn this is (a Function may return several)
     # NumPy defers to our reflected operators: np.float64(0.5) * t is a Tensor, as in PyTorch
     __array_priority__ = 1000
 

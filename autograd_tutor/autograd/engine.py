@@ -50,7 +50,7 @@ def _nodes_leading_to(roots: Sequence[Node], targets: set[Node]) -> set[Node]:
 
 def _roots(
     outputs: Sequence[Any], grad_outputs: Sequence[Any], create_graph: bool
-) -> list[tuple[Node, Any]]:
+) -> list[tuple[Node, Any, Any]]:
     """Where the backward pass starts: each output's node with d(output)/d(output), which is
     ones or the gradient passed in (Tensors with ``create_graph``, else their arrays: see
     ``_run_backward``)."""
@@ -77,11 +77,11 @@ def _roots(
                     "explicitly: out.backward(gradient=torch.ones_like(out))."
                 )
             if out._data.ndim == 0 and not create_graph:  # a loss: d(loss)/d(loss) = 1 as a
-                roots.append((out._grad_node(), _one(out._data.dtype)))  # NumPy scalar, the
+                roots.append((out._grad_node(), _one(out._data.dtype), out))  # NumPy scalar, the
                 continue  # cheapest to compute with
             ones = np.empty(out._data.shape, out._data.dtype)
             ones.fill(1)  # np.ones, without its Python-level overhead
-            roots.append((out._grad_node(), Tensor._make(ones) if create_graph else ones))
+            roots.append((out._grad_node(), Tensor._make(ones) if create_graph else ones, out))
             continue
         elif not isinstance(g, Tensor):
             raise TypeError(
@@ -96,7 +96,7 @@ def _roots(
             )
         if g._data.dtype != out._data.dtype:
             g = g.to(out.dtype)  # as in PyTorch, the gradient takes the output's dtype
-        roots.append((out._grad_node(), g if create_graph else g._data))
+        roots.append((out._grad_node(), g if create_graph else g._data, out))
     return roots
 
 
@@ -107,7 +107,7 @@ def _one(dtype: np.dtype) -> np.generic:
 
 
 def _run_backward(
-    roots: list[tuple[Node, Any]],
+    roots: list[tuple[Node, Any, Any]],
     retain_graph: bool,
     create_graph: bool,
     targets: set[Node] | None = None,
@@ -118,11 +118,11 @@ def _run_backward(
     With ``create_graph`` the gradients are Tensors, so that their computation is recorded.
     Otherwise nothing is recorded and they travel as plain NumPy arrays, which skips building
     a Tensor for each one (ops that need Tensors get them: ``Node._call_backward``)."""
-    needed = None if targets is None else _nodes_leading_to([node for node, _ in roots], targets)
+    needed = None if targets is None else _nodes_leading_to([node for node, *_ in roots], targets)
     pending: dict[Node, Any] = {}  # node -> the sum of the gradients sent to it so far
     ready: list[tuple[int, Node]] = []  # op nodes that got a gradient, as a heap: newest first
-    for node, grad in roots:
-        _send(pending, ready, node, grad)
+    for node, grad, out in roots:
+        _send(pending, ready, node, grad, out)
     arrived: dict[Node, Any] = {}
     executed: list[Node] = []
     prev, _Mode.enabled = _Mode.enabled, create_graph
@@ -132,7 +132,9 @@ def _run_backward(
             grad = pending.pop(node)
             if needed is not None and node not in needed:
                 continue
-            if not create_graph and grad.dtype is not node._value.dtype:
+            if node._n_outputs != 1:  # a Function with several outputs: a gradient for each
+                grad = node._complete(grad, create_graph)
+            elif not create_graph and grad.dtype is not node._value.dtype:
                 grad = grad.astype(node._value.dtype)  # as in PyTorch: its tensor's dtype
             if node._pre_hooks:  # hooks registered on the node's tensor
                 grad = _run_hooks(node._pre_hooks, grad)
@@ -145,9 +147,9 @@ def _run_backward(
             else:
                 input_grads = node._call_backward(grad)
             executed.append(node)
-            for next_node, g in zip(node._edges, input_grads):  # one per input of the op
+            for next_node, g, arg in zip(node._edges, input_grads, node._inputs):  # per input
                 if next_node is not None and g is not None:
-                    _send(pending, ready, next_node, g)
+                    _send(pending, ready, next_node, g, arg)
         for leaf, grad in pending.items():  # what is left: the leaves' complete gradients
             if targets is not None and leaf not in targets:
                 continue
@@ -165,10 +167,18 @@ def _run_backward(
     return arrived
 
 
-def _send(pending: dict[Node, Any], ready: list, node: Node, grad: Any) -> None:
-    """Add ``grad`` to what ``node`` has received. An op node that receives its first
-    gradient joins the ``ready`` heap, keyed by creation number (negated: ``heapq`` pops the
-    smallest)."""
+def _send(pending: dict[Node, Any], ready: list, node: Node, grad: Any, tensor: Any) -> None:
+    """Add ``grad`` (the gradient of ``tensor``) to what ``node`` has received. An op node
+    that receives its first gradient joins the ``ready`` heap, keyed by creation number
+    (negated: ``heapq`` pops the smallest). A node with several outputs keeps one sum per
+    output."""
+    if node._n_outputs != 1:
+        if node not in pending:
+            pending[node] = [None] * node._n_outputs
+            heapq.heappush(ready, (-node._sequence_nr, node))
+        slots, k = pending[node], tensor._output_nr
+        slots[k] = grad if slots[k] is None else slots[k] + grad
+        return
     if node in pending:
         pending[node] = pending[node] + grad
     else:

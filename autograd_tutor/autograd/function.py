@@ -51,6 +51,9 @@ class Node:
     _arrays = False  # in a plain backward(): saved_tensors gives the NumPy arrays
     _sequence_nr = 0  # creation order: a node is always newer than the nodes it sends to
     _forward_trace = ""  # in anomaly mode: where in your code the op was called
+    _n_outputs = 1  # a Function you write may return several tensors
+    _output_meta: tuple = ()  # then (shape, NumPy dtype) per output: zeros for the missing
+    _materialize = True  # see set_materialize_grads
 
     def name(self) -> str:
         """PyTorch's name for this node, e.g. ``"PowBackward0"``."""
@@ -58,10 +61,12 @@ class Node:
 
     @property
     def next_functions(self) -> tuple:
-        """One ``(node, 0)`` pair per tensor input, as PyTorch shows them: the input's
-        ``grad_fn``, its ``AccumulateGrad`` if it is a leaf, or ``None`` for a constant."""
+        """One ``(node, output_nr)`` pair per tensor input, as PyTorch shows them: the input's
+        ``grad_fn`` (and which of its outputs the input is), its ``AccumulateGrad`` if it is a
+        leaf, or ``None`` for a constant."""
         return tuple(
-            [(node, 0) for node, a in zip(self._edges, self._inputs) if isinstance(a, Tensor)]
+            [(node, a._output_nr) for node, a in zip(self._edges, self._inputs)
+             if isinstance(a, Tensor)]
         )
 
     def __repr__(self) -> str:
@@ -73,7 +78,14 @@ class Node:
         self._saved = tensors  # apply() notes their versions if the node is kept
 
     def mark_non_differentiable(self, *tensors: Any) -> None:
-        self._non_differentiable = True
+        """These outputs (e.g. integer indices) get no gradient and no ``grad_fn``."""
+        self._non_differentiable = tensors or True
+
+    def set_materialize_grads(self, value: bool) -> None:
+        """Of a Function with several outputs, ``backward`` gets one gradient per output:
+        zeros for an output the loss does not depend on (the default), or ``None`` after
+        ``set_materialize_grads(False)`` (skip the work for it)."""
+        self._materialize = value
 
     @property
     def saved_tensors(self) -> tuple:
@@ -148,13 +160,18 @@ class Node:
         (``array_backward``) gets them as they are; any other gets Tensors.
         """
         function = self._function
-        arrays = not isinstance(grad, Tensor)
+        several = self._n_outputs != 1  # then ``grad`` holds one gradient per output
+        arrays = not (any(isinstance(g, Tensor) for g in grad) if several else
+                      isinstance(grad, Tensor))
         if arrays and not function.array_backward:
-            grads = self._call_backward(Tensor._make(np.asarray(grad)))
+            grads = self._call_backward(
+                tuple([g if g is None else Tensor._make(np.asarray(g)) for g in grad])
+                if several else Tensor._make(np.asarray(grad))
+            )
             return tuple([g if g is None else g._data for g in grads])
         self._arrays = arrays  # what saved_tensors gives while backward runs
         try:
-            grads = function.backward(self, grad)
+            grads = function.backward(self, *grad) if several else function.backward(self, grad)
         finally:
             self._arrays = False  # read from outside, saved_tensors gives Tensors again
         if not isinstance(grads, tuple):
@@ -181,15 +198,26 @@ class Node:
         released, self._released = self._released, False
         prev, _Mode.enabled = _Mode.enabled, False
         try:
-            return self._call_backward(*grad_outputs)
+            return self._call_backward(grad_outputs if self._n_outputs != 1 else grad_outputs[0])
         finally:
             _Mode.enabled = prev
             self._released = released
 
     def __call__(self, *grad_outputs: Any) -> Any:
         """Apply this node's backward to ``grad_outputs`` (as PyTorch's ``grad_fn(...)``)."""
-        grads = self._call_backward(*grad_outputs)
+        grads = self._call_backward(grad_outputs if self._n_outputs != 1 else grad_outputs[0])
         return grads if len(grads) != 1 else grads[0]
+
+    def _complete(self, slots: list, create_graph: bool) -> tuple:
+        """The gradients of a node with several outputs, one per output: zeros (or ``None``,
+        see ``set_materialize_grads``) where none arrived."""
+        if not self._materialize:
+            return tuple(slots)
+        return tuple(
+            g if g is not None else
+            (Tensor._make(np.zeros(*meta)) if create_graph else np.zeros(*meta))
+            for g, meta in zip(slots, self._output_meta)
+        )
 
 
 def _without_grad_fn(out: Any) -> Any:
@@ -300,6 +328,8 @@ class Function:
             result = _forward_unrecorded(cls, ctx, args)
         else:  # not recording, or a built-in forward: it computes on arrays, records nothing
             result = cls.forward(ctx, *args)
+        if type(result) is tuple:
+            return _several_outputs(ctx, args, result, recording and True in needs)
         if type(result) is not np.ndarray:  # a Tensor, or the NumPy scalar a full reduction gives
             result = result._data if isinstance(result, Tensor) else np.asarray(result)
         out = Tensor._make(result)
@@ -308,6 +338,34 @@ class Function:
         if recording and True in needs and not ctx._non_differentiable:
             ctx._record(args, out)
         return out
+
+
+def _several_outputs(ctx: Node, args: tuple, results: tuple, record: bool) -> tuple:
+    """The outputs of a ``forward`` that returned a tuple: each tensor becomes a new output
+    whose ``grad_fn`` is this one node (``output_nr`` tells them apart); numbers pass through.
+    Outputs passed to ``mark_non_differentiable`` are not recorded."""
+    outs = tuple(
+        Tensor._make(np.asarray(r._data if isinstance(r, Tensor) else r))
+        if isinstance(r, (Tensor, np.ndarray)) else r
+        for r in results
+    )
+    marked = ctx._non_differentiable if isinstance(ctx._non_differentiable, tuple) else ()
+    recorded = [
+        k for k, (r, out) in enumerate(zip(results, outs))
+        if isinstance(out, Tensor) and not any(r is m for m in marked)
+    ]
+    if record and recorded and ctx._non_differentiable is not True:
+        ctx._n_outputs = len(outs)
+        ctx._output_meta = tuple(
+            (out._data.shape, out._data.dtype) if isinstance(out, Tensor) else ((), np.float32)
+            for out in outs
+        )
+        ctx._record(args, outs[recorded[0]])
+        for k in recorded:
+            outs[k]._requires_grad = True
+            outs[k].grad_fn = ctx
+            outs[k]._output_nr = k
+    return outs
 
 
 def _forward_unrecorded(cls: type[Function], ctx: Node, args: tuple) -> Any:
