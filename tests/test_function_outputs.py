@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from torch_oracle import assert_close
+from torch_oracle import assert_close, first_sentence, raised
 
 torch = pytest.importorskip("torch")
 import autograd_tutor as at  # noqa: E402
@@ -159,3 +159,28 @@ def test_next_functions_name_the_output():
         (node, nr), = (c * 2).grad_fn.next_functions[:1]
         assert node is c.grad_fn and nr == 1
         assert (s * 2).grad_fn.next_functions[0][1] == 0
+
+
+def _double(lib, f, seen):
+    x = lib.tensor(X, requires_grad=True)
+    y = f["Exp"].apply(x)
+    (g,) = lib.autograd.grad(y.sum(), x, create_graph=True)
+    (gg,) = lib.autograd.grad(g.sum(), x)
+    return g, gg, g.requires_grad, g.grad_fn is not None
+
+
+def _saved_output_modified(lib, f, seen):
+    y = f["Exp"].apply(lib.tensor(X, requires_grad=True))
+    y.add_(1)
+    y.sum().backward()
+
+
+def test_double_backward_through_a_saved_output():
+    (ours, _), (theirs, _) = both(_double)
+    _compare(ours, theirs)
+
+
+def test_a_saved_output_changed_in_place_is_caught():
+    ours = raised(lambda: _saved_output_modified(at, _functions(at, {}), {}))
+    theirs = raised(lambda: _saved_output_modified(torch, _functions(torch, {}), {}))
+    assert first_sentence(ours) == first_sentence(theirs)

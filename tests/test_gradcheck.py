@@ -218,13 +218,26 @@ def _double_functions(lib):
             (x,) = ctx.saved_tensors
             return 3 * x.detach() ** 2 * g
 
-    return {"Cube": Cube, "CubeDetached": CubeDetached}
+    class ExpSavesOutput(Function):
+        @staticmethod
+        def forward(ctx, x):
+            y = x.exp()
+            ctx.save_for_backward(y)
+            return y
+
+        @staticmethod
+        def backward(ctx, g):
+            (y,) = ctx.saved_tensors
+            return g * y
+
+    return {"Cube": Cube, "CubeDetached": CubeDetached, "ExpSavesOutput": ExpSavesOutput}
 
 
 DOUBLE_OURS, DOUBLE_THEIRS = _double_functions(at), _double_functions(torch)
 GRADGRAD = {  # name: (function, shapes of its outputs)
     "Cube": (lambda lib, fns: fns["Cube"].apply, [(2, 3)]),
     "CubeDetached": (lambda lib, fns: fns["CubeDetached"].apply, [(2, 3)]),
+    "ExpSavesOutput": (lambda lib, fns: fns["ExpSavesOutput"].apply, [(2, 3)]),
     "built_in_ops": (lambda lib, fns: lambda x: (x.tanh() * x.exp()).sum(), [()]),
     "two_outputs": (lambda lib, fns: lambda x: (x.sin(), (x**2).sum()), [(2, 3), ()]),
 }

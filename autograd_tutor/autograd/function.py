@@ -54,6 +54,7 @@ class Node:
     _n_outputs = 1  # a Function you write may return several tensors
     _output_meta: tuple = ()  # then (shape, NumPy dtype) per output: zeros for the missing
     _materialize = True  # see set_materialize_grads
+    _saved_outputs: dict | None = None  # a Function you write saved its output: index -> nr
 
     def name(self) -> str:
         """PyTorch's name for this node, e.g. ``"PowBackward0"``."""
@@ -114,13 +115,40 @@ class Node:
             out = _without_grad_fn(self._saved[-1])
             out.grad_fn = self
             return (*self._saved[:-1], out)
+        if self._saved_outputs:  # the same for the outputs a Function you wrote saved
+            return tuple(
+                [self._as_output(t, self._saved_outputs[i]) if i in self._saved_outputs else t
+                 for i, t in enumerate(self._saved)]
+            )
         return self._saved
+
+    def _as_output(self, saved: Any, nr: int) -> Any:
+        """A saved output as ``backward`` reads it: with this node as its ``grad_fn``, so that
+        a gradient computed from it can be differentiated again (double backward)."""
+        out = _without_grad_fn(saved)
+        out.grad_fn, out._output_nr = self, nr
+        return out
+
+    def _keep_outputs(self, returned: tuple, outs: tuple) -> None:
+        """Of the tensors ``forward`` saved, those it also returned are kept as the outputs
+        (without their ``grad_fn``: no reference cycle), so that an in-place change of an
+        output is caught and ``saved_tensors`` can give them back with this node as
+        ``grad_fn``."""
+        saved, kept = list(self._saved), {}
+        for i, t in enumerate(saved):
+            for nr, r in enumerate(returned):
+                if t is r and isinstance(outs[nr], Tensor) and outs[nr].grad_fn is self:
+                    saved[i], kept[i] = _without_grad_fn(outs[nr]), nr
+        if kept:
+            self._saved, self._saved_outputs = tuple(saved), kept
 
     def _origin(self, saved: Any) -> str:
         """PyTorch's ", which is output 0 of Mul," for a saved non-leaf tensor: this node for
         its own saved output, else the tensor's current ``grad_fn`` (after the in-place change
         that broke it: ``Add`` for ``y += 1``), named without ``Backward0``."""
-        producer = self if self._function.save_output and saved is self._saved[-1] else None
+        own = self._function.save_output and saved is self._saved[-1]
+        own = own or any(saved is self._saved[i] for i in self._saved_outputs or ())
+        producer = self if own else None
         if producer is None and isinstance(saved, Tensor):
             producer = saved.grad_fn
         if producer is None:
@@ -330,6 +358,7 @@ class Function:
             result = cls.forward(ctx, *args)
         if type(result) is tuple:
             return _several_outputs(ctx, args, result, recording and True in needs)
+        returned = result
         if type(result) is not np.ndarray:  # a Tensor, or the NumPy scalar a full reduction gives
             result = result._data if isinstance(result, Tensor) else np.asarray(result)
         out = Tensor._make(result)
@@ -337,6 +366,8 @@ class Function:
             out._share_version_with(args[0], view=(cls, args[1:]))
         if recording and True in needs and not ctx._non_differentiable:
             ctx._record(args, out)
+            if ctx._saved and not cls._built_in:
+                ctx._keep_outputs((returned,), (out,))
         return out
 
 
@@ -365,6 +396,8 @@ def _several_outputs(ctx: Node, args: tuple, results: tuple, record: bool) -> tu
             outs[k]._requires_grad = True
             outs[k].grad_fn = ctx
             outs[k]._output_nr = k
+        if ctx._saved:
+            ctx._keep_outputs(results, outs)
     return outs
 
 
