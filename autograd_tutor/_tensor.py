@@ -122,6 +122,7 @@ class Tensor:
 
     __hash__ = object.__hash__
     _output_nr = 0  # which output of its grad_fn this is (a Function may return several)
+    _inference = False  # made inside inference_mode()
     # NumPy defers to our reflected operators: np.float64(0.5) * t is a Tensor, as in PyTorch
     __array_priority__ = 1000
 
@@ -147,6 +148,8 @@ class Tensor:
         self._accumulator: weakref.ref | None = None  # to this leaf's AccumulateGrad
         self._hooks: dict | None = None
         self._retains_grad = False
+        if _Mode.inference:
+            self._inference = True
 
     def __deepcopy__(self, memo: dict) -> Tensor:
         """A copy with its own values and ``.grad``; only leaves can be copied (a copy of a
@@ -252,6 +255,11 @@ class Tensor:
             )
         if requires_grad and self._data.dtype.kind != "f":
             self._refuse_grad("floating point dtype")
+        if requires_grad and self._inference and not _Mode.inference:
+            raise RuntimeError(
+                "Setting requires_grad=True on inference tensor outside InferenceMode is not "
+                "allowed. Make a normal tensor first: t = t.clone()."
+            )
         if self.is_leaf:
             self.requires_grad = requires_grad
         return self
@@ -305,7 +313,25 @@ class Tensor:
 
     @property
     def _version(self) -> int:
+        if self._inference:
+            raise RuntimeError(
+                "Inference tensors do not track version counter. Use t.clone() (a normal "
+                "tensor) if you need one."
+            )
         return self._vc[0] if self._vc is not None else 0
+
+    def is_inference(self) -> bool:
+        """True for a tensor made inside ``inference_mode()``."""
+        return self._inference
+
+    def _check_inference_update(self) -> None:
+        if self._inference and not _Mode.inference:
+            raise RuntimeError(
+                "Inplace update to inference tensor outside InferenceMode is not allowed.You "
+                "can make a clone to get a normal tensor before doing inplace update.See "
+                "https://github.com/pytorch/rfcs/pull/17 for more details. Write "
+                "t = t.clone() first, or make t outside inference_mode()."
+            )
 
     def _bump_version(self) -> None:
         if self._vc is None:
@@ -1302,6 +1328,7 @@ class Tensor:
         A view's change is recorded on its base (``_inplace_on_view``). ``ufunc``, when the op
         is one, lets an optimizer step under ``no_grad`` skip all that (``_update``).
         """
+        self._check_inference_update()
         if ufunc is not None and self._update(ufunc, others[0]):
             return self
         recording = (
@@ -1462,6 +1489,7 @@ class Tensor:
         return self._inplace(lambda old: old.cos())
 
     def zero_(self) -> Tensor:
+        self._check_inference_update()
         if self._base is None and not self._requires_grad and self._data.flags.writeable:
             self._data.fill(0)  # the common case, w.grad.zero_(): nothing to record or check
             self._bump_version()

@@ -159,6 +159,14 @@ class Node:
     def _record(self, inputs: tuple, out: Any) -> None:
         """Make this node ``out.grad_fn``: remember the inputs, the edges to the nodes that
         produced them and the versions of the saved tensors."""
+        for t in self._saved:
+            if t is not None and t._inference:
+                raise RuntimeError(
+                    "Inference tensors cannot be saved for backward. Please do not use Tensors "
+                    "created in inference mode in computation tracked by autograd. To work "
+                    "around this, you can make a clone to get a normal tensor and use it in "
+                    "autograd, or use `torch.no_grad()` instead of `torch.inference_mode()`."
+                )
         self._inputs = inputs
         self._value = out._data
         self._edges = tuple(
