@@ -142,6 +142,32 @@ class Node:
         if kept:
             self._saved, self._saved_outputs = tuple(saved), kept
 
+    # -- what a built-in node saved, by PyTorch's names ------------------------------------
+    @property
+    def _saved_self(self) -> Any:
+        """The op's first input, if it was saved for backward (else None)."""
+        return self._saved_input(0, "_saved_self")
+
+    @property
+    def _saved_other(self) -> Any:
+        """The op's second input, if it was saved for backward (else None)."""
+        return self._saved_input(1, "_saved_other")
+
+    @property
+    def _saved_result(self) -> Any:
+        """The op's output, for the ops whose derivative is written from it (exp, tanh, ...)."""
+        if not (self._function._built_in and self._function.save_output):
+            raise AttributeError(f"'{self.name()}' object has no attribute '_saved_result'")
+        return self.saved_tensors[-1]
+
+    def _saved_input(self, i: int, attr: str) -> Any:
+        inputs_saved = [a for a in self._inputs if any(a is t for t in self._saved)]
+        if not (self._function._built_in and inputs_saved):
+            raise AttributeError(f"'{self.name()}' object has no attribute '{attr}'")
+        self.saved_tensors  # noqa: B018 - raises if freed by backward, or changed in place
+        arg = self._inputs[i] if i < len(self._inputs) else None
+        return arg if any(arg is a for a in inputs_saved) else None
+
     def _origin(self, saved: Any) -> str:
         """PyTorch's ", which is output 0 of Mul," for a saved non-leaf tensor: this node for
         its own saved output, else the tensor's current ``grad_fn`` (after the in-place change
