@@ -117,6 +117,9 @@ class _RemovableHandle:
         self.remove()
 
 
+_warned_float = False  # float(t) of a tensor that requires grad warns once
+
+
 class Tensor:
     """A multi-dimensional array that can record the operations applied to it."""
 
@@ -282,7 +285,8 @@ class Tensor:
                 "Its .grad attribute won't be populated during autograd.backward(). If you "
                 "indeed want the .grad field to be populated for a non-leaf Tensor, use "
                 ".retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by "
-                "mistake, make sure you access the leaf Tensor instead.",
+                "mistake, make sure you access the leaf Tensor instead. See "
+                "github.com/pytorch/pytorch/pull/30531 for more information.",
                 UserWarning,
                 stacklevel=2,
             )
@@ -506,6 +510,15 @@ class Tensor:
         return kind(self._data.reshape(()).item())
 
     def __float__(self) -> float:
+        global _warned_float
+        if self._requires_grad and not _warned_float:  # once per process, as PyTorch
+            _warned_float = True
+            warnings.warn(
+                "Converting a tensor with requires_grad=True to a scalar may lead to unexpected "
+                "behavior.\nConsider using tensor.detach() first.",
+                UserWarning,
+                stacklevel=2,
+            )
         return self._to_number(float)
 
     def __int__(self) -> int:
