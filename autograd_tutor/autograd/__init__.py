@@ -2,7 +2,7 @@
 ``gradcheck`` to test them, and the grad-mode switches."""
 
 from .._legacy import Variable
-from . import functional
+from . import functional, graph
 from .anomaly_mode import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .engine import backward, grad
 from .function import Function
@@ -18,6 +18,7 @@ __all__ = [
     "enable_grad",
     "functional",
     "grad",
+    "graph",
     "gradcheck",
     "gradgradcheck",
     "inference_mode",

@@ -55,6 +55,8 @@ class Node:
     _output_meta: tuple = ()  # then (shape, NumPy dtype) per output: zeros for the missing
     _materialize = True  # see set_materialize_grads
     _saved_outputs: dict | None = None  # a Function you write saved its output: index -> nr
+    _packed: tuple = ()  # under saved_tensors_hooks: what pack_hook made of each saved tensor
+    _unpack: Any = None  # ... and the unpack_hook that gives them back
 
     def name(self) -> str:
         """PyTorch's name for this node, e.g. ``"PowBackward0"``."""
@@ -109,18 +111,21 @@ class Node:
                     "instead. To fix it, use the out-of-place form (y = y + 1 instead of y += 1, "
                     "x.add(1) instead of x.add_(1)) or clone() the tensor before changing it."
                 )
+        saved = self._saved
+        if self._unpack is not None:  # saved under saved_tensors_hooks
+            saved = tuple([p if p is None else self._unpack(p) for p in self._packed])
         if self._arrays:
-            return tuple([t if t is None else t._data for t in self._saved])
+            return tuple([t if t is None else t._data for t in saved])
         if self._function.save_output:  # the output again, with this node as its grad_fn
-            out = _without_grad_fn(self._saved[-1])
+            out = _without_grad_fn(saved[-1])
             out.grad_fn = self
-            return (*self._saved[:-1], out)
+            return (*saved[:-1], out)
         if self._saved_outputs:  # the same for the outputs a Function you wrote saved
             return tuple(
                 [self._as_output(t, self._saved_outputs[i]) if i in self._saved_outputs else t
-                 for i, t in enumerate(self._saved)]
+                 for i, t in enumerate(saved)]
             )
-        return self._saved
+        return saved
 
     def _as_output(self, saved: Any, nr: int) -> Any:
         """A saved output as ``backward`` reads it: with this node as its ``grad_fn``, so that
@@ -207,6 +212,9 @@ class Node:
             self._saved_versions = tuple(
                 [0 if t is None or t._vc is None else t._vc[0] for t in self._saved]
             )
+            if _saved_hooks:  # inside autograd.graph.saved_tensors_hooks: the innermost pair
+                pack, self._unpack = _saved_hooks[-1]
+                self._packed = tuple([t if t is None else pack(t) for t in self._saved])
         out._requires_grad = True
         out.grad_fn = self
         if out._base is not None:  # a view: it must follow in-place changes of its base
@@ -294,6 +302,7 @@ def _without_grad_fn(out: Any) -> Any:
 
 
 _created = itertools.count(1)  # numbers the nodes in the order they are made
+_saved_hooks: list = []  # (pack_hook, unpack_hook) pairs of the saved_tensors_hooks blocks
 
 
 def _sum_to_input(node: Node, i: int, grad: Any, arg: Any) -> Any:
