@@ -56,14 +56,8 @@ def vjp(
                     "single Tensor with a single element. Pass v, shaped like the output."
                 )
             vs = None
-    with set_grad_enabled(create_graph or _Mode.enabled):
-        products = _fill_in_zeros(
-            _autograd_grad(outs, xs, vs, create_graph), xs, strict, create_graph, "back"
-        )
-    return (
-        _unpack(_postprocess(outs, create_graph), outputs_tuple),
-        _unpack(_postprocess(products, create_graph), inputs_tuple),
-    )
+    products = _products(outs, xs, vs, xs, strict, create_graph, "back")
+    return _pair(outs, outputs_tuple, products, inputs_tuple, create_graph)
 
 
 def jvp(
@@ -77,29 +71,15 @@ def jvp(
 
     ``v`` is shaped like ``inputs``; it may be left out when the input has one element."""
     with enable_grad():
-        inputs_tuple, xs = _as_tuple(inputs, "inputs", "jvp")
-        xs = _grad_preprocess(xs, create_graph, need_graph=True)
-        if v is not None:
-            vs = _grad_preprocess(_as_tuple(v, "v", "jvp")[1], create_graph, need_graph=False)
-            _validate_v(vs, xs, inputs_tuple)
-        else:
-            _check_single_input(xs)
-            vs = None
+        inputs_tuple, xs, vs = _inputs_and_v(inputs, v, create_graph, "jvp")
         outputs_tuple, outs = _as_tuple(func(*xs), "outputs of the user-provided function", "jvp")
         _check_requires_grad(outs, "outputs", strict)
         # uᵀJ is linear in u, so the value of u does not matter: zeros that require grad.
         us = tuple(_zeros_like(out, requires_grad=True) for out in outs)
         grad_inputs = _autograd_grad(outs, xs, us, create_graph=True)
         _check_requires_grad(grad_inputs, "grad_inputs", strict)
-    with set_grad_enabled(create_graph or _Mode.enabled):
-        products = _fill_in_zeros(
-            _autograd_grad(grad_inputs, us, vs, create_graph), outs, strict, create_graph,
-            "back_trick",
-        )
-    return (
-        _unpack(_postprocess(outs, create_graph), outputs_tuple),
-        _unpack(_postprocess(products, create_graph), outputs_tuple),
-    )
+    products = _products(grad_inputs, us, vs, outs, strict, create_graph, "back_trick")
+    return _pair(outs, outputs_tuple, products, outputs_tuple, create_graph)
 
 
 def jacobian(
@@ -215,14 +195,7 @@ def _hessian_product(
     func: Callable[..., Any], inputs: Any, v: Any, create_graph: bool, strict: bool, name: str
 ) -> tuple:
     with enable_grad():
-        inputs_tuple, xs = _as_tuple(inputs, "inputs", name)
-        xs = _grad_preprocess(xs, create_graph, need_graph=True)
-        if v is not None:
-            vs = _grad_preprocess(_as_tuple(v, "v", name)[1], create_graph, need_graph=False)
-            _validate_v(vs, xs, inputs_tuple)
-        else:
-            _check_single_input(xs)
-            vs = None
+        inputs_tuple, xs, vs = _inputs_and_v(inputs, v, create_graph, name)
         outputs_tuple, outs = _as_tuple(func(*xs), "outputs of the user-provided function", name)
         _check_requires_grad(outs, "outputs", strict)
         _check_scalar(outputs_tuple, outs, name)
@@ -234,18 +207,44 @@ def _hessian_product(
             _check_requires_grad(jac, "hessian", strict)
         else:
             xs_or_us = xs
-    with set_grad_enabled(create_graph or _Mode.enabled):
-        stage = "double_back_trick" if name == "hvp" else "double_back"
-        products = _fill_in_zeros(
-            _autograd_grad(jac, xs_or_us, vs, create_graph), xs, strict, create_graph, stage
-        )
-    return (
-        _unpack(_postprocess(outs, create_graph), outputs_tuple),
-        _unpack(_postprocess(products, create_graph), inputs_tuple),
-    )
+    stage = "double_back_trick" if name == "hvp" else "double_back"
+    products = _products(jac, xs_or_us, vs, xs, strict, create_graph, stage)
+    return _pair(outs, outputs_tuple, products, inputs_tuple, create_graph)
 
 
 # -- the steps they share (PyTorch's helpers of the same names) -------------------------------
+
+
+def _inputs_and_v(inputs: Any, v: Any, create_graph: bool, name: str) -> tuple:
+    """(whether inputs was a tuple, the inputs prepared, v checked against them or None)."""
+    inputs_tuple, xs = _as_tuple(inputs, "inputs", name)
+    xs = _grad_preprocess(xs, create_graph, need_graph=True)
+    if v is None:
+        _check_single_input(xs)
+        return inputs_tuple, xs, None
+    vs = _grad_preprocess(_as_tuple(v, "v", name)[1], create_graph, need_graph=False)
+    _validate_v(vs, xs, inputs_tuple)
+    return inputs_tuple, xs, vs
+
+
+def _products(
+    ys: tuple, xs: tuple, vs: tuple | None, refs: tuple, strict: bool, create_graph: bool,
+    stage: str,
+) -> tuple:
+    """vᵀ·∂ys/∂xs, zeros (shaped like ``refs``) where a result does not depend on an input;
+    recorded only with ``create_graph``."""
+    with set_grad_enabled(create_graph or _Mode.enabled):
+        return _fill_in_zeros(_autograd_grad(ys, xs, vs, create_graph), refs, strict,
+                              create_graph, stage)
+
+
+def _pair(outs: tuple, outs_tuple: bool, products: tuple, products_tuple: bool,
+          create_graph: bool) -> tuple:
+    """``(func's output, the product)``, detached unless ``create_graph``, unpacked as given."""
+    return (
+        _unpack(_postprocess(outs, create_graph), outs_tuple),
+        _unpack(_postprocess(products, create_graph), products_tuple),
+    )
 
 
 def _jacobian_row(out: Any, i: int, xs: tuple, create_graph: bool, strict: bool) -> tuple:
