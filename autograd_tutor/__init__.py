@@ -11,9 +11,11 @@ The visualiser (``autograd_tutor.viz``) and the exercises (``autograd_tutor.exer
 separate modules, imported only when you ask for them.
 """
 
+import warnings
 from math import e, inf, nan, pi
 
-from . import autograd, cuda
+from . import accelerator, autograd, cuda
+from .compat import node_api  # noqa: F401 - grad_fn._saved_self, _saved_other, _saved_result
 from .compat.creation import (
     arange,
     as_tensor,
@@ -47,6 +49,19 @@ from .compat.dtype import (
 )
 from .compat.functions import *  # noqa: F403 - exp, cat, where, ... (see functions._METHODS)
 from .compat.functions import cat, is_tensor, stack, where
+from .compat.legacy import (
+    BoolTensor,
+    ByteTensor,
+    CharTensor,
+    DoubleTensor,
+    FloatTensor,
+    HalfTensor,
+    IntTensor,
+    LongTensor,
+    ShortTensor,
+    get_default_device,
+    set_default_device,
+)
 from .compat.printing import set_printoptions
 from .compat.random import (
     Generator,
@@ -66,8 +81,21 @@ from .kernel.grad_mode import (
     enable_grad,
     inference_mode,
     is_grad_enabled,
+    is_inference_mode_enabled,
     no_grad,
     set_grad_enabled,
+)
+
+# PyTorch computes 1/0 = inf, 0/0 = nan and log(0) = -inf silently. NumPy warns ("divide by
+# zero encountered in divide", with a line of our source) wherever it computes them: in the ops,
+# in Tensor, in the engine's sums of gradients. This filter silences exactly those NumPy
+# warnings when raised from this package's modules, at no cost per op (unlike np.errstate);
+# NumPy code of your own still warns.
+warnings.filterwarnings(
+    "ignore",
+    message=r"(divide by zero|overflow|invalid value|underflow) encountered in",
+    category=RuntimeWarning,
+    module=r"autograd_tutor(\.|$)",
 )
 
 
@@ -91,6 +119,18 @@ from .utils.serialization import load, save  # noqa: E402 - it knows nn.Paramete
 __version__ = "0.1.0"
 
 __all__ = [
+    "BoolTensor",
+    "ByteTensor",
+    "CharTensor",
+    "DoubleTensor",
+    "FloatTensor",
+    "HalfTensor",
+    "IntTensor",
+    "LongTensor",
+    "ShortTensor",
+    "accelerator",
+    "get_default_device",
+    "set_default_device",
     "Generator",
     "Size",
     "Tensor",
@@ -127,6 +167,7 @@ __all__ = [
     "int8",
     "is_anomaly_enabled",
     "is_grad_enabled",
+    "is_inference_mode_enabled",
     "is_tensor",
     "linspace",
     "long",

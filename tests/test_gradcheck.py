@@ -13,6 +13,7 @@ import autograd_tutor as at
 from autograd_tutor.autograd.gradcheck import GradcheckError
 
 torch = pytest.importorskip("torch")
+from torch.autograd.gradcheck import GradcheckError as TorchGradcheckError  # noqa: E402
 
 
 def _functions(lib):
@@ -190,3 +191,77 @@ def test_property_right_passes_scaled_wrong_fails(shape, scale, wrong):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert at.autograd.gradcheck(Scaled.apply, (x,), raise_exception=False) is False
+
+
+# -- gradgradcheck: is backward itself differentiable? -----------------------------------------
+
+
+def _double_functions(lib):
+    Function = lib.autograd.Function
+
+    class Cube(Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x**3
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return 3 * x**2 * g
+
+    class CubeDetached(Cube):
+        """backward is right, but computed from a detached x: no second derivative."""
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return 3 * x.detach() ** 2 * g
+
+    class ExpSavesOutput(Function):
+        @staticmethod
+        def forward(ctx, x):
+            y = x.exp()
+            ctx.save_for_backward(y)
+            return y
+
+        @staticmethod
+        def backward(ctx, g):
+            (y,) = ctx.saved_tensors
+            return g * y
+
+    return {"Cube": Cube, "CubeDetached": CubeDetached, "ExpSavesOutput": ExpSavesOutput}
+
+
+DOUBLE_OURS, DOUBLE_THEIRS = _double_functions(at), _double_functions(torch)
+GRADGRAD = {  # name: (function, shapes of its outputs)
+    "Cube": (lambda lib, fns: fns["Cube"].apply, [(2, 3)]),
+    "CubeDetached": (lambda lib, fns: fns["CubeDetached"].apply, [(2, 3)]),
+    "ExpSavesOutput": (lambda lib, fns: fns["ExpSavesOutput"].apply, [(2, 3)]),
+    "built_in_ops": (lambda lib, fns: lambda x: (x.tanh() * x.exp()).sum(), [()]),
+    "two_outputs": (lambda lib, fns: lambda x: (x.sin(), (x**2).sum()), [(2, 3), ()]),
+}
+
+
+@pytest.mark.parametrize("name", GRADGRAD)
+def test_gradgradcheck_verdict_matches_torch(name):
+    xs = (at.tensor(RNG.normal(size=(2, 3)), requires_grad=True),)
+    make, shapes = GRADGRAD[name]
+    gs = tuple(at.tensor(RNG.normal(size=s), requires_grad=True) for s in shapes)
+    ours = at.autograd.gradgradcheck(make(at, DOUBLE_OURS), xs, gs, raise_exception=False)
+    theirs = torch.autograd.gradgradcheck(
+        make(torch, DOUBLE_THEIRS), _same_values(xs), _same_values(gs),
+        raise_exception=False,
+    )
+    assert ours is theirs
+    assert ours is ("Detached" not in name)
+
+
+def test_gradgradcheck_random_grad_outputs_and_error_text():
+    x = at.tensor(RNG.normal(size=3), requires_grad=True)
+    assert at.autograd.gradgradcheck(DOUBLE_OURS["Cube"].apply, x)
+    with pytest.raises(TorchGradcheckError) as ref:
+        torch.autograd.gradgradcheck(DOUBLE_THEIRS["CubeDetached"].apply, _same_values((x,)))
+    with pytest.raises(GradcheckError) as ours:
+        at.autograd.gradgradcheck(DOUBLE_OURS["CubeDetached"].apply, (x,))
+    assert str(ours.value).startswith(str(ref.value).split("\n")[0])

@@ -4,7 +4,8 @@ circle, and the tools (``viz``, ``exercises``) read the core only through its pu
     kernel   Tensor's autograd state, Function / Node / AccumulateGrad, the engine
     ops      one Function per op
     compat   PyTorch around the kernel: Tensor's methods, dtype rules, argument checks,
-             printing, creation, random; ``autograd`` (PyTorch's module) and ``cuda``
+             printing, creation, random, legacy names; ``autograd`` (PyTorch's module),
+             ``cuda`` and ``accelerator``
     nn       nn, optim, utils (PyTorch's training API)
     face     ``autograd_tutor/__init__.py``: the torch-like namespace
     tools    viz, exercises
@@ -27,7 +28,15 @@ PACKAGE = ROOT / "autograd_tutor"
 LAYERS = [
     ("kernel", ["autograd_tutor.kernel"]),
     ("ops", ["autograd_tutor.ops"]),
-    ("compat", ["autograd_tutor.compat", "autograd_tutor.autograd", "autograd_tutor.cuda"]),
+    (
+        "compat",
+        [
+            "autograd_tutor.compat",
+            "autograd_tutor.autograd",
+            "autograd_tutor.cuda",
+            "autograd_tutor.accelerator",
+        ],
+    ),
     ("nn", ["autograd_tutor.nn", "autograd_tutor.optim", "autograd_tutor.utils"]),
     ("face", ["autograd_tutor"]),
     ("tools", ["autograd_tutor.viz", "autograd_tutor.exercises"]),

@@ -44,17 +44,13 @@ RUNNER = HERE / "_run.py"
 SCRIPTS = sorted(p.name for p in HERE.glob("*.py") if not p.name.startswith("_"))
 TIMEOUT = 120
 
-FIDELITY = "(fidelity branch)"
 CORE = "(core: not fixed in the sweep branch)"
 DELIBERATE = "(deliberate difference, see tests/thirdparty/README.md)"
 # script -> why it diverges today; each cause has its minimal differential test in
 # tests/test_thirdparty_divergences.py (named in brackets)
 XFAIL: dict[str, str] = {
-    "basics_quickstart.py": f"needs torch.accelerator {FIDELITY} [test_accelerator]",
     "blitz_neural_networks.py": "needs nn.Conv2d and F.max_pool2d (no convolutions in the "
     "package) [test_conv2d_and_max_pool2d]",
-    "custom_function_double_backward.py": "needs torch.autograd.gradgradcheck and multi-output "
-    f"custom Functions {FIDELITY} [test_gradgradcheck, test_multi_output_custom_function]",
     "d2l_autograd.py": "the second-backward RuntimeError replaces PyTorch's last sentence "
     "('Specify retain_graph=True if you need to ...') instead of keeping it and adding ours "
     f"{CORE}, autograd/function.py [test_second_backward_message_keeps_pytorchs_text]",
@@ -63,24 +59,14 @@ XFAIL: dict[str, str] = {
     "dlwpt_ch6_nn.py": "float32 rounding amplified: the Tanh MLP crosses a plateau near epoch "
     "2000 and the two float32 runs part (6.87 vs 6.28); in float64 they agree to 4e-6 "
     f"{DELIBERATE} [test_dlwpt_tanh_mlp_agrees_in_float64]",
-    "docstring_function_exp.py": f"ctx.mark_dirty is missing {CORE}, autograd/function.py "
+    "docstring_function_exp.py": f"ctx.mark_dirty is missing {CORE}, kernel/function.py "
     "[test_mark_dirty_version_check]",
-    "docstring_functional_vjp_jvp.py": f"needs functional vjp/jvp/vhp/hvp {FIDELITY} "
-    "[test_functional_vjp]",
-    "docstring_inference_mode.py": "inference tensors must refuse ._version "
-    f"(inference_mode semantics) {FIDELITY} [test_inference_tensor_version]",
-    "introyt_autograd_highlevel.py": f"needs torch.autograd.functional.vjp {FIDELITY} "
-    "[test_functional_vjp]",
-    "notes_autograd_mechanics.py": "needs Tensor.is_inference / inference_mode semantics and "
-    f"grad_fn._saved_self / _saved_result {FIDELITY} [test_inference_tensor_version, "
-    "test_saved_self]",
+    "notes_autograd_mechanics.py": "out.grad_fn.register_hook (a hook on the node) is missing "
+    f"{CORE}, kernel/function.py [test_node_register_hook]",
     "notes_extending_function.py": "MyCube: Function.forward without ctx plus setup_context "
-    f"{CORE}, autograd/function.py, returning two outputs {FIDELITY} "
-    "[test_setup_context, test_multi_output_custom_function]",
+    f"{CORE}, kernel/function.py [test_setup_context]",
     "notes_extending_setup_context.py": "Function.setup_context (forward without ctx) "
-    f"{CORE}, autograd/function.py; then set_materialize_grads and multi-output Functions "
-    f"{FIDELITY} [test_setup_context]",
-    "nyu_autograd.py": f"needs torch.FloatTensor(list) {FIDELITY} [test_floattensor]",
+    f"{CORE}, kernel/function.py [test_setup_context]",
     "polynomial_optim.py": "float rounding amplified: RMSprop at lr=1e-3 oscillates from step "
     "~950 on; up to step 899 the losses agree to 1e-13 in float64 (and then part even in "
     f"float64) {DELIBERATE} [test_rmsprop_polynomial_agrees_until_it_oscillates]",

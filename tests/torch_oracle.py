@@ -65,3 +65,31 @@ def graph_signature(node, depth: int = 6):
         return None
     kids = [] if depth == 0 else [graph_signature(n, depth - 1) for n, _ in node.next_functions]
     return (node_name(node), kids)
+
+
+def first_sentence(message: str) -> str:
+    """A message up to its first sentence end ('. ' or a newline; without the full stop): where
+    we may add our fix-it sentence."""
+    import re
+
+    return re.split(r"(?<=[.?!])\s|\n", str(message).strip(), maxsplit=1)[0].rstrip(".")
+
+
+def raised(call) -> BaseException:
+    """The exception ``call()`` raises (fails the test if it raises none)."""
+    try:
+        call()
+    except Exception as error:  # noqa: BLE001 - any exception is the subject here
+        return error
+    raise AssertionError(f"{call} raised nothing")
+
+
+def assert_same_error(make, ours_lib, torch_lib, whole: bool = True) -> None:
+    """``make(lib)`` raises the same exception class in both libraries and our message begins
+    with PyTorch's: its whole text (``whole``), or at least its first sentence."""
+    ours, theirs = raised(lambda: make(ours_lib)), raised(lambda: make(torch_lib))
+    assert type(ours).__name__ == type(theirs).__name__, f"ours {ours!r}, PyTorch {theirs!r}"
+    if whole:
+        assert str(ours).startswith(str(theirs)), f"\nours:    {ours}\nPyTorch: {theirs}"
+    else:
+        assert first_sentence(ours) == first_sentence(theirs), f"\nours: {ours}\nPyTorch: {theirs}"

@@ -10,6 +10,10 @@ For a function ``f`` and inputs ``x``, the *Jacobian* holds every partial deriva
 
 If the two disagree anywhere, the backward formula is wrong. Use float64 inputs:
 in float32 the finite differences themselves are too imprecise to judge.
+
+``gradgradcheck`` does the same one level up: it gradchecks the function that maps
+``(inputs, grad_outputs)`` to the gradients ``backward`` computes, so it tests that your
+``backward`` is itself differentiable (needed for ``create_graph=True``, Hessians, ...).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import Any, Callable, List, Sequence, Tuple, Union
 import numpy as np
 
 from ..compat.creation import tensor
+from ..compat.random import rand
 from ..compat.tensor_api import Tensor
 from ..kernel.engine import grad
 
@@ -163,3 +168,52 @@ def gradcheck(
                     return False
                 raise GradcheckError(_explain(j, i, out, inputs[i], n, a, atol, rtol))
     return True
+
+
+def gradgradcheck(
+    func: Callable[..., Union[Tensor, Sequence[Tensor]]],
+    inputs: Union[Tensor, Sequence[Any]],
+    grad_outputs: Union[Tensor, Sequence[Tensor], None] = None,
+    *,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    gen_non_contig_grad_outputs: bool = False,
+    raise_exception: bool = True,
+) -> bool:
+    """Check the second derivatives of ``func`` at ``inputs`` against finite differences.
+
+    The backward pass is a function too: ``(inputs, grad_outputs) -> gradients``. This runs
+    ``gradcheck`` on it, with ``create_graph=True``, so a ``backward`` written with operations
+    that are not recorded (NumPy arrays, ``.detach()``) fails here though ``gradcheck`` passes.
+    Without ``grad_outputs``, random ones in [-1, 1) are used. (``gen_non_contig_grad_outputs``
+    is accepted for PyTorch's sake: NumPy-backed tensors have no separate strided layout to
+    test.)
+
+    >>> torch.autograd.gradgradcheck(MySquare.apply, (x,))
+    True
+    """
+    inputs = _as_tuple(inputs)
+    if grad_outputs is None:
+        outputs = [o for o in _float_outputs(func(*inputs)) if o.requires_grad]
+        grad_outputs = tuple(
+            (rand(o.shape, dtype=o.dtype) * 2 - 1).requires_grad_() for o in outputs
+        )
+    grad_outputs = _as_tuple(grad_outputs)
+    n = len(grad_outputs)
+
+    def backward_of_func(*args: Any) -> Tuple[Tensor, ...]:
+        xs, gs = args[:-n], args[-n:]
+        outs = [o for o in _float_outputs(func(*xs)) if o.requires_grad]
+        diff = [x for x in xs if _differentiable(x)]
+        grads = grad(outs, diff, gs, create_graph=True, allow_unused=True)
+        return tuple(g for g in grads if g is not None)
+
+    return gradcheck(
+        backward_of_func,
+        (*inputs, *grad_outputs),
+        eps=eps,
+        atol=atol,
+        rtol=rtol,
+        raise_exception=raise_exception,
+    )

@@ -11,18 +11,58 @@ curious student can call to see what the engine recorded::
     graph.replay(node, torch.tensor(1.))  # (∂y/∂x · 1, None): gradient per input, .grad untouched
     graph.input_versions(node)            # version of each tensor input when the op ran
     graph.array(x)                        # the NumPy array holding x's numbers (not a copy)
+
+``saved_tensors_hooks(pack_hook, unpack_hook)`` is PyTorch's: inside the block, every tensor an
+op saves for backward goes through ``pack_hook`` (which may return anything, e.g. a compressed
+copy), and backward gets it back through ``unpack_hook``.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
+from ..kernel import function
 from ..kernel.function import Node
 from ..kernel.tensor import Tensor
 
-__all__ = ["Node", "array", "input_versions", "inputs", "output", "replay"]
+__all__ = [
+    "Node",
+    "array",
+    "input_versions",
+    "inputs",
+    "output",
+    "replay",
+    "save_on_cpu",
+    "saved_tensors_hooks",
+]
+
+
+class saved_tensors_hooks:
+    """``with saved_tensors_hooks(pack_hook, unpack_hook):`` each tensor saved for backward
+    inside the block is stored as ``pack_hook(tensor)``; when backward (or ``saved_tensors``)
+    reads it, it gets ``unpack_hook(packed)``. Blocks nest: the innermost pair is used."""
+
+    def __init__(
+        self, pack_hook: Callable[[Any], Any], unpack_hook: Callable[[Any], Any]
+    ) -> None:
+        self.pack_hook = pack_hook
+        self.unpack_hook = unpack_hook
+
+    def __enter__(self) -> None:
+        function._saved_hooks.append((self.pack_hook, self.unpack_hook))
+
+    def __exit__(self, *exc: object) -> None:
+        function._saved_hooks.pop()
+
+
+class save_on_cpu(saved_tensors_hooks):
+    """PyTorch moves saved tensors to the CPU in this block (to save GPU memory). Everything is
+    on the CPU here already, so it keeps them as they are."""
+
+    def __init__(self, pin_memory: bool = False, device_type: str = "cuda") -> None:
+        super().__init__(lambda t: t, lambda t: t)
 
 
 def inputs(node: Node) -> tuple:

@@ -14,6 +14,29 @@ import numpy as np
 
 from ..kernel.tensor import Tensor
 from ..ops import arithmetic as A
+from . import dtype as _dtype
+
+
+def _check_grad(tensor: Tensor, value: Any) -> None:
+    """``tensor.grad = value``: a Tensor of ``tensor``'s shape and dtype, or PyTorch's error."""
+    if not isinstance(value, Tensor):
+        raise TypeError(
+            f"assigned grad expected to be a Tensor or None but got grad of type "
+            f"{type(value).__name__}. Wrap it with torch.tensor(...)."
+        )
+    if value.shape != tensor.shape:
+        raise RuntimeError(
+            f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor "
+            f"of size '{list(tensor.shape)}'. Please ensure that the gradient and the "
+            "tensor are the same size"
+        )
+    if value.dtype is not tensor.dtype:
+        raise RuntimeError(
+            f"attempting to assign a gradient with dtype '{_dtype.cpp_name(value.dtype)}' "
+            f"to a tensor with grad_dtype '{tensor.dtype._scalar_name}'. The gradient must "
+            "match the tensor's grad_dtype (defaults to the tensor's dtype). Convert it "
+            "first, e.g. grad.to(x.dtype)."
+        )
 
 
 def _view_of_leaf_error() -> RuntimeError:

@@ -140,7 +140,7 @@ def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool
         arr = arr.astype(dtype.numpy)
     t = Tensor._make(arr)
     if requires_grad:
-        t.requires_grad = True
+        _require_grad(t)
     return t
 
 
@@ -175,7 +175,7 @@ def _filled(
         )
     t = Tensor._make(np.full(shape, value, dtype=dt.numpy))
     if requires_grad:
-        t.requires_grad = True
+        _require_grad(t)
     return t
 
 
@@ -213,13 +213,37 @@ def empty(
 def _size_argument(name: str, dims: tuple, size: Any) -> tuple:
     """The shape, given as ``zeros(2, 3)``, ``zeros((2, 3))`` or ``zeros(size=(2, 3))``."""
     if size is None:
-        return dims
-    if dims:
+        size_args = dims
+    elif dims:
         raise TypeError(
             f"{name}() received an invalid combination of arguments - got the size twice. "
             f"Pass it once: {name}(2, 3) or {name}(size=(2, 3))."
         )
-    return (size,)
+    else:
+        size_args = (size,)
+    for a in size_args:
+        if not isinstance(a, (int, np.integer, tuple, list, Tensor)):
+            raise TypeError(
+                f"{name}(): argument 'size' (position 1) must be tuple of ints, not "
+                f"{type(a).__name__}. Sizes are whole numbers: use int(...) on computed sizes."
+            )
+    if name == "zeros" and any(isinstance(a, int) and a < 0 for a in size_args):
+        raise RuntimeError(
+            "zeros: Dimension size must be non-negative. Sizes must be zero or positive."
+        )
+    return size_args
+
+
+def _require_grad(t: Tensor) -> None:
+    """``requires_grad=True`` at creation (PyTorch's creation functions word the error on
+    integer dtypes differently from ``x.requires_grad_()``)."""
+    if t._data.dtype.kind != "f":
+        raise RuntimeError(
+            "Only Tensors of floating point and complex dtype can require gradients. This "
+            f"tensor has dtype {t.dtype}: create it from floats (e.g. torch.tensor([2.0]) "
+            "rather than torch.tensor([2])) or pass dtype=torch.float32."
+        )
+    t.requires_grad = True
 
 
 def full(
@@ -280,7 +304,7 @@ def arange(
     dt = _dtype.to_dtype(dtype) or default
     t = Tensor._make(np.arange(start, end, step).astype(dt.numpy, copy=False))
     if requires_grad:
-        t.requires_grad = True
+        _require_grad(t)
     return t
 
 
@@ -296,7 +320,7 @@ def linspace(
     dt = _dtype.to_dtype(dtype) or _dtype.default_float
     t = Tensor._make(np.linspace(start, end, steps).astype(dt.numpy))
     if requires_grad:
-        t.requires_grad = True
+        _require_grad(t)
     return t
 
 
@@ -307,5 +331,5 @@ def eye(
     dt = _dtype.to_dtype(dtype) or _dtype.default_float
     t = Tensor._make(np.eye(n, m, dtype=dt.numpy))
     if requires_grad:
-        t.requires_grad = True
+        _require_grad(t)
     return t

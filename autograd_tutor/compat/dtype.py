@@ -43,6 +43,17 @@ float64 = dtype("float64", np.float64, 2, "Double")
 ALL = (bool_, uint8, int8, int16, int32, int64, float16, float32, float64)
 _BY_NUMPY = {d.numpy: d for d in ALL}
 
+# How PyTorch's C++ messages name the dtypes ("expected ... but got: float != double").
+_CPP_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
+              "int32": "int", "int16": "short int", "int8": "signed char",
+              "uint8": "unsigned char", "bool": "bool"}
+
+
+def cpp_name(d: dtype) -> str:
+    """The C++ type name of ``d`` as PyTorch's messages write it: ``float``, ``long int``."""
+    return _CPP_NAMES[d.name]
+
+
 # The default dtypes PyTorch gives to Python floats and ints.
 default_float = float32
 default_int = int64

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import types
+import warnings
 from collections import namedtuple
 from typing import Any, Callable, Sequence
 
@@ -31,6 +32,7 @@ from . import speed
 from .checks import (
     _array_on_left,
     _check_broadcast,
+    _check_grad,
     _check_int,
     _check_matmul,
     _check_reshape,
@@ -109,10 +111,14 @@ class _AllDims:
 _ALL = _AllDims()
 
 
+_warned_float = False  # float(t) of a tensor that requires grad warns once
+
+
 class _TensorAPI:
     """PyTorch's Tensor API: attached to the kernel's ``Tensor`` by ``_attach`` at the end."""
 
     __hash__ = object.__hash__
+    _check_grad = _check_grad  # the kernel's ``grad`` setter checks with PyTorch's texts
     # NumPy defers to our reflected operators: np.float64(0.5) * t is a Tensor, as in PyTorch
     __array_priority__ = 1000
 
@@ -222,6 +228,15 @@ class _TensorAPI:
         return kind(self._data.reshape(()).item())
 
     def __float__(self) -> float:
+        global _warned_float
+        if self._requires_grad and not _warned_float:  # once per process, as PyTorch
+            _warned_float = True
+            warnings.warn(
+                "Converting a tensor with requires_grad=True to a scalar may lead to unexpected "
+                "behavior.\nConsider using tensor.detach() first.",
+                UserWarning,
+                stacklevel=2,
+            )
         return self._to_number(float)
 
     def __int__(self) -> int:
@@ -459,11 +474,15 @@ class _TensorAPI:
         other = self._operand(other)
         _check_matmul(self._data.shape, other._data.shape)
         if other._data.dtype != self._data.dtype:
-            names = {"float32": "float", "float64": "double", "int64": "long int"}
-            a, b = (names.get(t.dtype.name, t.dtype.name) for t in (self, other))
+            fix = "Convert one of them first, e.g. x.float() @ w or x @ w.double()."
+            if self.ndim == other.ndim == 1:
+                raise RuntimeError(
+                    "dot : expected both vectors to have same dtype, but found "
+                    f"{self.dtype._scalar_name} and {other.dtype._scalar_name}. {fix}"
+                )
+            a, b = (_dtype.cpp_name(t.dtype) for t in (self, other))
             raise RuntimeError(
-                f"expected m1 and m2 to have the same dtype, but got: {a} != {b}. Convert one "
-                "of them first, e.g. x.float() @ w or x @ w.double()."
+                f"expected m1 and m2 to have the same dtype, but got: {a} != {b}. {fix}"
             )
         return linalg.matmul_function(self._data.ndim, other._data.ndim).apply(self, other)
 
@@ -663,13 +682,15 @@ class _TensorAPI:
         """A copy with ``value`` (a number or a 0-d tensor) wherever ``mask`` is True."""
         if not isinstance(mask, Tensor):
             raise TypeError(
-                "masked_fill() received an invalid combination of arguments - got mask of type "
-                f"{type(mask).__name__}. Pass a bool tensor, e.g. x.masked_fill(x > 0, 0.0)."
+                "masked_fill() received an invalid combination of arguments - got "
+                f"({type(mask).__name__}, {type(value).__name__}), but expected one of:\n"
+                "The mask must be a bool tensor, e.g. x.masked_fill(x > 0, 0.0)."
             )
         if mask._data.dtype != np.bool_:
             raise RuntimeError(
                 "masked_fill_ only supports boolean masks, but got mask with dtype "
-                f"{mask.dtype}. Make the mask with a comparison (x > 0) or use mask.bool()."
+                f"{_dtype.cpp_name(mask.dtype)}. Make the mask with a comparison (x > 0) or "
+                "use mask.bool()."
             )
         _check_broadcast(mask.shape, self.shape)
         if isinstance(value, Tensor):
@@ -807,9 +828,9 @@ class _TensorAPI:
             if keepdim:
                 name = whole.__name__.lower()
                 raise TypeError(
-                    f"{name}() received an invalid combination of arguments - got keepdim=True "
-                    f"without dim. Pass the dims to keep: x.{name}(dim=None, keepdim=True) "
-                    "keeps all of them, as size 1."
+                    f"{name}() received an invalid combination of arguments - got (keepdim=bool, "
+                    "), but expected one of:\nkeepdim needs a dim. Pass the dims to keep: "
+                    f"x.{name}(dim=None, keepdim=True) keeps all of them, as size 1."
                 )
             return whole.apply(self, None, False)
         if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
@@ -1035,6 +1056,7 @@ class _TensorAPI:
         A view's change is recorded on its base (``_inplace_on_view``). ``ufunc``, when the op
         is one, lets an optimizer step under ``no_grad`` skip all that (``speed.update_in_place``).
         """
+        self._check_inference_update()
         if ufunc is not None and speed.update_in_place(self, ufunc, others[0]):
             return self  # an optimizer step under no_grad: nothing to record or check
         recording = (
@@ -1170,6 +1192,7 @@ class _TensorAPI:
         return self._inplace(lambda old: old.cos())
 
     def zero_(self) -> Tensor:
+        self._check_inference_update()
         if self._base is None and not self._requires_grad and self._data.flags.writeable:
             self._data.fill(0)  # the common case, w.grad.zero_(): nothing to record or check
             self._bump_version()

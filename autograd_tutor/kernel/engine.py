@@ -50,7 +50,7 @@ def _nodes_leading_to(roots: Sequence[Node], targets: set[Node]) -> set[Node]:
 
 def _roots(
     outputs: Sequence[Any], grad_outputs: Sequence[Any], create_graph: bool
-) -> list[tuple[Node, Any]]:
+) -> list[tuple[Node, Any, Any]]:
     """Where the backward pass starts: each output's node with d(output)/d(output), which is
     ones or the gradient passed in (Tensors with ``create_graph``, else their arrays: see
     ``_run_backward``)."""
@@ -76,11 +76,11 @@ def _roots(
                     "explicitly: out.backward(gradient=torch.ones_like(out))."
                 )
             if out._data.ndim == 0 and not create_graph:  # a loss: d(loss)/d(loss) = 1 as a
-                roots.append((grad_node(out), _one(out._data.dtype)))  # NumPy scalar, the
-                continue  # cheapest to compute with
+                roots.append((grad_node(out), _one(out._data.dtype), out))  # NumPy scalar,
+                continue  # the cheapest to compute with
             ones = np.empty(out._data.shape, out._data.dtype)
             ones.fill(1)  # np.ones, without its Python-level overhead
-            roots.append((grad_node(out), Tensor._make(ones) if create_graph else ones))
+            roots.append((grad_node(out), Tensor._make(ones) if create_graph else ones, out))
             continue
         elif not isinstance(g, Tensor):
             raise TypeError(
@@ -95,7 +95,7 @@ def _roots(
             )
         if g._data.dtype != out._data.dtype:
             g = g.to(out.dtype)  # as in PyTorch, the gradient takes the output's dtype
-        roots.append((grad_node(out), g if create_graph else g._data))
+        roots.append((grad_node(out), g if create_graph else g._data, out))
     return roots
 
 
@@ -106,7 +106,7 @@ def _one(dtype: np.dtype) -> np.generic:
 
 
 def _run_backward(
-    roots: list[tuple[Node, Any]],
+    roots: list[tuple[Node, Any, Any]],
     retain_graph: bool,
     create_graph: bool,
     targets: set[Node] | None = None,
@@ -121,8 +121,8 @@ def _run_backward(
     call_backward = _call_checked if _Anomaly.enabled else Node._call_backward
     received: dict[Node, Any] = {}  # node -> the sum of the gradients sent to it so far
     ready: list[tuple[int, Node]] = []  # op nodes that received a gradient: newest first
-    for node, grad in roots:
-        _send(received, ready, node, grad)
+    for node, grad, out in roots:
+        _send(received, ready, node, grad, out)
     ran: list[Node] = []
     prev, _Mode.enabled = _Mode.enabled, create_graph  # record the formulas' own ops or not
     try:
@@ -136,9 +136,9 @@ def _run_backward(
                 continue
             input_grads = call_backward(node, grad)  # 3. the op's backward: the chain rule
             ran.append(node)
-            for next_node, g in zip(node._edges, input_grads):  # 4. one gradient per edge
-                if next_node is not None and g is not None:
-                    _send(received, ready, next_node, g)
+            for next_node, g, arg in zip(node._edges, input_grads, node._inputs):  # 4. one
+                if next_node is not None and g is not None:  # gradient per edge (per input)
+                    _send(received, ready, next_node, g, arg)
         for leaf, grad in received.items():  # what is left: the leaves' complete gradients
             if wanted is None or leaf in wanted.targets:
                 tensor = leaf.variable  # type: ignore[attr-defined]
@@ -150,11 +150,13 @@ def _run_backward(
     return found
 
 
-def _send(received: dict[Node, Any], ready: list, node: Node, grad: Any) -> None:
-    """Add ``grad`` to what ``node`` has received. An op node that receives its first
-    gradient joins the ``ready`` heap, keyed by creation number (negated: ``heapq`` pops the
-    smallest)."""
-    if node in received:
+def _send(received: dict[Node, Any], ready: list, node: Node, grad: Any, tensor: Any) -> None:
+    """Add ``grad`` (the gradient of ``tensor``) to what ``node`` has received. An op node
+    that receives its first gradient joins the ``ready`` heap, keyed by creation number
+    (negated: ``heapq`` pops the smallest)."""
+    if node._n_outputs != 1:  # a Function with several outputs: one sum per output
+        _send_to_output(received, ready, node, grad, tensor._output_nr)
+    elif node in received:
         received[node] = received[node] + grad
     else:
         received[node] = grad
@@ -162,9 +164,21 @@ def _send(received: dict[Node, Any], ready: list, node: Node, grad: Any) -> None
             heapq.heappush(ready, (-node._sequence_nr, node))
 
 
+def _send_to_output(received: dict[Node, Any], ready: list, node: Node, grad: Any, k: int) -> None:
+    """``_send`` to output ``k`` of a node with several outputs: it keeps one sum per output."""
+    if node not in received:
+        received[node] = [None] * node._n_outputs
+        heapq.heappush(ready, (-node._sequence_nr, node))
+    slots = received[node]
+    slots[k] = grad if slots[k] is None else slots[k] + grad
+
+
 def _arrive(node: Node, grad: Any, value: Any, hooks: dict | None) -> Any:
     """A node's complete gradient, as its tensor sees it: in the tensor's dtype (as in
-    PyTorch), then passed through the hooks registered on the tensor."""
+    PyTorch), then passed through the hooks registered on the tensor. A node with several
+    outputs gets one gradient per output (``Node._complete``)."""
+    if node._n_outputs != 1:
+        return node._complete(grad)
     if grad.dtype is not value.dtype and not isinstance(grad, Tensor):
         grad = grad.astype(value.dtype)
     return _run_hooks(hooks, grad) if hooks else grad
@@ -174,10 +188,10 @@ class _Wanted:
     """``autograd.grad(inputs=...)`` wants only the gradients of ``targets``: it skips the
     nodes that lead to none of them and keeps each target's gradient as it goes by."""
 
-    def __init__(self, roots: list[tuple[Node, Any]], targets: set[Node], found: dict) -> None:
+    def __init__(self, roots: list[tuple[Node, Any, Any]], targets: set[Node], found: dict) -> None:
         self.targets = targets
         self.found = found
-        self.needed = _nodes_leading_to([node for node, _ in roots], targets)
+        self.needed = _nodes_leading_to([node for node, *_ in roots], targets)
 
     def skips(self, node: Node) -> bool:
         """True for a node that leads to no target (it does not run)."""
@@ -208,9 +222,9 @@ def _run_hooks(hooks: dict, grad: Any) -> Any:
         if new is not None:
             if new.shape != grad.shape:
                 raise RuntimeError(
-                    f"hook '{getattr(hook, '__name__', 'hook')}' has changed the size of value "
-                    f"from {list(grad.shape)} to {list(new.shape)}. A hook must return None or "
-                    "a gradient of the same shape."
+                    f"hook '{getattr(hook, '__name__', 'hook')}' has changed the size of value. "
+                    f"It went from {list(grad.shape)} to {list(new.shape)}: a hook must return "
+                    "None or a gradient of the same shape."
                 )
             grad = new
     return grad

@@ -52,6 +52,12 @@ class Node:
     _arrays = False  # in a plain backward(): saved_tensors gives the NumPy arrays
     _sequence_nr = 0  # creation order: a node is always newer than the nodes it sends to
     _forward_trace = ""  # in anomaly mode: where in your code the op was called
+    _n_outputs = 1  # a Function you write may return several tensors
+    _output_meta: tuple = ()  # then (shape, NumPy dtype) per output: zeros for the missing
+    _materialize = True  # see set_materialize_grads
+    _saved_outputs: dict | None = None  # a Function you write saved its output: index -> nr
+    _packed: tuple = ()  # under saved_tensors_hooks: what pack_hook made of each saved tensor
+    _unpack: Any = None  # ... and the unpack_hook that gives them back
 
     def name(self) -> str:
         """PyTorch's name for this node, e.g. ``"PowBackward0"``."""
@@ -59,10 +65,12 @@ class Node:
 
     @property
     def next_functions(self) -> tuple:
-        """One ``(node, 0)`` pair per tensor input, as PyTorch shows them: the input's
-        ``grad_fn``, its ``AccumulateGrad`` if it is a leaf, or ``None`` for a constant."""
+        """One ``(node, output_nr)`` pair per tensor input, as PyTorch shows them: the input's
+        ``grad_fn`` (and which of its outputs the input is), its ``AccumulateGrad`` if it is a
+        leaf, or ``None`` for a constant."""
         return tuple(
-            [(node, 0) for node, a in zip(self._edges, self._inputs) if isinstance(a, Tensor)]
+            [(node, a._output_nr) for node, a in zip(self._edges, self._inputs)
+             if isinstance(a, Tensor)]
         )
 
     def __repr__(self) -> str:
@@ -74,7 +82,14 @@ class Node:
         self._saved = tensors  # apply() notes their versions if the node is kept
 
     def mark_non_differentiable(self, *tensors: Any) -> None:
-        self._non_differentiable = True
+        """These outputs (e.g. integer indices) get no gradient and no ``grad_fn``."""
+        self._non_differentiable = tensors or True
+
+    def set_materialize_grads(self, value: bool) -> None:
+        """Of a Function with several outputs, ``backward`` gets one gradient per output:
+        zeros for an output the loss does not depend on (the default), or ``None`` after
+        ``set_materialize_grads(False)`` (skip the work for it)."""
+        self._materialize = value
 
     @property
     def saved_tensors(self) -> tuple:
@@ -97,25 +112,66 @@ class Node:
                     "instead. To fix it, use the out-of-place form (y = y + 1 instead of y += 1, "
                     "x.add(1) instead of x.add_(1)) or clone() the tensor before changing it."
                 )
+        saved = self._saved
+        if self._unpack is not None:  # saved under saved_tensors_hooks
+            saved = tuple([p if p is None else self._unpack(p) for p in self._packed])
         if self._arrays:
-            return tuple([t if t is None else t._data for t in self._saved])
+            return tuple([t if t is None else t._data for t in saved])
         if self._function.save_output:  # the output again, with this node as its grad_fn
-            out = _without_grad_fn(self._saved[-1])
+            out = _without_grad_fn(saved[-1])
             out.grad_fn = self
-            return (*self._saved[:-1], out)
-        return self._saved
+            return (*saved[:-1], out)
+        if self._saved_outputs:  # the same for the outputs a Function you wrote saved
+            return tuple(
+                [self._as_output(t, self._saved_outputs[i]) if i in self._saved_outputs else t
+                 for i, t in enumerate(saved)]
+            )
+        return saved
+
+    def _as_output(self, saved: Any, nr: int) -> Any:
+        """A saved output as ``backward`` reads it: with this node as its ``grad_fn``, so that
+        a gradient computed from it can be differentiated again (double backward)."""
+        out = _without_grad_fn(saved)
+        out.grad_fn, out._output_nr = self, nr
+        return out
+
+    def _keep_outputs(self, returned: tuple, outs: tuple) -> None:
+        """Of the tensors ``forward`` saved, those it also returned are kept as the outputs
+        (without their ``grad_fn``: no reference cycle), so that an in-place change of an
+        output is caught and ``saved_tensors`` can give them back with this node as
+        ``grad_fn``."""
+        saved, kept = list(self._saved), {}
+        for i, t in enumerate(saved):
+            for nr, r in enumerate(returned):
+                if t is r and isinstance(outs[nr], Tensor) and outs[nr].grad_fn is self:
+                    saved[i], kept[i] = _without_grad_fn(outs[nr]), nr
+        if kept:
+            self._saved, self._saved_outputs = tuple(saved), kept
+
+    def _pack_saved(self) -> None:
+        """Store ``pack_hook(t)`` of each saved tensor (the innermost ``saved_tensors_hooks``);
+        ``saved_tensors`` gives them back through its ``unpack_hook``."""
+        pack, self._unpack = _saved_hooks[-1]
+        self._packed = tuple([t if t is None else pack(t) for t in self._saved])
 
     def _origin(self, saved: Any) -> str:
-        """PyTorch's ", which is output 0 of <node>," for a saved non-leaf tensor."""
-        producer = self if self._function.save_output and saved is self._saved[-1] else None
-        for arg, node in zip(self._inputs, self._edges):
-            if arg is saved and node is not None and not isinstance(node, AccumulateGrad):
-                producer = node
-        return f", which is output 0 of {producer.name()}," if producer is not None else ""
+        """PyTorch's ", which is output 0 of Mul," for a saved non-leaf tensor: this node for
+        its own saved output, else the tensor's current ``grad_fn`` (after the in-place change
+        that broke it: ``Add`` for ``y += 1``), named without ``Backward0``."""
+        own = self._function.save_output and saved is self._saved[-1]
+        own = own or any(saved is self._saved[i] for i in self._saved_outputs or ())
+        producer = self if own else None
+        if producer is None and isinstance(saved, Tensor):
+            producer = saved.grad_fn
+        if producer is None:
+            return ""
+        name = producer.name().replace("Backward0", "").replace("Backward", "")
+        return f", which is output 0 of {name},"
 
     def _record(self, inputs: tuple, out: Any) -> None:
         """Make this node ``out.grad_fn``: remember the inputs, the edges to the nodes that
         produced them and the versions of the saved tensors."""
+        _refuse_inference_tensors(self._saved)
         self._inputs = inputs
         self._value = out._data
         self._edges = tuple(
@@ -130,6 +186,8 @@ class Node:
             self._saved_versions = tuple(
                 [0 if t is None or t._vc is None else t._vc[0] for t in self._saved]
             )
+            if _saved_hooks:  # inside autograd.graph.saved_tensors_hooks
+                self._pack_saved()
         out._requires_grad = True
         out.grad_fn = self
         if out._base is not None:  # a view: it must follow in-place changes of its base
@@ -145,13 +203,18 @@ class Node:
         (``array_backward``) gets them as they are; any other gets Tensors.
         """
         function = self._function
-        arrays = not isinstance(grad, Tensor)
+        several = self._n_outputs != 1  # then ``grad`` holds one gradient per output
+        arrays = not (any(isinstance(g, Tensor) for g in grad) if several else
+                      isinstance(grad, Tensor))
         if arrays and not function.array_backward:
-            grads = self._call_backward(Tensor._make(np.asarray(grad)))
+            grads = self._call_backward(
+                tuple([g if g is None else Tensor._make(np.asarray(g)) for g in grad])
+                if several else Tensor._make(np.asarray(grad))
+            )
             return tuple([g if g is None else g._data for g in grads])
         self._arrays = arrays  # what saved_tensors gives while backward runs
         try:
-            grads = function.backward(self, grad)
+            grads = function.backward(self, *grad) if several else function.backward(self, grad)
         finally:
             self._arrays = False  # read from outside, saved_tensors gives Tensors again
         if not isinstance(grads, tuple):
@@ -178,15 +241,27 @@ class Node:
         released, self._released = self._released, False
         prev, _Mode.enabled = _Mode.enabled, False
         try:
-            return self._call_backward(*grad_outputs)
+            return self._call_backward(grad_outputs if self._n_outputs != 1 else grad_outputs[0])
         finally:
             _Mode.enabled = prev
             self._released = released
 
     def __call__(self, *grad_outputs: Any) -> Any:
         """Apply this node's backward to ``grad_outputs`` (as PyTorch's ``grad_fn(...)``)."""
-        grads = self._call_backward(*grad_outputs)
+        grads = self._call_backward(grad_outputs if self._n_outputs != 1 else grad_outputs[0])
         return grads if len(grads) != 1 else grads[0]
+
+    def _complete(self, slots: list) -> tuple:
+        """The gradients of a node with several outputs, one per output: zeros (or ``None``,
+        see ``set_materialize_grads``) where none arrived, Tensors if the others are."""
+        if not self._materialize:
+            return tuple(slots)
+        tensors = any(isinstance(g, Tensor) for g in slots)  # with create_graph
+        return tuple(
+            g if g is not None else
+            (Tensor._make(np.zeros(*meta)) if tensors else np.zeros(*meta))
+            for g, meta in zip(slots, self._output_meta)
+        )
 
 
 def _without_grad_fn(out: Any) -> Any:
@@ -201,6 +276,19 @@ def _without_grad_fn(out: Any) -> Any:
 
 
 _created = itertools.count(1)  # numbers the nodes in the order they are made
+_saved_hooks: list = []  # (pack_hook, unpack_hook) pairs of the saved_tensors_hooks blocks
+
+
+def _refuse_inference_tensors(saved: tuple) -> None:
+    """A tensor made in ``inference_mode()`` cannot be saved for backward (PyTorch's error)."""
+    for t in saved:
+        if t is not None and t._inference:
+            raise RuntimeError(
+                "Inference tensors cannot be saved for backward. Please do not use Tensors "
+                "created in inference mode in computation tracked by autograd. To work "
+                "around this, you can make a clone to get a normal tensor and use it in "
+                "autograd, or use `torch.no_grad()` instead of `torch.inference_mode()`."
+            )
 
 
 def _sum_to_input(node: Node, i: int, grad: Any, arg: Any) -> Any:
@@ -319,6 +407,9 @@ class Function:
             result = _forward_unrecorded(cls, ctx, args)
         else:  # not recording, or a built-in forward: it computes on arrays, records nothing
             result = cls.forward(ctx, *args)
+        if type(result) is tuple:
+            return _several_outputs(ctx, args, result, recording and True in needs)
+        returned = result
         if type(result) is not np.ndarray:  # a Tensor, or the NumPy scalar a full reduction gives
             result = result._data if isinstance(result, Tensor) else np.asarray(result)
         out = Tensor._make(result)
@@ -326,7 +417,39 @@ class Function:
             out._share_version_with(args[0], view=(cls, args[1:]))
         if recording and True in needs and not ctx._non_differentiable:
             ctx._record(args, out)
+            if ctx._saved and not cls._built_in:
+                ctx._keep_outputs((returned,), (out,))
         return out
+
+
+def _several_outputs(ctx: Node, args: tuple, results: tuple, record: bool) -> tuple:
+    """The outputs of a ``forward`` that returned a tuple: each tensor becomes a new output
+    whose ``grad_fn`` is this one node (``output_nr`` tells them apart); numbers pass through.
+    Outputs passed to ``mark_non_differentiable`` are not recorded."""
+    outs = tuple(
+        Tensor._make(np.asarray(r._data if isinstance(r, Tensor) else r))
+        if isinstance(r, (Tensor, np.ndarray)) else r
+        for r in results
+    )
+    marked = ctx._non_differentiable if isinstance(ctx._non_differentiable, tuple) else ()
+    recorded = [
+        k for k, (r, out) in enumerate(zip(results, outs))
+        if isinstance(out, Tensor) and not any(r is m for m in marked)
+    ]
+    if record and recorded and ctx._non_differentiable is not True:
+        ctx._n_outputs = len(outs)
+        ctx._output_meta = tuple(
+            (out._data.shape, out._data.dtype) if isinstance(out, Tensor) else ((), np.float32)
+            for out in outs
+        )
+        ctx._record(args, outs[recorded[0]])
+        for k in recorded:
+            outs[k]._requires_grad = True
+            outs[k].grad_fn = ctx
+            outs[k]._output_nr = k
+        if ctx._saved:
+            ctx._keep_outputs(results, outs)
+    return outs
 
 
 def _forward_unrecorded(cls: type[Function], ctx: Node, args: tuple) -> Any:

@@ -16,10 +16,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class _GradMode:
-    __slots__ = ("enabled",)
+    __slots__ = ("enabled", "inference")
 
     def __init__(self) -> None:
         self.enabled = True
+        self.inference = False  # inside inference_mode(): new tensors are inference tensors
 
 
 # An instance, not a class attribute: writing a class attribute invalidates Python's
@@ -30,6 +31,11 @@ _Mode = _GradMode()
 def is_grad_enabled() -> bool:
     """True when new operations are recorded in the graph."""
     return _Mode.enabled
+
+
+def is_inference_mode_enabled() -> bool:
+    """True inside ``inference_mode()``."""
+    return _Mode.inference
 
 
 def _decorate(func: F, mode: bool) -> F:
@@ -101,12 +107,34 @@ class enable_grad(_GradModeContext):
 
 
 class inference_mode(_GradModeContext):
-    """Like ``no_grad`` (PyTorch adds more speed-ups; here it is the same switch).
-    ``inference_mode(False)`` switches recording on, as PyTorch's does."""
+    """``no_grad``, and a promise: the tensors made inside are *inference tensors*, never to
+    be used by autograd. So, as in PyTorch, outside the mode an inference tensor cannot be
+    saved for backward (``w * t`` with ``w`` requiring grad), changed in place, or asked for
+    its ``_version``; clone it to get a normal tensor. (PyTorch skips the version counting
+    for them, which makes inference faster.) ``inference_mode(False)`` switches it off."""
 
     def __init__(self, mode: bool = True) -> None:
         super().__init__()
         self._target = not mode
+        self._inference = mode
+        self._prev_inference: list[bool] = []
+
+    def __enter__(self) -> None:
+        super().__enter__()
+        self._prev_inference.append(_Mode.inference)
+        _Mode.inference = self._inference
+
+    def __exit__(self, *exc: object) -> None:
+        super().__exit__(*exc)
+        _Mode.inference = self._prev_inference.pop()
+
+    def __call__(self, func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with inference_mode(self._inference):
+                return func(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
 
 
 class set_grad_enabled:

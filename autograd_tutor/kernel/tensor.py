@@ -23,12 +23,17 @@ from typing import Any, Callable
 
 import numpy as np
 
+from .grad_mode import _Mode
+
 
 class Tensor:
     """A multi-dimensional array that can record the operations applied to it.
 
     This class holds what autograd needs; PyTorch's methods and operators (``+``, ``sum``,
     ``reshape``, printing, ...) are attached to it in one place, ``compat/tensor_api.py``."""
+
+    _output_nr = 0  # which output of its grad_fn this is (a Function may return several)
+    _inference = False  # made inside inference_mode(): never to be used by autograd
 
     def __init__(self, *args: Any) -> None:
         """``Tensor([1, 2])`` or ``Tensor(2, 3)`` (uninitialised), as the legacy PyTorch
@@ -52,6 +57,8 @@ class Tensor:
         self._accumulator: weakref.ref | None = None  # to this leaf's AccumulateGrad
         self._hooks: dict | None = None
         self._retains_grad = False
+        if _Mode.inference:
+            self._inference = True
 
     def __deepcopy__(self, memo: dict) -> Tensor:
         """A copy with its own values and ``.grad``; only leaves can be copied (a copy of a
@@ -79,8 +86,6 @@ class Tensor:
         t._set_fields(data, requires_grad)
         return t
 
-
-
     # ---------------------------------------------------------------- autograd state
     @property
     def requires_grad(self) -> bool:
@@ -95,12 +100,17 @@ class Tensor:
                 "var_no_grad = var.detach()."
             )
         if flag and self._data.dtype.kind != "f":
-            raise RuntimeError(
-                "only Tensors of floating point dtype can require gradients. This tensor has "
-                f"dtype {self.dtype}: create it from floats (e.g. torch.tensor([2.0]) rather "
-                "than torch.tensor([2])) or convert it with .float()."
-            )
+            self._refuse_grad("floating point and complex dtype")
         self._requires_grad = bool(flag)
+
+    def _refuse_grad(self, kinds: str) -> None:
+        """PyTorch's error for an integer tensor asked to require grad (the attribute says
+        "floating point and complex dtype", ``requires_grad_()`` "floating point dtype")."""
+        raise RuntimeError(
+            f"only Tensors of {kinds} can require gradients. This tensor has dtype "
+            f"{self.dtype}: create it from floats (e.g. torch.tensor([2.0]) rather than "
+            "torch.tensor([2])) or convert it with .float()."
+        )
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Set ``requires_grad`` in place and return the tensor."""
@@ -109,6 +119,13 @@ class Tensor:
                 "you can only change requires_grad flags of leaf variables. If you want to use "
                 "a computed variable in a subgraph that doesn't require differentiation use "
                 "var_no_grad = var.detach()."
+            )
+        if requires_grad and self._data.dtype.kind != "f":
+            self._refuse_grad("floating point dtype")
+        if requires_grad and self._inference and not _Mode.inference:
+            raise RuntimeError(
+                "Setting requires_grad=True on inference tensor outside InferenceMode is not "
+                "allowed. Make a normal tensor first: t = t.clone()."
             )
         if self.is_leaf:
             self.requires_grad = requires_grad
@@ -132,7 +149,8 @@ class Tensor:
                 "Its .grad attribute won't be populated during autograd.backward(). If you "
                 "indeed want the .grad field to be populated for a non-leaf Tensor, use "
                 ".retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by "
-                "mistake, make sure you access the leaf Tensor instead.",
+                "mistake, make sure you access the leaf Tensor instead. See "
+                "github.com/pytorch/pytorch/pull/30531 for more information.",
                 UserWarning,
                 stacklevel=2,
             )
@@ -141,27 +159,31 @@ class Tensor:
     @grad.setter
     def grad(self, value: Tensor | None) -> None:
         if value is not None:
-            if not isinstance(value, Tensor):
-                raise TypeError(
-                    f"assigned grad expected to be a Tensor or None but got grad of type "
-                    f"{type(value).__name__}. Wrap it with torch.tensor(...)."
-                )
-            if value.shape != self.shape:
-                raise RuntimeError(
-                    f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor "
-                    f"of size '{list(self.shape)}'. Please ensure that the gradient and the "
-                    "tensor are the same size"
-                )
-            if value.dtype is not self.dtype:
-                raise RuntimeError(
-                    f"attempting to assign a gradient with dtype '{value.dtype}' to a tensor "
-                    f"with dtype '{self.dtype}'. Convert it first, e.g. grad.to(x.dtype)."
-                )
+            self._check_grad(value)  # a Tensor of this shape and dtype (compat/checks.py)
         self._grad = value
 
     @property
     def _version(self) -> int:
+        if self._inference:
+            raise RuntimeError(
+                "Inference tensors do not track version counter. Use t.clone() (a normal "
+                "tensor) if you need one."
+            )
         return self._vc[0] if self._vc is not None else 0
+
+    def is_inference(self) -> bool:
+        """True for a tensor made inside ``inference_mode()``."""
+        return self._inference
+
+    def _check_inference_update(self) -> None:
+        """Outside ``inference_mode()`` an inference tensor cannot be changed in place."""
+        if self._inference and not _Mode.inference:
+            raise RuntimeError(
+                "Inplace update to inference tensor outside InferenceMode is not allowed.You "
+                "can make a clone to get a normal tensor before doing inplace update.See "
+                "https://github.com/pytorch/rfcs/pull/17 for more details. Write "
+                "t = t.clone() first, or make t outside inference_mode()."
+            )
 
     def _bump_version(self) -> None:
         if self._vc is None:

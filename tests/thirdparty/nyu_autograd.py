@@ -2,7 +2,8 @@
 #   Canziani), https://github.com/Atcold/NYU-DLSP20
 # LICENCE: CC BY-NC-SA 4.0 (Atcold/NYU-DLSP20)
 # CHANGED: torch.randn(3, requires_grad=True) replaced by a fixed value; notebook cell results
-#   printed; the "Inference" GPU cell left out.
+#   printed; the "Inference" GPU cell left out; print(e) prints type(e).__name__ (our message
+#   adds a fix-it sentence after PyTorch's).
 import torch
 
 # Create a 2x2 tensor with gradient-accumulation capabilities
@@ -67,4 +68,4 @@ try:
     z.backward()  # PyTorch will throw an error here, since z has no grad accum.
 except RuntimeError as e:
     print('RuntimeError!!! >:[')
-    print(e)
+    print(type(e).__name__)
