@@ -25,7 +25,7 @@ from typing import Any, Callable
 import numpy as np
 
 from . import _dtype, _printing
-from .autograd import engine, function
+from .autograd import engine, function, graph
 from .autograd.function import AccumulateGrad, Function
 from .autograd.grad_mode import _Mode
 from .ops import arithmetic as A
@@ -400,6 +400,8 @@ class Tensor:
         """The same numbers, cut off from the graph (shares memory and version counter)."""
         t = Tensor._make(self._data)
         t._share_version_with(self)
+        if graph._WATCH.on:  # the visualiser draws where the gradient stops
+            graph._note_cut("detach()", (self,), t)
         return t
 
     def detach_(self) -> Tensor:
@@ -574,7 +576,10 @@ class Tensor:
             _check_int(other)  # (on the recorded path, _operand checks it)
             values = fn.ufunc(self._data, other)  # a float tensor and a Python number: the
             if type(values) is np.ndarray and values.dtype is self._data.dtype:  # common case
-                return Tensor._make(values)
+                out = Tensor._make(values)
+                if graph._WATCH.on:  # the visualiser draws where the gradient stops
+                    graph._note_cut("no_grad", (self,), out)
+                return out
         a, b = self, other if isinstance(other, Tensor) else self._operand(other)
         try:
             if _Mode.enabled:
@@ -582,6 +587,8 @@ class Tensor:
             else:  # nothing to record: the op is just its NumPy ufunc
                 values = fn.ufunc(a._data, b._data)
                 out = Tensor._make(values if type(values) is np.ndarray else np.asarray(values))
+                if graph._WATCH.on:
+                    graph._note_cut("no_grad", (a, b), out)
         except ValueError:  # NumPy could not broadcast the shapes: say why, as PyTorch does
             _check_broadcast(a.shape, b.shape)
             raise

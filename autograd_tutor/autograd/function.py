@@ -125,6 +125,8 @@ class Node:
             self._forward_trace = _forward_trace()
         if self._function.save_output:  # not `out` itself: its grad_fn is this node (a cycle)
             self._saved = (*self._saved, _without_grad_fn(out))
+        if _graph._WATCH.on:  # the visualiser tells changes made after recording
+            self._input_versions = _graph._versions(inputs)
         if self._saved:  # t._version, inlined: this runs for every recorded op
             self._saved_versions = tuple(
                 [0 if t is None or t._vc is None else t._vc[0] for t in self._saved]
@@ -301,8 +303,11 @@ class Function:
         out = Tensor._make(result)
         if cls.is_view and isinstance(args[0], Tensor):
             out._share_version_with(args[0], view=(cls, args[1:]))
-        if recording and True in needs and not ctx._non_differentiable:
-            ctx._record(args, out)
+        if recording:
+            if True in needs and not ctx._non_differentiable:
+                ctx._record(args, out)
+        elif _graph._WATCH.on:  # the visualiser draws where the gradient stops
+            _graph._note_cut("no_grad", args, out)
         return out
 
 
@@ -319,3 +324,5 @@ def _forward_unrecorded(cls: type[Function], ctx: Node, args: tuple) -> Any:
 _BUILT_IN = ("autograd_tutor.ops.", "autograd_tutor.nn.")  # modules of the built-in ops
 
 Tensor: Any = None  # set by _tensor.py, which imports this module before defining the class
+
+from . import graph as _graph  # noqa: E402  (graph.py imports Node from here)
