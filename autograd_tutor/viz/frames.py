@@ -140,7 +140,7 @@ class _Narrator:
     # ---- frames -------------------------------------------------------------------------------
 
     def frames(self) -> List[Frame]:
-        out: List[Frame] = [self._inputs_frame()]
+        out: List[Frame] = [self._leaves_frame()]
         shown = {g.id for g in self.graph.nodes if not self._computed(g)}
         for g in self.graph.nodes:
             if self._computed(g):
@@ -175,7 +175,7 @@ class _Narrator:
                 f"(its version went from {before} to {now}): it shows its numbers now, while "
                 "the graph's values were computed from its earlier numbers.")
 
-    def _inputs_frame(self) -> Frame:
+    def _leaves_frame(self) -> Frame:
         leaves = [g for g in self.graph.nodes if not self._computed(g)]
         parts = []
         for g in leaves:
