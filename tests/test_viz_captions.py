@@ -164,6 +164,9 @@ def test_used_twice_every_caption():
     ta = torch.tensor([3.0], requires_grad=True)
     (ta * ta + ta).backward()
     assert frames[-1].state.grads[ids(graph)["a"]] == pytest.approx(ta.grad.numpy())
+    a_, mul, b_ = ids(graph)["a"], ids(graph)["mul"], ids(graph)["b"]
+    assert [f.edge for f in backward(frames)] == [None, (mul, b_, 0), (a_, b_, 1), (a_, mul, 0),
+                                                  (a_, mul, 1)]
     # a.grad appears once, complete: not 1, then 4, then 7
     assert [ids(graph)["a"] in f.state.grads for f in backward(frames)] == [False] * 4 + [True]
 

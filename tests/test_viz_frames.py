@@ -162,8 +162,8 @@ def test_non_scalar_output_starts_from_ones():
     assert seed.text == "∂y/∂y = [1, 1, 1]"
     # x is used twice by the same op: two steps, each naming its slot, each x ⊙ 1
     assert frames[-1].text.endswith("; x.grad = ∂y/∂x = [1, 2, 3] + [1, 2, 3] = [2, 4, 6]")
-    assert "(2nd input of x * x)" in frames[-1].text and frames[-1].text.count("⊙") == 2
-    assert "(1st input of x * x)" in frames[-2].text
+    assert "∂(x * x)/∂x (2nd input)" in frames[-1].text and frames[-1].text.count("⊙") == 2
+    assert "∂(x * x)/∂x (1st input)" in frames[-2].text
 
 
 def test_big_tensors_are_shown_by_shape():

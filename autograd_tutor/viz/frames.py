@@ -52,6 +52,8 @@ class Frame:
     text: str
     html: str
     flowing: Mapping[int, np.ndarray] = field(default_factory=dict)
+    # a backward step's edge: (input, consumer, input slot); `x * x` has two edges x -> mul
+    edge: Optional[Tuple[int, int, int]] = None
 
 
 def fmt(a: np.ndarray) -> str:
@@ -131,10 +133,12 @@ class _Narrator:
         already stands for the gradient flowing back (``∂b/∂a``, the total derivative): there
         the op itself is written (``∂(mul + a)/∂a``). An input used twice by the same op
         names the slot (``(1st input of a * a)``)."""
-        num = paren(self._expr(c)) if c.id == self.graph.output else paren(self.names[c.id])
+        output = c.id == self.graph.output
+        num = paren(self._expr(c)) if output else paren(self.names[c.id])
         text = f"∂{num}/∂{paren(self.names[g.id])}"
         if c.inputs.count(g.id) > 1:
-            text += f" ({_ORDINAL.get(slot, f'{slot + 1}th')} input of {self._expr(c)})"
+            text += f" ({_ORDINAL.get(slot, f'{slot + 1}th')} input"
+            text += ")" if output else f" of {self._expr(c)})"
         return text
 
     # ---- frames -------------------------------------------------------------------------------
@@ -157,7 +161,8 @@ class _Narrator:
     def _frame(self, phase: str, node: Optional[int], text: str, why: str,
                shown: Optional[frozenset] = None, grads: Optional[Dict[int, np.ndarray]] = None,
                edges: frozenset = frozenset(),
-               flowing: Optional[Dict[int, np.ndarray]] = None) -> Frame:
+               flowing: Optional[Dict[int, np.ndarray]] = None,
+               edge: Optional[Tuple[int, int, int]] = None) -> Frame:
         state = State(shown=shown, grads=dict(grads or {}), highlight=node, active_edges=edges,
                       phase=phase, caption=text)
         body = (
@@ -167,7 +172,7 @@ class _Narrator:
             f"'DejaVu Sans Mono',Menlo,Consolas,monospace\">{html.escape(text)}</div>"
             f'<div style="color:#444">{html.escape(why)}</div></div>'
         )
-        return Frame(phase, node, state, text, body, dict(flowing or {}))
+        return Frame(phase, node, state, text, body, dict(flowing or {}), edge)
 
     def _stale_note(self, g: GNode) -> str:
         before, now = g.stale or (0, 0)
@@ -280,7 +285,8 @@ class _Narrator:
                 grads[g] = flowing[g]
             text, why = self._edge_text(c, g, slot, terms, total_uses[g], flowing, replays)
             frames.append(self._frame("backward", g, text, why, shown=shown, grads=grads,
-                                      edges=frozenset({(g, c)}), flowing=flowing))
+                                      edges=frozenset({(g, c)}), flowing=flowing,
+                                      edge=(g, c, slot)))
         return frames
 
     def _edges(self, replays: _Replays) -> List[Tuple[int, int, int, np.ndarray]]:
