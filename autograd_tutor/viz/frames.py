@@ -199,6 +199,9 @@ class _Narrator:
         for g in leaves:
             if g.stale:
                 why += " " + self._stale_note(g)
+            if g.cut:  # cut from a tensor that no longer exists
+                why += (f" {self.names[g.id]} was cut from the graph ({g.cut}) of a tensor that "
+                        "no longer exists: no gradient flows back from it.")
         shown = frozenset(g.id for g in leaves)
         return self._frame("inputs", None, text, why, shown=shown)
 
@@ -272,6 +275,8 @@ class _Narrator:
                    f"(as {o}.backward(torch.ones_like({o})) would).")
         if out_g.retains_grad:
             grads[out_g.id] = seed
+        else:
+            why += f" ({o} is not a leaf: {o}.grad stays None.)"
         frames = [self._frame("backward", out_g.id, text, why, shown=shown, grads=grads,
                               flowing=flowing)]
         arrived: Dict[int, List[np.ndarray]] = {}
