@@ -314,6 +314,18 @@ def test_a_leaf_changed_after_recording_is_marked():
     assert mul.text == "mul = w * x = 2" and "version went from 0 to 1" in mul.html
 
 
+def test_after_an_optimizer_step_backward_is_not_made_up():
+    model, n, _ = mlp(at, PARAMS)
+    n["loss"].backward()
+    at.optim.SGD(model.parameters(), lr=0.1).step()
+    graph, frames = frames_of(n["loss"], {"model": model, **n})
+    assert {g.label for g in graph.nodes if g.stale} == {
+        "model[0].weight", "model[0].bias", "model[2].weight", "model[2].bias"}
+    (last,) = backward(frames)  # no gradient computed from numbers the graph never used
+    assert last.text.startswith("Backward cannot be replayed on this graph: model[")
+    assert "changed in place after this graph was recorded" in last.html
+
+
 # ---- a two-layer MLP ----------------------------------------------------------------------
 
 

@@ -260,8 +260,16 @@ class _Narrator:
         try:
             edges = self._edges(replays)
         except RuntimeError as err:  # e.g. a saved tensor was changed in place since
+            stale = [self.names[g.id] for g in graph.nodes if g.stale]
             text = "Backward cannot be replayed on this graph"
-            return [self._frame("backward", out_g.id, text, str(err), shown=shown)]
+            why = f"The engine says: {err}"
+            if stale:
+                text += f": {', '.join(stale)} changed since it was recorded"
+                why = (f"{', '.join(stale)} {'was' if len(stale) == 1 else 'were'} changed in "
+                       "place after this graph was recorded (by an optimizer step, say), and "
+                       "the backward of the ops that used them needs their earlier numbers. "
+                       "Show the graph before the update, or run the forward pass again. " + why)
+            return [self._frame("backward", out_g.id, text, why, shown=shown)]
         seed = np.ones_like(out_g.value)
         flowing: Dict[int, np.ndarray] = {out_g.id: seed}
         grads: Dict[int, np.ndarray] = {}
