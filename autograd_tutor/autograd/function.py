@@ -126,7 +126,13 @@ class Node:
         if self._function.save_output:  # not `out` itself: its grad_fn is this node (a cycle)
             self._saved = (*self._saved, _without_grad_fn(out))
         if _graph._WATCH.on:  # the visualiser tells changes made after recording
-            self._input_versions = _graph._versions(inputs)
+            self._input_versions = _graph._ALL_ZERO  # the common case, at no cost
+            for a in inputs:
+                if isinstance(a, Tensor) and a._vc is not None and a._vc[0]:
+                    self._input_versions = tuple(
+                        [b._version if isinstance(b, Tensor) else None for b in inputs]
+                    )
+                    break
         if self._saved:  # t._version, inlined: this runs for every recorded op
             self._saved_versions = tuple(
                 [0 if t is None or t._vc is None else t._vc[0] for t in self._saved]

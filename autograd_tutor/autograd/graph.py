@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from . import function
 from .function import Node
 
 __all__ = ["Node", "cut_of", "input_versions", "inputs", "output", "replay", "watch"]
@@ -46,11 +47,11 @@ def input_versions(node: Node) -> tuple:
 
     A version that has moved since means the tensor was changed in place after the graph was
     recorded: the values the graph holds were computed from its older numbers."""
-    return getattr(node, "_input_versions", tuple(None for _ in node._inputs))
-
-
-def _versions(args: tuple) -> tuple:
-    return tuple([a._version if hasattr(a, "_vc") else None for a in args])
+    versions = getattr(node, "_input_versions", None)
+    if versions is None or versions is _ALL_ZERO:
+        zero = 0 if versions is _ALL_ZERO else None
+        return tuple([zero if isinstance(a, function.Tensor) else None for a in node._inputs])
+    return versions
 
 
 def replay(node: Node, *grad_outputs: Any) -> tuple:
@@ -74,6 +75,7 @@ class _Watching:
 
 
 _WATCH = _Watching()  # read by Function.apply, Node._record and Tensor.detach
+_ALL_ZERO = ("every tensor input at version 0",)  # Node._input_versions of most nodes
 _cuts: dict = {}  # id(cut tensor) -> (weakref to it, label, weakref to the source)
 
 
