@@ -57,7 +57,7 @@ def make_overview(path: Union[str, Path] = "overview.png") -> Path:
         *backward,
         Text(mid, h - 34, "Chain rule: dL/dx = dL/dsq · dsq/da · da/dz · dz/dx", 15, theme["note"],
              mono=False, anchor="middle"),
-        Text(mid, h - 12, f"x.grad = {' '.join(format_array(x.grad._data))}", 14,
+        Text(mid, h - 12, f"x.grad = {' '.join(format_array(x.grad.numpy()))}", 14,
              theme["grad"], anchor="middle"),
     ]
 
