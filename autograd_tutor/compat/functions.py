@@ -9,6 +9,7 @@ from __future__ import annotations
 import warnings
 from typing import Any, Callable, Sequence
 
+from ..kernel.grad_mode import is_grad_enabled, no_grad
 from ..kernel.tensor import Tensor
 from ..ops import movement
 from .checks import _dim
@@ -35,8 +36,6 @@ def _from_method(name: str) -> Callable[..., Any]:
 
 def _into(name: str, out: Any, result: Any) -> Tensor:
     """``torch.add(x, y, out=result)``: write the result into ``out`` and return ``out``."""
-    from .autograd.grad_mode import is_grad_enabled, no_grad
-
     if not isinstance(out, Tensor) or not isinstance(result, Tensor):
         raise TypeError(
             f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}. "
