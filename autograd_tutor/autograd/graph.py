@@ -22,6 +22,7 @@ kernel has no hook at all, and the compat layer tests one field (``speed.cut_hoo
 
 from __future__ import annotations
 
+import functools
 import weakref
 from typing import Any
 
@@ -121,10 +122,12 @@ def _note_cut(label: str, args: tuple, out: Any) -> None:
             return
 
 
+# ``Function.apply`` while watching: the node it records also keeps its inputs' versions (one
+# shared marker when all are at version 0, the common case), and a result computed without
+# recording notes where it was cut from the graph. ``wraps``: ``help`` and ``inspect.getsource``
+# of ``Function.apply`` still show the kernel's own (notebooks/04_read_the_engine reads it).
+@functools.wraps(_plain_apply.__func__)
 def _watched_apply(cls: type[Function], *args: Any) -> Any:
-    """``Function.apply`` while watching: the node it records also keeps its inputs' versions
-    (one shared marker when all are at version 0, the common case), and a result computed
-    without recording notes where it was cut from the graph."""
     versions = _ALL_ZERO
     for a in args:
         if isinstance(a, Tensor) and a._vc is not None and a._vc[0]:
