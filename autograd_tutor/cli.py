@@ -9,14 +9,14 @@ Exit codes: 0 all good, 1 something failed or was not attempted, 2 the command w
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import List, Optional, Sequence
+
+from . import __version__
 
 _PROG = "autograd-tutor"
 _REPO = Path(__file__).resolve().parent.parent
@@ -224,51 +224,37 @@ def _cmd_overview(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------------------- demo
 
 
-def _find_demo(name: Optional[str]) -> Path:
-    if name:
-        candidates = [Path(name)]
-    else:
-        candidates = [Path("notebooks", "demo.ipynb"), _REPO / "notebooks" / "demo.ipynb"]
-    for path in candidates:
-        if path.is_file():
-            return path
-    raise _UsageError("the demo notebook was not found (looked for "
-                     + " and ".join(str(p) for p in dict.fromkeys(candidates))
-                     + "). Run this from the autograd_tutor source folder, or pass the "
-                     "notebook's path: autograd-tutor demo path/to/demo.ipynb")
-
-
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from .exercises._runner import executed_notebook, run_notebook
+    from . import _course, _demo_page
 
-    path = _find_demo(args.notebook)
-    if args.open:
+    path = Path(args.notebook) if args.notebook else _course.demo_notebook()
+    if not path.is_file():
+        raise _UsageError(f"the demo notebook was not found: {path}")
+    if args.lab:
         jupyter = shutil.which("jupyter")
         if jupyter is None:
-            raise _UsageError("JupyterLab is not installed: pip install 'autograd-tutor[notebook]'")
-        return subprocess.call([jupyter, "lab", str(path)])
-    out = Path(args.out) if args.out else \
-        Path(tempfile.gettempdir(), "autograd-tutor", "demo_executed.ipynb")
+            raise _UsageError("JupyterLab is not installed; the notebook extra installs it: "
+                              + _course.pip_install("notebook"))
+        return subprocess.call([jupyter, "lab", str(path if args.notebook else
+                                                    _course.editable_demo())])
     print(f"Running {path} top to bottom (up to {args.timeout:g} s) ...", flush=True)
-    outcome = run_notebook(path, timeout=args.timeout, memory_mb=args.memory_mb,
-                           capture_outputs=True)
-    if outcome.notebook is None:
-        raise _UsageError(outcome.detail)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(executed_notebook(outcome), indent=1, ensure_ascii=False) + "\n",
-                   encoding="utf-8")
-    print(f"Executed copy (with all outputs): {out}")
-    ok = outcome.status == "ok" and not outcome.cell_errors
-    for cell, error in outcome.cell_errors:
-        print(f"  code cell {cell} raised {_plain(error)}")
-    if outcome.status != "ok":
-        print(f"  {outcome.status}: {_plain(outcome.detail)}")
-    if ok:
-        print(f"Demo OK: all {outcome.cells_total} code cells ran in {outcome.seconds:.1f} s. "
-              f"Open the copy in Jupyter to see the graphs, or run `{_PROG} demo --open`.")
-    else:
-        print("Demo FAILED (see above).")
+    out = Path(args.out) if args.out else _demo_page.default_output()
+    try:
+        ok, report = _demo_page.write_demo(path, out, timeout=args.timeout,
+                                           memory_mb=args.memory_mb)
+    except _demo_page.NotebookError as exc:
+        raise _UsageError(str(exc)) from None
+    print(_plain(report))
+    if args.open and _demo_page.open_in_browser(out):
+        print("Opened it in your browser.")
     return 0 if ok else 1
+
+
+def _cmd_start(args: argparse.Namespace) -> int:
+    from ._course import start
+
+    start(args.folder)
+    return 0
 
 
 # -------------------------------------------------------------------------------- parser
@@ -311,7 +297,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=_PROG, description="Learn autograd by doing: check exercise notebooks, grade a "
         "class's submissions, rebuild the exercises, or run the demo.",
-        epilog=f"Start with `{_PROG} demo`, then `{_PROG} check exercises/01_*.ipynb`.")
+        epilog=f"Start with `{_PROG} demo`, then `{_PROG} start` and "
+        f"`{_PROG} check autograd-course/exercises/01_*.ipynb`.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = commands.add_parser(
@@ -359,15 +347,28 @@ def _parser() -> argparse.ArgumentParser:
     overview.set_defaults(func=_cmd_overview)
 
     demo = commands.add_parser(
-        "demo", help="run the demo notebook and save the executed copy",
-        description="Run notebooks/demo.ipynb top to bottom without a browser and save a copy "
-        "with all its outputs; with --open, open it in JupyterLab instead.")
-    demo.add_argument("notebook", nargs="?", help="the demo notebook (default "
+        "demo", help="run the demo and show it as a web page, animations included",
+        description="Run the demo notebook top to bottom without Jupyter and write it as one "
+        "self-contained HTML page (its text, code, graphs and animations, which play offline), "
+        "then open the page in your browser. Exit code 1 when a cell failed.")
+    demo.add_argument("notebook", nargs="?", help="the notebook to run (default: the course's "
                       "notebooks/demo.ipynb)")
-    demo.add_argument("--open", action="store_true", help="open the notebook in JupyterLab")
-    demo.add_argument("--out", metavar="PATH", help="where to write the executed copy")
+    demo.add_argument("--open", action=argparse.BooleanOptionalAction, default=True,
+                      help="open the page in the browser (--no-open: only print its path)")
+    demo.add_argument("--lab", action="store_true", help="open the demo in JupyterLab instead "
+                      "(the notebook extra installs it: autograd-tutor[notebook])")
+    demo.add_argument("--out", metavar="PATH", help="where to write the page (default: "
+                      "autograd-tutor/demo.html in the temporary folder)")
     _add_limits(demo, 600, memory_mb=4096, jobs=False)
     demo.set_defaults(func=_cmd_demo)
+
+    start = commands.add_parser(
+        "start", help="copy the course (demo, notebooks, exercises) into a folder",
+        description="Copy the demo, the tutorial notebooks and the exercises into FOLDER. "
+        "Run it again after an upgrade: files you changed are kept (it says which).")
+    start.add_argument("folder", nargs="?", default="autograd-course", metavar="FOLDER",
+                       help="where to put the course (default ./autograd-course)")
+    start.set_defaults(func=_cmd_start)
     return parser
 
 

@@ -3,9 +3,10 @@
 Each notebook is written as plain markdown in ``notebooks/src/<name>.md``: a fenced block whose
 info string is exactly ``python`` becomes a code cell, the text between two code cells becomes
 one markdown cell. Other fences (``text``, ``py``) stay in the markdown as shown code.
-``{{REPOSITORY}}`` is replaced by the ``[project.urls] Repository`` of pyproject.toml and
-``{{COLAB:path}}`` by the Colab address of ``path`` in that repository, so the URL lives in one
-place.
+``{{INSTALL}}`` is replaced by the install cell that every notebook starts with
+(``autograd_tutor._course.install_cell``: it installs from the ``[project.urls] Repository`` of
+pyproject.toml where the package is missing) and ``{{COLAB:path}}`` by the Colab address of
+``path`` in that repository, so the URL lives in one place.
 
 The notebooks are executed on a fresh kernel (the checkout first on ``PYTHONPATH``) and stored
 with deterministic bytes: cell ids from the notebook name, no timings, no widget state, and
@@ -28,25 +29,17 @@ from typing import Dict, List, Optional, Tuple
 
 import nbformat
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python < 3.11
-    import tomli as tomllib
-
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))  # this checkout's autograd_tutor, wherever this runs from
+
+from autograd_tutor._course import install_cell, repository_url  # noqa: E402
 SOURCES = HERE / "src"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 TIMEOUT = 120
 
 _FENCE = re.compile(r"^```(?P<info>\S*)\s*$")
 _COLAB = re.compile(r"\{\{COLAB:(?P<path>[^}]+)\}\}")
-
-
-def repository_url() -> str:
-    """The ``[project.urls] Repository`` of pyproject.toml (https://github.com/<owner>/<repo>)."""
-    with open(ROOT / "pyproject.toml", "rb") as f:
-        return tomllib.load(f)["project"]["urls"]["Repository"].rstrip("/")
 
 
 def colab_url(path: str) -> str:
@@ -57,7 +50,7 @@ def colab_url(path: str) -> str:
 
 def _substitute(text: str) -> str:
     text = _COLAB.sub(lambda m: colab_url(m.group("path")), text)
-    return text.replace("{{REPOSITORY}}", repository_url())
+    return text.replace("{{INSTALL}}", install_cell())
 
 
 def cells_from_source(text: str) -> List[Tuple[str, str]]:

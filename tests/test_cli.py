@@ -35,7 +35,7 @@ def cli(*args: str, cwd: Path = REPO, timeout: float = 300) -> subprocess.Comple
 
 
 @pytest.mark.parametrize("command", [[], ["check"], ["grade"], ["build-exercises"],
-                                     ["overview"], ["demo"]])
+                                     ["overview"], ["demo"], ["start"]])
 def test_every_command_has_help(command, capsys):
     with pytest.raises(SystemExit) as exit_:
         main([*command, "--help"])
@@ -46,7 +46,7 @@ def test_every_command_has_help(command, capsys):
 def test_python_dash_m_is_the_same_command():
     result = cli("--help")
     assert result.returncode == 0
-    for command in ("check", "grade", "build-exercises", "overview", "demo"):
+    for command in ("check", "grade", "build-exercises", "overview", "demo", "start"):
         assert command in result.stdout
 
 
@@ -67,6 +67,7 @@ def test_usage_errors_exit_2(tmp_path, capsys):
         "no .ipynb files": ["grade", str(tmp_path / "empty"), "--out", str(tmp_path / "o")],
         "no such folder": ["build-exercises", "--solutions", str(tmp_path / "nope")],
         "demo notebook was not found": ["demo", str(tmp_path / "missing.ipynb")],
+        "not valid notebook JSON ": ["demo", str(tmp_path / "broken.ipynb"), "--no-open"],
         "Not a directory": ["grade", str(tmp_path / "broken.ipynb"), "--out",
                             str(tmp_path / "notes.txt" / "out")],
     }
@@ -102,17 +103,17 @@ def test_build_exercises_and_its_check(tmp_path):
     assert main([*args, "--check"]) == 1
 
 
-def test_demo_runs_a_notebook_and_saves_the_executed_copy(tmp_path, capsys):
-    nb = write_notebook(tmp_path / "demo.ipynb", "sum(range(3))")
-    out = tmp_path / "out" / "demo_executed.ipynb"
-    assert main(["demo", str(nb), "--out", str(out), "--timeout", "60"]) == 0
+def test_demo_runs_a_notebook_and_writes_its_page(tmp_path, capsys):
+    nb = write_notebook(tmp_path / "demo.ipynb", "print('hello from the demo')")
+    out = tmp_path / "out" / "demo.html"
+    assert main(["demo", str(nb), "--out", str(out), "--timeout", "60", "--no-open"]) == 0
     assert "Demo OK" in capsys.readouterr().out
-    executed = json.loads(out.read_text())
-    assert executed["cells"][-1]["outputs"][0]["data"]["text/plain"] == "3"
+    assert "hello from the demo" in out.read_text()
 
     write_notebook(nb, "raise RuntimeError('demo broke')")
-    assert main(["demo", str(nb), "--out", str(out), "--timeout", "60"]) == 1
+    assert main(["demo", str(nb), "--out", str(out), "--timeout", "60", "--no-open"]) == 1
     assert "RuntimeError: demo broke" in capsys.readouterr().out
+    assert "RuntimeError" in out.read_text()  # the page is written all the same
 
 
 # ------------------------------------------------------------------ the exercise notebooks
@@ -258,14 +259,15 @@ def test_check_exit_code_1_and_hints_on_a_wrong_submission():
     assert "hint:" in result.stdout
 
 
-def test_the_repository_demo_runs(tmp_path, capsys):
-    demo = REPO / "notebooks" / "demo.ipynb"
-    if not demo.exists():
-        pytest.skip("notebooks/demo.ipynb is not written yet")
-    out = tmp_path / "demo_executed.ipynb"
-    assert main(["demo", str(demo), "--out", str(out)]) == 0, capsys.readouterr().out
-    cells = [c for c in json.loads(out.read_text())["cells"] if c["cell_type"] == "code"]
-    assert all(isinstance(c["execution_count"], int) for c in cells)
+def test_the_repository_demo_runs_into_a_page_with_its_animations(tmp_path, capsys):
+    out = tmp_path / "demo.html"
+    assert main(["demo", "--out", str(out), "--no-open"]) == 0, capsys.readouterr().out
+    text = out.read_text()
+    cells = json.loads((REPO / "notebooks" / "demo.ipynb").read_text())["cells"]
+    views = sum("".join(c["source"]).count(call) for c in cells if c["cell_type"] == "code"
+                for call in ("viz.animate(", "viz.train("))
+    assert views and text.count('<iframe class="animation"') == views
+    assert "const FRAMES = " in text  # the .save("x.html") page, inside each frame
 
 
 def test_the_repository_student_notebooks_are_up_to_date():
@@ -278,15 +280,15 @@ def test_overview_writes_a_png(tmp_path):
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_demo_open_launches_jupyter_lab(tmp_path, monkeypatch, capsys):
+def test_demo_lab_launches_jupyter_lab(tmp_path, monkeypatch, capsys):
     import autograd_tutor.cli as cli_module
 
     nb = write_notebook(tmp_path / "demo.ipynb", "1 + 1")
     launched = []
     monkeypatch.setattr(cli_module.shutil, "which", lambda name: f"/bin/{name}")
     monkeypatch.setattr(cli_module.subprocess, "call", lambda argv: launched.append(argv) or 0)
-    assert main(["demo", str(nb), "--open"]) == 0
+    assert main(["demo", str(nb), "--lab"]) == 0
     assert launched == [["/bin/jupyter", "lab", str(nb)]]
     monkeypatch.setattr(cli_module.shutil, "which", lambda name: None)
-    assert main(["demo", str(nb), "--open"]) == 2
-    assert "pip install 'autograd-tutor[notebook]'" in capsys.readouterr().err
+    assert main(["demo", str(nb), "--lab"]) == 2
+    assert 'pip install "autograd-tutor[notebook] @ git+' in capsys.readouterr().err

@@ -87,10 +87,11 @@ def test_every_colab_link_in_the_readme_opens_a_notebook_of_the_pyproject_reposi
 
 @pytest.mark.parametrize("name", NAMES)
 def test_first_code_cell_installs_from_the_repository_only_when_missing(name):
+    from autograd_tutor._course import install_cell
+
     code = [c for c in _load(name).cells if c.cell_type == "code"]
-    source = code[0].source
-    assert re.search(r"^try:\n\s+import autograd_tutor\nexcept ImportError:\n", source, re.M)
-    assert f"%pip install -q git+{_repository()}\n" in source + "\n"
+    assert code[0].source == install_cell(), f"rebuild with `python notebooks/_build.py {name}`"
+    assert f'"git+{_repository()}"' in code[0].source
     assert code[0].outputs == [], "the install cell must be silent where the package is installed"
 
 

@@ -51,8 +51,6 @@ DELIBERATE = "(deliberate difference, see tests/thirdparty/README.md)"
 # tests/test_thirdparty_divergences.py (named in brackets)
 XFAIL: dict[str, str] = {
     "basics_quickstart.py": f"needs torch.accelerator {FIDELITY} [test_accelerator]",
-    "blitz_tensor_2018.py": "x.new_ones(5, 3, dtype=...) (sizes as separate arguments) is a "
-    f"TypeError here {CORE}, _tensor.py [test_new_ones_with_sizes_as_arguments]",
     "blitz_neural_networks.py": "needs nn.Conv2d and F.max_pool2d (no convolutions in the "
     "package) [test_conv2d_and_max_pool2d]",
     "custom_function_double_backward.py": "needs torch.autograd.gradgradcheck and multi-output "
@@ -60,19 +58,13 @@ XFAIL: dict[str, str] = {
     "d2l_autograd.py": "the second-backward RuntimeError replaces PyTorch's last sentence "
     "('Specify retain_graph=True if you need to ...') instead of keeping it and adding ours "
     f"{CORE}, autograd/function.py [test_second_backward_message_keeps_pytorchs_text]",
-    "d2l_mlp_weight_decay.py": "y_hat.argmax(axis=1): the NumPy-style axis= keyword is "
-    f"refused {CORE}, _tensor.py [test_argmax_axis_keyword]",
-    "d2l_softmax_scratch.py": "y_hat.argmax(axis=1): the NumPy-style axis= keyword is "
-    f"refused {CORE}, _tensor.py [test_argmax_axis_keyword]",
     "d2l_parameters.py": "print(type(net[2].bias)) names autograd_tutor.nn.parameter.Parameter "
     f"{DELIBERATE} [test_class_paths_name_our_modules]",
     "dlwpt_ch6_nn.py": "float32 rounding amplified: the Tanh MLP crosses a plateau near epoch "
     "2000 and the two float32 runs part (6.87 vs 6.28); in float64 they agree to 4e-6 "
     f"{DELIBERATE} [test_dlwpt_tanh_mlp_agrees_in_float64]",
-    "docstring_function_exp.py": "Tensor.numpy() under no_grad (inside Function.forward) raises "
-    f"for a tensor that requires grad, PyTorch allows it {CORE}, _tensor.py; then "
-    f"ctx.mark_dirty is missing {CORE}, autograd/function.py [test_numpy_under_no_grad, "
-    "test_mark_dirty_version_check]",
+    "docstring_function_exp.py": f"ctx.mark_dirty is missing {CORE}, autograd/function.py "
+    "[test_mark_dirty_version_check]",
     "docstring_functional_vjp_jvp.py": f"needs functional vjp/jvp/vhp/hvp {FIDELITY} "
     "[test_functional_vjp]",
     "docstring_inference_mode.py": "inference tensors must refuse ._version "

@@ -293,7 +293,6 @@ def test_second_backward_message_keeps_pytorchs_text():
     assert str(ours).startswith(str(theirs))
 
 
-@_xfail(f"Tensor.numpy() raises under no_grad for a tensor that requires grad {CORE}")
 def test_numpy_under_no_grad():
     """docstring_function_exp (mark_dirty's example calls x.numpy() inside forward): PyTorch
     refuses numpy() on a tensor that requires grad only while grad mode is on."""
@@ -408,7 +407,6 @@ def test_setup_context():
     assert_close(w.grad, tw.grad)
 
 
-@_xfail(f"new_ones/new_zeros take the size as one argument only {CORE}, _tensor.py")
 def test_new_ones_with_sizes_as_arguments():
     """blitz_tensor_2018: x = x.new_ones(5, 3, dtype=torch.double)."""
     ours = at.tensor([5.5, 3]).new_ones(5, 3, dtype=at.double)
@@ -417,7 +415,6 @@ def test_new_ones_with_sizes_as_arguments():
     assert_close(at.ones(1).new_zeros(2, 2), torch.ones(1).new_zeros(2, 2))
 
 
-@_xfail(f"argmax refuses the NumPy-style axis= keyword {CORE}, _tensor.py")
 def test_argmax_axis_keyword():
     """d2l's accuracy(): y_hat.argmax(axis=1)."""
     x = np.array([[0.1, 0.7, 0.2], [0.5, 0.3, 0.2]], np.float32)

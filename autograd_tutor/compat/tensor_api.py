@@ -13,6 +13,7 @@ every op is in ``autograd_tutor/ops``.
 from __future__ import annotations
 
 import functools
+import types
 from collections import namedtuple
 from typing import Any, Callable, Sequence
 
@@ -189,8 +190,9 @@ class _TensorAPI:
         return self._data.tolist()
 
     def numpy(self) -> np.ndarray:
-        """The underlying array (shares memory). Refused while the tensor requires grad."""
-        if self._requires_grad:
+        """The underlying array (shares memory). Refused for a tensor that requires grad,
+        unless gradients are off (``no_grad``)."""
+        if self._requires_grad and _Mode.enabled:  # under no_grad PyTorch allows it
             raise RuntimeError(
                 "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
                 "instead."
@@ -567,11 +569,11 @@ class _TensorAPI:
     def isnan(self) -> Tensor:
         return Tensor._make(np.isnan(self._data))
 
-    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
-        return self._arg(np.argmax, dim, keepdim)
+    def argmax(self, dim: int | None = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
+        return self._arg(np.argmax, dim if axis is None else axis, keepdim)
 
-    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
-        return self._arg(np.argmin, dim, keepdim)
+    def argmin(self, dim: int | None = None, keepdim: bool = False, *, axis: Any = None) -> Tensor:
+        return self._arg(np.argmin, dim if axis is None else axis, keepdim)
 
     def _arg(self, fn: Callable, dim: int | None, keepdim: bool) -> Tensor:
         if dim is None:
@@ -976,11 +978,18 @@ class _TensorAPI:
     def clone(self) -> Tensor:
         return movement.Clone.apply(self)
 
-    def new_zeros(self, size: Any, dtype: Any = None) -> Tensor:
-        return Tensor._make(np.zeros(size, (dtype or self.dtype).numpy))
+    def new_zeros(self, *size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+        """Zeros of ``size`` (``new_zeros(2, 3)`` or ``new_zeros((2, 3))``), in this dtype."""
+        return self._new(np.zeros, size, dtype, requires_grad)
 
-    def new_ones(self, size: Any, dtype: Any = None) -> Tensor:
-        return Tensor._make(np.ones(size, (dtype or self.dtype).numpy))
+    def new_ones(self, *size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+        """Ones of ``size`` (``new_ones(2, 3)`` or ``new_ones((2, 3))``), in this dtype."""
+        return self._new(np.ones, size, dtype, requires_grad)
+
+    def _new(self, fill: Callable, size: tuple, dtype: Any, requires_grad: bool) -> Tensor:
+        shape = size[0] if len(size) == 1 and isinstance(size[0], (tuple, list)) else size
+        t = Tensor._make(fill(tuple(shape), (dtype or self.dtype).numpy))
+        return t.requires_grad_(requires_grad) if requires_grad else t
 
     def new_tensor(self, data: Any) -> Tensor:
         return Tensor._make(np.array(data, self._data.dtype))
@@ -1264,6 +1273,8 @@ def _attach(cls: type, api: type) -> None:
     """Give ``cls`` (the kernel's Tensor) every method and property defined in ``api``."""
     for name, value in vars(api).items():
         if name not in ("__module__", "__qualname__", "__doc__", "__dict__", "__weakref__"):
+            if isinstance(value, types.FunctionType):  # its errors say Tensor.x(), as before
+                value.__qualname__ = f"{cls.__name__}.{name}"
             setattr(cls, name, value)
 
 

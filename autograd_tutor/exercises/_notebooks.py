@@ -3,6 +3,9 @@
 In a master, the student's part of a code cell sits between ``### BEGIN SOLUTION`` and
 ``### END SOLUTION``. The student notebook gets ``# YOUR CODE HERE`` and
 ``raise NotImplementedError`` instead, at the marker's indentation; outputs are stripped.
+The first code cell starts with the install cell that every notebook of the course starts with
+(`autograd_tutor._course.install_cell`), in place of whatever the master has above its first
+``import autograd_tutor``/``from autograd_tutor`` line.
 Only cell types and sources are read, never cell metadata or ids, and the output bytes are
 deterministic, so a test can tell when a student notebook is out of date.
 """
@@ -14,9 +17,12 @@ import re
 from pathlib import Path
 from typing import Optional, Union
 
+from .._course import install_cell
+
 _BEGIN = re.compile(r"^(?P<indent>[ \t]*)### BEGIN SOLUTION[ \t]*$")
 _END = re.compile(r"^[ \t]*### END SOLUTION[ \t]*$")
 _REPO = Path(__file__).resolve().parents[2] / "exercises"
+_IMPORT = re.compile(r"^(import|from) autograd_tutor\b", re.M)
 
 PathLike = Union[str, Path]
 
@@ -38,14 +44,25 @@ def strip_solutions(source: str) -> str:
     return "\n".join(out)
 
 
+def with_install_cell(source: str) -> str:
+    """The first code cell of a student notebook: the install cell, then the master's code
+    from its first ``import autograd_tutor`` on."""
+    first_import = _IMPORT.search(source)
+    rest = source[first_import.start():] if first_import else source
+    return install_cell() + "\n\n" + rest.lstrip("\n")
+
+
 def student_notebook(master: dict) -> str:
     """The student version of a master notebook, as deterministic JSON text."""
     cells = []
+    first_code = True
     for cell in master.get("cells", []):
         source = cell.get("source", "")
         source = "".join(source) if isinstance(source, list) else source
         if cell.get("cell_type") == "code":
             source = strip_solutions(source)
+            if first_code:
+                source, first_code = with_install_cell(source), False
             cells.append({"cell_type": "code", "execution_count": None, "metadata": {},
                           "outputs": [], "source": source.splitlines(keepends=True)})
         else:
