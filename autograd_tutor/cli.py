@@ -13,6 +13,8 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 from typing import List, Optional, Sequence
 
@@ -136,15 +138,18 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 class _Progress:
-    """A plain-text progress bar on stderr (one line per notebook when not a terminal)."""
+    """A progress bar with an ETA on stderr (one plain line per notebook when not a terminal)."""
 
     def __init__(self) -> None:
         self.stream = sys.stderr
         self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.started = time.monotonic()
 
     def __call__(self, done: int, total: int, sub) -> None:
         filled = 24 * done // total
-        line = (f"[{'#' * filled}{'.' * (24 - filled)}] {done}/{total}  "
+        left = (time.monotonic() - self.started) / done * (total - done)
+        eta = f"ETA {int(left) // 60}:{int(left) % 60:02d}" if done < total else "done"
+        line = (f"[{'#' * filled}{'.' * (24 - filled)}] {done}/{total} {eta}  "
                 f"{_plain(Path(sub.path).name)}: {sub.score:g}/{sub.max_score:g}"
                 + ("" if sub.run.status == "ok" else f" ({sub.run.status})"))
         if self.tty:
@@ -156,19 +161,41 @@ class _Progress:
 
 
 def _cmd_grade(args: argparse.Namespace) -> int:
-    from .exercises._grade import class_summary, grade_many, write_reports
+    from .exercises._grade import class_summary, grade_class
+    from .exercises._sandbox import LEVEL_BWRAP, Sandbox
 
     paths = _notebook_paths(args.submissions, grading=True)
     stem = _exercise_notebook(args.notebook)
     Path(args.out).mkdir(parents=True, exist_ok=True)  # fail before the work, not after
+    try:
+        sandbox = Sandbox.create(LEVEL_BWRAP if args.require_sandbox else args.sandbox)
+    except RuntimeError as exc:
+        raise _UsageError(f"--require-sandbox: {exc}") from None
+    print(f"Isolation: {sandbox.describe()}.", file=sys.stderr)
     print(f"Grading {len(paths)} notebook(s), {args.jobs} at a time, {args.timeout:g} s and "
           f"{args.memory_mb} MB each.", file=sys.stderr)
-    submissions = grade_many(paths, jobs=args.jobs, timeout=args.timeout,
-                             memory_mb=args.memory_mb, notebook=stem,
-                             on_done=_Progress())
-    written = write_reports(submissions, args.out)
+    try:
+        submissions, written = grade_class(
+            paths, args.out, sandbox=sandbox, jobs=args.jobs, timeout=args.timeout,
+            memory_mb=args.memory_mb, notebook=stem, on_done=_Progress())
+    finally:
+        sandbox.close()
     print(_plain(class_summary(submissions)))
     print("Wrote " + ", ".join(str(p) for p in written))
+    return 0
+
+
+def _cmd_platform(args: argparse.Namespace) -> int:
+    from .exercises import _platforms
+
+    stem = _exercise_notebook(args.assignment)
+    out = Path(args.output)
+    if args.command == "prairielearn":
+        print(f"Wrote {_platforms.prairielearn_script(out, stem)}")
+        return 0
+    with tempfile.TemporaryDirectory() as tmp:
+        wheel = Path(args.wheel) if args.wheel else _platforms.build_wheel(Path(tmp))
+        print(f"Wrote {_platforms.gradescope_zip(out, wheel, stem)}")
     return 0
 
 
@@ -315,16 +342,34 @@ def _parser() -> argparse.ArgumentParser:
 
     grade = commands.add_parser(
         "grade", help="grade a class's notebooks into CSV and JSON reports",
-        description="For instructors: run every submission in its own process (time and "
-        "memory limits), judge the recorded answers outside the student's code, and write "
-        "results.json, grades.csv (one row per submission) and checks.csv (one row per check, "
-        "with the diagnosed misconception). A crash, timeout or tampering costs that "
-        "submission its points, never the batch.")
+        description="For instructors: run every submission in a sandbox of its own (time, "
+        "memory and process limits for its whole process tree; bubblewrap when installed), "
+        "judge the recorded answers outside the student's code, and write results.json, "
+        "grades.csv (one row per submission), checks.csv (one row per check, with the "
+        "diagnosed misconception) and report.html. A crash, timeout or tampering costs that "
+        "submission its points, never the batch; an interrupted batch resumes.")
     _add_notebooks(grade, "submissions", "SUBMISSION",
                    "a .ipynb file or a folder searched for them")
     grade.add_argument("--out", default="grading", metavar="DIR",
                        help="folder for the reports (default ./grading)")
+    grade.add_argument("--sandbox", choices=("bwrap", "process"), default=None,
+                       help="isolation of each run (default: the strongest available)")
+    grade.add_argument("--require-sandbox", action="store_true",
+                       help="refuse to grade without the bubblewrap sandbox")
     grade.set_defaults(func=_cmd_grade)
+
+    for name, default, what in (("gradescope", "autograder.zip", "autograder zip"),
+                                ("prairielearn", "run.sh", "external grading entrypoint")):
+        platform = commands.add_parser(
+            name, help=f"write a {name.capitalize()} {what} for one exercise notebook",
+            description=f"Write the {what} that grades one exercise notebook on {name}.")
+        platform.add_argument("assignment", metavar="ASSIGNMENT",
+                              help="the exercise notebook, e.g. 01_requires_grad")
+        platform.add_argument("-o", "--output", default=default, metavar="FILE")
+        if name == "gradescope":
+            platform.add_argument("--wheel", metavar="WHL",
+                                  help="the package wheel to ship (default: build it)")
+        platform.set_defaults(func=_cmd_platform)
 
     build = commands.add_parser(
         "build-exercises", help="make student notebooks from the solution masters",

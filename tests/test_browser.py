@@ -124,7 +124,7 @@ def server(request: pytest.FixtureRequest,
                     pytest.fail(f"{app.module} did not start:\n"
                                 + (home / "server.log").read_text(errors="replace")[-3000:])
                 time.sleep(0.3)
-        yield f"{url}/{app.notebook_url}/animate.ipynb?token={token}", f"{name}_{kernel}"
+        yield f"{url}/{app.notebook_url}/{{}}?token={token}", f"{name}_{kernel}"
     finally:
         server.terminate()
         try:
@@ -141,7 +141,7 @@ def _narration(page) -> str:
 def test_animate_in_jupyter(server, browser, shots):
     notebook_url, leg = server
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(notebook_url)
+    page.goto(notebook_url.format("animate.ipynb"))
     page.wait_for_selector(".jp-Notebook", timeout=30_000)
     page.wait_for_function(
         "() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
@@ -211,3 +211,168 @@ def test_saved_html_steps_offline(browser, shots, tmp_path):
     page.screenshot(path=str(shots / "export.png"))
     assert not failed
     context.close()
+
+
+# ---------------------------------------------------------------- fit and accessibility
+
+# The visible part of an element: its box clipped by every scrolling or clipping ancestor
+# and by the window. Returns [left, top, right, bottom].
+_VISIBLE_JS = """
+(el) => {
+  const r = el.getBoundingClientRect();
+  const box = [r.left, r.top, r.right, r.bottom];
+  const clip = [0, 0, window.innerWidth, window.innerHeight];
+  // <body>'s overflow applies to the window (JupyterLab's body is 0 px high)
+  for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+    const s = getComputedStyle(p);
+    const q = p.getBoundingClientRect(), cuts = /(auto|scroll|hidden|clip)/;
+    if (cuts.test(s.overflowX)) {
+      clip[0] = Math.max(clip[0], q.left); clip[2] = Math.min(clip[2], q.left + p.clientWidth);
+    }
+    if (cuts.test(s.overflowY)) {
+      clip[1] = Math.max(clip[1], q.top); clip[3] = Math.min(clip[3], q.top + p.clientHeight);
+    }
+  }
+  return {box, clip};
+}
+"""
+_CONTROLS = "button:visible, .widget-slider:visible, select:visible"
+THEMES = {"light": "JupyterLab Light", "dark": "JupyterLab Dark"}
+
+
+def _inside(page, locator) -> list:
+    """[] if the element is wholly inside the visible part of the output, else its geometry."""
+    g = locator.evaluate(_VISIBLE_JS)
+    (l, t, r, b), (cl, ct, cr, cb) = g["box"], g["clip"]
+    ok = l >= cl - 1 and t >= ct - 1 and r <= cr + 1 and b <= cb + 1
+    return [] if ok else [g]
+
+
+def _axe(page, leg: str, context: str = ".jp-OutputArea-output") -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    result = Axe().run(page, context=context)
+    bad = [v for v in result.response["violations"] if v["impact"] in ("serious", "critical")]
+    return [f"{leg}: axe {v['id']} ({v['impact']}): "
+            + "; ".join(n["html"][:160] for n in v["nodes"][:3]) for v in bad]
+
+
+def _set_theme(page, theme: str) -> None:
+    page.evaluate(f"window.jupyterapp.commands.execute('apputils:change-theme',"
+                  f" {{theme: {THEMES[theme]!r}}})")
+    light = "true" if theme == "light" else "false"
+    page.wait_for_function(f"() => document.body.dataset.jpThemeLight === {light!r}",
+                           timeout=20_000)
+    page.wait_for_timeout(500)
+
+
+def _open(page, url: str, name: str) -> None:
+    page.goto(url)
+    page.wait_for_selector(".jp-Notebook", timeout=30_000)
+    # JupyterLab may restore a notebook of an earlier test in another tab: show ours
+    page.wait_for_function(
+        "(name) => { const app = window.jupyterapp; if (!app) return false;"
+        " const it = app.shell.widgets('main'), ws = [];"  # JupyterLab 3: a Lumino 1 iterator
+        " if (it[Symbol.iterator]) ws.push(...it);"
+        " else for (let x = it.next(); x !== undefined; x = it.next()) ws.push(x);"
+        " const w = ws.find(w => w.context && w.context.path === name);"
+        " if (!w) return false; app.shell.activateById(w.id);"
+        " return app.shell.currentWidget === w; }", arg=name, timeout=30_000)
+    page.wait_for_function(
+        "() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
+        " const k = w && w.sessionContext && w.sessionContext.session"
+        " && w.sessionContext.session.kernel; return k && k.status === 'idle'; }",
+        timeout=30_000)
+
+
+def test_views_fit_and_are_accessible(server, browser, shots):
+    """Every view of graphs.ipynb at a 1,024 px window, light and dark: at every step the
+    current node and the controls are inside the visible output, and axe finds nothing
+    serious or critical."""
+    notebook_url, leg = server
+    page = browser.new_page(viewport={"width": 1024, "height": 800})
+    _open(page, notebook_url.format("graphs.ipynb"), "graphs.ipynb")
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    outputs = page.locator(".jp-OutputArea-output:has(.ag-view)")
+    page.wait_for_function("() => document.querySelectorAll('.ag-view .ag-counter').length >= 6",
+                           timeout=120_000)
+    kernel_path = page.locator(".jp-OutputArea-output", has_text="autograd_tutor from")
+    kernel_path = kernel_path.text_content().split("autograd_tutor from", 1)[1].strip()
+    assert Path(kernel_path).resolve() == (ROOT / "autograd_tutor").resolve()  # this checkout
+    names = ["chapter", "twice", "broadcast", "cut", "mlp", "training"]
+    problems: list[str] = []
+    for theme in ("light", "dark"):
+        _set_theme(page, theme)
+        for k, name in enumerate(names):
+            out = outputs.nth(k)
+            view = out.locator(".ag-view")
+            # like a reader: scroll the view's top to the top of the notebook, then only step
+            out.evaluate("e => e.scrollIntoView({block: 'start'})")
+            counter = view.locator(".ag-counter")
+            reset = view.locator("button", has_text="start")
+            reset.click()
+            page.wait_for_function("e => e.innerText.startsWith('step 1 ')",
+                                   arg=counter.element_handle(), timeout=10_000)
+            width = out.evaluate("e => [e.scrollWidth, e.clientWidth]")
+            if width[0] > width[1] + 1:
+                problems.append(f"{theme} {name}: the output scrolls sideways {width}")
+            total = int(counter.inner_text().split("/")[-1].split()[0].strip())
+            for i in range(total):
+                current = view.locator(".ag-current")
+                if name != "training" and i > 0:  # step 1 lists the inputs: no current node
+                    current.first.wait_for(state="attached", timeout=10_000)
+                    page.wait_for_timeout(30)  # the view's own scrolling, if any
+                    if bad := _inside(page, current.first):
+                        problems.append(f"{theme} {name} step {i + 1}: current node hidden {bad}")
+                for c in range(view.locator(_CONTROLS).count()):
+                    if bad := _inside(page, view.locator(_CONTROLS).nth(c)):
+                        problems.append(f"{theme} {name} step {i + 1}: control {c} hidden {bad}")
+                if i in (0, total // 2):
+                    out.screenshot(path=str(shots / f"{leg}_{theme}_{name}_{i + 1}.png"))
+                if i + 1 < total:
+                    view.locator("button", has_text="next").click()
+                    page.wait_for_function(
+                        f"e => e.innerText.startsWith('step {i + 2} ')",
+                        arg=counter.element_handle(), timeout=10_000)
+            # at the last step keyboard focus stays on "next", inside the view
+            if not view.evaluate("v => v.contains(document.activeElement)"):
+                problems.append(f"{theme} {name}: focus left the view at the last step")
+            out.screenshot(path=str(shots / f"{leg}_{theme}_{name}_end.png"))
+        problems += _axe(page, f"{leg} {theme}")
+    page.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_saved_html_fits_and_is_accessible(browser, shots, tmp_path):
+    """The exported page of the MLP graph, light and dark (the system's preference): at every
+    step the current node and the controls are in view at a 1,024 px window, axe finds nothing
+    serious or critical, and each step is announced in a live region."""
+    script = ("import autograd_tutor as torch\nfrom autograd_tutor import nn, viz\n"
+              "torch.manual_seed(0)\nX = torch.randn(4, 3)\n"
+              "net = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))\n"
+              "loss = nn.MSELoss()(net(X), torch.randn(4, 1))\n"
+              f"viz.animate(loss).save({str(tmp_path / 'mlp.html')!r})\n")
+    subprocess.run([sys.executable, "-c", script], check=True,
+                   env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    problems: list[str] = []
+    for scheme in ("light", "dark"):
+        context = browser.new_context(offline=True, color_scheme=scheme,
+                                      viewport={"width": 1024, "height": 800})
+        page = context.new_page()
+        page.goto((tmp_path / "mlp.html").as_uri())
+        total = int(page.locator("#counter").inner_text().split("/")[-1])
+        for i in range(total):
+            if i:
+                page.click("#next")
+                assert page.locator("#live").inner_text().startswith(f"step {i + 1} of ")
+                if bad := _inside(page, page.locator(".ag-current").first):
+                    problems.append(f"{scheme} step {i + 1}: current node hidden {bad}")
+            for c in range(page.locator(_CONTROLS).count()):
+                if bad := _inside(page, page.locator(_CONTROLS).nth(c)):
+                    problems.append(f"{scheme} step {i + 1}: control {c} hidden {bad}")
+            if i == total // 2:
+                page.screenshot(path=str(shots / f"export_{scheme}.png"))
+        assert page.evaluate("document.activeElement.id") == "next"  # focus stays on next
+        problems += _axe(page, f"export {scheme}", context="main")
+        context.close()
+    assert not problems, "\n".join(problems)

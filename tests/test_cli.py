@@ -208,7 +208,8 @@ def test_hostile_batch_completes(graded):
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"{len(HOSTILE)}/{len(HOSTILE)}" in result.stderr  # the progress bar got to the end
     assert "Most common misconceptions:" in result.stdout
-    assert sorted(p.name for p in out.iterdir()) == ["checks.csv", "grades.csv", "results.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["checks.csv", "grades.csv", "report.html",
+                                                     "results.json"]
 
 
 def test_hostile_submissions_get_the_right_status(graded):

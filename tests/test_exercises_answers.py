@@ -114,7 +114,9 @@ CASES = [
      "failed", "tensor_not_grad"),
     ("basics.first_backward", "result = check(EX, 2 * 3.0)", "failed", "missing_upstream"),
     ("basics.first_backward", "result = check(EX, 4 * 2.0)", "failed", "wrong_point"),
-    ("basics.first_backward", "result = check(EX, -12.0)", "failed", "wrong_sign"),
+    # no beginner flips the sign of this gradient: the rule is not in the spec, so the
+    # answer gets the honest generic message
+    ("basics.first_backward", "result = check(EX, -12.0)", "failed", None),
     ("basics.first_backward", SEED_BACKWARD + "result = check(EX, x.grad)", "failed", "grad_none"),
     ("basics.first_backward", SEED_BACKWARD + "xd = x.detach()\nz.backward()\n"
      "result = check(EX, xd.grad)", "failed", "grad_none_detached"),
@@ -146,7 +148,7 @@ CASES = [
     ("derivatives.power_rule", "result = check(EX, lambda x: 12 * x ** 4 - 2)",
      "failed", "power_not_lowered"),
     ("derivatives.power_rule", "result = check(EX, lambda x: -(12 * x ** 3 - 2))",
-     "failed", "wrong_sign"),
+     "failed", None),
     ("derivatives.power_rule", "result = check(EX, lambda x: undefined_name * x)", "error", None),
     ("derivatives.chain_rule", "result = check(EX, lambda x: 6 * x * (x * x + 1) ** 2)",
      PASS, None),

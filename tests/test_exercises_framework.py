@@ -143,6 +143,21 @@ def test_record_mode_only_observes_and_appends_json(tmp_path, monkeypatch):
     assert evaluate("basics.first_backward", lines[0]["observation"]).status == "passed"
 
 
+def test_an_answer_read_from_a_grad_is_never_called_the_forward_value():
+    xe = torch.tensor([0.3, -0.8, 1.1], requires_grad=True)
+    xe.grad = (xe.exp() + 1).detach() * torch.tensor([2.0, -1.0, 0.5])  # the value's numbers
+    seen = check("inplace.saved_tensor", xe.grad)
+    assert observe("inplace.saved_tensor", xe.grad)["type"] == "tensor"
+    assert seen.status == "failed" and seen.misconception is None
+    value = xe.grad.clone()
+    assert check("inplace.saved_tensor", value).misconception == "value_not_grad"
+
+
+@pytest.mark.parametrize("answer", [np.array([-1.6, 3.6, -0.2]), [-1.6, 3.6, -0.2]])
+def test_predictions_as_plain_numbers_pass(answer):
+    assert check("no_grad.inference", answer).status == "passed"
+
+
 # ------------------------------------------------------------------ evaluate robustness
 
 @pytest.mark.parametrize("obs", [

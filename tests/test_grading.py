@@ -90,8 +90,11 @@ def test_a_forged_end_of_run_is_not_believed(tmp_path):
         tmp_path / "a.ipynb",
         "import glob, json, os, tempfile\n"
         "for d in glob.glob(os.path.join(tempfile.gettempdir(), 'autograd-tutor-*')):\n"
-        "    open(os.path.join(d, 'events.jsonl'), 'a').write("
+        "    try:\n"
+        "        open(os.path.join(d, 'events.jsonl'), 'a').write("
         "json.dumps({'event': 'done', 'nonce': 'guess'}) + '\\n')\n"
+        "    except OSError:\n"
+        "        pass\n"
         "os._exit(0)",
     )
     assert run_notebook(nb, timeout=60).status == "crashed"

@@ -8,7 +8,7 @@ circle, and the tools (``viz``, ``exercises``) read the core only through its pu
     nn       nn, optim, utils (PyTorch's training API)
     face     ``autograd_tutor/__init__.py``: the torch-like namespace
     tools    viz, exercises
-    cli      the command line
+    cli      the command line (and its demo page)
 
 Every ``import`` counts, also one inside a function (it runs, just later), but not one under
 ``if TYPE_CHECKING:`` (it never runs).
@@ -31,7 +31,7 @@ LAYERS = [
     ("nn", ["autograd_tutor.nn", "autograd_tutor.optim", "autograd_tutor.utils"]),
     ("face", ["autograd_tutor"]),
     ("tools", ["autograd_tutor.viz", "autograd_tutor.exercises"]),
-    ("cli", ["autograd_tutor.cli", "autograd_tutor.__main__"]),
+    ("cli", ["autograd_tutor.cli", "autograd_tutor.__main__", "autograd_tutor._demo_page"]),
 ]
 
 # ``autograd_tutor.autograd.<name>``: PyTorch's path for these kernel modules (autograd/__init__.py)

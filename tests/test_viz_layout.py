@@ -33,20 +33,20 @@ def boxes(lay):
 
 
 def geometric_crossings(lay) -> int:
-    """Crossings counted from the edge routes in every gap between two columns."""
-    right, left = {}, {}
-    for v, (x0, _, x1, _) in boxes(lay).items():
-        col = lay.layer[v]
-        right[col] = max(right.get(col, x0), x1)
-        left[col] = min(left.get(col, x1), x0)
+    """Crossings counted from the edge routes in every gap between two rows."""
+    bottom, top = {}, {}
+    for v, (_, y0, _, y1) in boxes(lay).items():
+        row = lay.layer[v]
+        bottom[row] = max(bottom.get(row, y0), y1)
+        top[row] = min(top.get(row, y1), y0)
     count = 0
-    for col in range(max(lay.layer.values(), default=0)):
-        a, b = right[col], left[col + 1]
+    for row in range(max(lay.layer.values(), default=0)):
+        a, b = bottom[row], top[row + 1]
         segs = []
         for pts in lay.routes:
-            ys = {round(x, 3): y for x, y in pts}
-            if round(a, 3) in ys and round(b, 3) in ys:
-                segs.append((ys[round(a, 3)], ys[round(b, 3)]))
+            xs = {round(y, 3): x for x, y in pts}
+            if round(a, 3) in xs and round(b, 3) in xs:
+                segs.append((xs[round(a, 3)], xs[round(b, 3)]))
         for i in range(len(segs)):
             for j in range(i + 1, len(segs)):
                 if (segs[i][0] - segs[j][0]) * (segs[i][1] - segs[j][1]) < -1e-9:
@@ -61,7 +61,8 @@ def test_random_dags_have_no_overlapping_boxes(graph):
     bx = sorted(boxes(lay).items())
     for i, (u, a) in enumerate(bx):
         # inside the canvas, badge included
-        assert a[0] >= 0 and a[1] - BADGE_H / 2 >= 0 and a[2] <= lay.width and a[3] <= lay.height
+        assert a[0] >= 0 and a[1] - BADGE_H / 2 >= 0 and a[2] <= lay.width
+        assert a[3] + BADGE_H / 2 <= lay.height
         for v, b in bx[i + 1:]:
             overlap = a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
             assert not overlap, (u, v, a, b)
@@ -69,17 +70,17 @@ def test_random_dags_have_no_overlapping_boxes(graph):
 
 @settings(max_examples=80, deadline=None)
 @given(dags())
-def test_random_dags_edges_flow_left_to_right(graph):
+def test_random_dags_edges_flow_top_to_bottom(graph):
     lay = layout(graph)
     bx = boxes(lay)
     assert len(lay.routes) == len(graph.edges())
     for (u, v), pts in zip(graph.edges(), lay.routes):
         assert lay.layer[u] < lay.layer[v]
-        assert lay.pos[u][0] < lay.pos[v][0]
-        xs = [x for x, _ in pts]
-        assert xs == sorted(xs)
-        assert abs(xs[0] - bx[u][2]) < 1e-6 and abs(xs[-1] - bx[v][0]) < 1e-6
-        assert bx[v][1] < pts[-1][1] < bx[v][3]  # arrives on the target's left side
+        assert lay.pos[u][1] < lay.pos[v][1]
+        ys = [y for _, y in pts]
+        assert ys == sorted(ys)
+        assert abs(ys[0] - bx[u][3]) < 1e-6 and abs(ys[-1] - bx[v][1]) < 1e-6
+        assert bx[v][0] < pts[-1][0] < bx[v][2]  # arrives on the target's top side
         for x, y in pts[1:-1]:  # bends stay out of every box
             for w, (x0, y0, x1, y1) in bx.items():
                 assert not (x0 < x < x1 and y0 < y < y1), (u, v, w)
@@ -128,12 +129,12 @@ def test_crosswise_arguments_cost_the_minimum_two_crossings():
 def test_chain_is_a_straight_line_and_leaves_sit_next_to_their_consumer():
     g = make_graph([(), (0,), (1,), (2,), (), (3, 4)])
     lay = layout(g)
-    ys = {round(lay.pos[v][1], 6) for v in range(4)}
-    assert len(ys) == 1  # x -> a -> b -> c drawn level
+    xs = {round(lay.pos[v][0], 6) for v in range(4)}
+    assert len(xs) == 1  # x -> a -> b -> c drawn in one vertical line
     assert lay.layer[4] == lay.layer[5] - 1  # the late leaf is not pushed to the far left
 
 
-def test_a_long_chain_with_a_constant_at_every_step_stays_level():
+def test_a_long_chain_with_a_constant_at_every_step_stays_straight():
     inputs = [()]  # x, then per step: a constant c and y = y_prev * c
     chain = [0]
     for _ in range(200):
@@ -141,9 +142,9 @@ def test_a_long_chain_with_a_constant_at_every_step_stays_level():
         inputs.append((chain[-1], len(inputs) - 1))
         chain.append(len(inputs) - 1)
     lay = layout(make_graph(inputs))
-    ys = [lay.pos[v][1] for v in chain[1:]]
-    assert max(ys) - min(ys) < 0.5
-    assert lay.height < 400
+    xs = [lay.pos[v][0] for v in chain[1:]]
+    assert max(xs) - min(xs) < 0.5
+    assert lay.width < 450  # one box and its constant side by side
 
 
 def test_format_array_follows_pytorch_print_style():
@@ -156,3 +157,53 @@ def test_format_array_follows_pytorch_print_style():
     assert format_array(np.array([[1.0, 2.0], [3.0, 4.0]])) == ["[[1., 2.],", " [3., 4.]]"]
     assert format_array(np.zeros((10, 10))) == ["shape [10, 10]"]
     assert format_array(np.array([1, 2], dtype=np.int64)) == ["[1, 2]"]
+
+
+def test_graphs_a_student_builds_fit_an_800px_output():
+    import autograd_tutor as torch
+    from autograd_tutor import nn
+    from autograd_tutor.viz.graph import build_graph
+
+    torch.manual_seed(0)
+    X = torch.randn(4, 3)
+    net = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))
+    loss = nn.MSELoss()(net(X), torch.randn(4, 1))
+    w = torch.randn(3, 2, requires_grad=True)
+    b = torch.randn(2, requires_grad=True)
+    broadcast = (X @ w + b).sum()
+    names = {"X": X, "w": w, "b": b, "loss": loss, "net.0.weight": net[0].weight,
+             "net.0.bias": net[0].bias, "net.2.weight": net[2].weight,
+             "net.2.bias": net[2].bias}
+    for t in (loss, broadcast):
+        assert layout(build_graph(t, names)).width <= 800
+
+
+def test_wide_vectors_wrap_like_torch_with_a_narrow_linewidth():
+    assert format_array(np.array([-0.4214, 0.2558, 0.0293, -0.2191])) == [
+        "[-0.4214,  0.2558,", "  0.0293, -0.2191]"]
+    assert format_array(np.array([[-0.5, 0.25, 0.125, 1.0]])) == [
+        "[[-0.5000,  0.2500,", "   0.1250,  1.0000]]"]
+
+
+def test_cut_edges_are_laid_out_and_routed_separately():
+    class CutGraph(type(make_graph([()]))):
+        def cut_edges(self):
+            return [(1, 3, "detach()")]
+
+    base = make_graph([(), (0,), (), (), (2, 3)])  # node 3 was cut from node 1
+    g = CutGraph(base.nodes, base.output)
+    lay = layout(g)
+    assert len(lay.routes) == len(g.edges())
+    ((u, v, label, pts),) = lay.cut_routes
+    assert (u, v, label) == (1, 3, "detach()")
+    assert lay.layer[3] > lay.layer[1]  # drawn below what it was cut from
+    assert pts[0][1] < pts[-1][1]
+
+
+def test_a_row_of_many_leaves_wraps_into_rows_above_it():
+    # one op with 16 inputs, all leaves: one row would be ~1,900 px wide
+    g = make_graph([()] * 16 + [tuple(range(16))])
+    lay = layout(g)
+    assert lay.width <= 800
+    assert len({lay.layer[v] for v in range(16)}) > 1
+    assert all(lay.layer[v] < lay.layer[16] for v in range(16))

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 
 from autograd_tutor.viz.graph import GNode, Graph
 from autograd_tutor.viz.layout import layout
-from autograd_tutor.viz.svg import LIGHT, State, render
+from autograd_tutor.viz.svg import CAPTION_LINE, DARK, LIGHT, THEMED, State, render
 
 NS = "{http://www.w3.org/2000/svg}"
 
@@ -27,6 +27,12 @@ def seed_graph(x_grad=None) -> Graph:
         GNode(4, "3", "const", None, None, np.array(3), None, (), None),
         GNode(5, "z", "output", "+", "AddBackward0", np.array([11.0]), None, (3, 4), None),
     ], 5)
+
+
+def paint(el, key: str):
+    """An element's fill or stroke, from its attribute or its style attribute."""
+    style = dict(p.split(":", 1) for p in (el.get("style") or "").split(";") if ":" in p)
+    return style.get(key, el.get(key))
 
 
 def texts(svg: str) -> list[str]:
@@ -73,8 +79,8 @@ def test_kinds_differ_by_border_not_only_colour():
     assert len(dashed) == 2  # the two constants
     bold = [r for r in rects if r.get("stroke-width") == "3.5"]
     assert len(bold) == 1  # the output
-    line = LIGHT["param_line"]
-    param_borders = [r for r in rects if r.get("stroke") == line and r.get("fill") != line]
+    line = THEMED["param_line"]
+    param_borders = [r for r in rects if paint(r, "stroke") == line and paint(r, "fill") != line]
     assert len(param_borders) == 2  # double border around x
 
 
@@ -90,8 +96,8 @@ def test_state_hides_values_and_overrides_grads():
 
 def edge_paths(svg: str, color: str):
     root = ET.fromstring(svg)
-    paths = [p for p in root.iter(NS + "path") if p.get("stroke") == color]
-    polys = [p for p in root.iter(NS + "polygon") if p.get("fill") == color]
+    paths = [p for p in root.iter(NS + "path") if paint(p, "stroke") == color]
+    polys = [p for p in root.iter(NS + "polygon") if paint(p, "fill") == color]
     return paths, polys
 
 
@@ -100,24 +106,28 @@ def test_backward_edges_are_coloured_and_point_back_to_the_input():
     lay = layout(g)
     svg = render(g, lay, State(active_edges=frozenset({(1, 3)}), phase="backward",
                                highlight=1, caption="dz/dy = 2 * 1 = 2"))
-    paths, polys = edge_paths(svg, LIGHT["backward"])
+    paths, polys = edge_paths(svg, THEMED["backward"])
     assert len(paths) == len(polys) == 1
     tip = [float(v) for v in polys[0].get("points").split()[0].split(",")]
-    y_right_edge = lay.pos[1][0] + lay.size[1][0] / 2
-    assert abs(tip[0] - y_right_edge) < 0.1  # arrowhead at y, the input, not at mul
+    band = 2 * CAPTION_LINE + 16  # the caption band above the graph: title and one line
+    y_bottom_edge = band + lay.pos[1][1] + lay.size[1][1] / 2
+    assert abs(tip[1] - y_bottom_edge) < 0.1  # arrowhead at y, the input, not at mul
     assert "Backward pass" in texts(svg) and "dz/dy = 2 * 1 = 2" in texts(svg)
-    assert f'fill="{LIGHT["highlight"]}"' in svg
+    assert f'fill:{THEMED["highlight"]}' in svg
+    (current,) = [g for g in ET.fromstring(svg).iter(NS + "g") if g.get("class") == "ag-current"]
+    assert current.find(NS + "title").text.startswith("y:")
 
 
 def test_forward_edges_point_to_the_consumer():
     g = seed_graph()
     lay = layout(g)
     svg = render(g, lay, State(active_edges=frozenset({(0, 1)}), phase="forward"))
-    paths, polys = edge_paths(svg, LIGHT["forward"])
+    paths, polys = edge_paths(svg, THEMED["forward"])
     assert len(paths) == len(polys) == 1
     tip = [float(v) for v in polys[0].get("points").split()[0].split(",")]
-    assert abs(tip[0] - (lay.pos[1][0] - lay.size[1][0] / 2)) < 0.1
-    assert edge_paths(svg, LIGHT["backward"]) == ([], [])
+    band = CAPTION_LINE + 16  # the "Forward pass" band above the graph
+    assert abs(tip[1] - (band + lay.pos[1][1] - lay.size[1][1] / 2)) < 0.1  # y's top side
+    assert edge_paths(svg, THEMED["backward"]) == ([], [])
 
 
 def test_large_graphs_keep_their_font_size_and_grow_instead():
@@ -127,7 +137,7 @@ def test_large_graphs_keep_their_font_size_and_grow_instead():
     root = ET.fromstring(svg)
     sizes = {float(t.get("font-size")) for t in root.iter(NS + "text")}
     assert min(sizes) >= 10
-    assert float(root.get("width")) == round(lay.width) > 300 * 100
+    assert float(root.get("height")) == round(lay.height) > 300 * 100
     assert "max-width:none" in root.get("style")
 
 
@@ -163,3 +173,52 @@ def test_hovering_a_box_tells_kind_shape_and_dtype():
     assert tips[0] == "x: leaf, requires_grad=True; shape [1], float64"
     assert "y: intermediate result, made by PowBackward0; shape [1], float64" in tips
     assert "2: constant (no gradient); shape [], int64" in tips
+
+
+def _luminance(hex_colour: str) -> float:
+    rgb = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a: str, b: str) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def test_text_contrast_is_at_least_4_5_in_light_and_dark():
+    for theme in (LIGHT, DARK):
+        for kind in ("param", "const", "op", "output"):
+            for text in ("text", "note", "grad"):
+                assert contrast(theme[text], theme[kind + "_fill"]) >= 4.5, (kind, text)
+            assert contrast(theme["badge_text"], theme[kind + "_line"]) >= 4.5, kind
+        for text in ("text", "note"):  # caption band and cut-edge labels
+            assert contrast(theme[text], theme["background"]) >= 4.5
+
+
+def test_colours_follow_the_notebook_theme():
+    g = seed_graph()
+    svg = render(g, layout(g))
+    root = ET.fromstring(svg)
+    assert root.get("class") == "ag-graph"
+    style = root.find(NS + "style").text
+    assert 'body[data-jp-theme-light="false"] .ag-graph' in style
+    assert "prefers-color-scheme:dark" in style
+    assert f"--ag-text:{DARK['text']}" in style and f"--ag-text:{LIGHT['text']}" in style
+    assert not re.search(r'(fill|stroke)="#', svg.split("</style>")[1])  # no fixed colours
+
+
+def test_cut_edges_are_dashed_and_labelled():
+    class CutGraph(Graph):
+        def cut_edges(self):
+            return [(1, 3, "detach()")]
+
+    base = seed_graph()
+    nodes = list(base.nodes)
+    nodes[3] = GNode(3, "mul", "op", "*", "MulBackward0", np.array([8.0]), None, (2,), None)
+    g = CutGraph(nodes, 5)
+    svg = render(g, layout(g))
+    root = ET.fromstring(svg)
+    dashed = [p for p in root.iter(NS + "path") if p.get("stroke-dasharray")]
+    assert len(dashed) == 1
+    assert "detach()" in texts(svg)

@@ -47,7 +47,9 @@ def test_numbers_are_the_engines(seed):
 def test_buttons(seed):
     anim = make(seed)
     first = anim.caption.value
-    assert anim.prev_button.disabled
+    assert not anim.prev_button.disabled  # a no-op at the start: focus stays on it
+    anim.prev_button.click()
+    assert anim.index == 0
     anim.next_button.click()
     assert anim.index == 1 and anim.slider.value == 1 and anim.play.value == 1
     assert anim.caption.value != first
@@ -57,7 +59,7 @@ def test_buttons(seed):
     anim.reset_button.click()
     assert anim.index == 0 and anim.caption.value == first
     anim.step(10**6)
-    assert anim.index == len(anim.frames) - 1 and anim.next_button.disabled
+    assert anim.index == len(anim.frames) - 1 and not anim.next_button.disabled
     anim.next()
     assert anim.index == len(anim.frames) - 1
 
@@ -123,3 +125,27 @@ def test_public_api():
     from autograd_tutor import viz
 
     assert viz.animate is animate
+
+
+def test_accessible_structure(seed):
+    anim = make(seed)
+    view = anim.widget
+    assert "ag-view" in view._dom_classes
+    keys = [w for w in view.children if "ag-keys" in w._dom_classes][0]
+    assert "Keyboard" in keys.value and "Home" in keys.value
+    assert "aria-label" in widget_js() and "scrollTop" in widget_js()
+    anim.step(1)
+    assert anim.live.value.startswith("step 2 of ") and "y = x ** 2" in anim.live.value
+    assert "ag-live" in anim.live._dom_classes
+    # the picture scrolls in its own box, below the controls and the caption
+    assert view.children.index(anim.picture) == len(view.children) - 1
+    assert anim.picture.layout.overflow == "auto" and anim.picture.layout.max_height
+    assert 'class="ag-current"' in anim.picture.value and "onload=" in anim.picture.value
+    for b in (anim.reset_button, anim.prev_button, anim.next_button):
+        assert b.description.strip() and b.tooltip
+
+
+def widget_js() -> str:
+    from autograd_tutor.viz.widget import VIEW_JS
+
+    return VIEW_JS

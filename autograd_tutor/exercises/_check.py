@@ -47,6 +47,8 @@ def observe(exercise_id: str, answer: Any, _frame: Any = None) -> dict:
         source = _grad_source(_frame)
         if source:
             observation["source"] = source
+    elif _frame is not None and observation.get("type") == "tensor" and _grad_expr(_frame):
+        observation["from_grad"] = True  # check(..., t.grad): never the forward value
     return observation
 
 
@@ -60,14 +62,19 @@ def _observe(exercise: Exercise, answer: Any) -> dict:
 _CALL = re.compile(r"check\(\s*[^,()]+,\s*(?P<expr>[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\.grad\s*\)")
 
 
-def _grad_source(frame: Any) -> Optional[dict]:
-    """Why is ``t.grad`` None? Find ``t`` in the calling code and describe it."""
+def _grad_expr(frame: Any) -> Optional[str]:
+    """``t`` when the calling code reads ``check(..., t.grad)``, else None."""
     lines = linecache.getlines(frame.f_code.co_filename, frame.f_globals)
     text = "".join(lines[max(0, frame.f_lineno - 3):frame.f_lineno])  # the call's own lines
     matches = list(_CALL.finditer(text))
-    if not matches:
+    return matches[-1].group("expr") if matches else None
+
+
+def _grad_source(frame: Any) -> Optional[dict]:
+    """Why is ``t.grad`` None? Find ``t`` in the calling code and describe it."""
+    expr = _grad_expr(frame)
+    if expr is None:
         return None
-    expr = matches[-1].group("expr")
     names = expr.split(".")
     namespace = {**frame.f_globals, **frame.f_locals}
     try:
@@ -284,7 +291,9 @@ def _judge_numeric(exercise: Exercise, obs: dict) -> Verdict:
         part_alternates = {k: (v[part] if isinstance(v, dict) else v)
                            for k, v in alternates.items()
                            if not isinstance(v, dict) or part in v}
-        key, details = diagnose(got, want, keys=exercise.diagnoses, tolerance=tolerance,
+        keys = [k for k in exercise.diagnoses  # a .grad is never the forward value
+                if not (k == "value_not_grad" and piece.get("from_grad"))]
+        key, details = diagnose(got, want, keys=keys, tolerance=tolerance,
                                 factors=exercise.factors, alternates=part_alternates,
                                 formula=piece.get("grad_fn") is not None)
         if key is None and got.shape != want.shape:

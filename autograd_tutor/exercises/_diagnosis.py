@@ -32,8 +32,8 @@ def _m(key: str, title: str, message: str, *hints: str) -> Misconception:
 
 # How each numeric mistake is named when several of them explain the same answer.
 CAUSES = {
-    "accumulated": "backward() ran {k} times on the same tensor, so .grad added up "
-                   "(re-running a cell does this)",
+    "accumulated": "the gradients of {k} runs of your code added up in .grad (re-running "
+                   "a cell that calls backward() without resetting .grad does this)",
     "extra_factor": "a factor of {factor} too many in what you computed (e.g. a sum where the "
                     "task has a mean, or a division left out)",
     "missing_factor": "a factor missing in what you computed (e.g. a mean where the task has "
@@ -108,7 +108,9 @@ CATALOGUE: dict = {m.key: m for m in (
     _m("grad_none", "None: no gradient",
        "The answer is None: no gradient reached this tensor.",
        "Did you call .backward() on the output?",
-       "Did the tensor get requires_grad=True when you created it?"),
+       "Did the tensor get requires_grad=True when you created it?",
+       "Does the output really depend on it? Using t.data or t.detach() in the forward pass "
+       "leaves t out of the graph."),
     _m("no_graph", "backward without a graph",
        "backward() was called on a result with no graph behind it: none of its inputs "
        "required grad, or it was computed under torch.no_grad() or from detached tensors.",

@@ -10,10 +10,15 @@ the record (bad JSON, wrong types, forged fields) becomes an "error" for that ch
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import csv
+import hashlib
+import io
 import json
 import os
 import re
+import shutil
 import tempfile
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -21,9 +26,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
+from .. import __version__
 from ._diagnosis import CATALOGUE
+from ._report import class_report
 from ._result import Result, _Totals
-from ._runner import RUN_CRASHED, RUN_INVALID, RunOutcome, code_sources, run_notebook, stop_all_runs
+from ._runner import (
+    RUN_CRASHED,
+    RUN_INVALID,
+    NotebookError,
+    RunOutcome,
+    code_sources,
+    read_notebook,
+    run_notebook,
+    stop_all_runs,
+)
+from ._sandbox import Sandbox
 
 MAX_RECORD_LINE = 4 * 2**20
 COUNTED_STATUSES = ("passed", "failed", "error", "not attempted")
@@ -91,10 +108,13 @@ def student_name(path: str | os.PathLike, stem: Optional[str]) -> str:
 
 
 def expected_ids(stem: Optional[str], recorded: Iterable[str]) -> List[str]:
-    """The checks a notebook owes: its notebook's exercises, else those of what it recorded."""
+    """The checks a notebook owes: its notebook's exercises, else those of the one notebook
+    it recorded most answers for (never several: a file is one assignment)."""
     registry = _registry()
-    stems = {stem} if stem else {registry[i].notebook for i in recorded if i in registry}
-    return [i for i, ex in registry.items() if ex.notebook in stems]
+    if stem is None:
+        counts = Counter(registry[i].notebook for i in recorded if i in registry)
+        stem = min(counts, key=lambda nb: (-counts[nb], nb)) if counts else None
+    return [i for i, ex in registry.items() if ex.notebook == stem]
 
 
 # ------------------------------------------------------------------ reading the record
@@ -180,12 +200,14 @@ class Submission(_Totals):
     run: RunOutcome
     results: List[Result] = field(default_factory=list)
     problems: List[str] = field(default_factory=list)
+    sha256: str = ""
 
     def count(self, status: str) -> int:
         return sum(r.status == status for r in self.results)
 
     def to_dict(self) -> dict:
-        return {"file": self.path, "student": self.student, "notebook": self.notebook,
+        return {"file": self.path, "sha256": self.sha256, "student": self.student,
+                "notebook": self.notebook,
                 "score": self.score, "max_score": self.max_score,
                 "counts": {s: self.count(s) for s in COUNTED_STATUSES},
                 "run": {"status": self.run.status, "detail": self.run.detail,
@@ -199,7 +221,7 @@ class Submission(_Totals):
 
 
 def grade_outcome(path: str | os.PathLike, outcome: RunOutcome,
-                  notebook: Optional[str] = None) -> Submission:
+                  notebook: Optional[str] = None, sha256: str = "") -> Submission:
     """Judge a finished run: one Result per check owed (missing ones "not attempted")."""
     registry = _registry()
     stem = notebook or match_notebook(path, {ex.notebook for ex in registry.values()})
@@ -213,12 +235,16 @@ def grade_outcome(path: str | os.PathLike, outcome: RunOutcome,
     results = [judge(i, answers[i]) if i in answers else
                _result(i, "not attempted", _why_not_recorded(i, outcome, sources))
                for i in owed]
-    results += [judge(i, answers[i]) for i in answers if i in registry and i not in owed]
+    others = [i for i in answers if i in registry and i not in owed]
+    if others:
+        problems.append("answers to checks of another assignment were ignored: "
+                        + ", ".join(others[:5]) + (" ..." if len(others) > 5 else ""))
     unknown = [repr(i[:40]) for i in answers if i not in registry]
     if unknown:
         problems.append("answers for exercise ids that do not exist were ignored: "
                         + ", ".join(unknown[:5]) + (" ..." if len(unknown) > 5 else ""))
-    return Submission(str(path), student_name(path, stem), stem, outcome, results, problems)
+    return Submission(str(path), student_name(path, stem), stem, outcome, results, problems,
+                      sha256)
 
 
 def _why_not_recorded(exercise_id: str, outcome: RunOutcome, sources: List[str]) -> str:
@@ -243,42 +269,118 @@ def _why_not_recorded(exercise_id: str, outcome: RunOutcome, sources: List[str])
 
 def grade_many(paths: Sequence[str | os.PathLike], *, jobs: int = 1, timeout: float = 120.0,
                memory_mb: int = 2048, notebook: Optional[str] = None, isolated: bool = True,
+               sandbox: Optional[Sandbox] = None, state_dir: Optional[Path] = None,
                on_done: Optional[Callable[[int, int, Submission], None]] = None,
                ) -> List[Submission]:
     """Run and grade many notebooks, ``jobs`` at a time, each in its own process.
 
-    ``isolated`` runs each in a fresh empty folder (for submissions), else in its own folder
-    (a student checking their work). Notebooks run in worker threads that just wait on their
-    subprocess; judging happens here, one notebook after the other, so ``evaluate`` never runs
-    concurrently.
+    ``isolated`` runs each submission in a sandbox (``sandbox``, else the strongest this
+    machine offers; see `_sandbox`), else in its own folder (a student checking their work).
+    With ``state_dir`` every finished run is saved there at once, and a file whose content
+    has a saved run is not run again (resuming an interrupted batch). Notebooks run in worker
+    threads that just wait on their subprocess; judging happens here, one notebook after the
+    other, so ``evaluate`` never runs concurrently.
     """
+    own = isolated and sandbox is None
+    if own:
+        sandbox = Sandbox.create()
     submissions: List[Optional[Submission]] = [None] * len(paths)
+    hashes = [file_hash(p) for p in paths]
+    keys = [hashlib.sha256(f"{os.path.abspath(p)}\0{h}".encode()).hexdigest()
+            for p, h in zip(paths, hashes)]  # a run is saved per file and content
+    saved = {n: _load_outcome(state_dir, keys[n], p) for n, p in enumerate(paths)} \
+        if state_dir is not None else {}
+    done = 0
+
+    def finish(n: int, outcome: RunOutcome) -> None:
+        nonlocal done
+        done += 1
+        submissions[n] = grade_outcome(paths[n], outcome, notebook, hashes[n])
+        if on_done is not None:
+            on_done(done, len(paths), submissions[n])
+
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))
     try:
-        futures = {pool.submit(_run, p, timeout, memory_mb, isolated): n
-                   for n, p in enumerate(paths)}
-        for done, future in enumerate(as_completed(futures), start=1):
+        futures = {pool.submit(run_notebook, p, timeout=timeout, memory_mb=memory_mb,
+                               sandbox=sandbox if isolated else None): n
+                   for n, p in enumerate(paths) if saved.get(n) is None}
+        for n, outcome in saved.items():
+            if outcome is not None:
+                finish(n, outcome)
+        for future in as_completed(futures):
             n = futures[future]
             try:
                 outcome = future.result()
             except Exception as exc:  # noqa: BLE001 - e.g. cannot start a process: keep going
                 outcome = RunOutcome(RUN_CRASHED, f"could not run it: {exc}")
-            submissions[n] = grade_outcome(paths[n], outcome, notebook)
-            if on_done is not None:
-                on_done(done, len(paths), submissions[n])
+            if state_dir is not None:
+                _save_outcome(state_dir, keys[n], outcome)
+            finish(n, outcome)
     except BaseException:  # Ctrl-C: end the running notebooks, start no more
         stop_all_runs()
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        if own:
+            sandbox.close()
     return [s for s in submissions if s is not None]
 
 
-def _run(path: str | os.PathLike, timeout: float, memory_mb: int, isolated: bool) -> RunOutcome:
-    if not isolated:
-        return run_notebook(path, timeout=timeout, memory_mb=memory_mb)
-    with tempfile.TemporaryDirectory(prefix="autograd-tutor-work-") as work:
-        return run_notebook(path, timeout=timeout, memory_mb=memory_mb, cwd=work)
+def file_hash(path: str | os.PathLike) -> str:
+    """SHA-256 of the file's bytes ("" if it cannot be read)."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(2**20), b""):
+                digest.update(block)
+    except OSError:
+        return ""
+    return digest.hexdigest()
+
+
+_SAVED_FIELDS = ("status", "detail", "seconds", "cells_total", "cells_run", "record_truncated",
+                 "log_tail")
+
+
+def _state_file(state_dir: Path, digest: str) -> Path:
+    return state_dir / f"{digest}-{__version__}.json"
+
+
+def _save_outcome(state_dir: Path, digest: str, outcome: RunOutcome) -> None:
+    """Keep a finished run (atomically), so an interrupted batch can resume after it."""
+    data = {name: getattr(outcome, name) for name in _SAVED_FIELDS}
+    data["cell_errors"] = outcome.cell_errors
+    data["record"] = base64.b64encode(outcome.record).decode("ascii")
+    atomic_write(_state_file(state_dir, digest), json.dumps(data).encode("utf-8"))
+
+
+def _load_outcome(state_dir: Path, digest: str, path: str | os.PathLike,
+                  ) -> Optional[RunOutcome]:
+    try:
+        data = json.loads(_state_file(state_dir, digest).read_bytes())
+        outcome = RunOutcome(**{name: data[name] for name in _SAVED_FIELDS})
+        outcome.cell_errors = [(int(c), str(e)) for c, e in data["cell_errors"]]
+        outcome.record = base64.b64decode(data["record"])
+        outcome.notebook = read_notebook(path) if outcome.status != RUN_INVALID else None
+        return outcome
+    except (OSError, ValueError, KeyError, TypeError, NotebookError):
+        return None
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``path`` so that it is either the old file or the complete new one."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 # ------------------------------------------------------------------ reports
@@ -299,33 +401,36 @@ def _misconception_title(key: Optional[str]) -> str:
 
 
 GRADES_COLUMNS = ("file", "student", "notebook", "score", "max_score", "passed", "failed",
-                  "error", "not_attempted", "run_status", "run_detail")
+                  "error", "not_attempted", "run_status", "run_detail", "sha256")
 CHECKS_COLUMNS = ("file", "student", "exercise", "title", "status", "score", "max_score",
                   "misconception", "message")
 
 
 def write_reports(submissions: Sequence[Submission], out_dir: str | os.PathLike) -> List[Path]:
-    """Write results.json, grades.csv (one row per submission), checks.csv (one per check)."""
+    """Write results.json, grades.csv (one row per submission), checks.csv (one per check),
+    each atomically (a crash leaves the previous reports, never half of new ones)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = [out / "results.json", out / "grades.csv", out / "checks.csv"]
-    paths[0].write_text(json.dumps({"submissions": [s.to_dict() for s in submissions]},
-                                   indent=1, default=str), encoding="utf-8")
-    _write_csv(paths[1], GRADES_COLUMNS, (
+    results = {"autograd_tutor_version": __version__,
+               "submissions": [s.to_dict() for s in submissions]}
+    atomic_write(paths[0], json.dumps(results, indent=1, default=str).encode("utf-8"))
+    atomic_write(paths[1], _csv(GRADES_COLUMNS, (
         (s.path, s.student, s.notebook or "", f"{s.score:g}", f"{s.max_score:g}",
          s.count("passed"), s.count("failed"), s.count("error"), s.count("not attempted"),
-         s.run.status, s.run.detail) for s in submissions))
-    _write_csv(paths[2], CHECKS_COLUMNS, (
+         s.run.status, s.run.detail, s.sha256) for s in submissions)))
+    atomic_write(paths[2], _csv(CHECKS_COLUMNS, (
         (s.path, s.student, r.exercise, r.title, r.status, f"{r.score:g}", f"{r.max_score:g}",
-         r.misconception or "", r.message) for s in submissions for r in s.results))
+         r.misconception or "", r.message) for s in submissions for r in s.results)))
     return paths
 
 
-def _write_csv(path: Path, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(columns)
-        writer.writerows([_cell(v) for v in row] for row in rows)
+def _csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    text = io.StringIO(newline="")
+    writer = csv.writer(text)
+    writer.writerow(columns)
+    writer.writerows([_cell(v) for v in row] for row in rows)
+    return text.getvalue().encode("utf-8")
 
 
 def class_summary(submissions: Sequence[Submission], top: int = 5) -> str:
@@ -363,3 +468,29 @@ def class_summary(submissions: Sequence[Submission], top: int = 5) -> str:
     if hardest and hardest[0][1][0] < hardest[0][1][1]:
         lines.append("Fewest passes: " + ", ".join(f"{e} ({p}/{n})" for e, (p, n) in hardest))
     return "\n".join(lines)
+
+
+STATE_DIR = ".autograd-tutor-state"
+
+
+def grade_class(paths: Sequence[str | os.PathLike], out_dir: str | os.PathLike, *,
+                sandbox: Sandbox, jobs: int = 1, timeout: float = 120.0, memory_mb: int = 2048,
+                notebook: Optional[str] = None,
+                on_done: Optional[Callable[[int, int, Submission], None]] = None,
+                ) -> Tuple[List[Submission], List[Path]]:
+    """Grade a class into ``out_dir``: the reports are written once, at the end; until then
+    each finished run is kept in a private folder there, so an interrupted batch resumes
+    where it stopped. Nothing in ``out_dir`` is ever visible to a submission."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    state = out / STATE_DIR
+    state.mkdir(mode=0o700, exist_ok=True)
+    state.chmod(0o700)
+    submissions = grade_many(paths, jobs=jobs, timeout=timeout, memory_mb=memory_mb,
+                             notebook=notebook, sandbox=sandbox, state_dir=state,
+                             on_done=on_done)
+    report = out / "report.html"
+    atomic_write(report, class_report(submissions).encode("utf-8"))
+    written = [*write_reports(submissions, out), report]
+    shutil.rmtree(state, ignore_errors=True)
+    return submissions, written

@@ -21,6 +21,7 @@ both are read with size caps, line by line, skipping what does not parse.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import secrets
@@ -34,10 +35,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
+if __name__ != "__main__":  # the child imports nothing before its limits are set
+    from ._sandbox import Sandbox, track, tree, tree_memory
+
 MAX_NOTEBOOK_BYTES = 50 * 2**20
 MAX_RECORD_BYTES = 16 * 2**20
 MAX_EVENTS_BYTES = 64 * 2**20
 _LOG_TAIL_BYTES = 16 * 2**10
+MAX_PROCESSES = 64  # processes (and threads) of one run, together
+MAX_FILE_MB = 256  # the largest file a run may write
+_WATCH_SECONDS = 0.1
 _WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 # What a run can end as (the "status of the run" in grades.csv).
@@ -122,12 +129,15 @@ class RunOutcome:
 
 def run_notebook(path: str | os.PathLike, *, timeout: float = 120.0, memory_mb: int = 2048,
                  cwd: str | os.PathLike | None = None, capture_outputs: bool = False,
+                 sandbox: Optional[Sandbox] = None, max_procs: int = MAX_PROCESSES,
                  ) -> RunOutcome:
     """Run every code cell of the notebook at ``path`` in a fresh process and report back.
 
     ``cwd`` is the working directory of the run (default: the notebook's folder, as in
-    Jupyter). With ``capture_outputs`` the cells' outputs come back too (see
-    `executed_notebook`).
+    Jupyter). With a ``sandbox`` (grading) the run gets its own empty folders, user and
+    namespaces instead (see `_sandbox`), and nothing of the grader's environment. Memory
+    (``memory_mb``) and ``max_procs`` hold for the run's whole process tree. With
+    ``capture_outputs`` the cells' outputs come back too (see `executed_notebook`).
     """
     path = Path(path)
     started = time.monotonic()
@@ -136,21 +146,40 @@ def run_notebook(path: str | os.PathLike, *, timeout: float = 120.0, memory_mb: 
     except NotebookError as exc:
         return RunOutcome(RUN_INVALID, str(exc))
     sources = code_sources(nb)
-    with tempfile.TemporaryDirectory(prefix="autograd-tutor-") as tmp:
-        record_path = Path(tmp, "record.jsonl")
-        events_path = Path(tmp, "events.jsonl")
-        record_path.touch()
+    with contextlib.ExitStack() as stack:
+        if sandbox is not None:
+            box = sandbox.new_run()
+            stack.callback(box.finish)
+            io = box.io
+        else:
+            box, io = None, Path(stack.enter_context(
+                tempfile.TemporaryDirectory(prefix="autograd-tutor-")))
+        record_path, events_path = io / "record.jsonl", io / "events.jsonl"
+        for file in (record_path, events_path):
+            file.touch()
+            if box is not None:
+                box.own(file)
         nonce = secrets.token_hex(16)
-        spec = {"cells": sources, "events": str(events_path), "nonce": nonce,
-                "memory_mb": memory_mb, "capture": capture_outputs}
-        proc = subprocess.Popen(
-            [sys.executable, os.path.abspath(__file__)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            cwd=str(cwd if cwd is not None else path.parent.resolve()),
-            env=_child_env(record_path, Path(tmp, "ipython")),
-            start_new_session=(os.name == "posix"))
+        spec = {"cells": sources, "nonce": nonce, "memory_mb": memory_mb,
+                "capture": capture_outputs, "max_procs": None, "timeout": timeout,
+                "events": box.inside(events_path) if box else str(events_path)}
+        if box is None:
+            argv = [sys.executable, os.path.abspath(__file__)]
+            popen: Dict[str, Any] = {"cwd": str(cwd if cwd is not None
+                                                else path.parent.resolve()),
+                                     "env": _child_env(record_path, io / "ipython")}
+        else:
+            argv = box.command([sys.executable,
+                                f"{box.package}/autograd_tutor/exercises/_runner.py"])
+            popen = {"cwd": box.cwd(), **box.popen_user(),
+                     "env": box.env(_sandbox_env(box.inside(record_path), box.home))}
+            if box.uid is not None:
+                spec["max_procs"] = max_procs  # RLIMIT_NPROC counts the run's user only
+        proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT,
+                                start_new_session=(os.name == "posix"), **popen)
+        track(proc.pid, True)
         tail = _TailReader(proc.stdout)
-        timed_out = False
         with _live_lock:
             _live.add(proc)
         try:
@@ -159,20 +188,18 @@ def run_notebook(path: str | os.PathLike, *, timeout: float = 120.0, memory_mb: 
                 proc.stdin.close()
             except OSError:  # the child died before reading its cells; its exit code says why
                 pass
-            try:
-                returncode = proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                timed_out = True
-                _kill_group(proc)
-                returncode = proc.wait()
+            returncode, ended = _wait(proc, timeout, memory_mb, max_procs,
+                                      watch=box is not None)
         finally:  # also on Ctrl-C; ends anything the notebook started and left running
             _kill_group(proc)
+            proc.wait()
+            track(proc.pid, False)
             with _live_lock:
                 _live.discard(proc)
         tail.join(timeout=5)
         events = _read_events(events_path, nonce)
         record, truncated = _read_capped(record_path, MAX_RECORD_BYTES)
-    outcome = _classify(events, returncode, timed_out, timeout, memory_mb, len(sources))
+    outcome = _classify(events, returncode, ended, timeout, memory_mb, len(sources))
     outcome.seconds = time.monotonic() - started
     outcome.record, outcome.record_truncated = record, truncated
     outcome.log_tail = tail.text()
@@ -180,6 +207,33 @@ def run_notebook(path: str | os.PathLike, *, timeout: float = 120.0, memory_mb: 
     if capture_outputs:
         outcome.outputs = {e["cell"]: e for e in events if e.get("event") == "end"}
     return outcome
+
+
+def _wait(proc: subprocess.Popen, timeout: float, memory_mb: int, max_procs: int,
+          watch: bool) -> Tuple[int, Optional[str]]:
+    """Wait for the run; kill its tree on timeout or (with ``watch``) when all its processes
+    together use more than ``memory_mb`` or number more than ``max_procs``.
+    Returns the exit code and why the grader ended it (None, "timeout", "memory", "processes").
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        left = deadline - time.monotonic()
+        try:
+            return proc.wait(min(left, _WATCH_SECONDS) if watch else left), None
+        except subprocess.TimeoutExpired:
+            pass
+        reason = "timeout" if time.monotonic() >= deadline else None
+        if reason is None and watch:
+            members = tree(proc.pid)
+            if len(members) > max_procs + 2:  # + bubblewrap and its init
+                reason = "processes"
+            elif tree_memory(members) > memory_mb * 2**20:
+                reason = "memory"
+        if reason is not None:
+            _kill_group(proc)
+            for member in tree(proc.pid):
+                _kill_pid(member)
+            return proc.wait(), reason
 
 
 def stop_all_runs() -> None:
@@ -220,6 +274,20 @@ def _child_env(record_path: Path, ipython_dir: Path) -> Dict[str, str]:
         "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
     })
     return env
+
+
+def _sandbox_env(record: str, home: str) -> Dict[str, str]:
+    return {"AUTOGRAD_TUTOR_RECORD": record, "MPLBACKEND": "Agg",
+            "IPYTHONDIR": home + "/.ipython", "PYTHONUNBUFFERED": "1",
+            "PYTHONDONTWRITEBYTECODE": "1", "OPENBLAS_NUM_THREADS": "1",
+            "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def _kill_pid(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 def _kill_group(proc: subprocess.Popen) -> None:
@@ -276,7 +344,7 @@ def _read_events(path: Path, nonce: str) -> List[dict]:
     return events
 
 
-def _classify(events: List[dict], returncode: int, timed_out: bool, timeout: float,
+def _classify(events: List[dict], returncode: int, ended: Optional[str], timeout: float,
               memory_mb: int, cells_total: int) -> RunOutcome:
     started = [e["cell"] for e in events if e.get("event") == "start" and _is_int(e.get("cell"))]
     ends = [e for e in events if e.get("event") == "end" and _is_int(e.get("cell"))]
@@ -287,7 +355,16 @@ def _classify(events: List[dict], returncode: int, timed_out: bool, timeout: flo
         "before the first cell"
     outcome = RunOutcome(RUN_OK, cells_total=cells_total, cells_run=len(ends),
                          cell_errors=errors)
-    if timed_out:
+    if ended == "processes":
+        outcome.status = RUN_CRASHED
+        outcome.detail = (f"stopped while running {where}: it started more than "
+                          f"{MAX_PROCESSES} processes. Look for code that starts processes "
+                          "in a loop.")
+    elif ended == "memory":
+        outcome.status = RUN_MEMORY
+        outcome.detail = (f"stopped while running {where}: its processes together used more "
+                          f"than {memory_mb} MB. Look for a tensor far bigger than intended.")
+    elif ended == "timeout":
         outcome.status = RUN_TIMEOUT
         outcome.detail = (f"stopped after {timeout:g} s while running {where}; checks after it "
                           "did not run. Look for an endless loop or a very slow cell.")
@@ -329,7 +406,7 @@ def _child_main() -> None:
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)  # input() and !commands read nothing instead of hanging the run
     os.close(devnull)
-    _limit_memory(spec["memory_mb"])
+    _set_limits(spec)
     events = open(spec["events"], "a", encoding="utf-8")
     nonce = spec["nonce"]
 
@@ -357,16 +434,23 @@ def _child_main() -> None:
     os._exit(0)  # skip atexit handlers the notebook may have registered
 
 
-def _limit_memory(memory_mb: int) -> None:
+def _set_limits(spec: dict) -> None:
+    """Per-process limits: address space, file size, CPU time, and (when the run has a user
+    of its own) the number of processes of that user, i.e. of the whole run."""
     try:
         import resource
-    except ImportError:  # not on POSIX: no limit
+    except ImportError:  # not on POSIX: no limits but the timeout
         return
-    limit = int(memory_mb) * 2**20
-    try:
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    except (ValueError, OSError):  # e.g. macOS refuses RLIMIT_AS; the timeout still applies
-        pass
+    limits = [(resource.RLIMIT_AS, int(spec["memory_mb"]) * 2**20),
+              (resource.RLIMIT_FSIZE, MAX_FILE_MB * 2**20),
+              (resource.RLIMIT_CPU, int(spec.get("timeout", 120)) + 5)]
+    if spec.get("max_procs"):
+        limits.append((resource.RLIMIT_NPROC, int(spec["max_procs"])))
+    for which, limit in limits:
+        try:
+            resource.setrlimit(which, (limit, limit))
+        except (ValueError, OSError):  # e.g. macOS refuses RLIMIT_AS; the timeout still applies
+            pass
 
 
 def _describe(error: BaseException) -> str:

@@ -40,7 +40,9 @@ class Exercise:
     student's process on answers that are functions (or classes, with ``probes_classes``)
     and returns what to observe. ``custom`` adds exercise-specific
     misconceptions (key -> ``Misconception``) to the catalogue; ``misconception_hints`` adds
-    exercise-specific hints to catalogue entries.
+    exercise-specific hints to catalogue entries. ``known_collisions`` lists the pairs of
+    rules that give the same answer on this task whatever its inputs (the feedback lists both
+    causes); the spec's comment says why.
     """
 
     id: str
@@ -61,6 +63,7 @@ class Exercise:
     misconception_hints: Mapping = field(default_factory=dict)
     custom: Mapping = field(default_factory=dict)
     parts: tuple = ("",)
+    known_collisions: tuple = ()
 
 
 EXERCISES: dict = {}

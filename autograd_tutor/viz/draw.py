@@ -85,15 +85,16 @@ def _paint(ax: Any, items: Sequence[Any], pt_per_px: float) -> None:
             ax.text(it.x, it.y, it.s, fontsize=size * pt_per_px, color=it.fill,
                     fontweight="bold" if it.bold else "normal",
                     family="DejaVu Sans Mono" if it.mono else "DejaVu Sans",
-                    ha="center" if it.anchor == "middle" else "left", va="baseline",
-                    alpha=it.opacity, zorder=z)
+                    ha="center" if it.anchor == "middle" else "left", va="baseline", zorder=z)
         elif isinstance(it, Curve):
             verts, kinds = [], []
             for c, vals in _curve_commands(it.points):
                 verts += [vals[i:i + 2] for i in range(0, len(vals), 2)]
                 kinds += codes[c]
+            lw = it.width * pt_per_px
+            style = (0, (5 * pt_per_px / lw, 4 * pt_per_px / lw)) if it.dash else "solid"
             ax.add_patch(PathPatch(MPath(verts, kinds), fill=False, edgecolor=it.stroke,
-                                   linewidth=it.width * pt_per_px, capstyle="round", zorder=z))
+                                   linewidth=lw, linestyle=style, capstyle="round", zorder=z))
         elif isinstance(it, Poly):
             ax.add_patch(Polygon(it.points, closed=True, facecolor=it.fill, edgecolor="none",
                                  zorder=z))

@@ -1,7 +1,10 @@
 """Save a stepped view (an animation or a training view) as HTML, GIF or PNG.
 
 The HTML page is self-contained: every frame's picture is inlined and a few lines of plain
-JavaScript step through them, so it opens offline, in slides, or attached to an e-mail.
+JavaScript step through them, so it opens offline, in slides, or attached to an e-mail. Like
+the widget, it keeps the controls and the caption above a picture box that scrolls on its
+own (brought to the current node at each step), announces each step to screen readers, and
+follows the system's light or dark preference.
 """
 
 from __future__ import annotations
@@ -17,6 +20,45 @@ if TYPE_CHECKING:
 
 PathLike = Union[str, "os.PathLike[str]"]
 
+# Shared with the widget (widget.py imports them from here: export never imports widget).
+KEYS = ("Keyboard: Tab to the controls; Enter or Space presses a button; on the step "
+        "slider, ← and → move one step, Home and End go to the first and the last step; "
+        "on the picture, the arrow keys scroll it.")
+
+# Plain JavaScript, run with `this` = an <img> inside a view (.ag-view) or the exported page.
+VIEW_JS = (
+    "var v=this.closest('.ag-view');if(!v)return;"
+    "var n=['play','pause','stop','repeat'];"
+    "v.querySelectorAll('.widget-play button').forEach(function(b,k){"
+    "if(!b.getAttribute('aria-label')){b.setAttribute('aria-label',n[k]||'play');"
+    "b.title=n[k]||'play';}});"
+    # ipywidgets 7's jQuery UI handle has no role: make it a slider with its values
+    "var u=(v.querySelector('.ag-counter')||{}).textContent||'';u=u.match(/(\\d+) \\/ (\\d+)/);"
+    "v.querySelectorAll('.ui-slider-handle').forEach(function(h){h.setAttribute('role','slider');"
+    "if(u){h.setAttribute('aria-valuemin','1');h.setAttribute('aria-valuemax',u[2]);"
+    "h.setAttribute('aria-valuenow',u[1]);}});"
+    "v.querySelectorAll('.noUi-handle,.ui-slider-handle,[role=slider]').forEach(function(h){"
+    "h.setAttribute('aria-label','step');});"
+    "var l=v.querySelector('.ag-live');if(l){l.setAttribute('aria-live','polite');"
+    "l.setAttribute('role','status');}"
+    "var p=v.querySelector('.ag-picture');if(!p)return;"
+    "if(!p.hasAttribute('tabindex')){p.tabIndex=0;p.setAttribute('role','region');"
+    "p.setAttribute('aria-label','picture of the step (scrolls)');}"
+    "var c=p.querySelector('.ag-current');if(!c)return;"
+    # the part of the box that can be seen: clipped by the notebook's scrollers and the window
+    "var a=p.getBoundingClientRect(),T=Math.max(a.top,0),B=Math.min(a.top+p.clientHeight,"
+    "innerHeight),L=Math.max(a.left,0),R=Math.min(a.left+p.clientWidth,innerWidth);"
+    "for(var e=p.parentElement;e&&e!==document.body;e=e.parentElement){"
+    "var s=getComputedStyle(e),q=e.getBoundingClientRect(),k=/auto|scroll|hidden|clip/;"
+    "if(k.test(s.overflowY)){T=Math.max(T,q.top);B=Math.min(B,q.top+e.clientHeight);}"
+    "if(k.test(s.overflowX)){L=Math.max(L,q.left);R=Math.min(R,q.left+e.clientWidth);}}"
+    "var r=c.getBoundingClientRect(),m=12;"
+    "if(r.left<L+m||r.width+2*m>R-L)p.scrollLeft+=r.left-L-m;"
+    "else if(r.right>R-m)p.scrollLeft+=r.right-R+m;"
+    "if(r.top<T+m||r.height+2*m>B-T)p.scrollTop+=r.top-T-m;"
+    "else if(r.bottom>B-m)p.scrollTop+=r.bottom-B+m;"
+)
+
 _PAGE = """<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -25,18 +67,28 @@ _PAGE = """<!DOCTYPE html>
 <title>{title}</title>
 <style>
 body {{ font-family: system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif;
-       margin: 1.5em; color: #222; }}
+       margin: 1.5em; color: #1f2937; background: #ffffff; }}
+@media (prefers-color-scheme: dark) {{
+  body {{ color: #f3f4f6; background: #111111; }}
+  button, select {{ color: #f3f4f6; background: #374151; border: 1px solid #9ca3af; }}
+}}
+.keys {{ font-size: .9em; }}
+#caption [style*=color] {{ color: inherit !important; }}
+.ag-live {{ position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
+           white-space: nowrap; }}
 h1 {{ font-size: 1.2em; font-weight: 600; }}
 .controls {{ display: flex; gap: .4em; align-items: center; flex-wrap: wrap; margin: .5em 0; }}
 .controls button {{ font-size: 1em; padding: .25em .7em; cursor: pointer; }}
 .controls input[type=range] {{ width: 16em; }}
-#picture {{ overflow: auto; max-width: 100%; }}
-#picture img {{ max-width: 100%; }}
+#picture {{ overflow: auto; max-width: 100%; max-height: 70vh; }}
+#picture img {{ max-width: none; }}
 #caption {{ margin-top: .5em; min-height: 4em; }}
 </style>
 </head>
 <body>
+<main class="ag-view">
 <h1>{title}</h1>
+<p class="keys">{keys}</p>
 <div class="controls">
 <button id="start" title="back to start">&#xAB; start</button>
 <button id="prev" title="previous step">&#x25C0; prev</button>
@@ -49,7 +101,9 @@ h1 {{ font-size: 1.2em; font-weight: 600; }}
 <option value="{fast}">fast</option></select></label>
 </div>
 <div id="caption"></div>
-<div id="picture"></div>
+<div id="live" class="ag-live" role="status" aria-live="polite"></div>
+<div id="picture" class="ag-picture" tabindex="0" aria-label="picture of the step"></div>
+</main>
 <script>
 const FRAMES = {frames};
 let i = 0, timer = null;
@@ -60,6 +114,8 @@ function show(k) {{
   $("caption").innerHTML = FRAMES[i][1];
   $("slider").value = i;
   $("counter").textContent = "step " + (i + 1) + " / " + FRAMES.length;
+  $("live").textContent = "step " + (i + 1) + " of " + FRAMES.length + ": " + FRAMES[i][2];
+  (function () {{ {view_js} }}).call($("picture"));
 }}
 function pause() {{ clearInterval(timer); timer = null; $("play").innerHTML = "&#x25B6; play"; }}
 function play() {{
@@ -81,11 +137,16 @@ show(0);
 """
 
 
-def html_page(pictures: Sequence[str], captions: Sequence[str], title: str, interval: int) -> str:
-    """One HTML page stepping through ``pictures`` (HTML markup) with their ``captions``."""
-    frames = json.dumps([[p, c] for p, c in zip(pictures, captions)], ensure_ascii=False)
+def html_page(pictures: Sequence[str], captions: Sequence[str], sentences: Sequence[str],
+              title: str, interval: int) -> str:
+    """One HTML page stepping through ``pictures`` (HTML markup) with their ``captions`` and
+    the plain ``sentences`` read out to screen readers."""
+    frames = json.dumps([list(f) for f in zip(pictures, captions, sentences)],
+                        ensure_ascii=False)
     return _PAGE.format(
         title=html.escape(title),
+        keys=html.escape(KEYS),
+        view_js=VIEW_JS,
         last=len(pictures) - 1,
         # "</" would end the <script> element early when a frame holds markup
         frames=frames.replace("</", "<\\/"),
@@ -108,6 +169,7 @@ def save(view: _Stepper, path: PathLike) -> None:
         page = html_page(
             [view._picture(i) for i in range(n)],
             [view._caption(i) for i in range(n)],
+            [view._sentence(i) for i in range(n)],
             view._title(),
             view.play.interval,
         )

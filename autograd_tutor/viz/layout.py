@@ -1,19 +1,24 @@
 """Where to draw: a layered ("Sugiyama") layout of a computational graph, in pure Python.
 
-Values flow left to right, as in the chapter's picture: inputs on the left, the output on
-the right, so the forward pass reads like a sentence and the backward pass runs back
-against it. The four classic steps:
+Values flow top to bottom: inputs at the top, the output at the bottom. Notebooks are narrow
+and tall, so a graph grows downwards (where the page scrolls anyway) and a graph of some 40
+nodes still fits an 800 px wide output. The forward pass reads downwards and the backward
+pass climbs back up. The four classic steps:
 
-1. layering   -- a node sits one layer right of its furthest input (longest path); leaves
-                 move right until they sit just before their first consumer;
-2. dummies    -- an edge that skips layers gets one invisible point per skipped layer, so
-                 it is routed between boxes instead of through them;
-3. ordering   -- within each layer, nodes are sorted by the mean position of their
-                 neighbours (barycenter), sweeping back and forth, keeping the order with
-                 the fewest edge crossings;
-4. placement  -- each layer's nodes are pulled towards their neighbours' heights, with the
+1. layering   -- a node sits one row below its furthest input (longest path); leaves move
+                 down until they sit just above their first consumer;
+   In a graph of up to 100 nodes, a row that would be wider than an 800 px output moves
+   some of its leaves (parameters, constants) to extra rows just above it;
+2. dummies    -- an edge that skips rows gets one invisible point per skipped row, so it is
+                 routed between boxes instead of through them;
+3. ordering   -- within each row, nodes are sorted by the mean position of their
+                 neighbours (barycenter), sweeping up and down, keeping the order with the
+                 fewest edge crossings;
+4. placement  -- each row's nodes are pulled towards their neighbours' places, with the
                  closest non-overlapping positions found exactly (isotonic regression).
 
+Edges cut by ``detach()`` or ``no_grad`` (``graph.cut_edges()``, where the graph has them)
+take part in the layout like other edges and are routed in `Layout.cut_routes`.
 Everything is deterministic: the same graph always gives the same coordinates.
 """
 
@@ -42,11 +47,15 @@ PAD_Y = 9
 BADGE_H = 14
 MIN_W = 76
 MAX_ELEMENTS = 6  # tensors with more elements show their shape instead of numbers
+LINE_CHARS = 30  # a line of numbers wraps before this many characters
 
-LAYER_GAP = 64
-NODE_GAP = 22
-DUMMY_H = 12
+LAYER_GAP = 52  # between rows: room for the edges' S-curves and the badges
+NODE_GAP = 20  # between the boxes of a row
+DUMMY_W = 12
 MARGIN = 24
+ROW_BUDGET = 800 - 2 * MARGIN  # widest row (px) before leaves move to rows of their own
+# Bigger graphs scroll anyway; there, extra rows would only lengthen edges (and the layout).
+WRAP_MAX_NODES = 100
 _SWEEPS = 8
 _LEAF_WEIGHT = 1e-6  # when boxes collide, the leaf gives way
 
@@ -71,9 +80,12 @@ class Layout:
     width: float
     height: float
     layer: Dict[int, int] = field(default_factory=dict)
-    # one polyline per entry of graph.edges(), from the source's right side to the
-    # target's left side; consecutive points at different heights are joined by an S-curve
+    # one polyline per entry of graph.edges(), from the source's bottom side to the
+    # target's top side; consecutive points at different x are joined by an S-curve
     routes: List[List[Tuple[float, float]]] = field(default_factory=list)
+    # likewise per entry of graph.cut_edges(): (source, cut node, label) and its polyline
+    cut_routes: List[Tuple[int, int, str, List[Tuple[float, float]]]] = field(
+        default_factory=list)
     crossings: int = 0
     text: List[_BoxText] = field(default_factory=list)
 
@@ -111,13 +123,21 @@ def format_array(a: np.ndarray) -> List[str]:
     texts = [s.rjust(width) for s in texts]
     if a.ndim == 0:
         return [texts[0].strip()]
-    if a.ndim == 1:
-        return ["[" + ", ".join(texts) + "]"]
-    cols = a.shape[1]
-    rows = ["[" + ", ".join(texts[r * cols:(r + 1) * cols]) + "]" for r in range(a.shape[0])]
-    if len(rows) == 1:
-        return ["[" + rows[0] + "]"]
-    return ["[" + rows[0] + ","] + [" " + r + "," for r in rows[1:-1]] + [" " + rows[-1] + "]"]
+    # wrapped like PyTorch with a narrow `linewidth`: boxes stay narrow, the graph fits
+    per_line = max(1, (LINE_CHARS - 4) // (width + 2))
+    rows = [texts] if a.ndim == 1 else [texts[r * a.shape[1]:(r + 1) * a.shape[1]]
+                                        for r in range(a.shape[0])]
+    lead = "[" if a.ndim == 1 else "[["
+    lines: List[str] = []
+    for r, row in enumerate(rows):
+        chunks = [row[k:k + per_line] for k in range(0, len(row), per_line)]
+        for c, chunk in enumerate(chunks):
+            start = (lead if r == 0 else " " * (len(lead) - 1) + "[") if c == 0 else " " * len(lead)
+            end = ("]" if r == len(rows) - 1 else "],") if c == len(chunks) - 1 else ","
+            if c == len(chunks) - 1 and r == len(rows) - 1 and a.ndim == 2:
+                end += "]"
+            lines.append(start + ", ".join(chunk) + end)
+    return lines
 
 
 def _box_text(n: GNode, graph: Graph) -> _BoxText:
@@ -157,7 +177,7 @@ def _box_size(t: _BoxText) -> Tuple[float, float]:
 
 
 def _port_offset(port: int, k: int) -> float:
-    """Where input `port` of `k` enters its box, as a fraction of the height from the centre."""
+    """Where input `port` of `k` enters its box, as a fraction of the width from the centre."""
     return (port + 1) / (k + 1) - 0.5
 
 
@@ -173,6 +193,39 @@ def _layers(inputs: Sequence[Sequence[int]], consumers: Sequence[Sequence[int]])
         if not inputs[v] and consumers[v]:
             layer[v] = min(layer[c] for c in consumers[v]) - 1
     return layer
+
+
+def _wrap_rows(layer: List[int], inputs: Sequence[Sequence[int]],
+               widths: Sequence[float]) -> List[int]:
+    """Rows wider than `ROW_BUDGET` put leaves in extra rows above them (bottom row first,
+    counting the edges of the leaves above that will pass through each row)."""
+    by_layer: List[List[int]] = [[] for _ in range(max(layer, default=-1) + 1)]
+    for v, lay in enumerate(layer):
+        by_layer[lay].append(v)
+    step = DUMMY_W + NODE_GAP  # room an edge passing through a row takes
+    out = list(layer)
+    base = 0
+    for members in by_layer:
+        others = [v for v in members if inputs[v]]
+        leaves = [v for v in members if not inputs[v]]
+        rows: List[List[int]] = [[]]  # bottom up
+        used = sum(widths[v] + NODE_GAP for v in others)
+        for k, v in enumerate(reversed(leaves)):
+            rest = len(leaves) - k - 1
+            if (rows[-1] or others and len(rows) == 1) and \
+                    used + widths[v] + step * rest > ROW_BUDGET:
+                rows.append([])
+                used = 0.0
+            rows[-1].append(v)
+            used += widths[v] + NODE_GAP
+        top = base + len(rows) - 1
+        for v in others:
+            out[v] = top
+        for j, row in enumerate(rows):
+            for v in row:
+                out[v] = top - j
+        base += len(rows)
+    return out
 
 
 def _count(order_top: Dict[int, int], segs: List[Tuple[int, int, float]],
@@ -196,19 +249,23 @@ def _count(order_top: Dict[int, int], segs: List[Tuple[int, int, float]],
 
 
 def layout(graph: Graph) -> Layout:
-    """Positions every box of `graph` (px), left to right, without overlaps."""
+    """Positions every box of `graph` (px), top to bottom, without overlaps."""
     nodes = graph.nodes
     n = len(nodes)
-    inputs = [nd.inputs for nd in nodes]
+    # a cut edge is laid out as one more input of the cut node, after its real inputs
+    cuts = [(u, v, label) for u, v, label in getattr(graph, "cut_edges", lambda: [])()
+            if 0 <= u < v < n]
+    inputs = [tuple(nd.inputs) + tuple(u for u, w, _ in cuts if w == nd.id) for nd in nodes]
     consumers: List[List[int]] = [[] for _ in range(n)]
     for v in range(n):
         for u in inputs[v]:
             consumers[u].append(v)
-    layer = _layers(inputs, consumers)
-    depth = max(layer, default=0) + 1 if n else 0
-
     texts = [_box_text(nd, graph) for nd in nodes]
     size: Dict[int, Tuple[float, float]] = {v: _box_size(texts[v]) for v in range(n)}
+    layer = _layers(inputs, consumers)
+    if n <= WRAP_MAX_NODES:
+        layer = _wrap_rows(layer, inputs, [size[v][0] for v in range(n)])
+    depth = max(layer, default=0) + 1 if n else 0
 
     # Elements are nodes (0..n-1) and dummies (n, n+1, ...). Each edge is a chain of
     # segments between adjacent layers; `frac` is where the last one enters its target.
@@ -291,37 +348,37 @@ def layout(graph: Graph) -> Layout:
         _transpose(layers, seg_in, seg_out)
         best_cross = crossings_of(layers)
 
-    # Horizontal placement: each layer is a column as wide as its widest box.
-    col_w = [0.0] * depth
+    # Vertical placement: each layer is a row as tall as its tallest box.
+    row_h = [0.0] * depth
     for v in range(n):
-        col_w[layer[v]] = max(col_w[layer[v]], size[v][0])
-    # Busy gaps get wider, so that a bundle of edges fans out instead of merging.
-    gaps = [LAYER_GAP + min(96.0, 2.0 * max(0, len(segs) - 4)) for segs in segs_between] + [0]
-    col_x = []
-    x = MARGIN
-    for w, gap in zip(col_w, gaps):
-        col_x.append(x + w / 2)
-        x += w + gap
-    width = x + MARGIN if depth else 2 * MARGIN
+        row_h[layer[v]] = max(row_h[layer[v]], size[v][1])
+    # Busy gaps get taller, so that a bundle of edges fans out instead of merging.
+    gaps = [LAYER_GAP + min(72.0, 2.0 * max(0, len(segs) - 4)) for segs in segs_between] + [0]
+    row_y = []
+    y = MARGIN + BADGE_H / 2
+    for h, gap in zip(row_h, gaps):
+        row_y.append(y + h / 2)
+        y += h + gap
+    height = y + MARGIN + BADGE_H / 2 if depth else 2 * MARGIN
 
-    # Vertical placement: alternately pull each column towards its left and its right
-    # neighbours, solving exactly for the closest non-overlapping heights. Leaves follow
-    # their consumers but do not pull them: the path of computed values stays level.
+    # Horizontal placement: alternately pull each row towards the row above and the row
+    # below, solving exactly for the closest non-overlapping places. Leaves follow their
+    # consumers but do not pull them: the path of computed values stays straight.
     def is_leaf(e: int) -> bool:
         return e < n and not inputs[e]
 
-    def height_of(e: int) -> float:
-        return size[e][1] if e < n else DUMMY_H
+    def width_of(e: int) -> float:
+        return size[e][0] if e < n else DUMMY_W
 
-    y: Dict[int, float] = {}
+    x: Dict[int, float] = {}
     for lay in layers:
-        top = 0.0
+        left = 0.0
         for e in lay:
-            y[e] = top + height_of(e) / 2
-            top += height_of(e) + NODE_GAP
-        shift = (top - NODE_GAP) / 2
+            x[e] = left + width_of(e) / 2
+            left += width_of(e) + NODE_GAP
+        shift = (left - NODE_GAP) / 2
         for e in lay:
-            y[e] -= shift
+            x[e] -= shift
     for sweep in range(_SWEEPS):
         down = sweep % 2 == 0
         rng = range(1, depth) if down else range(depth - 2, -1, -1)
@@ -331,42 +388,61 @@ def layout(graph: Graph) -> Layout:
             for e in lay:
                 if down:
                     ins = seg_in.get(e, ())
-                    nb = [y[a] for a, _ in ins if not is_leaf(a)] or [y[a] for a, _ in ins]
-                elif is_leaf(e):  # a leaf sits level with the port it feeds
-                    nb = [y[b] + f * height_of(b) for b, f in seg_out.get(e, ())]
+                    nb = [x[a] for a, _ in ins if not is_leaf(a)] or [x[a] for a, _ in ins]
+                elif is_leaf(e):  # a leaf sits above the port it feeds
+                    nb = [x[b] + f * width_of(b) for b, f in seg_out.get(e, ())]
                 else:
-                    nb = [y[b] for b, _ in seg_out.get(e, ())]
-                want.append(sum(nb) / len(nb) if nb else y[e])
-            gaps = [(height_of(a) + height_of(b)) / 2 + NODE_GAP for a, b in zip(lay, lay[1:])]
+                    nb = [x[b] for b, _ in seg_out.get(e, ())]
+                want.append(sum(nb) / len(nb) if nb else x[e])
+            spacing = [(width_of(a) + width_of(b)) / 2 + NODE_GAP for a, b in zip(lay, lay[1:])]
             weight = [_LEAF_WEIGHT if is_leaf(e) else 1.0 for e in lay]
-            for e, yy in zip(lay, _closest_spaced(want, gaps, weight)):
-                y[e] = yy
-    top = min((y[e] - height_of(e) / 2 for e in y), default=0.0)
-    bottom = max((y[e] + height_of(e) / 2 for e in y), default=0.0)
-    for e in y:
-        y[e] = y[e] - top + MARGIN + BADGE_H / 2
-    height = bottom - top + 2 * MARGIN + BADGE_H / 2
+            for e, xx in zip(lay, _closest_spaced(want, spacing, weight)):
+                x[e] = xx
+    # Rows whose leaves spread sideways are pushed back inside a frame as wide as the widest
+    # row (at least ROW_BUDGET) around the computed values, so no row widens the picture.
+    extent = [(min(x[e] - width_of(e) / 2 for e in lay), max(x[e] + width_of(e) / 2 for e in lay))
+              for lay in layers if lay]
+    spine = [x[e] for e in x if e < n and inputs[e]] or [x[e] for e in x]
+    frame = max([ROW_BUDGET] + [b - a for a, b in extent])
+    lo = (min(spine) + max(spine)) / 2 - frame / 2
+    for lay, (a, b) in zip([lay for lay in layers if lay], extent):
+        shift = max(lo - a, min(0.0, lo + frame - b))
+        for e in lay:
+            x[e] += shift
+    left_edge = min((x[e] - width_of(e) / 2 for e in x), default=0.0)
+    right_edge = max((x[e] + width_of(e) / 2 for e in x), default=0.0)
+    for e in x:
+        x[e] = x[e] - left_edge + MARGIN
+    width = right_edge - left_edge + 2 * MARGIN
 
-    pos = {v: (col_x[layer[v]], y[v]) for v in range(n)}
+    pos = {v: (x[v], row_y[layer[v]]) for v in range(n)}
     routes = []
     for chain, port, k in chains:
         u, v = chain[0], chain[-1]
         lu, lv = layer[u], layer[v]
-        pts = [(col_x[lu] + size[u][0] / 2, y[u])]
-        if size[u][0] < col_w[lu]:
-            pts.append((col_x[lu] + col_w[lu] / 2, y[u]))
+        pts = [(x[u], row_y[lu] + size[u][1] / 2)]
+        if size[u][1] < row_h[lu]:
+            pts.append((x[u], row_y[lu] + row_h[lu] / 2))
         for d in chain[1:-1]:
-            lx, lw = col_x[elem_layer[d]], col_w[elem_layer[d]]
-            pts += [(lx - lw / 2, y[d]), (lx + lw / 2, y[d])]
-        end_y = y[v] + _port_offset(port, k) * size[v][1]
-        if size[v][0] < col_w[lv]:
-            pts.append((col_x[lv] - col_w[lv] / 2, end_y))
-        pts.append((col_x[lv] - size[v][0] / 2, end_y))
+            ly, lh = row_y[elem_layer[d]], row_h[elem_layer[d]]
+            pts += [(x[d], ly - lh / 2), (x[d], ly + lh / 2)]
+        end_x = x[v] + _port_offset(port, k) * size[v][0]
+        if size[v][1] < row_h[lv]:
+            pts.append((end_x, row_y[lv] - row_h[lv] / 2))
+        pts.append((end_x, row_y[lv] - size[v][1] / 2))
         routes.append(pts)
+    # chains run node by node, real inputs before cut ones: split them apart again
+    real, cut_pts = [], {}
+    for (chain, port, _), pts in zip(chains, routes):
+        if port < len(nodes[chain[-1]].inputs):
+            real.append(pts)
+        else:
+            cut_pts[(chain[0], chain[-1])] = pts
+    cut_routes = [(u, v, label, cut_pts[(u, v)]) for u, v, label in cuts]
     return Layout(pos=pos, size=size, width=float(math.ceil(width)),
                   height=float(math.ceil(height)),
-                  layer={v: layer[v] for v in range(n)}, routes=routes,
-                  crossings=best_cross, text=texts)
+                  layer={v: layer[v] for v in range(n)}, routes=real,
+                  crossings=best_cross, text=texts, cut_routes=cut_routes)
 
 
 def _transpose(layers: List[List[int]], seg_in: Dict[int, List[Tuple[int, float]]],
@@ -397,7 +473,7 @@ def _transpose(layers: List[List[int]], seg_in: Dict[int, List[Tuple[int, float]
 
 
 def _closest_spaced(want: List[float], gaps: List[float], weight: List[float]) -> List[float]:
-    """Heights closest to `want` (weighted least squares) with `p[i+1] - p[i] >= gaps[i]`.
+    """Places closest to `want` (weighted least squares) with `p[i+1] - p[i] >= gaps[i]`.
 
     Subtracting the cumulative gaps turns this into isotonic regression, solved by
     pooling adjacent violators.

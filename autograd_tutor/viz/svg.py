@@ -8,7 +8,12 @@ Kinds of node are told apart by shape, not only by colour: parameters (leaves th
 require grad) have a double border and a `requires_grad=True` badge, constants a dashed
 grey border, the output a bold border and an `output` badge. Forward edges are grey (green
 and thick while active); an active backward edge is pink, thick, and its arrow points back
-to the input the gradient flows into.
+up to the input the gradient flows into. An edge cut by ``detach()`` or ``no_grad`` is
+dashed and labelled. The box of the current step is wrapped in ``<g class="ag-current">``.
+
+In an SVG every colour is a CSS variable (``--ag-text``, ...) set by the SVG's own style
+sheet: light by default, dark in JupyterLab's and Notebook's dark themes, VS Code's and
+Colab's dark themes, and (outside a notebook) when the system prefers dark.
 """
 
 from __future__ import annotations
@@ -55,10 +60,10 @@ MONO = "DejaVu Sans Mono, Menlo, Consolas, monospace"
 LIGHT: Dict[str, str] = {
     "background": "#ffffff",
     "text": "#1f2937",
-    "note": "#6b7280",
+    "note": "#4b5563",
     "grad": "#c2185b",
     "param_fill": "#e8f5e9", "param_line": "#2e7d32",
-    "const_fill": "#f3f4f6", "const_line": "#9ca3af",
+    "const_fill": "#f3f4f6", "const_line": "#6b7280",
     "op_fill": "#e3f2fd", "op_line": "#1565c0",
     "output_fill": "#fff1e6", "output_line": "#c62828",
     "badge_text": "#ffffff",
@@ -68,20 +73,39 @@ LIGHT: Dict[str, str] = {
     "highlight": "#f59e0b",
 }
 DARK: Dict[str, str] = {
-    "background": "#0f172a",
+    "background": "#111111",
     "text": "#f8fafc",
     "note": "#cbd5e1",
     "grad": "#fde047",
-    "param_fill": "#166534", "param_line": "#4ade80",
+    "param_fill": "#14532d", "param_line": "#4ade80",
     "const_fill": "#334155", "const_line": "#94a3b8",
-    "op_fill": "#1e40af", "op_line": "#93c5fd",
-    "output_fill": "#991b1b", "output_line": "#fca5a5",
+    "op_fill": "#1e3a8a", "op_line": "#93c5fd",
+    "output_fill": "#7f1d1d", "output_line": "#fca5a5",
     "badge_text": "#0f172a",
-    "edge": "#64748b",
+    "edge": "#94a3b8",
     "forward": "#22c55e",
     "backward": "#ec4899",
     "highlight": "#fbbf24",
 }
+
+# colours as the SVG writes them: variables of its style sheet (see `_STYLE`)
+THEMED: Dict[str, str] = {k: f"var(--ag-{k.replace('_', '-')})" for k in LIGHT}
+
+
+def _vars(theme: Mapping[str, str]) -> str:
+    return ";".join(f"--ag-{k.replace('_', '-')}:{v}" for k, v in theme.items())
+
+
+# JupyterLab and Notebook 7 mark the theme on <body data-jp-theme-light>; VS Code sets
+# body.vscode-dark, Colab html[theme=dark]; elsewhere (a saved page, an .svg file, an <img>)
+# the system's preference decides.
+_DARK_SELECTORS = ('body[data-jp-theme-light="false"] .ag-graph', "body.vscode-dark .ag-graph",
+                   'html[theme="dark"] .ag-graph')
+STYLE = (f".ag-graph{{{_vars(LIGHT)}}}"
+         f"@media (prefers-color-scheme:dark){{.ag-graph:root,"
+         f"body:not([data-jp-theme-light]) .ag-graph{{{_vars(DARK)}}}}}"
+         f"{','.join(_DARK_SELECTORS)}{{{_vars(DARK)}}}"
+         'body[data-jp-theme-light="true"] .ag-graph{' + _vars(LIGHT) + "}")
 
 ARROW = 9.0
 CAPTION_PX = 14
@@ -111,7 +135,6 @@ class Text(NamedTuple):
     mono: bool = True
     anchor: str = "start"  # or "middle"
     fit: float = 0.0  # squeeze into this width when the estimate is wider
-    opacity: float = 1.0
 
 
 class Curve(NamedTuple):
@@ -130,6 +153,7 @@ class Group(NamedTuple):
     """Starts a group of items with a hover text; `Group(None)` ends it. PNGs ignore both."""
 
     tip: Optional[str]
+    current: bool = False  # the box the current step is about
 
 
 _KIND_TIP = {"param": "leaf, requires_grad=True", "const": "constant (no gradient)",
@@ -192,17 +216,17 @@ def _scene(graph: Graph, layout: Layout, state: State, theme: Mapping[str, str] 
     for (u, v), pts in zip(graph.edges(), layout.routes):
         on = (u, v) in active
         color = theme["backward" if backward else "forward"] if on else theme["edge"]
-        pts = [(x, y + dy) for x, y in pts]
-        if backward and on:  # the arrow points back into the input
-            (ax, ay), sign = pts[0], 1.0
-            pts[0] = (ax + ARROW - 1, ay)
-        else:
-            (ax, ay), sign = pts[-1], -1.0
-            pts[-1] = (ax - ARROW + 1, ay)
-        arrow = ((ax, ay), (ax + sign * ARROW, ay - ARROW / 2), (ax + sign * ARROW, ay + ARROW / 2))
+        curve, arrow = _arrowed([(x, y + dy) for x, y in pts], backward and on)
         group = highlighted if on else items
-        group.append(Curve(tuple(pts), color, 3.0 if on else 1.4))
+        group.append(Curve(curve, color, 3.0 if on else 1.4))
         group.append(Poly(arrow, color))
+    for _, _, label, pts in layout.cut_routes:  # detach() / no_grad: dashed, labelled
+        curve, arrow = _arrowed([(x, y + dy) for x, y in pts], False)
+        items.append(Curve(curve, theme["note"], 1.4, "5 4"))
+        items.append(Poly(arrow, theme["note"]))
+        (x0, y0), (x1, y1) = pts[0], pts[-1]
+        items.append(Text((x0 + x1) / 2 + 6, (y0 + y1) / 2 + dy + NOTE_PX / 2, label, NOTE_PX,
+                          theme["note"]))
     items += highlighted  # active edges on top
 
     shown, grads = state.shown, state.grads
@@ -215,7 +239,7 @@ def _scene(graph: Graph, layout: Layout, state: State, theme: Mapping[str, str] 
         op = 1.0 if visible else 0.45
         kind = g.kind
         fill, line = theme[kind + "_fill"], theme[kind + "_line"]
-        items.append(Group(_tip(g)))
+        items.append(Group(_tip(g), current=state.highlight == g.id))
         if state.highlight == g.id:
             items.append(Rect(x0 - 7, y0 - 7 - BADGE_H / 2, w + 14, h + 14 + BADGE_H / 2, 14,
                               theme["highlight"], theme["highlight"], 2.0, opacity=0.45))
@@ -228,45 +252,59 @@ def _scene(graph: Graph, layout: Layout, state: State, theme: Mapping[str, str] 
         else:
             items.append(Rect(x0, y0, w, h, 9, fill, line, 3.5 if kind == "output" else 1.4,
                               opacity=op))
-        if t.badge:
+        # Text keeps full contrast even in a faded (not yet computed) box: "data ?" says so.
+        if t.badge:  # on the side without edges: above a leaf, below the others
             bw = _text_width(t.badge, BADGE_PX) + 12
-            items.append(Rect(x0 + 10, y0 - BADGE_H / 2, bw, BADGE_H, BADGE_H / 2, line, line,
-                              1.0, opacity=op))
-            items.append(Text(x0 + 16, y0 + BADGE_PX / 2 - 1, t.badge, BADGE_PX,
-                              theme["badge_text"], bold=True, opacity=op))
-        y = y0 + PAD_Y + (4 if t.badge else 0)
+            by = y0 if not g.inputs else y0 + h
+            items.append(Rect(x0 + 10, by - BADGE_H / 2, bw, BADGE_H, BADGE_H / 2, line, line,
+                              1.0))
+            items.append(Text(x0 + 16, by + BADGE_PX / 2 - 1, t.badge, BADGE_PX,
+                              theme["badge_text"], bold=True))
+        y = y0 + PAD_Y + (4 if t.badge and not g.inputs else 0)
         inner = w - 2 * PAD_X
         items.append(Text(cx, y + TITLE_PX, t.title, TITLE_PX, theme["text"], bold=True,
                           mono=False, anchor="middle",
-                          fit=inner if _text_width(t.title, TITLE_PX, TITLE_EM) > inner else 0,
-                          opacity=op))
+                          fit=inner if _text_width(t.title, TITLE_PX, TITLE_EM) > inner else 0))
         y += TITLE_LINE
         for note in t.notes:
             items.append(Text(cx, y + NOTE_PX, note, NOTE_PX, theme["note"], anchor="middle",
-                              fit=inner if _text_width(note, NOTE_PX) > inner else 0,
-                              opacity=op))
+                              fit=inner if _text_width(note, NOTE_PX) > inner else 0))
             y += TEXT_LINE
         left = x0 + PAD_X
         if t.value is not None:
             y = _rows(items, "data", t.value if visible else ("?",), left, y, inner,
-                      theme["text"] if visible else theme["note"], theme, op)
+                      theme["text"] if visible else theme["note"], theme)
         if t.grad_rows:
             grad = g.grad if grads is None else grads.get(g.id)
             rows = tuple(format_array(grad)) if grad is not None else ("None",)
             _rows(items, "grad", rows, left, y, inner,
-                  theme["grad"] if grad is not None else theme["note"], theme, op)
+                  theme["grad"] if grad is not None else theme["note"], theme)
         items.append(Group(None))
     return width, layout.height + band, items
 
 
+def _arrowed(pts: List[Tuple[float, float]], back: bool
+             ) -> Tuple[Tuple[Tuple[float, float], ...], Tuple[Tuple[float, float], ...]]:
+    """The edge through `pts` (downwards) shortened for its arrowhead, and the arrowhead:
+    at the target's top, or with `back` pointing up into the source's bottom."""
+    if back:
+        (ax, ay), sign = pts[0], 1.0
+        pts[0] = (ax, ay + ARROW - 1)
+    else:
+        (ax, ay), sign = pts[-1], -1.0
+        pts[-1] = (ax, ay - ARROW + 1)
+    arrow = ((ax, ay), (ax - ARROW / 2, ay + sign * ARROW), (ax + ARROW / 2, ay + sign * ARROW))
+    return tuple(pts), arrow
+
+
 def _rows(items: list, head: str, rows: Tuple[str, ...], left: float, y: float, inner: float,
-          color: str, theme: Mapping[str, str], op: float) -> float:
-    items.append(Text(left, y + TEXT_PX, head, TEXT_PX, theme["note"], opacity=op))
+          color: str, theme: Mapping[str, str]) -> float:
+    items.append(Text(left, y + TEXT_PX, head, TEXT_PX, theme["note"]))
     indent = _text_width(head + " ", TEXT_PX)
     room = inner - indent
     for s in rows:
         items.append(Text(left + indent, y + TEXT_PX, s, TEXT_PX, color, bold=head == "grad",
-                          fit=room if _text_width(s, TEXT_PX) > room else 0, opacity=op))
+                          fit=room if _text_width(s, TEXT_PX) > room else 0))
         y += TEXT_LINE
     return y
 
@@ -279,53 +317,68 @@ def _esc(s: str) -> str:
 
 
 def _curve_commands(points) -> List[Tuple[str, Tuple[float, ...]]]:
-    """`M`/`L`/`C` commands through `points`; height changes become horizontal S-curves."""
+    """`M`/`L`/`C` commands through `points`; sideways moves become vertical S-curves."""
     (px, py) = points[0]
     cmds: List[Tuple[str, Tuple[float, ...]]] = [("M", (px, py))]
     for x, y in points[1:]:
-        if abs(y - py) < 0.5:
+        if abs(x - px) < 0.5:
             cmds.append(("L", (x, y)))
         else:
-            mx = (px + x) / 2
-            cmds.append(("C", (mx, py, mx, y, x, y)))
+            my = (py + y) / 2
+            cmds.append(("C", (px, my, x, my, x, y)))
         px, py = x, y
     return cmds
 
 
+def _fill(fill: str, stroke: Optional[str] = None) -> str:
+    """Paint attributes; CSS variables go in a style attribute, where browsers resolve them."""
+    paint = [("fill", fill)] + ([("stroke", stroke)] if stroke else [])
+    if any(v.startswith("var(") for _, v in paint):
+        return 'style="' + ";".join(f"{k}:{v}" for k, v in paint) + '"'
+    return " ".join(f'{k}="{v}"' for k, v in paint)
+
+
 def _svg_item(it) -> str:
     if isinstance(it, Group):
-        return "</g>" if it.tip is None else f"<g><title>{_esc(it.tip)}</title>"
+        if it.tip is None:
+            return "</g>"
+        cls = ' class="ag-current"' if it.current else ""
+        return f"<g{cls}><title>{_esc(it.tip)}</title>"
     if isinstance(it, Text):
         weight = ' font-weight="bold"' if it.bold else ""
         family = "" if it.mono else f' font-family="{SANS}"'
         anchor = ' text-anchor="middle"' if it.anchor == "middle" else ""
         fit = (f' textLength="{it.fit:.1f}" lengthAdjust="spacingAndGlyphs"' if it.fit else "")
-        op = f' opacity="{it.opacity}"' if it.opacity != 1.0 else ""
-        return (f'<text x="{it.x:.1f}" y="{it.y:.1f}" font-size="{it.px:g}" fill="{it.fill}"'
-                f'{weight}{family}{anchor}{fit}{op} xml:space="preserve">{_esc(it.s)}</text>')
+        return (f'<text x="{it.x:.1f}" y="{it.y:.1f}" font-size="{it.px:g}" {_fill(it.fill)}'
+                f'{weight}{family}{anchor}{fit} xml:space="preserve">{_esc(it.s)}</text>')
     if isinstance(it, Rect):
         dash = f' stroke-dasharray="{it.dash}"' if it.dash else ""
         op = f' opacity="{it.opacity}"' if it.opacity != 1.0 else ""
         return (f'<rect x="{it.x:.1f}" y="{it.y:.1f}" width="{it.w:.1f}" height="{it.h:.1f}" '
-                f'rx="{it.rx:g}" fill="{it.fill}" stroke="{it.stroke}" '
+                f'rx="{it.rx:g}" {_fill(it.fill, it.stroke)} '
                 f'stroke-width="{it.width:g}"{dash}{op}/>')
     if isinstance(it, Curve):
         d = " ".join(c + " " + " ".join(f"{v:.1f}" for v in vals)
                      for c, vals in _curve_commands(it.points))
-        return (f'<path d="{d}" fill="none" stroke="{it.stroke}" stroke-width="{it.width:g}" '
+        dash = f' stroke-dasharray="{it.dash}"' if it.dash else ""
+        return (f'<path d="{d}" {_fill("none", it.stroke)} stroke-width="{it.width:g}"{dash} '
                 f'stroke-linecap="round"/>')
     pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in it.points)
-    return f'<polygon points="{pts}" fill="{it.fill}"/>'
+    return f'<polygon points="{pts}" {_fill(it.fill)}/>'
 
 
 def render(graph: Graph, layout: Layout, state: Optional[State] = None) -> str:
-    """One frame of `graph` as a self-contained SVG document (same input, same bytes)."""
-    width, height, items = _scene(graph, layout, state or State())
+    """One frame of `graph` as a self-contained SVG document (same input, same bytes).
+
+    Its colours follow the page's light or dark theme (see the module docstring)."""
+    width, height, items = _scene(graph, layout, state or State(), THEMED)
     w, h = f"{width:.0f}", f"{height:.0f}"
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
-           f'viewBox="0 0 {w} {h}" font-family="{MONO}" role="img" style="max-width:none">',
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="ag-graph" width="{w}" '
+           f'height="{h}" viewBox="0 0 {w} {h}" font-family="{MONO}" role="img" '
+           'style="max-width:none">',
            f"<title>Computational graph: {len(graph.nodes)} nodes</title>",
-           f'<rect width="100%" height="100%" fill="{LIGHT["background"]}"/>']
+           f"<style>{STYLE}</style>",
+           f'<rect width="100%" height="100%" {_fill(THEMED["background"])}/>']
     out += [_svg_item(it) for it in items]
     out.append("</svg>")
     return "\n".join(out)

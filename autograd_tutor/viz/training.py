@@ -145,6 +145,7 @@ class TrainingView(_Stepper):
         self.data = None if data is None else (_array(data[0]), _array(data[1]))
         self.names = list(self.frames[0].get("params", {}))
         self._pngs: Dict[int, bytes] = {}
+        self._canvas: Optional[_Figure] = None
         super().__init__(len(self.frames), interval)
         self.step(0)
 
@@ -161,81 +162,18 @@ class TrainingView(_Stepper):
 
     def _png(self, i: int, scale: float = 1.0) -> bytes:
         if scale != 1.0:
-            return self._figure(i, scale)
+            return _Figure(self, scale).png(i)
         if i not in self._pngs:
-            self._pngs[i] = self._figure(i)
+            if self._canvas is None:
+                self._canvas = _Figure(self)
+            self._pngs[i] = self._canvas.png(i)
         return self._pngs[i]
-
-    def _figure(self, i: int, scale: float = 1.0) -> bytes:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-
-        fig = Figure(figsize=(9, 5.6), dpi=80 * scale)
-        FigureCanvasAgg(fig)
-        axes = fig.subplots(2, 2)
-        steps = np.arange(1, len(self.frames) + 1)  # step 1 is the first, as in the counter
-        losses = np.array([h["loss"] for h in self.frames], dtype=float)
-
-        ax = axes[0][0]
-        ax.set_title("data and fit")
-        if self.data is not None:
-            ax.scatter(self.data[0].reshape(-1), self.data[1].reshape(-1), color="#222",
-                       zorder=3, label="data")
-        for k in range(i + 1):
-            fit = self.frames[k].get("fit")
-            if fit is not None:
-                current = k == i
-                ax.plot(fit[0], fit[1], color="#d62728" if current else "#1f77b4",
-                        alpha=1.0 if current else 0.12, lw=2.5 if current else 1,
-                        label=f"fit at step {i + 1}" if current else None)
-        if self.data is None and self.frames[i].get("fit") is None:
-            ax.text(0.5, 0.5, "pass data=(x, y) and model=...\nto see the fit",
-                    ha="center", va="center", transform=ax.transAxes, color="#888")
-        elif ax.get_legend_handles_labels()[0]:
-            ax.legend(loc="upper left", fontsize=8)
-
-        ax = axes[0][1]
-        ax.set_title("loss")
-        ax.plot(steps, losses, color="#ccc", lw=1)
-        ax.plot(steps[: i + 1], losses[: i + 1], color="#d62728", lw=2)
-        ax.plot([i + 1], [losses[i]], "o", color="#d62728")
-        if np.all(losses > 0) and losses.max() / losses.min() > 100:
-            ax.set_yscale("log")
-        # The label goes on the side of the point facing the middle of the axes, so that it
-        # stays inside them at the last step (right edge) and at the highest loss (top edge).
-        ax.autoscale_view()
-        fx, fy = ax.transAxes.inverted().transform(ax.transData.transform((i + 1, losses[i])))
-        ax.annotate(f"{losses[i]:.4g}", (i + 1, losses[i]), textcoords="offset points",
-                    xytext=(-6 if fx > 0.5 else 6, -6 if fy > 0.5 else 6),
-                    ha="right" if fx > 0.5 else "left", va="top" if fy > 0.5 else "bottom",
-                    fontsize=9)
-        ax.set_xlabel("step")
-
-        for ax, key, title in ((axes[1][0], "params", "parameters"),
-                               (axes[1][1], "grads", "gradients ∂loss/∂param")):
-            ax.set_title(title)
-            if key == "grads":
-                ax.axhline(0, color="#999", lw=0.8)
-            for k, name in enumerate(self.names):
-                series = self._series(key, name)
-                color = f"C{k % 10}"
-                for e in range(series.shape[1]):
-                    label = name if series.shape[1] == 1 else f"{name}[{e}]"
-                    ax.plot(steps, series[:, e], color=color, alpha=0.2, lw=1)
-                    ax.plot(steps[: i + 1], series[: i + 1, e], color=color, lw=2, label=label)
-                    ax.plot([i + 1], [series[i, e]], "o", color=color)
-            ax.set_xlabel("step")
-            if self.names and len(self.names) <= 8:
-                ax.legend(loc="best", fontsize=8)
-        fig.subplots_adjust(left=0.07, right=0.98, top=0.94, bottom=0.09, hspace=0.42,
-                            wspace=0.2)
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", metadata={"Software": None})
-        return buf.getvalue()
 
     def _picture(self, i: int) -> str:
         data = base64.b64encode(self._png(i)).decode("ascii")
-        return f'<img alt="training step {i + 1}" src="data:image/png;base64,{data}">'
+        # a plot, not text: it may shrink to the output's width
+        return (f'<img alt="training step {i + 1}" style="max-width:100%;height:auto" '
+                f'src="data:image/png;base64,{data}">')
 
     def _caption(self, i: int) -> str:
         h = self.frames[i]
@@ -256,9 +194,18 @@ class TrainingView(_Stepper):
             f'loss = {h["loss"]:.4g}</div>'
             '<table style="border-collapse:collapse;font-family:monospace;margin:4px 0">'
             f"<tr>{head}</tr>{''.join(rows)}</table>"
-            '<div style="color:#555">Each parameter moves against its gradient: '
+            '<div>Each parameter moves against its gradient: '
             "w ← w − lr · w.grad. As the gradients shrink, so do the steps.</div></div>"
         )
+
+    def _sentence(self, i: int) -> str:
+        h = self.frames[i]
+        parts = [f"loss = {h['loss']:.4g}"]
+        for name in self.names:
+            grad = h.get("grads", {}).get(name)
+            parts.append(f"{name} = {fmt(_array(h['params'][name]))}, gradient "
+                         + ("none" if grad is None else fmt(_array(grad))))
+        return "; ".join(parts)
 
     def _title(self) -> str:
         return f"Gradient descent, {len(self.frames)} steps"
@@ -279,3 +226,120 @@ class TrainingView(_Stepper):
                 parts.append(f"∂loss/∂{name}={'—' if grad is None else fmt(_array(grad))}")
             lines.append(f"{k + 1:>3}. " + ", ".join(parts))
         return "\n".join(lines)
+
+
+class _Figure:
+    """The four plots of a training view, drawn fast: everything that does not depend on the
+    step (axes, titles, the whole runs in light colours, the data) is drawn once with fixed
+    limits, so nothing moves between steps; a step restores that background and draws only
+    its own marks on top ("blitting"), then encodes the PNG with light compression."""
+
+    def __init__(self, view: TrainingView, scale: float = 1.0) -> None:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+        from matplotlib.lines import Line2D
+
+        self.view = view
+        frames = view.frames
+        self.fig = Figure(figsize=(9, 5.6), dpi=80 * scale)
+        self.canvas = FigureCanvasAgg(self.fig)
+        axes = self.fig.subplots(2, 2)
+        self.fit_ax, self.loss_ax = axes[0]
+        self.steps = np.arange(1, len(frames) + 1)  # step 1 is the first, as in the counter
+        self.losses = np.array([h["loss"] for h in frames], dtype=float)
+
+        ax = self.fit_ax
+        ax.set_title("data and fit")
+        self.fits = [h.get("fit") for h in frames]
+        for fit in self.fits:  # every fit sets the limits, none is shown in the background
+            if fit is not None:
+                ax.plot(fit[0], fit[1], visible=False)
+        handles = []
+        if view.data is not None:
+            handles.append(ax.scatter(view.data[0].reshape(-1), view.data[1].reshape(-1),
+                                      color="#222", zorder=3, label="data"))
+        if any(f is not None for f in self.fits):
+            handles.append(Line2D([], [], color="#d62728", lw=2.5, label="fit at this step"))
+            handles.append(Line2D([], [], color="#1f77b4", alpha=0.4, lw=1,
+                                  label="earlier fits"))
+        if view.data is None and all(f is None for f in self.fits):
+            ax.text(0.5, 0.5, "pass data=(x, y) and model=...\nto see the fit",
+                    ha="center", va="center", transform=ax.transAxes, color="#555")
+        elif handles:
+            ax.legend(handles=handles, loc="upper left", fontsize=8)
+
+        ax = self.loss_ax
+        ax.set_title("loss")
+        ax.plot(self.steps, self.losses, color="#ccc", lw=1)
+        if np.all(self.losses > 0) and self.losses.max() / self.losses.min() > 100:
+            ax.set_yscale("log")
+        ax.set_xlabel("step")
+
+        self.series: List[Tuple[Any, np.ndarray, str]] = []
+        for ax, key, title in ((axes[1][0], "params", "parameters"),
+                               (axes[1][1], "grads", "gradients ∂loss/∂param")):
+            ax.set_title(title)
+            if key == "grads":
+                ax.axhline(0, color="#999", lw=0.8)
+            for k, name in enumerate(view.names):
+                series = view._series(key, name)
+                color = f"C{k % 10}"
+                for e in range(series.shape[1]):
+                    label = name if series.shape[1] == 1 else f"{name}[{e}]"
+                    ax.plot(self.steps, series[:, e], color=color, alpha=0.2, lw=1, label=label)
+                    self.series.append((ax, series[:, e], color))
+            ax.set_xlabel("step")
+            if view.names and len(view.names) <= 8:
+                ax.legend(loc="best", fontsize=8)
+        self.fig.subplots_adjust(left=0.07, right=0.98, top=0.94, bottom=0.09, hspace=0.42,
+                                 wspace=0.2)
+        # the marks of one step: made once, hidden from the background, moved at each step
+        mark = {"animated": True}
+        (self.past_fits,) = self.fit_ax.plot([], [], color="#1f77b4", alpha=0.12, lw=1, **mark)
+        (self.fit_now,) = self.fit_ax.plot([], [], color="#d62728", lw=2.5, **mark)
+        (self.loss_line,) = self.loss_ax.plot([], [], color="#d62728", lw=2, **mark)
+        (self.loss_dot,) = self.loss_ax.plot([], [], "o", color="#d62728", **mark)
+        self.loss_label = self.loss_ax.annotate("", (1, self.losses[0]), xytext=(6, 6),
+                                                textcoords="offset points", fontsize=9, **mark)
+        self.series_marks = [(ax.plot([], [], color=color, lw=2, **mark)[0],
+                              ax.plot([], [], "o", color=color, **mark)[0], series)
+                             for ax, series, color in self.series]
+        self.canvas.draw()
+        for ax in axes.flat:
+            ax.set_autoscale_on(False)
+        self.background = self.canvas.copy_from_bbox(self.fig.bbox)
+
+    def png(self, i: int) -> bytes:
+        """Step `i` as PNG bytes."""
+        from PIL import Image
+
+        self.canvas.restore_region(self.background)
+        past = [f for f in self.fits[:i] if f is not None]  # one line, NaN between the fits
+        self.past_fits.set_data(
+            np.concatenate([np.append(f[0], np.nan) for f in past]) if past else [],
+            np.concatenate([np.append(f[1], np.nan) for f in past]) if past else [])
+        now = self.fits[i]
+        self.fit_now.set_data(*(now if now is not None else ([], [])))
+        ax, steps, losses = self.loss_ax, self.steps, self.losses
+        self.loss_line.set_data(steps[: i + 1], losses[: i + 1])
+        self.loss_dot.set_data([i + 1], [losses[i]])
+        # The label goes on the side of the point facing the middle of the axes, so that it
+        # stays inside them at the last step (right edge) and at the highest loss (top edge).
+        fx, fy = ax.transAxes.inverted().transform(ax.transData.transform((i + 1, losses[i])))
+        label = self.loss_label
+        label.set_text(f"{losses[i]:.4g}")
+        label.xy = (i + 1, losses[i])
+        label.xyann = (-6 if fx > 0.5 else 6, -6 if fy > 0.5 else 6)
+        label.set_horizontalalignment("right" if fx > 0.5 else "left")
+        label.set_verticalalignment("top" if fy > 0.5 else "bottom")
+        for line, dot, series in self.series_marks:
+            line.set_data(steps[: i + 1], series[: i + 1])
+            dot.set_data([i + 1], [series[i]])
+        for m in [self.past_fits, self.fit_now, self.loss_line, self.loss_dot, label,
+                  *(m for line, dot, _ in self.series_marks for m in (line, dot))]:
+            m.axes.draw_artist(m)
+        image = Image.frombuffer("RGBA", self.canvas.get_width_height(),
+                                 self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+        buf = io.BytesIO()
+        image.convert("RGB").save(buf, format="png", compress_level=1)
+        return buf.getvalue()

@@ -3,6 +3,14 @@
 Only core ipywidgets (Play, IntSlider, Button, Dropdown, HTML, HBox, VBox) and only the APIs
 that ipywidgets 7.7.1 (Colab) and 8.x share. All stepping happens in Python observers on the
 slider's and the Play's ``value``, so it works in frontends where ``jslink`` does nothing.
+
+Layout of a view: the keyboard help, the controls, the caption, then the picture in a box of
+its own that scrolls (at most the output's width and 60 % of the window's height), so the
+controls and the caption never scroll away with a big picture. A tiny script in each picture
+(`VIEW_JS`, run by an image's ``onload``) names the Play's icon buttons and the slider for
+screen readers, makes the hidden step announcer a live region, lets the picture box take the
+keyboard focus (to scroll it with the arrow keys), and scrolls it to the current step's box.
+Where scripts cannot run, the picture still scrolls by hand.
 """
 
 from __future__ import annotations
@@ -18,12 +26,27 @@ import ipywidgets as widgets
 
 from . import export
 from .draw import save_png
+from .export import KEYS, VIEW_JS  # the page and the widget share them
 from .frames import Frame, build_frames
 from .graph import Graph, build_graph
 from .layout import layout
 from .svg import _scene, render
 
 _VIEW_MIMETYPE = "application/vnd.jupyter.widget-view+json"
+
+
+_PIXEL = "data:image/gif;base64,R0lGODlhAQABAAAAACH5BAEKAAEALAAAAAABAAEAAAICTAEAOw=="
+RUN_VIEW_JS = (f'<img alt="" src="{_PIXEL}" style="display:none" '
+               f'onload="(function(){{{html.escape(VIEW_JS)}}}).call(this)">')
+
+# The view's style sheet: captions take the theme's text colour (no fixed greys that vanish
+# on a dark background), the step announcer is read but not shown.
+VIEW_CSS = (
+    ".ag-view .ag-caption [style*=color]{color:inherit!important}"
+    ".ag-view .ag-keys,.ag-view .ag-keys *{font-size:12px;line-height:1.35}"
+    ".ag-view .ag-live{position:absolute!important;width:1px!important;height:1px!important;"
+    "overflow:hidden!important;clip:rect(0 0 0 0);white-space:nowrap}"
+)
 
 
 def _button(description: str, tooltip: str) -> widgets.Button:
@@ -56,8 +79,15 @@ class _Stepper:
                                       style={"description_width": "initial"},
                                       layout=widgets.Layout(width="10em", flex="0 0 auto"))
         self.counter = widgets.HTML(layout=widgets.Layout(flex="0 0 auto", margin="0 8px"))
-        self.picture = widgets.HTML()
+        # the picture scrolls in its own box; the controls and the caption stay put
+        self.picture = widgets.HTML(layout=widgets.Layout(overflow="auto", max_height="60vh",
+                                                          width="100%"))
         self.caption = widgets.HTML()
+        self.live = widgets.HTML()  # read out by screen readers at each step, not shown
+        keys = widgets.HTML(f"<style>{VIEW_CSS}</style>{KEYS}")
+        for w, cls in ((self.counter, "ag-counter"), (self.picture, "ag-picture"),
+                       (self.caption, "ag-caption"), (self.live, "ag-live"), (keys, "ag-keys")):
+            w.add_class(cls)
 
         self.slider.observe(self._on_value, names="value")
         self.play.observe(self._on_value, names="value")
@@ -69,7 +99,9 @@ class _Stepper:
         controls = widgets.HBox([self.reset_button, self.prev_button, self.play,
                                  self.next_button, self.slider, self.counter, self.speed],
                                 layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
-        self.widget = widgets.VBox([controls, self.caption, self.picture])
+        self.widget = widgets.VBox([keys, controls, self.caption, self.live, self.picture],
+                                   layout=widgets.Layout(max_width="100%"))
+        self.widget.add_class("ag-view")
 
     # ---- stepping -----------------------------------------------------------------------
 
@@ -80,11 +112,13 @@ class _Stepper:
         # The observers see value == index and return, so each step renders once.
         self.slider.value = i
         self.play.value = i
-        self.picture.value = self._picture(i)
         self.caption.value = self._caption(i)
         self.counter.value = f"step {i + 1} / {len(self.frames)}"
-        self.prev_button.disabled = i == 0
-        self.next_button.disabled = i == len(self.frames) - 1
+        self.live.value = html.escape(f"step {i + 1} of {len(self.frames)}: {self._sentence(i)}")
+        # last: its script scrolls the picture once the caption above has its new height
+        self.picture.value = self._picture(i) + RUN_VIEW_JS
+        # prev and next stay enabled at the ends (a no-op there): disabling the focused
+        # button would drop the keyboard focus out of the widget
 
     def next(self) -> None:
         """One step forward."""
@@ -124,6 +158,10 @@ class _Stepper:
         }
 
     def _picture(self, i: int) -> str:
+        raise NotImplementedError
+
+    def _sentence(self, i: int) -> str:
+        """Step `i` in one plain sentence, for screen readers."""
         raise NotImplementedError
 
     def _caption(self, i: int) -> str:
@@ -168,9 +206,11 @@ class Animation(_Stepper):
         # the narration is shown as HTML above the picture, so the SVG leaves it out
         if i not in self._svgs:
             state = dataclasses.replace(self.frames[i].state, caption=None)
-            svg = render(self.graph, self.layout, state)
-            self._svgs[i] = f'<div style="overflow:auto;max-width:100%">{svg}</div>'
+            self._svgs[i] = render(self.graph, self.layout, state)
         return self._svgs[i]
+
+    def _sentence(self, i: int) -> str:
+        return self.frames[i].text
 
     def _caption(self, i: int) -> str:
         return self.frames[i].html

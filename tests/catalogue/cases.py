@@ -20,7 +20,9 @@ COMPATIBLE = {
     "extra_factor": {"sum_not_mean", "no_division", "divided_by_rows", "dropped_scaling"},
     "leaf_confusion": {"requires_grad_not_leaf", "all_leaves", "output_leaf"},
     "wrong_shape": {"wrong_dim", "summed_all", "keepdim", "elementwise_not_matmul",
-                    "one_iteration", "grad_not_list"},
+                    "one_iteration", "grad_not_list", "column_vector", "item_not_tensor"},
+    "grad_none": {"data_in_forward"},
+    "grad_none_not_leaf": {"retain_grad_late"},
     "wrong_type": {"not_a_function", "no_return", "not_a_pair", "not_a_dict", "not_a_node",
                    "not_strings", "not_a_tensor", "apply_not_class", "value_not_function",
                    "none_gradient", "strings"},
@@ -386,7 +388,7 @@ CASES = [
      F, "tensor_not_grad"),
     ("broadcasting.weight_grad", "accumulated",
      BC + "for run in range(2):\n    ((X @ W + b) * C).sum().backward()\n"
-     "result = check(EX, W.grad)", F, "accumulated|extra_factor"),
+     "result = check(EX, W.grad)", F, "accumulated"),
     ("broadcasting.weight_grad", "elementwise_not_matmul",
      BC + "result = check(EX, X.T[:, :2] * C[:3])", F, None),
     # ------------------------------------------------------------ 04 broadcasting.mean_grad
@@ -630,7 +632,7 @@ CASES = [
      SAVED + "result = check(EX, ce * (xe.exp() + 1))", F, "value_not_grad"),
     ("inplace.saved_tensor", "accumulated",
      SAVED + "for run in range(2):\n    ye = xe.exp()\n    ye = ye + 1\n"
-     "    (ye * ce).sum().backward()\nresult = check(EX, xe.grad)", F, "accumulated|extra_factor"),
+     "    (ye * ce).sum().backward()\nresult = check(EX, xe.grad)", F, "accumulated"),
     ("inplace.saved_tensor", "missing_upstream", SAVED + "result = check(EX, xe.exp())",
      F, "missing_upstream"),
     ("inplace.saved_tensor", "wrong_formula", SAVED + "result = check(EX, ce * xe)", F, None),
@@ -768,4 +770,205 @@ CASES = [
     ("functions.fix_cube", "apply_not_class",
      _fn("Cube", "(x,) = ctx.saved_tensors\nreturn grad_output * 3 * x ** 2", CUBE)
      .replace("check(EX, Cube)", "check(EX, Cube.apply)"), F, "wrong_type"),
+]
+
+# Right answers in every form a value can take: a NumPy array, a float64 tensor, a list, a
+# tensor with a grad_fn (a formula built from tensors that require grad).
+CASES += [
+    ("basics.first_backward", "correct",
+     SEED + "z.backward()\nresult = check(EX, x.grad.tolist())", P, None),
+    ("basics.first_backward", "correct",
+     SEED + "z.backward()\nresult = check(EX, x.grad.double())", P, None),
+    ("basics.vector_backward", "correct",
+     VEC + "ys.backward(gradient=v)\nresult = check(EX, xs.grad.numpy())", P, None),
+    ("basics.vector_backward", "correct",
+     VEC + "ys.backward(gradient=v.double())\nresult = check(EX, xs.grad.double())", P, None),
+    ("broadcasting.bias_grad", "correct", BC + "result = check(EX, C.double().sum(dim=0))",
+     P, None),
+    ("broadcasting.bias_grad", "correct", BC + "result = check(EX, C.sum(dim=0).tolist())",
+     P, None),
+    ("broadcasting.bias_grad", "correct",
+     BC + "((X @ W + b) * C).sum().backward()\nresult = check(EX, b.grad + 0 * b)", P, None),
+    ("broadcasting.weight_grad", "correct", BC + "result = check(EX, X.double().T @ C.double())",
+     P, None),
+    ("broadcasting.weight_grad", "correct", BC + "result = check(EX, (X.T @ C).tolist())",
+     P, None),
+    ("broadcasting.weight_grad", "correct",
+     BC + "y = X @ W + b\ny.backward(C)\nresult = check(EX, W.grad.numpy())", P, None),
+    ("broadcasting.mean_grad", "correct",
+     BC + "result = check(EX, X.numpy().mean(axis=0) / 3)", P, None),
+    ("broadcasting.mean_grad", "correct",
+     BC + "result = check(EX, (X.sum(dim=0) / X.numel()).tolist())", P, None),
+    ("no_grad.inference", "correct",
+     INF + "with torch.no_grad():\n    pred = xi @ w\nresult = check(EX, pred.numpy())", P, None),
+    ("no_grad.inference", "correct",
+     INF + "with torch.no_grad():\n    pred = xi @ w\nresult = check(EX, pred.tolist())", P, None),
+    ("no_grad.inference", "correct",
+     INF + "with torch.no_grad():\n    pred = xi.double() @ w.double()\nresult = check(EX, pred)",
+     P, None),
+    ("no_grad.detach", "correct",
+     DET + "(zd * zd.detach() + zd).sum().backward()\nresult = check(EX, wd.grad.numpy())",
+     P, None),
+    ("no_grad.detach", "correct", DET + "result = check(EX, ((zd + 1) * xd).tolist())", P, None),
+    ("no_grad.detach", "correct", DET + "result = check(EX, (zd + 1) * xd)", P, None),
+    ("no_grad.fix_none", "correct",
+     FIX.format("wf = (torch.tensor([1.0, -2.0]) * 0.1).requires_grad_()")
+     + "result = check(EX, wf.grad.numpy())", P, None),
+    ("no_grad.fix_none", "correct",
+     FIX.format("wf = (torch.tensor([1.0, -2.0]) * 0.1).requires_grad_()")
+     + "result = check(EX, wf.grad.tolist())", P, None),
+    ("no_grad.fix_none", "correct",
+     FIX.format("wf = (torch.tensor([1.0, -2.0]) * 0.1).requires_grad_()")
+     + "result = check(EX, 2 * wf * xf ** 2)", P, None),
+    ("accumulation.two_losses", "correct", ACC2 + "result = check(EX, x2 + 2 * w2)", P, None),
+    ("accumulation.two_losses", "correct",
+     ACC2 + "(w2 * x2).sum().backward()\n(w2 ** 2).sum().backward()\n"
+     "result = check(EX, w2.grad.numpy())", P, None),
+    ("accumulation.two_losses", "correct",
+     ACC2 + "(w2 * x2).sum().backward()\n(w2 ** 2).sum().backward()\n"
+     "result = check(EX, w2.grad.tolist())", P, None),
+    ("accumulation.zero_in_loop", "correct",
+     ACC3 + "for i in range(3):\n    w3.grad = None\n    ((w3 * x3 - t3) ** 2).sum().backward()\n"
+     "    grads.append(w3.grad.clone())\nresult = check(EX, torch.stack(grads).double())", P, None),
+    ("accumulation.zero_in_loop", "correct",
+     ACC3 + "for i in range(3):\n    w3.grad = None\n    ((w3 * x3 - t3) ** 2).sum().backward()\n"
+     "    grads.append(w3.grad.tolist())\nresult = check(EX, grads)", P, None),
+    ("accumulation.zero_in_loop", "correct",
+     ACC3 + "for i in range(3):\n    grads.append(2 * (w3 * x3 - t3) * x3)\n"
+     "result = check(EX, grads)", P, None),
+    ("accumulation.micro_batches", "correct",
+     ACC4 + "result = check(EX, (2 * (w4 * x4 - y4) * x4).mean())", P, None),
+    ("accumulation.micro_batches", "correct",
+     ACC4 + "for i in range(2):\n    xb, yb = x4[2 * i:2 * i + 2], y4[2 * i:2 * i + 2]\n"
+     "    (((w4 * xb - yb) ** 2).mean() / 2).backward()\nresult = check(EX, w4.grad.numpy())",
+     P, None),
+    ("accumulation.micro_batches", "correct",
+     ACC4.replace("[0.7]", "[0.7], dtype=torch.float64")
+     + "((w4 * x4 - y4) ** 2).mean().backward()\n"
+     "result = check(EX, w4.grad.tolist())", P, None),
+    ("inplace.retain_graph", "correct", RET + "result = check(EX, 9 * x1 ** 2)", P, None),
+    ("inplace.retain_graph", "correct",
+     RET + "y1.sum().backward(retain_graph=True)\n(2 * y1).sum().backward()\n"
+     "result = check(EX, x1.grad.numpy())", P, None),
+    ("inplace.retain_graph", "correct",
+     RET + "y1.sum().backward(retain_graph=True)\n(2 * y1).sum().backward()\n"
+     "result = check(EX, x1.grad.tolist())", P, None),
+    ("inplace.saved_tensor", "correct",
+     SAVED + "ye = xe.exp()\nye = ye + 1\n(ye * ce).sum().backward()\n"
+     "result = check(EX, xe.grad.numpy())", P, None),
+    ("inplace.saved_tensor", "correct",
+     SAVED + "ye = xe.double().exp()\nye = ye + 1\n(ye * ce.double()).sum().backward()\n"
+     "result = check(EX, xe.grad.tolist())", P, None),
+    ("inplace.saved_tensor", "correct",
+     SAVED + "result = check(EX, (ce * xe.exp()).double())", P, None),
+    ("training.gradients", "correct",
+     TRAIN + "loss = ((w * x + b - y_true) ** 2).mean()\nloss.backward()\n"
+     "result = check(EX, np.array([w.grad.item(), b.grad.item()]))", P, None),
+    ("training.gradients", "correct",
+     TRAIN + "err = w * x + b - y_true\n"
+     "result = check(EX, ((2 * err * x).mean(), (2 * err).mean()))",
+     P, None),
+    ("training.gradients", "correct",
+     TRAIN + "loss = ((w * x + b - y_true) ** 2).mean()\nloss.backward()\n"
+     "result = check(EX, (w.grad.numpy(), b.grad.numpy()))", P, None),
+]
+
+# Mistakes that prove a rule: each makes exactly the mistake its rule names.
+CASES += [
+    ("basics.vector_backward", "missing_factor",  # d(x**3)/dx written as x**2
+     VEC + "result = check(EX, xs ** 2 * v)", F, "missing_factor"),
+    ("broadcasting.mean_grad", "divided_too_much",  # a mean over the rows, then / numel
+     BC + "result = check(EX, X.mean(dim=0) / X.numel())", F, "missing_factor"),
+    ("derivatives.chain_rule", "global_x",
+     "x = torch.tensor(1.7, requires_grad=True)\ndef dfdx_chain(t):\n"
+     "    return 6 * x * (x ** 2 + 1) ** 2\nresult = check(EX, dfdx_chain)", F, "wrong_point"),
+    ("training.gradients", "wrong_sign",  # by hand, the error written as y_true - y_pred
+     TRAIN + "err = y_true - (w * x + b)\n"
+     "result = check(EX, ((2 * err * x).mean(), (2 * err).mean()))", F, "wrong_sign"),
+]
+
+# Odd but realistic answers that no rule was designed for: .data tricks, torch.tensor(x.grad),
+# .item(), lists of floats, transposed shapes, x.grad.numpy(), integer tensors, retain_grad.
+CASES += [
+    ("basics.first_backward", "correct",
+     SEED + "z.backward()\nresult = check(EX, x.grad.item())", P, None),
+    ("basics.first_backward", "correct",
+     SEED + "z.backward()\nresult = check(EX, torch.tensor(x.grad))", P, None),
+    ("basics.first_backward", "correct", "result = check(EX, torch.tensor([12]))", P, None),
+    ("basics.first_backward", "retain_grad_confusion",
+     SEED + "z.retain_grad()\nz.backward()\nresult = check(EX, z.grad)", F, None),
+    ("basics.vector_backward", "retain_grad_confusion",
+     VEC + "ys.retain_grad()\nys.backward(gradient=v)\nresult = check(EX, ys.grad)", F, None),
+    ("basics.vector_backward", "column_vector",
+     VEC + "ys.backward(gradient=v)\nresult = check(EX, xs.grad.reshape(3, 1))",
+     F, "wrong_shape"),
+    ("basics.vector_backward", "integer_upstream",
+     VEC + "ys.backward(gradient=torch.tensor([0, -1, 2]))\nresult = check(EX, xs.grad)", F, None),
+    ("broadcasting.bias_grad", "correct",
+     BC + "result = check(EX, [C[:, 0].sum().item(), C[:, 1].sum().item()])", P, None),
+    ("broadcasting.bias_grad", "column_vector",
+     BC + "result = check(EX, C.sum(dim=0).reshape(2, 1))", F, "wrong_shape"),
+    ("broadcasting.weight_grad", "correct", BC + "result = check(EX, (C.T @ X).T)", P, None),
+    ("broadcasting.weight_grad", "data_in_forward",
+     BC + "((X @ W.data + b) * C).sum().backward()\nresult = check(EX, W.grad)", F, "grad_none"),
+    ("broadcasting.mean_grad", "item_not_tensor",
+     BC + "result = check(EX, (X.sum(dim=0) / 12)[0].item())", F, "wrong_shape"),
+    ("no_grad.inference", "correct",
+     INF + "pred = (xi @ w).data\nresult = check(EX, pred)", P, None),
+    ("no_grad.inference", "correct",
+     INF + "pred = torch.tensor((xi @ w).tolist())\nresult = check(EX, pred)", P, None),
+    ("no_grad.inference", "wrong_values",
+     INF + "pred = xi.numpy() @ np.array([0.8, 1.2])\nresult = check(EX, pred)", F, None),
+    ("no_grad.inference", "item_not_tensor",
+     INF + "with torch.no_grad():\n    pred = (xi @ w)[0].item()\nresult = check(EX, pred)",
+     F, "wrong_shape"),
+    ("no_grad.inference", "correct",  # transposed inputs
+     INF + "with torch.no_grad():\n    pred = w @ xi.T\nresult = check(EX, pred)", P, None),
+    ("no_grad.detach", "correct",
+     DET + "(zd * zd.data + zd).sum().backward()\nresult = check(EX, wd.grad)", P, None),
+    ("no_grad.detach", "correct",
+     DET + "(zd * zd.detach() + zd).sum().backward()\nresult = check(EX, torch.tensor(wd.grad))",
+     P, None),
+    ("no_grad.fix_none", "correct",
+     FIX.format("wf = torch.tensor([1.0, -2.0], requires_grad=True)\nwf.data *= 0.1")
+     + "result = check(EX, wf.grad)", P, None),
+    ("no_grad.fix_none", "retain_grad_late",
+     FIX.format("wf = torch.tensor([1.0, -2.0], requires_grad=True) * 0.1")
+     + "wf.retain_grad()\nresult = check(EX, wf.grad)", F, "grad_none_not_leaf"),
+    ("no_grad.fix_none", "grad_of_unscaled_leaf",
+     FIX.format("w0 = torch.tensor([1.0, -2.0], requires_grad=True)\nwf = w0 * 0.1")
+     + "result = check(EX, w0.grad)", F, None),
+    ("accumulation.two_losses", "correct",
+     ACC2 + "(w2 * x2).sum().backward()\n(w2 ** 2).sum().backward()\n"
+     "result = check(EX, torch.tensor(w2.grad))", P, None),
+    ("accumulation.zero_in_loop", "no_clone",
+     ACC3 + "for i in range(3):\n    ((w3 * x3 - t3) ** 2).sum().backward()\n"
+     "    grads.append(w3.grad.numpy())\n    w3.grad.zero_()\nresult = check(EX, grads)",
+     F, "all_zero"),
+    ("accumulation.zero_in_loop", "correct",
+     ACC3 + "for i in range(3):\n    ((w3 * x3 - t3) ** 2).sum().backward()\n"
+     "    grads.append(w3.grad.tolist())\n    w3.grad.zero_()\nresult = check(EX, grads)", P, None),
+    ("accumulation.zero_in_loop", "no_zero_no_clone",
+     ACC3 + "for i in range(3):\n    ((w3 * x3 - t3) ** 2).sum().backward()\n"
+     "    grads.append(w3.grad.numpy())\nresult = check(EX, grads)", F, None),
+    ("accumulation.micro_batches", "correct",  # .item()s added
+     ACC4 + "total = 0.0\nfor i in range(2):\n"
+     "    xb, yb = x4[2 * i:2 * i + 2], y4[2 * i:2 * i + 2]\n"
+     "    w4.grad = None\n    ((w4 * xb - yb) ** 2).mean().backward()\n"
+     "    total += w4.grad.item()\nresult = check(EX, total / 2)", P, None),
+    ("inplace.retain_graph", "correct",
+     RET + "y1.sum().backward(retain_graph=True)\n(2 * y1).sum().backward()\n"
+     "result = check(EX, torch.tensor(x1.grad))", P, None),
+    ("inplace.saved_tensor", "data_trick",  # .data dodges the version check: exp's saved
+     SAVED + "ye = xe.exp()\nye.data += 1\n(ye * ce).sum().backward()\n"  # output is wrong
+     "result = check(EX, xe.grad)", F, None),
+    ("training.gradients", "correct",
+     TRAIN + "loss = ((w * x + b - y_true) ** 2).mean()\nloss.backward()\n"
+     "result = check(EX, (w.grad.item(), b.grad.item()))", P, None),
+    ("training.gradients", "correct",  # integer data
+     TRAIN + "loss = ((w * x.long() + b - y_true.long()) ** 2).mean()\nloss.backward()\n"
+     "result = check(EX, [w.grad.item(), b.grad.item()])", P, None),
+    ("training.gradients", "not_a_pair",  # stacked, transposed
+     TRAIN + "loss = ((w * x + b - y_true) ** 2).mean()\nloss.backward()\n"
+     "result = check(EX, torch.stack([w.grad, b.grad]).T)", F, "wrong_type"),
 ]

@@ -75,15 +75,18 @@ def tensor_verdict(obs: dict, expected: np.ndarray, *, requires_grad: bool,
                    flag_mistakes: dict, value_alternates: Optional[dict] = None) -> Verdict:
     """Judge a tensor answer by its graph flags first, then by its value.
 
-    ``flag_mistakes`` maps ``(requires_grad, is_leaf)`` pairs to misconception keys.
+    When no gradient tracking is asked for, plain numbers (a NumPy array, a list) are judged
+    by value alone. ``flag_mistakes`` maps ``(requires_grad, is_leaf)`` pairs to
+    misconception keys.
     """
-    if obs.get("type") != "tensor":
+    got = decode_array(obs)
+    if obs.get("type") != "tensor" and (requires_grad or got is None):
         return Verdict(False, "wrong_type", f"The answer should be a tensor, but it is "
                        f"{kind_of(obs)}.")
-    flags = (bool(obs.get("requires_grad")), bool(obs.get("is_leaf")))
-    if flags[0] != requires_grad or (is_leaf is not None and flags[1] != is_leaf):
-        return Verdict(False, flag_mistakes.get(flags, "wrong_flags"))
-    got = decode_array(obs)
+    if obs.get("type") == "tensor":  # plain numbers (NumPy, a list) track nothing: no flags
+        flags = (bool(obs.get("requires_grad")), bool(obs.get("is_leaf")))
+        if flags[0] != requires_grad or (is_leaf is not None and flags[1] != is_leaf):
+            return Verdict(False, flag_mistakes.get(flags, "wrong_flags"))
     if got is not None and got.size == expected.size == 1:
         got = got.reshape(expected.shape)
     if got is not None and tolerance.close(got, expected):
@@ -92,7 +95,8 @@ def tensor_verdict(obs: dict, expected: np.ndarray, *, requires_grad: bool,
         if got is not None and tolerance.close(got, alternate):
             return Verdict(False, key)
     if got is not None and got.shape != expected.shape:
-        return Verdict(False, "wrong_shape", f"Your tensor has shape {tuple(got.shape)}, "
+        return Verdict(False, "wrong_shape", f"Your answer has shape {tuple(got.shape)}, "
                        f"but it should have shape {tuple(expected.shape)}.")
-    return Verdict(False, None, f"The tensor has the right flags but not the right values "
-                   f"(compared with {tolerance}).")
+    said = ("The tensor has the right flags but not the right values"
+            if obs.get("type") == "tensor" else "Not quite: the values are not the right ones")
+    return Verdict(False, None, f"{said} (compared with {tolerance}).")

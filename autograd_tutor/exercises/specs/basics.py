@@ -43,8 +43,7 @@ register(
         alternates=lambda: {"value_not_grad": [a64(_z(X)), a64(X**2)],
                             "missing_upstream": [a64(2 * X)],
                             "wrong_point": [fd_vjp(_z, a64(2.0))]},
-        diagnoses=("wrong_sign", "accumulated", "value_not_grad", "missing_upstream",
-                   "wrong_point"),
+        diagnoses=("accumulated", "value_not_grad", "missing_upstream", "wrong_point"),
         misconception_hints={"missing_upstream": (
             "z = 2*y + 3, so dz/dy = 2 multiplies dy/dx = 2x.",)},
         hints=("Concept: z.backward() computes dz/dx and stores it in x.grad.",
@@ -57,8 +56,8 @@ register(
         expected=lambda: fd_vjp(lambda x: x**3, XV, V),
         alternates=lambda: {"missing_upstream": [fd_vjp(lambda x: x**3, XV)],
                             "value_not_grad": [XV**3, XV**3 * V]},
-        diagnoses=("wrong_sign", "accumulated", "value_not_grad", "missing_upstream",
-                   "missing_factor"),
+        diagnoses=("accumulated", "value_not_grad", "missing_upstream", "missing_factor"),
+        factors=(1 / 3,),  # d(x**3)/dx written as x**2: the exponent 3 went missing
         misconception_hints={"missing_upstream": (
             "y.backward(gradient=v) computes v * dy/dx: pass the v given in the task, "
             "not torch.ones_like(y).",)},

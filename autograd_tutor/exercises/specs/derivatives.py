@@ -65,8 +65,7 @@ register(
         alternates=lambda: {"value_not_grad": [_power(P_POWER)],
                             "power_not_lowered": [12 * P_POWER**4 - 2],
                             "wrong_point": _fixed_points(_power, P_POWER)},
-        diagnoses=("wrong_sign", "value_not_grad", "power_not_lowered", "extra_factor",
-                   "missing_factor", "wrong_point"),
+        diagnoses=("value_not_grad", "power_not_lowered", "wrong_point"),
         custom=dict([custom(
             "power_not_lowered", "exponent not lowered",
             "You multiplied by the exponent but kept the old power.",
@@ -87,9 +86,8 @@ register(
         alternates=lambda: {"value_not_grad": [_chain(P_CHAIN)],
                             "missing_upstream": [3 * (P_CHAIN**2 + 1) ** 2],
                             "wrong_point": _fixed_points(_chain, P_CHAIN)},
-        diagnoses=("wrong_sign", "value_not_grad", "missing_upstream", "extra_factor",
-                   "missing_factor", "wrong_point"),
-        factors=(2.0, 0.5, 1 / 3),
+        diagnoses=("value_not_grad", "missing_upstream", "missing_factor", "wrong_point"),
+        factors=(0.5, 1 / 3),
         misconception_hints={
             "value_not_grad": _VALUE_HINT,
             "missing_upstream": ("f = u**3 with u = x**2 + 1: df/dx = 3u**2 * du/dx. Did du/dx "
@@ -110,8 +108,7 @@ register(
             "swapped_partials": {"df/da": _partials()["df/db"], "df/db": _partials()["df/da"]},
             "value_not_grad": {"df/da": _two(A, B), "df/db": _two(A, B)},
             "dropped_term": {"df/db": 3 * B**2}},
-        diagnoses=("swapped_partials", "wrong_sign", "value_not_grad", "dropped_term",
-                   "extra_factor", "missing_factor"),
+        diagnoses=("swapped_partials", "dropped_term"),
         custom=dict([
             custom("swapped_partials", "partials swapped",
                    "Your two partial derivatives are in the wrong order.",

@@ -58,8 +58,7 @@ register(
         answer_kind=_CLASS, probes_classes=True,
         alternates=lambda: {"missing_upstream": {"grad": fd_vjp(_softplus, X1)},
                             "value_not_grad": {"grad": [_softplus(X1) * G1, _softplus(X1)]}},
-        diagnoses=("wrong_sign", "value_not_grad", "missing_upstream", "extra_factor",
-                   "missing_factor"),
+        diagnoses=("wrong_sign", "value_not_grad", "missing_upstream"),
         misconception_hints=_HINTS,
         hints=("Concept: Function.backward receives grad_output (the upstream gradient) and "
                "returns grad_output times the local derivative.",
@@ -77,8 +76,7 @@ register(
         alternates=lambda: {"swapped_grads": {"grad a": G2 * A2, "grad b": G2 * (B2 + 1)},
                             "missing_upstream": {"grad a": B2 + 1, "grad b": A2},
                             "missing_term": {"grad a": G2 * B2}},
-        diagnoses=("swapped_grads", "missing_term", "wrong_sign", "missing_upstream",
-                   "extra_factor", "missing_factor"),
+        diagnoses=("swapped_grads", "missing_term", "missing_upstream"),
         custom=dict([
             custom("swapped_grads", "gradients swapped",
                    "Your backward returns the gradients in the wrong order.",
@@ -103,9 +101,8 @@ register(
         alternates=lambda: {"still_buggy": {"grad": 3 * X3 * G3},
                             "missing_upstream": {"grad": 3 * X3**2},
                             "value_not_grad": {"grad": [X3**3 * G3, X3**3]}},
-        diagnoses=("still_buggy", "wrong_sign", "value_not_grad", "missing_upstream",
-                   "extra_factor", "missing_factor"),
-        factors=(2.0, 0.5, 1 / 3),
+        diagnoses=("still_buggy", "value_not_grad", "missing_upstream", "missing_factor"),
+        factors=(1 / 3,),
         custom=dict([custom(
             "still_buggy", "still the bug",
             "This is still the buggy backward from the task.",

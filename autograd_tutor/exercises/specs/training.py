@@ -85,6 +85,8 @@ _FIT_CUSTOM = dict([
            "Create the optimizer once, before the loop, with the momentum the task gives."),
 ])
 _FIT_KEYS = ("no_update", "accumulated", "wrong_sign", "sum_not_mean", "no_momentum")
+# With optim.SGD the sign of the step is the optimizer's: no beginner flips it.
+_SGD_KEYS = tuple(k for k in _FIT_KEYS if k != "wrong_sign")
 
 register(
     Exercise(
@@ -97,6 +99,9 @@ register(
         diagnoses=("swapped", "wrong_sign", "extra_factor", "accumulated", "missing_factor",
                    "wrong_point"),
         factors=(3.0, 1 / 3, 0.5),
+        # Three times the gradient is a sum over the N = 3 samples or the cell run three
+        # times; the chapter's data fixes N, so the feedback lists both causes.
+        known_collisions=(("accumulated", "extra_factor"),),
         custom=dict([custom("swapped", "swapped", "You gave (b.grad, w.grad) instead of "
                             "(w.grad, b.grad).", "Answer (w.grad, b.grad) in this order.")]),
         misconception_hints={
@@ -128,8 +133,9 @@ register(
         parts=("w", "b"),
         answer_kind="a function train_sgd(x, y_true, epochs, lr) returning (w, b)",
         answer_is_grad=False,
-        alternates=lambda: _fit_alternates(LR_SGD, MOMENTUM), diagnoses=_FIT_KEYS,
-        custom={**_FIT_CUSTOM, **dict([custom(
+        alternates=lambda: _fit_alternates(LR_SGD, MOMENTUM),
+        diagnoses=_SGD_KEYS,
+        custom={**{k: v for k, v in _FIT_CUSTOM.items() if k in _SGD_KEYS}, **dict([custom(
             "accumulated", "gradients never zeroed",
             "Your w and b follow a loop that never resets its gradients.",
             "Call optimizer.zero_grad() in every epoch, before backward().")])},
