@@ -14,7 +14,7 @@ from .. import tensor
 from .draw import _paint
 from .graph import build_graph
 from .layout import format_array, layout
-from .svg import DARK, State, Text, _scene
+from .svg import DARK, Curve, Poly, Rect, State, Text, _scene
 
 WIDTH_PX, HEIGHT_PX, DPI = 1600, 900, 100
 
@@ -39,23 +39,24 @@ def make_overview(path: Union[str, Path] = "overview.png") -> Path:
     lay = layout(graph)
     edges = frozenset(graph.edges())
     theme = DARK
-    head, gap = 120.0, 56.0
-    _, h1, forward = _scene(graph, lay, State(grads={}, active_edges=edges), theme, head)
-    top2 = head + h1 + gap
-    _, h2, backward = _scene(graph, lay, State(active_edges=edges, phase="backward"),
-                             theme, top2, caption=False)
-    w, h = lay.width, top2 + h2 + 60
+    head, gap = 120.0, 80.0
+    _, h, forward = _scene(graph, lay, State(grads={}, active_edges=edges), theme, head)
+    _, _, backward = _scene(graph, lay, State(active_edges=edges, phase="backward"),
+                            theme, head, caption=False)
+    col = lay.width + gap  # the backward pass is drawn to the right of the forward pass
+    w, h = lay.width + col, head + h + 70
     mid = w / 2
     items = [
         Text(mid, 46, "Autograd - Computational Graph", 30, theme["text"], bold=True,
              mono=False, anchor="middle"),
-        Text(mid, head - 24, "Forward pass: values flow left to right", 17, theme["forward"],
-             mono=False, anchor="middle"),
+        Text(lay.width / 2, head - 24, "Forward pass: values flow down", 17,
+             theme["forward"], mono=False, anchor="middle"),
         *forward,
-        Text(mid, top2 - 16, "Backward pass: loss.backward() sends gradients back",
+        Text(col + lay.width / 2, head - 24, "Backward pass: loss.backward() sends gradients up",
              17, theme["backward"], mono=False, anchor="middle"),
-        *backward,
-        Text(mid, h - 34, "Chain rule: dL/dx = dL/dsq · dsq/da · da/dz · dz/dx", 15, theme["note"],
+        *(_shifted(item, col) for item in backward),
+        Text(mid, h - 34, "Chain rule: dL/dx = dL/dsq · dsq/da · da/dz · dz/dx "
+             "(z, a, sq called retain_grad(), so their .grad is kept)", 15, theme["note"],
              mono=False, anchor="middle"),
         Text(mid, h - 12, f"x.grad = {' '.join(format_array(x.grad.numpy()))}", 14,
              theme["grad"], anchor="middle"),
@@ -72,3 +73,12 @@ def make_overview(path: Union[str, Path] = "overview.png") -> Path:
     path = Path(path)
     fig.savefig(path, dpi=DPI, facecolor=theme["background"])
     return path
+
+
+def _shifted(item: object, dx: float) -> object:
+    """The same drawing primitive, moved ``dx`` to the right."""
+    if isinstance(item, (Text, Rect)):
+        return item._replace(x=item.x + dx)
+    if isinstance(item, (Curve, Poly)):
+        return item._replace(points=tuple((x + dx, y) for x, y in item.points))
+    return item  # a Group marker has no position
