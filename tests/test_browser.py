@@ -168,7 +168,8 @@ def test_animate_in_jupyter(server, browser, shots):
 
     # the Play widget's timer runs in the browser; the kernel follows each tick
     page.locator(".widget-play button").first.click()
-    page.wait_for_function("() => document.querySelector('.ag-eq').innerText.startsWith('∂z/∂x')",
+    page.wait_for_function("() => document.querySelector('.ag-eq').innerText"
+                           ".startsWith('x.grad = ∂z/∂x')",
                            timeout=20_000)
     assert "= 2 · 4 = 8" in _narration(page)
     page.wait_for_timeout(1000)  # one more tick: the Play sees the end and stops
@@ -204,7 +205,8 @@ def test_saved_html_steps_offline(browser, shots, tmp_path):
     page.click("#next")
     assert _narration(page) != first
     page.click("#play")
-    page.wait_for_function("() => document.querySelector('.ag-eq').innerText.startsWith('∂z/∂x')",
+    page.wait_for_function("() => document.querySelector('.ag-eq').innerText"
+                           ".startsWith('x.grad = ∂z/∂x')",
                            timeout=15_000)
     page.screenshot(path=str(shots / "export.png"))
     assert not failed

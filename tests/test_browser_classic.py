@@ -153,7 +153,7 @@ def test_the_demo_installs_itself_and_animates_in_the_classic_notebook(notebook_
         _narration_is(page, f"text !== {first!r}")
         assert _narration(page).startswith("y = x ** 2")
         page.locator(".widget-play button").first.click()
-        _narration_is(page, "text.startsWith('∂z/∂x')")
+        _narration_is(page, "text.startsWith('x.grad = ∂z/∂x')")
         assert "= 2 · 4 = 8" in _narration(page)
         page.locator(".ag-eq").first.scroll_into_view_if_needed()
         page.screenshot(path=str(shots / "classic_widgets7_end.png"))

@@ -56,12 +56,6 @@ ALIASES = {
 ALLOWLIST: set[tuple[str, str]] = {
     ("autograd_tutor/exercises/_check.py", "_data"),  # -> graph.array(t)
     ("autograd_tutor/exercises/_observe.py", "_data"),  # -> graph.array(t)
-    ("autograd_tutor/viz/frames.py", "_data"),  # -> graph.array(t)
-    ("autograd_tutor/viz/frames.py", "_replay"),  # -> graph.replay(node, ...)
-    ("autograd_tutor/viz/graph.py", "_data"),  # -> graph.array(t)
-    ("autograd_tutor/viz/graph.py", "_inputs"),  # -> graph.inputs(node)
-    ("autograd_tutor/viz/graph.py", "_value"),  # -> graph.output(node)
-    ("autograd_tutor/viz/overview.py", "_data"),  # -> graph.array(t)
 }
 
 

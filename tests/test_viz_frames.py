@@ -34,7 +34,7 @@ def test_seed_example_forward_then_backward():
     assert forward[2].text == "z = mul + 3 = 8 + 3 = 11"
     backward = [f for f in frames if f.phase == "backward"]
     assert backward[0].text == "∂z/∂z = 1"
-    assert backward[-1].text == "∂z/∂x = ∂z/∂y · ∂y/∂x = 2 · 4 = 8"
+    assert backward[-1].text == "x.grad = ∂z/∂x = ∂z/∂y · ∂y/∂x = 2 · 4 = 8"
     assert backward[-2].text == "∂z/∂y = ∂z/∂mul · ∂mul/∂y = 1 · 2 = 2"
     # one op per forward frame in topological order, then reverse order going back
     ops = [g.id for g in graph.nodes if g.inputs]
@@ -62,10 +62,11 @@ def test_seed_example_matches_torch():
     tx, ty, tz = ref["x"], ref["y"], ref["z"]
     ty.retain_grad()
     tz.backward()
-    grads = frames[-1].state.grads
+    flowing = frames[-1].flowing
     assert graph.nodes[graph.output].value == pytest.approx(tz.detach().numpy())
-    assert grads[node_id(graph, "x")] == pytest.approx(tx.grad.numpy())
-    assert grads[node_id(graph, "y")] == pytest.approx(ty.grad.numpy())
+    assert frames[-1].state.grads[node_id(graph, "x")] == pytest.approx(tx.grad.numpy())
+    assert flowing[node_id(graph, "y")] == pytest.approx(ty.grad.numpy())
+    assert set(frames[-1].state.grads) == {node_id(graph, "x")}  # y.grad stays None
 
 
 def diamond():
@@ -80,13 +81,15 @@ def diamond():
 def test_diamond_sums_both_paths():
     x, h, a, b, L = diamond()
     graph, frames = frames_of(L, {"x": x, "h": h, "a": a, "b": b, "L": L})
-    by_node = {f.node: f for f in frames if f.phase == "backward"}
-    text = by_node[node_id(graph, "h")].text
-    assert text.endswith("= 3 + 4 = 7"), text
-    assert "∂L/∂a · ∂a/∂h + ∂L/∂b · ∂b/∂h" in text
-    assert by_node[node_id(graph, "x")].text.endswith("= 7 · 2 = 14")
-    assert by_node[node_id(graph, "h")].state.active_edges == {
-        (node_id(graph, "h"), node_id(graph, "a")), (node_id(graph, "h"), node_id(graph, "b"))}
+    h = node_id(graph, "h")
+    steps = [f for f in frames if f.phase == "backward" and f.node == h]
+    # one step per use of h, each naming its edge; the last one adds them up
+    assert sorted(f.text.split(" = ")[0] for f in steps) == [
+        "∂L/∂h += ∂L/∂a · ∂a/∂h", "∂L/∂h += ∂L/∂b · ∂b/∂h"]
+    assert steps[-1].text.endswith("; ∂L/∂h = 4 + 3 = 7"), steps[-1].text
+    assert {e for f in steps for e in f.state.active_edges} == {
+        (h, node_id(graph, "a")), (h, node_id(graph, "b"))}
+    assert frames[-1].text == "x.grad = ∂L/∂x = ∂L/∂h · ∂h/∂x = 7 · 2 = 14"
 
 
 def test_diamond_matches_torch():
@@ -97,9 +100,9 @@ def test_diamond_matches_torch():
     th = tx * 2
     th.retain_grad()
     (3 * th + th**2).backward()
-    grads = frames[-1].state.grads
-    assert grads[node_id(graph, "x")] == pytest.approx(tx.grad.numpy())
-    assert grads[node_id(graph, "h")] == pytest.approx(th.grad.numpy())
+    flowing = frames[-1].flowing
+    assert frames[-1].state.grads[node_id(graph, "x")] == pytest.approx(tx.grad.numpy())
+    assert flowing[node_id(graph, "h")] == pytest.approx(th.grad.numpy())
 
 
 def test_training_example_gradients():
@@ -112,7 +115,7 @@ def test_training_example_gradients():
     by_node = {f.node: f for f in frames if f.phase == "backward"}
     # w is broadcast over the three data points: its gradient sums their contributions
     w_text = by_node[node_id(graph, "w")].text
-    assert "Σ" in w_text and w_text.endswith("= -9.333"), w_text
+    assert "Σ" in w_text and w_text.endswith("= -9.333  (summed over dim 0: (3,) → (1,))"), w_text
     assert "⊙" in by_node[node_id(graph, "y_pred")].text
     assert node_id(graph, "x") not in grads and node_id(graph, "y_true") not in grads
 
@@ -128,7 +131,8 @@ def test_training_example_matches_torch():
     grads = frames[-1].state.grads
     assert grads[node_id(graph, "w")] == pytest.approx(tw.grad.numpy(), rel=1e-6)
     assert grads[node_id(graph, "b")] == pytest.approx(tb.grad.numpy(), rel=1e-6)
-    assert grads[node_id(graph, "y_pred")] == pytest.approx(ty.grad.numpy(), rel=1e-6)
+    assert frames[-1].flowing[node_id(graph, "y_pred")] == pytest.approx(ty.grad.numpy(),
+                                                                         rel=1e-6)
     assert graph.nodes[graph.output].value == pytest.approx(tloss.item())
 
 
@@ -156,9 +160,10 @@ def test_non_scalar_output_starts_from_ones():
     graph, frames = frames_of(y, {"x": x, "y": y})
     seed = [f for f in frames if f.phase == "backward"][0]
     assert seed.text == "∂y/∂y = [1, 1, 1]"
-    # x is used twice by the same op: two terms, each x ⊙ 1
-    assert frames[-1].text.endswith("= [2, 4, 6]"), frames[-1].text
-    assert frames[-1].text.count("⊙") == 4
+    # x is used twice by the same op: two steps, each naming its slot, each x ⊙ 1
+    assert frames[-1].text.endswith("; x.grad = ∂y/∂x = [1, 2, 3] + [1, 2, 3] = [2, 4, 6]")
+    assert "∂(x * x)/∂x (2nd input)" in frames[-1].text and frames[-1].text.count("⊙") == 2
+    assert "∂(x * x)/∂x (1st input)" in frames[-2].text
 
 
 def test_big_tensors_are_shown_by_shape():
@@ -176,8 +181,8 @@ def test_fmt():
     assert fmt(np.array(-28 / 3)) == "-9.333"
     assert fmt(np.array([1.0, 2.5])) == "[1, 2.5]"
     assert fmt(np.array([[1.0, 2.0], [3.0, 4.0]])) == "[[1, 2], [3, 4]]"
-    assert fmt(np.zeros((3, 4))) == "a 3×4 tensor"
-    assert fmt(np.zeros(16)) == "a 16-element tensor"
+    assert fmt(np.zeros((3, 4))) == "a 3×4 tensor (all 0)"
+    assert fmt(np.arange(16.0) - 3) == "a 16-element tensor (min -3, max 12)"
 
 
 @settings(max_examples=25, deadline=None)
@@ -201,5 +206,6 @@ def test_many_uses_are_summarised():
     for k in range(2, 7):
         s = s + x * float(k)
     graph, frames = frames_of(s, {"x": x, "s": s})
-    text = frames[-1].text
-    assert text.startswith("∂s/∂x = the sum of 6 terms like ") and text.endswith("= 21"), text
+    steps = [f.text for f in frames if f.node == node_id(graph, "x")]
+    assert len(steps) == 6 and all(t.startswith("∂s/∂x += ") for t in steps)
+    assert steps[-1].endswith("; x.grad = ∂s/∂x = the sum of 6 terms = 21"), steps[-1]

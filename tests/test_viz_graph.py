@@ -42,6 +42,7 @@ def by_label(graph):
 def check_topological(graph):
     for n in graph.nodes:
         assert all(i < n.id for i in n.inputs)
+        assert n.cut_from is None or n.cut_from < n.id  # drawn before what was cut from it
         assert graph.nodes[n.id] is n
     assert graph.output == len(graph.nodes) - 1
 
@@ -245,3 +246,19 @@ def test_each_number_is_drawn_where_it_is_used():
     assert [n.label for n in g.nodes].count("c") == 1
     (c_node,) = [n for n in g.nodes if n.label == "c"]
     assert sum(i == c_node.id for n in g.nodes for i in n.inputs) == 2
+
+
+def test_a_no_grad_chain_is_cut_at_each_step():
+    """Under no_grad, `n = x * 3` is cut from x and `m = n + 1` from n: the drawing follows
+    the numbers back to the tensor that requires grad, and no edge of it carries gradient."""
+    x = at.tensor([2.0], requires_grad=True)
+    with at.no_grad():
+        n = x * 3
+        m = n + 1
+    z = m * x
+    g = build_graph(z, {"x": x, "n": n, "m": m, "z": z})
+    ids = {node.label: node.id for node in g.nodes}
+    assert sorted(g.cut_edges()) == [(ids["x"], ids["n"], "no_grad"),
+                                     (ids["n"], ids["m"], "no_grad")]
+    assert g.edges() == [(ids["m"], ids["z"]), (ids["x"], ids["z"])]
+    check_topological(g)

@@ -9,8 +9,15 @@ curious student can call to see what the engine recorded::
     graph.inputs(node)                    # (x, 3): the op's inputs as passed
     graph.output(node)                    # the numbers the forward pass computed
     graph.replay(node, torch.tensor(1.))  # (∂y/∂x · 1, None): gradient per input, .grad untouched
-    graph.input_versions(node)            # version of each tensor input when the op ran
     graph.array(x)                        # the NumPy array holding x's numbers (not a copy)
+    graph.version(x)                      # x's version counter now (PyTorch's x._version)
+    graph.input_versions(node)            # version of each tensor input when the op ran
+    graph.cut_of(y.detach())              # ("detach()", y): where the gradient stops
+
+The last two need ``watch(True)`` (``import autograd_tutor.viz`` switches it on): only then
+are input versions and cuts from the graph noted. Off (the default), they cost nothing: the
+kernel has no hook at all, and the compat layer tests one field (``speed.cut_hook``) in
+``detach()`` and in the no-grad shortcut.
 
 ``saved_tensors_hooks(pack_hook, unpack_hook)`` is PyTorch's: inside the block, every tensor an
 op saves for backward goes through ``pack_hook`` (which may return anything, e.g. a compressed
@@ -19,23 +26,30 @@ copy), and backward gets it back through ``unpack_hook``.
 
 from __future__ import annotations
 
+import functools
+import weakref
 from typing import Any, Callable
 
 import numpy as np
 
+from ..compat import speed
 from ..kernel import function
-from ..kernel.function import Node
+from ..kernel.function import Function, Node
+from ..kernel.grad_mode import _Mode
 from ..kernel.tensor import Tensor
 
 __all__ = [
     "Node",
     "array",
+    "cut_of",
     "input_versions",
     "inputs",
     "output",
     "replay",
     "save_on_cpu",
     "saved_tensors_hooks",
+    "version",
+    "watch",
 ]
 
 
@@ -82,7 +96,11 @@ def input_versions(node: Node) -> tuple:
 
     A version that has moved since means the tensor was changed in place after the graph was
     recorded: the values the graph holds were computed from its older numbers."""
-    return getattr(node, "_input_versions", tuple(None for _ in node._inputs))
+    versions = getattr(node, "_input_versions", None)
+    if versions is None or versions is _ALL_ZERO:
+        zero = 0 if versions is _ALL_ZERO else None
+        return tuple([zero if isinstance(a, Tensor) else None for a in node._inputs])
+    return versions
 
 
 def replay(node: Node, *grad_outputs: Any) -> tuple:
@@ -97,3 +115,75 @@ def array(tensor: Tensor) -> np.ndarray:
     (not a copy, so ``np.may_share_memory`` tells views apart; do not write to it). Unlike
     ``tensor.numpy()`` it also works on a tensor that requires grad."""
     return tensor._data
+
+
+def version(tensor: Tensor) -> int:
+    """``tensor``'s version counter (PyTorch's ``tensor._version``): how many in-place changes
+    it (or a tensor sharing its memory) has had. Compare it with ``input_versions``."""
+    return tensor._version
+
+
+# ---- watching: input versions and cuts ---------------------------------------------------
+# While watching, ``Function.apply`` is ``_watched_apply`` (the kernel's own ``apply`` plus two
+# notes), and ``speed.cut_hook`` is ``_note_cut`` (read by ``Tensor.detach`` and the no-grad
+# shortcut ``speed.unrecorded_binary``, which do not go through ``apply``). Where a tensor left
+# the graph (``detach()``, or an op run under ``no_grad`` on a tensor that requires grad) is
+# noted in a side table keyed by id: tensors carry no extra field, and nothing here keeps a
+# tensor alive.
+
+_ALL_ZERO = ("every tensor input at version 0",)  # Node._input_versions of most nodes
+_cuts: dict = {}  # id(cut tensor) -> (weakref to it, label, weakref to the source)
+_plain_apply = Function.__dict__["apply"]  # the kernel's classmethod
+
+
+def watch(on: bool = True) -> None:
+    """Start (or stop) noting cuts and input versions for ``cut_of`` and ``input_versions``."""
+    speed.cut_hook = _note_cut if on else None
+    Function.apply = _WATCHED_APPLY if on else _plain_apply
+
+
+def cut_of(t: Any) -> tuple | None:
+    """``(label, source)`` if ``t`` was cut from the graph while watching, else ``None``.
+
+    ``label`` is ``"detach()"`` or ``"no_grad"``; ``source`` is the tensor it was cut from, or
+    ``None`` if that tensor no longer exists."""
+    entry = _cuts.get(id(t))
+    if entry is None or entry[0]() is not t:
+        return None
+    return entry[1], entry[2]()
+
+
+def _note_cut(label: str, args: tuple, out: Any) -> None:
+    """Note that ``out`` was computed from ``args`` without recording (watching only)."""
+    for a in args:
+        if isinstance(a, Tensor) and (a._requires_grad or id(a) in _cuts):
+            key = id(out)
+            _cuts[key] = (weakref.ref(out, lambda _, key=key: _cuts.pop(key, None)), label,
+                          weakref.ref(a))
+            return
+
+
+# ``Function.apply`` while watching: the node it records also keeps its inputs' versions (one
+# shared marker when all are at version 0, the common case), and a result computed without
+# recording notes where it was cut from the graph. ``wraps``: ``help`` and ``inspect.getsource``
+# of ``Function.apply`` still show the kernel's own (notebooks/04_read_the_engine reads it).
+@functools.wraps(_plain_apply.__func__)
+def _watched_apply(cls: type[Function], *args: Any) -> Any:
+    versions = _ALL_ZERO
+    counters = [a._vc[0] if isinstance(a, Tensor) and a._vc is not None else None for a in args]
+    if any(counters):
+        versions = tuple(c if c is not None or not isinstance(a, Tensor) else 0
+                         for a, c in zip(args, counters))
+    recording = _Mode.enabled
+    out = _plain_apply.__func__(cls, *args)
+    for o in out if isinstance(out, tuple) else (out,):  # a Function may return several
+        if not isinstance(o, Tensor):
+            continue
+        if not recording:
+            _note_cut("no_grad", args, o)
+        elif o.grad_fn is not None:  # recorded just now: o is a new tensor
+            o.grad_fn._input_versions = versions
+    return out
+
+
+_WATCHED_APPLY = classmethod(_watched_apply)

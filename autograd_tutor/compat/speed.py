@@ -7,11 +7,15 @@ of PyTorch's rules) runs. Setting ``enabled = False`` turns them all off;
 ``tests/test_speed.py`` checks that the results are the same either way.
 
 Without them a training loop's update step (``w -= lr * w.grad``) costs about twice as much.
+
+``cut_hook`` is the one hook a tool may set here: ``autograd.graph.watch`` (the visualiser)
+sets it, to hear of results made without recording that ``Function.apply`` does not see (this
+module's shortcut, and ``Tensor.detach``). ``None``, the default, costs one test.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -19,6 +23,7 @@ from ..kernel.grad_mode import _Mode
 from ..kernel.tensor import Tensor
 
 enabled = True
+cut_hook: Callable[[str, tuple, Tensor], None] | None = None  # (label, inputs, result)
 
 
 def _fits_int64(n: Any) -> bool:
@@ -47,7 +52,10 @@ def unrecorded_binary(op: Any, a: Tensor, other: Any) -> Tensor | None:
         values = np.asarray(values)  # a NumPy scalar, from 0-d operands
     if values.dtype is not a._data.dtype:
         return None  # int / int, or NumPy 1 on 0-d arrays: the general path has the dtype rules
-    return Tensor._make(values)
+    out = Tensor._make(values)
+    if cut_hook is not None:  # only while the visualiser watches (autograd.graph.watch)
+        cut_hook("no_grad", (a, other), out)
+    return out
 
 
 def update_in_place(t: Tensor, ufunc: Any, other: Any) -> bool:

@@ -177,6 +177,8 @@ class _TensorAPI:
         """The same numbers, cut off from the graph (shares memory and version counter)."""
         t = Tensor._make(self._data)
         t._share_version_with(self)
+        if speed.cut_hook is not None:  # only while the visualiser watches (autograd.graph)
+            speed.cut_hook("detach()", (self,), t)
         return t
 
     # ---------------------------------------------------------------- conversions

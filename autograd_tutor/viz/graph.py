@@ -1,9 +1,11 @@
 """What to draw: the computational graph behind a tensor, as plain data.
 
-`build_graph(z)` walks backwards from `z` through `grad_fn` and each node's `_inputs`
-(exactly what `z.backward()` would walk) and returns a `Graph`: a list of `GNode`s in
-topological order (inputs first) that the layout, the SVG renderer and the animation read.
-Nothing here draws and nothing touches the student's tensors.
+`build_graph(z)` walks backwards from `z` through `grad_fn` and each node's inputs
+(exactly what `z.backward()` would walk, read through `autograd.graph`) and returns a `Graph`:
+a list of `GNode`s in topological order (inputs first) that the layout, the SVG renderer and
+the animation read. It also follows the cuts: a tensor made by `detach()` or under `no_grad`
+from one that requires grad points back to where it was cut from, so the picture shows where
+the gradient stops. Nothing here draws and nothing touches the student's tensors.
 """
 
 from __future__ import annotations
@@ -11,12 +13,17 @@ from __future__ import annotations
 import re
 import sys
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from .. import Tensor
+from ..autograd import graph as ag
 from ..nn import Module
+
+# `import autograd_tutor.viz` switches on the engine's notes of cuts and input versions
+ag.watch(True)
 
 
 @dataclass(frozen=True)
@@ -32,6 +39,13 @@ class GNode:
     grad: np.ndarray | None
     inputs: tuple[int, ...]
     node: object = None
+    # "detach()" or "no_grad": this tensor's numbers were cut from the graph, from node cut_from
+    cut: Optional[str] = None
+    cut_from: Optional[int] = None
+    # (version when the graph recorded it, version now): changed in place since, e.g. by an
+    # optimizer step; `value` is then the tensor's numbers now, not those the graph used
+    stale: Optional[Tuple[int, int]] = None
+    retains_grad: bool = False  # a non-leaf whose .grad backward() fills (retain_grad())
 
 
 @dataclass
@@ -44,6 +58,11 @@ class Graph:
     def edges(self) -> list[tuple[int, int]]:
         """`(input_id, consumer_id)` per input slot; `x * x` gives the edge twice."""
         return [(i, n.id) for n in self.nodes for i in n.inputs]
+
+    def cut_edges(self) -> list[tuple[int, int, str]]:
+        """`(source_id, cut_node_id, label)`: no gradient flows along these (drawn dashed)."""
+        return [(n.cut_from, n.id, n.cut) for n in self.nodes
+                if n.cut is not None and n.cut_from is not None]
 
 
 # grad_fn stem -> (label of an unnamed result, math symbol of the op)
@@ -60,7 +79,7 @@ _OPS: Dict[str, Tuple[str, str]] = {
     "Dot": ("matmul", "@"),
     "Bmm": ("matmul", "@"),
     "Matmul": ("matmul", "@"),
-    "Addmm": ("linear", "addmm"),
+    "Addmm": ("linear", "addmm"),  # written as x @ W.T + b (see expression)
     "Relu": ("relu", "relu"),
     "Exp": ("exp", "exp"),
     "Log": ("log", "log"),
@@ -110,7 +129,7 @@ def _operands(node: Any) -> List[Any]:
     """The inputs drawn as boxes: tensors, and numbers of arithmetic ops except a `**` exponent."""
     name = node.name()
     numbers = _BACKWARD.sub("", name) in _ARITHMETIC and name != "PowBackward0"
-    return [a for a in node._inputs if _is_tensor(a) or (numbers and _is_number(a))]
+    return [a for a in ag.inputs(node) if _is_tensor(a) or (numbers and _is_number(a))]
 
 
 def _number_text(v: Any) -> str:
@@ -130,27 +149,41 @@ def _snapshot(a: Any) -> np.ndarray:
 
 
 def _is_tensor(v: Any) -> bool:
-    return hasattr(v, "_data") and hasattr(v, "grad_fn") and hasattr(v, "requires_grad")
+    return isinstance(v, Tensor)
+
+
+def _array(t: Any) -> np.ndarray:
+    return t.data.numpy()  # .data: the numbers without history (no cut is noted)
 
 
 def _scope_names(depth: int) -> Dict[str, Any]:
     """Tensors visible in the caller's scope: locals first, then globals; `_`-names skipped.
 
-    Modules contribute their parameters as `model.fc1.weight`.
+    Modules contribute their parameters as `model.fc1.weight`, or `model[0].weight` for
+    the layers of a `Sequential` (as the student indexes them).
     """
     frame = sys._getframe(depth + 1)
     found: Dict[str, Any] = {}
     for scope in (frame.f_locals, frame.f_globals):
-        for name, v in list(scope.items()):
-            if name.startswith("_") or name in found:
-                continue
-            if _is_tensor(v):
-                found[name] = v
-                continue
-            if isinstance(v, Module):
-                for pname, p in v.named_parameters():
-                    found.setdefault(f"{name}.{pname}", p)
+        _add_names(found, [(n, v) for n, v in list(scope.items()) if not n.startswith("_")])
     return found
+
+
+def _add_names(found: Dict[str, Any], items: Sequence[Tuple[str, Any]]) -> None:
+    """Add tensors by name, and each module's parameters by their path; first name wins."""
+    for name, v in items:
+        if name in found:
+            continue
+        if _is_tensor(v):
+            found[name] = v
+        elif isinstance(v, Module):
+            for pname, p in v.named_parameters():
+                found.setdefault(name + _attribute_path(pname), p)
+
+
+def _attribute_path(dotted: str) -> str:
+    """`.0.weight` -> `[0].weight`: how Python code reaches a submodule's parameter."""
+    return "".join(f"[{p}]" if p.isdigit() else f".{p}" for p in dotted.split("."))
 
 
 def build_graph(t: Any, names: Optional[Dict[str, Any]] = None, *, _depth: int = 1) -> Graph:
@@ -159,13 +192,20 @@ def build_graph(t: Any, names: Optional[Dict[str, Any]] = None, *, _depth: int =
     Variable names come from `names` (`{"x": x}`) when given, otherwise from the calling
     scope (`_depth` frames above this function): a leaf is matched by identity, an
     intermediate by `tensor.grad_fn is node`. Unnamed results are labelled by their op
-    (`"pow"`, `"mul"`), Python numbers by their value (`"2"`). A number exponent is folded
-    into the op (`x ** 2` is one node with op `"**2"`), every other operand is a node.
+    (`"pow"`, `"mul"`, a second one `"mul_2"`), the output of a layer by the layer
+    (`"model[0]"` for `model[0]`'s `x @ W.T + b`), Python numbers by their value (`"2"`). A
+    number exponent is folded into the op (`x ** 2` is one node with op `"**2"`), every other
+    operand is a node. A tensor cut from the graph (`detach()`, `no_grad`) gets `cut` and
+    `cut_from`; the graph it was cut from is drawn too.
     """
     if not _is_tensor(t):
         raise TypeError(f"expected a Tensor, but got {type(t).__name__}. Pass the tensor whose "
                         "graph you want to see, e.g. draw(loss).")
-    scope = dict(names) if names is not None else _scope_names(_depth)
+    if names is not None:
+        scope: Dict[str, Any] = {}
+        _add_names(scope, list(names.items()))
+    else:
+        scope = _scope_names(_depth)
     leaf_name: Dict[int, str] = {}
     node_name: Dict[int, str] = {}
     node_tensor: Dict[int, Any] = {id(t.grad_fn): t} if t.grad_fn is not None else {}
@@ -184,10 +224,17 @@ def build_graph(t: Any, names: Optional[Dict[str, Any]] = None, *, _depth: int =
     def shared(v: Any) -> bool:
         """Drawn once however often it is used. Not so an unnamed constant: the numbers of
         `x * 2 + y * 2` are one cached tensor, but the student wrote two 2s."""
-        return v.grad_fn is not None or v.requires_grad or id(v) in leaf_name
+        return (v.grad_fn is not None or v.requires_grad or id(v) in leaf_name
+                or ag.cut_of(v) is not None)
 
     def operands(obj: Any) -> List[Any]:
-        return _operands(obj.grad_fn) if _is_tensor(obj) and obj.grad_fn is not None else []
+        """What `obj` was computed from: its op's operands, or the tensor it was cut from."""
+        if not _is_tensor(obj):
+            return []
+        if obj.grad_fn is not None:
+            return _operands(obj.grad_fn)
+        cut = ag.cut_of(obj)
+        return [cut[1]] if cut is not None and cut[1] is not None else []
 
     # Iterative depth-first post-order from the output: inputs come out before consumers,
     # the first argument's subgraph before the second's. A frame is
@@ -214,7 +261,39 @@ def build_graph(t: Any, names: Optional[Dict[str, Any]] = None, *, _depth: int =
             ids[key_of(obj)] = nid
         if stack:
             stack[-1][3].append(nid)
-    return Graph(nodes=nodes, output=len(nodes) - 1)
+    return Graph(nodes=_finish(nodes, node_name), output=len(nodes) - 1)
+
+
+def _finish(nodes: List[GNode], node_name: Dict[int, str]) -> List[GNode]:
+    """Unnamed results get distinct labels: a layer's output is called by the layer, a
+    repeated op label is numbered (`mul`, `mul_2`). Leaves changed in place since an op used
+    them are marked `stale`."""
+    labels = {g.label for g in nodes}
+    count: Dict[str, int] = {}
+    stale: Dict[int, Tuple[int, int]] = {}
+    out = []
+    for g in nodes:
+        if g.node is not None:
+            label = g.label
+            if id(g.node) not in node_name:
+                if g.grad_fn == "AddmmBackward0":
+                    weight = nodes[g.inputs[2]].label
+                    if weight.endswith(".weight"):
+                        label = weight[: -len(".weight")]
+                count[label] = count.get(label, 0) + 1
+                if count[label] > 1:
+                    while f"{label}_{count[label]}" in labels:
+                        count[label] += 1
+                    label = f"{label}_{count[label]}"
+            recorded = {id(a): v for a, v in zip(ag.inputs(g.node), ag.input_versions(g.node))
+                        if v is not None}
+            for i, a in zip(g.inputs, _operands(g.node)):
+                v = recorded.get(id(a))
+                if v is not None and a.grad_fn is None and v != ag.version(a):
+                    stale[i] = (min(v, stale.get(i, (v,))[0]), ag.version(a))
+            g = replace(g, label=label)
+        out.append(g)
+    return [replace(g, stale=stale[g.id]) if g.id in stale else g for g in out]
 
 
 def _make_node(obj: Any, nid: int, inputs: Tuple[int, ...], is_output: bool,
@@ -227,21 +306,24 @@ def _make_node(obj: Any, nid: int, inputs: Tuple[int, ...], is_output: bool,
         kind = "output" if is_output else ("param" if obj.requires_grad else "const")
         label = leaf_name.get(id(obj)) or ("param" if kind == "param" else _tensor_label(obj))
         grad = obj.grad if obj.requires_grad else None
-        return GNode(nid, label, kind, None, None, _snapshot(obj._data),
-                     None if grad is None else _snapshot(grad._data), inputs)
+        cut = ag.cut_of(obj)
+        return GNode(nid, label, kind, None, None, _snapshot(_array(obj)),
+                     None if grad is None else _snapshot(_array(grad)), (), None,
+                     cut and cut[0], inputs[0] if cut and inputs else None)
     gname = node.name()
     label, op = _op_names(gname)
     if gname == "PowBackward0":  # x ** 2: the exponent is part of the op, not a box
-        op = "**" + _number_text(node._inputs[1])
+        op = "**" + _number_text(ag.inputs(node)[1])
     tensor = node_tensor.get(id(node))
     grad = None
-    if tensor is not None:
+    retains = tensor is not None and tensor.retains_grad
+    if retains:
         with warnings.catch_warnings():  # .grad of a non-leaf warns unless retain_grad()
             warnings.simplefilter("ignore")
             retained = tensor.grad
-        grad = None if retained is None else _snapshot(retained._data)
+        grad = None if retained is None else _snapshot(_array(retained))
     return GNode(nid, node_name.get(id(node), label), "output" if is_output else "op", op,
-                 gname, _snapshot(node._value), grad, inputs, node)
+                 gname, _snapshot(ag.output(node)), grad, inputs, node, retains_grad=retains)
 
 
 def expression(g: GNode, names: Sequence[str]) -> str:
@@ -250,6 +332,9 @@ def expression(g: GNode, names: Sequence[str]) -> str:
     A name with a space in it (``a 3×4 tensor``) is put in parentheses next to an operator.
     """
     op = g.op or "?"
+    if g.grad_fn == "AddmmBackward0" and len(names) == 3:  # addmm(b, x, W), as written
+        b, x, w = (paren(n) for n in names)
+        return f"{x} @ {w}.T + {b}"
     if len(names) == 1:
         a = paren(names[0])
         if op.startswith("**"):
@@ -280,5 +365,4 @@ def paren(text: str) -> str:
 
 
 def _tensor_label(t: Any) -> str:
-    a = t._data
-    return _number_text(a.item()) if a.size == 1 else "tensor"
+    return _number_text(t.item()) if t.numel() == 1 else "tensor"

@@ -26,6 +26,7 @@ import ipywidgets as widgets
 
 from . import export
 from .draw import save_png
+from .export import KEYS, VIEW_JS  # the page and the widget share them
 from .frames import Frame, build_frames
 from .graph import Graph, build_graph
 from .layout import layout
@@ -34,43 +35,6 @@ from .svg import _scene, render
 _VIEW_MIMETYPE = "application/vnd.jupyter.widget-view+json"
 
 
-KEYS = ("Keyboard: Tab to the controls; Enter or Space presses a button; on the step "
-        "slider, ← and → move one step, Home and End go to the first and the last step; "
-        "on the picture, the arrow keys scroll it.")
-
-# Plain JavaScript, run with `this` = an <img> inside a view (.ag-view) or the exported page.
-VIEW_JS = (
-    "var v=this.closest('.ag-view');if(!v)return;"
-    "var n=['play','pause','stop','repeat'];"
-    "v.querySelectorAll('.widget-play button').forEach(function(b,k){"
-    "if(!b.getAttribute('aria-label')){b.setAttribute('aria-label',n[k]||'play');"
-    "b.title=n[k]||'play';}});"
-    # ipywidgets 7's jQuery UI handle has no role: make it a slider with its values
-    "var u=(v.querySelector('.ag-counter')||{}).textContent||'';u=u.match(/(\\d+) \\/ (\\d+)/);"
-    "v.querySelectorAll('.ui-slider-handle').forEach(function(h){h.setAttribute('role','slider');"
-    "if(u){h.setAttribute('aria-valuemin','1');h.setAttribute('aria-valuemax',u[2]);"
-    "h.setAttribute('aria-valuenow',u[1]);}});"
-    "v.querySelectorAll('.noUi-handle,.ui-slider-handle,[role=slider]').forEach(function(h){"
-    "h.setAttribute('aria-label','step');});"
-    "var l=v.querySelector('.ag-live');if(l){l.setAttribute('aria-live','polite');"
-    "l.setAttribute('role','status');}"
-    "var p=v.querySelector('.ag-picture');if(!p)return;"
-    "if(!p.hasAttribute('tabindex')){p.tabIndex=0;p.setAttribute('role','region');"
-    "p.setAttribute('aria-label','picture of the step (scrolls)');}"
-    "var c=p.querySelector('.ag-current');if(!c)return;"
-    # the part of the box that can be seen: clipped by the notebook's scrollers and the window
-    "var a=p.getBoundingClientRect(),T=Math.max(a.top,0),B=Math.min(a.top+p.clientHeight,"
-    "innerHeight),L=Math.max(a.left,0),R=Math.min(a.left+p.clientWidth,innerWidth);"
-    "for(var e=p.parentElement;e&&e!==document.body;e=e.parentElement){"
-    "var s=getComputedStyle(e),q=e.getBoundingClientRect(),k=/auto|scroll|hidden|clip/;"
-    "if(k.test(s.overflowY)){T=Math.max(T,q.top);B=Math.min(B,q.top+e.clientHeight);}"
-    "if(k.test(s.overflowX)){L=Math.max(L,q.left);R=Math.min(R,q.left+e.clientWidth);}}"
-    "var r=c.getBoundingClientRect(),m=12;"
-    "if(r.left<L+m||r.width+2*m>R-L)p.scrollLeft+=r.left-L-m;"
-    "else if(r.right>R-m)p.scrollLeft+=r.right-R+m;"
-    "if(r.top<T+m||r.height+2*m>B-T)p.scrollTop+=r.top-T-m;"
-    "else if(r.bottom>B-m)p.scrollTop+=r.bottom-B+m;"
-)
 _PIXEL = "data:image/gif;base64,R0lGODlhAQABAAAAACH5BAEKAAEALAAAAAABAAEAAAICTAEAOw=="
 RUN_VIEW_JS = (f'<img alt="" src="{_PIXEL}" style="display:none" '
                f'onload="(function(){{{html.escape(VIEW_JS)}}}).call(this)">')
