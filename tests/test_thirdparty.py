@@ -51,9 +51,6 @@ DELIBERATE = "(deliberate difference, see tests/thirdparty/README.md)"
 XFAIL: dict[str, str] = {
     "blitz_neural_networks.py": "needs nn.Conv2d and F.max_pool2d (no convolutions in the "
     "package) [test_conv2d_and_max_pool2d]",
-    "d2l_autograd.py": "the second-backward RuntimeError replaces PyTorch's last sentence "
-    "('Specify retain_graph=True if you need to ...') instead of keeping it and adding ours "
-    f"{CORE}, autograd/function.py [test_second_backward_message_keeps_pytorchs_text]",
     "d2l_parameters.py": "print(type(net[2].bias)) names autograd_tutor.nn.parameter.Parameter "
     f"{DELIBERATE} [test_class_paths_name_our_modules]",
     "dlwpt_ch6_nn.py": "float32 rounding amplified: the Tanh MLP crosses a plateau near epoch "

@@ -289,7 +289,6 @@ def _error(m, fn):
     return info.value
 
 
-@_xfail(f"our message replaces PyTorch's last sentence instead of following it {CORE}")
 def test_second_backward_message_keeps_pytorchs_text():
     """d2l_autograd, exercise 2: calling backward twice. Our fix-it may follow PyTorch's text,
     but PyTorch's text must come first, whole."""

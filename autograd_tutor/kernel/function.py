@@ -99,7 +99,9 @@ class Node:
             raise RuntimeError(
                 "Trying to backward through the graph a second time (or directly access saved "
                 "tensors after they have already been freed). Saved intermediate values of the "
-                "graph are freed when you call .backward() or autograd.grad(). To fix it, pass "
+                "graph are freed when you call .backward() or autograd.grad(). Specify "
+                "retain_graph=True if you need to backward through the graph a second time or "
+                "if you need to access saved tensors after calling backward. To fix it, pass "
                 "retain_graph=True to the first backward() call, or recompute the forward pass "
                 "before calling backward() again."
             )
