@@ -330,7 +330,6 @@ def _inplace_function(m):
     return Inplace
 
 
-@_xfail(f"ctx.mark_dirty is missing {CORE}, autograd/function.py")
 def test_mark_dirty_version_check():
     """docstring_function_exp: after Inplace.apply(a) (mark_dirty), backward through b = a * a
     must refuse: a changed after MulBackward0 saved it."""

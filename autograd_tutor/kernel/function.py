@@ -55,6 +55,7 @@ class Node:
     _n_outputs = 1  # a Function you write may return several tensors
     _output_meta: tuple = ()  # then (shape, NumPy dtype) per output: zeros for the missing
     _materialize = True  # see set_materialize_grads
+    _dirty: tuple = ()  # the inputs forward changed in place (mark_dirty)
     _saved_outputs: dict | None = None  # a Function you write saved its output: index -> nr
     _packed: tuple = ()  # under saved_tensors_hooks: what pack_hook made of each saved tensor
     _unpack: Any = None  # ... and the unpack_hook that gives them back
@@ -85,6 +86,12 @@ class Node:
         """These outputs (e.g. integer indices) get no gradient and no ``grad_fn``."""
         self._non_differentiable = tensors or True
 
+    def mark_dirty(self, *tensors: Any) -> None:
+        """``forward`` changed these inputs in place and returns them: each gets a new version
+        (so the nodes that saved it refuse it) and, as an output, this node as its
+        ``grad_fn``."""
+        self._dirty = tensors
+
     def set_materialize_grads(self, value: bool) -> None:
         """Of a Function with several outputs, ``backward`` gets one gradient per output:
         zeros for an output the loss does not depend on (the default), or ``None`` after
@@ -111,7 +118,8 @@ class Node:
                     "one of the variables needed for gradient computation has been modified by "
                     f"an inplace operation: [{_type_string(t)} {list(t.shape)}]{self._origin(t)} "
                     f"is at version {t._version}; expected version {version} "
-                    "instead. To fix it, use the out-of-place form (y = y + 1 instead of y += 1, "
+                    f"instead. {_version_hint()} To fix it, use the out-of-place form "
+                    "(y = y + 1 instead of y += 1, "
                     "x.add(1) instead of x.add_(1)) or clone() the tensor before changing it."
                 )
         saved = self._saved
@@ -281,6 +289,16 @@ _created = itertools.count(1)  # numbers the nodes in the order they are made
 _saved_hooks: list = []  # (pack_hook, unpack_hook) pairs of the saved_tensors_hooks blocks
 
 
+def _version_hint() -> str:
+    """PyTorch's hint after the in-place error: it depends on anomaly mode."""
+    if _Anomaly.enabled:
+        return ("Hint: the backtrace further above shows the operation that failed to compute "
+                "its gradient. The variable in question was changed in there or anywhere "
+                "later. Good luck!")
+    return ("Hint: enable anomaly detection to find the operation that failed to compute its "
+            "gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
+
+
 def _refuse_inference_tensors(saved: tuple) -> None:
     """A tensor made in ``inference_mode()`` cannot be saved for backward (PyTorch's error)."""
     for t in saved:
@@ -409,12 +427,16 @@ class Function:
             result = _forward_unrecorded(cls, ctx, args)
         else:  # not recording, or a built-in forward: it computes on arrays, records nothing
             result = cls.forward(ctx, *args)
+        if ctx._dirty:
+            _bump_dirty(ctx._dirty)
         if type(result) is tuple:
             return _several_outputs(ctx, args, result, recording and True in needs)
         returned = result
         if type(result) is not np.ndarray:  # a Tensor, or the NumPy scalar a full reduction gives
             result = result._data if isinstance(result, Tensor) else np.asarray(result)
         out = Tensor._make(result)
+        if recording and ctx._dirty and any(returned is t for t in ctx._dirty):
+            out = returned  # changed in place: the output is the input itself (as in PyTorch)
         if cls.is_view and isinstance(args[0], Tensor):
             out._share_version_with(args[0], view=(cls, args[1:]))
         if recording and True in needs and not ctx._non_differentiable:
@@ -452,6 +474,18 @@ def _several_outputs(ctx: Node, args: tuple, results: tuple, record: bool) -> tu
         if ctx._saved:
             ctx._keep_outputs(results, outs)
     return outs
+
+
+def _bump_dirty(dirty: tuple) -> None:
+    """The inputs ``forward`` marked dirty (changed in place) get a new version. With recording
+    on, a leaf that requires grad cannot have been changed (PyTorch's error)."""
+    for t in dirty:
+        t._bump_version()
+        if _Mode.enabled and t._requires_grad and t.grad_fn is None:
+            raise RuntimeError(
+                "a leaf Variable that requires grad has been used in an in-place operation. "
+                "Pass a clone() of it to the Function, or change it under `torch.no_grad()`."
+            )
 
 
 def _forward_unrecorded(cls: type[Function], ctx: Node, args: tuple) -> Any:
