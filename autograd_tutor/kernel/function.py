@@ -396,6 +396,7 @@ class Function:
     array_backward = False
     _node_cls: type[Node]
     _built_in = False  # see __init_subclass__
+    _own_setup_context = False  # forward(*args) without ctx, then setup_context (see there)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -405,6 +406,8 @@ class Function:
         # A Function you write gets Tensors, and what its backward returns is checked, so a
         # wrong backward gets a clear error.
         cls._built_in = cls.__module__.startswith(_BUILT_IN)
+        # PyTorch's test for the newer style: a subclass that writes its own setup_context.
+        cls._own_setup_context = cls.setup_context is not Function.setup_context
 
     @staticmethod
     def forward(ctx: Node, *args: Any, **kwargs: Any) -> Any:
@@ -413,6 +416,13 @@ class Function:
     @staticmethod
     def backward(ctx: Node, *grad_outputs: Any) -> Any:
         raise NotImplementedError("write backward(ctx, grad_output) in your Function subclass")
+
+    @staticmethod
+    def setup_context(ctx: Node, inputs: tuple, output: Any) -> Any:
+        """The newer style (PyTorch 2.0): write ``forward(*args)`` without ``ctx`` and this
+        static method, which gets the inputs and what forward returned and saves on ``ctx``
+        what ``backward`` needs (``ctx.save_for_backward(*inputs)``)."""
+        raise NotImplementedError("setup_context is not implemented.")
 
     @classmethod
     def apply(cls, *args: Any) -> Any:
@@ -425,6 +435,8 @@ class Function:
             )
         if recording and not cls._built_in:
             result = _forward_unrecorded(cls, ctx, args)
+        elif cls._own_setup_context:  # not recording, a Function you wrote in the newer style
+            result = _forward_then_setup_context(cls, ctx, args)
         else:  # not recording, or a built-in forward: it computes on arrays, records nothing
             result = cls.forward(ctx, *args)
         if ctx._dirty:
@@ -493,9 +505,19 @@ def _forward_unrecorded(cls: type[Function], ctx: Node, args: tuple) -> Any:
     are how it computes, not part of the graph."""
     _Mode.enabled = False
     try:
+        if cls._own_setup_context:
+            return _forward_then_setup_context(cls, ctx, args)
         return cls.forward(ctx, *args)
     finally:
         _Mode.enabled = True
+
+
+def _forward_then_setup_context(cls: type[Function], ctx: Node, args: tuple) -> Any:
+    """The newer style: ``forward`` gets no ``ctx``; ``setup_context`` gets it afterwards,
+    with the inputs and what ``forward`` returned."""
+    result = cls.forward(*args)
+    cls.setup_context(ctx, args, result)
+    return result
 
 
 _BUILT_IN = ("autograd_tutor.ops.", "autograd_tutor.nn.")  # modules of the built-in ops
