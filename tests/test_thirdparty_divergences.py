@@ -207,7 +207,6 @@ def test_accelerator():
     assert at.accelerator.current_accelerator() == torch.accelerator.current_accelerator()
 
 
-@_xfail(f"grad_fn.register_hook (a hook on the node) is missing {CORE}, kernel/function.py")
 def test_node_register_hook():
     """notes_autograd_mechanics: out.grad_fn.register_hook(lambda grad_inputs, grad_outputs: ...)
     is called with the node's input and output gradients."""
@@ -221,6 +220,25 @@ def test_node_register_hook():
         return seen
 
     assert hooked(at) == hooked(torch)
+
+
+def test_node_prehook_and_replacement():
+    """grad_fn.register_prehook may replace grad_outputs, register_hook grad_inputs; a removed
+    hook is not called."""
+
+    def hooked(m):
+        seen = []
+        t = m.tensor([1.0, 2.0], requires_grad=True)
+        out = (t * 3).exp()
+        out.grad_fn.register_prehook(lambda go: (go[0] * 2,))
+        out.grad_fn.register_hook(lambda gi, go: (seen.append(go[0].tolist()), (gi[0] + 1,))[1])
+        out.grad_fn.register_hook(lambda gi, go: seen.append("removed")).remove()
+        out.sum().backward()
+        return seen, t.grad.tolist()
+
+    ours, theirs = hooked(at), hooked(torch)
+    assert ours[0] == theirs[0]
+    np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-6)
 
 
 @_xfail("needs nn.Conv2d and F.max_pool2d: no convolutions in the package")

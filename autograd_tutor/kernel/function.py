@@ -31,7 +31,7 @@ import numpy as np
 
 from .anomaly_mode import _Anomaly, _forward_trace
 from .grad_mode import _Mode
-from .tensor import Tensor
+from .tensor import Tensor, _RemovableHandle
 
 
 class Node:
@@ -56,6 +56,9 @@ class Node:
     _output_meta: tuple = ()  # then (shape, NumPy dtype) per output: zeros for the missing
     _materialize = True  # see set_materialize_grads
     _dirty: tuple = ()  # the inputs forward changed in place (mark_dirty)
+    _node_hooks: dict | None = None  # register_hook: hook(grad_inputs, grad_outputs)
+    _node_prehooks: dict | None = None  # register_prehook: hook(grad_outputs)
+    _hooked = False  # (of the class) True once any node got such a hook: the engine runs them
     _saved_outputs: dict | None = None  # a Function you write saved its output: index -> nr
     _packed: tuple = ()  # under saved_tensors_hooks: what pack_hook made of each saved tensor
     _unpack: Any = None  # ... and the unpack_hook that gives them back
@@ -76,6 +79,18 @@ class Node:
 
     def __repr__(self) -> str:
         return f"<{self.name()} object at {hex(id(self))}>"
+
+    def register_hook(self, hook: Any) -> _RemovableHandle:
+        """Call ``hook(grad_inputs, grad_outputs)`` after this node's backward ran: the
+        gradients it computed for its inputs and those it received, tuples of Tensors. If the
+        hook returns a tuple, that replaces ``grad_inputs``. Returns a handle with
+        ``.remove()``."""
+        return _add_node_hook(self, "_node_hooks", hook)
+
+    def register_prehook(self, hook: Any) -> _RemovableHandle:
+        """Call ``hook(grad_outputs)`` before this node's backward runs; if it returns a
+        tuple, that replaces ``grad_outputs``."""
+        return _add_node_hook(self, "_node_prehooks", hook)
 
     # -- what forward may call on ctx ------------------------------------------------------
     def save_for_backward(self, *tensors: Any) -> None:
@@ -272,6 +287,16 @@ class Node:
             (Tensor._make(np.zeros(*meta)) if tensors else np.zeros(*meta))
             for g, meta in zip(slots, self._output_meta)
         )
+
+
+def _add_node_hook(node: Node, attr: str, hook: Any) -> _RemovableHandle:
+    if getattr(node, attr) is None:
+        setattr(node, attr, {})
+    hooks = getattr(node, attr)
+    handle = _RemovableHandle(hooks)
+    hooks[handle.id] = hook
+    Node._hooked = True  # from now on the engine looks for node hooks
+    return handle
 
 
 def _without_grad_fn(out: Any) -> Any:
