@@ -119,6 +119,8 @@ def _run_backward(
     found: dict[Node, Any] = {}  # node -> its complete gradient (leaves, grad()'s inputs)
     wanted = None if targets is None else _Wanted(roots, targets, found)  # grad(inputs=)
     call_backward = _call_checked if _Anomaly.enabled else Node._call_backward
+    if Node._hooked:  # grad_fn.register_hook / register_prehook was used
+        call_backward = _with_node_hooks(call_backward)
     received: dict[Node, Any] = {}  # node -> the sum of the gradients sent to it so far
     ready: list[tuple[int, Node]] = []  # op nodes that received a gradient: newest first
     for node, grad, out in roots:
@@ -148,6 +150,41 @@ def _run_backward(
     if not retain_graph:
         _free(ran)
     return found
+
+
+def _with_node_hooks(call_backward: Any) -> Any:
+    """``call_backward`` that also runs the hooks registered on the node (PyTorch's order: the
+    pre-hooks see, and may replace, the gradients the node received; the hooks see those and
+    the gradients it computed for its inputs, and may replace the latter)."""
+
+    def call(node: Node, grad: Any) -> tuple:
+        if not (node._node_prehooks or node._node_hooks):
+            return call_backward(node, grad)
+        several = node._n_outputs != 1
+        arrays = not any(isinstance(g, Tensor) for g in (grad if several else (grad,)))
+        grad_outputs = _hook_tensors(grad if several else (grad,))
+        for hook in tuple((node._node_prehooks or {}).values()):
+            grad_outputs = tuple(hook(grad_outputs) or grad_outputs)
+        grad = _hook_grads(grad_outputs, arrays)
+        grad_inputs = call_backward(node, grad if several else grad[0])
+        for hook in tuple((node._node_hooks or {}).values()):
+            new = hook(_hook_tensors(grad_inputs), grad_outputs)
+            grad_inputs = grad_inputs if new is None else _hook_grads(tuple(new), arrays)
+        return grad_inputs
+
+    return call
+
+
+def _hook_tensors(grads: Any) -> tuple:
+    """Gradients as a node hook sees them: a tuple of Tensors (or None)."""
+    return tuple([g if g is None or isinstance(g, Tensor) else _as_tensor(g) for g in grads])
+
+
+def _hook_grads(grads: tuple, arrays: bool) -> tuple:
+    """What a hook returned, back as the engine's gradients (arrays in a plain backward)."""
+    if not arrays:
+        return grads
+    return tuple([g._data if isinstance(g, Tensor) else g for g in grads])
 
 
 def _send(received: dict[Node, Any], ready: list, node: Node, grad: Any, tensor: Any) -> None:

@@ -31,7 +31,7 @@ import numpy as np
 
 from .anomaly_mode import _Anomaly, _forward_trace
 from .grad_mode import _Mode
-from .tensor import Tensor
+from .tensor import Tensor, _RemovableHandle
 
 
 class Node:
@@ -55,6 +55,10 @@ class Node:
     _n_outputs = 1  # a Function you write may return several tensors
     _output_meta: tuple = ()  # then (shape, NumPy dtype) per output: zeros for the missing
     _materialize = True  # see set_materialize_grads
+    _dirty: tuple = ()  # the inputs forward changed in place (mark_dirty)
+    _node_hooks: dict | None = None  # register_hook: hook(grad_inputs, grad_outputs)
+    _node_prehooks: dict | None = None  # register_prehook: hook(grad_outputs)
+    _hooked = False  # (of the class) True once any node got such a hook: the engine runs them
     _saved_outputs: dict | None = None  # a Function you write saved its output: index -> nr
     _packed: tuple = ()  # under saved_tensors_hooks: what pack_hook made of each saved tensor
     _unpack: Any = None  # ... and the unpack_hook that gives them back
@@ -76,6 +80,18 @@ class Node:
     def __repr__(self) -> str:
         return f"<{self.name()} object at {hex(id(self))}>"
 
+    def register_hook(self, hook: Any) -> _RemovableHandle:
+        """Call ``hook(grad_inputs, grad_outputs)`` after this node's backward ran: the
+        gradients it computed for its inputs and those it received, tuples of Tensors. If the
+        hook returns a tuple, that replaces ``grad_inputs``. Returns a handle with
+        ``.remove()``."""
+        return _add_node_hook(self, "_node_hooks", hook)
+
+    def register_prehook(self, hook: Any) -> _RemovableHandle:
+        """Call ``hook(grad_outputs)`` before this node's backward runs; if it returns a
+        tuple, that replaces ``grad_outputs``."""
+        return _add_node_hook(self, "_node_prehooks", hook)
+
     # -- what forward may call on ctx ------------------------------------------------------
     def save_for_backward(self, *tensors: Any) -> None:
         """Keep tensors for ``backward``; they are checked for in-place changes when read."""
@@ -84,6 +100,12 @@ class Node:
     def mark_non_differentiable(self, *tensors: Any) -> None:
         """These outputs (e.g. integer indices) get no gradient and no ``grad_fn``."""
         self._non_differentiable = tensors or True
+
+    def mark_dirty(self, *tensors: Any) -> None:
+        """``forward`` changed these inputs in place and returns them: each gets a new version
+        (so the nodes that saved it refuse it) and, as an output, this node as its
+        ``grad_fn``."""
+        self._dirty = tensors
 
     def set_materialize_grads(self, value: bool) -> None:
         """Of a Function with several outputs, ``backward`` gets one gradient per output:
@@ -99,7 +121,9 @@ class Node:
             raise RuntimeError(
                 "Trying to backward through the graph a second time (or directly access saved "
                 "tensors after they have already been freed). Saved intermediate values of the "
-                "graph are freed when you call .backward() or autograd.grad(). To fix it, pass "
+                "graph are freed when you call .backward() or autograd.grad(). Specify "
+                "retain_graph=True if you need to backward through the graph a second time or "
+                "if you need to access saved tensors after calling backward. To fix it, pass "
                 "retain_graph=True to the first backward() call, or recompute the forward pass "
                 "before calling backward() again."
             )
@@ -109,7 +133,8 @@ class Node:
                     "one of the variables needed for gradient computation has been modified by "
                     f"an inplace operation: [{_type_string(t)} {list(t.shape)}]{self._origin(t)} "
                     f"is at version {t._version}; expected version {version} "
-                    "instead. To fix it, use the out-of-place form (y = y + 1 instead of y += 1, "
+                    f"instead. {_version_hint()} To fix it, use the out-of-place form "
+                    "(y = y + 1 instead of y += 1, "
                     "x.add(1) instead of x.add_(1)) or clone() the tensor before changing it."
                 )
         saved = self._saved
@@ -264,6 +289,16 @@ class Node:
         )
 
 
+def _add_node_hook(node: Node, attr: str, hook: Any) -> _RemovableHandle:
+    if getattr(node, attr) is None:
+        setattr(node, attr, {})
+    hooks = getattr(node, attr)
+    handle = _RemovableHandle(hooks)
+    hooks[handle.id] = hook
+    Node._hooked = True  # from now on the engine looks for node hooks
+    return handle
+
+
 def _without_grad_fn(out: Any) -> Any:
     """``out`` as its node keeps it: the same values and version counter, no ``grad_fn``.
     Keeping ``out`` itself would make a reference cycle (node -> out -> node) that only the
@@ -277,6 +312,16 @@ def _without_grad_fn(out: Any) -> Any:
 
 _created = itertools.count(1)  # numbers the nodes in the order they are made
 _saved_hooks: list = []  # (pack_hook, unpack_hook) pairs of the saved_tensors_hooks blocks
+
+
+def _version_hint() -> str:
+    """PyTorch's hint after the in-place error: it depends on anomaly mode."""
+    if _Anomaly.enabled:
+        return ("Hint: the backtrace further above shows the operation that failed to compute "
+                "its gradient. The variable in question was changed in there or anywhere "
+                "later. Good luck!")
+    return ("Hint: enable anomaly detection to find the operation that failed to compute its "
+            "gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
 
 
 def _refuse_inference_tensors(saved: tuple) -> None:
@@ -376,6 +421,7 @@ class Function:
     array_backward = False
     _node_cls: type[Node]
     _built_in = False  # see __init_subclass__
+    _own_setup_context = False  # forward(*args) without ctx, then setup_context (see there)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -385,6 +431,8 @@ class Function:
         # A Function you write gets Tensors, and what its backward returns is checked, so a
         # wrong backward gets a clear error.
         cls._built_in = cls.__module__.startswith(_BUILT_IN)
+        # PyTorch's test for the newer style: a subclass that writes its own setup_context.
+        cls._own_setup_context = cls.setup_context is not Function.setup_context
 
     @staticmethod
     def forward(ctx: Node, *args: Any, **kwargs: Any) -> Any:
@@ -393,6 +441,13 @@ class Function:
     @staticmethod
     def backward(ctx: Node, *grad_outputs: Any) -> Any:
         raise NotImplementedError("write backward(ctx, grad_output) in your Function subclass")
+
+    @staticmethod
+    def setup_context(ctx: Node, inputs: tuple, output: Any) -> Any:
+        """The newer style (PyTorch 2.0): write ``forward(*args)`` without ``ctx`` and this
+        static method, which gets the inputs and what forward returned and saves on ``ctx``
+        what ``backward`` needs (``ctx.save_for_backward(*inputs)``)."""
+        raise NotImplementedError("setup_context is not implemented.")
 
     @classmethod
     def apply(cls, *args: Any) -> Any:
@@ -405,14 +460,20 @@ class Function:
             )
         if recording and not cls._built_in:
             result = _forward_unrecorded(cls, ctx, args)
+        elif cls._own_setup_context:  # not recording, a Function you wrote in the newer style
+            result = _forward_then_setup_context(cls, ctx, args)
         else:  # not recording, or a built-in forward: it computes on arrays, records nothing
             result = cls.forward(ctx, *args)
+        if ctx._dirty:
+            _bump_dirty(ctx._dirty)
         if type(result) is tuple:
             return _several_outputs(ctx, args, result, recording and True in needs)
         returned = result
         if type(result) is not np.ndarray:  # a Tensor, or the NumPy scalar a full reduction gives
             result = result._data if isinstance(result, Tensor) else np.asarray(result)
         out = Tensor._make(result)
+        if recording and ctx._dirty and any(returned is t for t in ctx._dirty):
+            out = returned  # changed in place: the output is the input itself (as in PyTorch)
         if cls.is_view and isinstance(args[0], Tensor):
             out._share_version_with(args[0], view=(cls, args[1:]))
         if recording and True in needs and not ctx._non_differentiable:
@@ -452,14 +513,36 @@ def _several_outputs(ctx: Node, args: tuple, results: tuple, record: bool) -> tu
     return outs
 
 
+def _bump_dirty(dirty: tuple) -> None:
+    """The inputs ``forward`` marked dirty (changed in place) get a new version. With recording
+    on, a leaf that requires grad cannot have been changed (PyTorch's error)."""
+    for t in dirty:
+        t._bump_version()
+        if _Mode.enabled and t._requires_grad and t.grad_fn is None:
+            raise RuntimeError(
+                "a leaf Variable that requires grad has been used in an in-place operation. "
+                "Pass a clone() of it to the Function, or change it under `torch.no_grad()`."
+            )
+
+
 def _forward_unrecorded(cls: type[Function], ctx: Node, args: tuple) -> Any:
     """``forward`` of a Function you wrote, with recording off: the tensor operations it uses
     are how it computes, not part of the graph."""
     _Mode.enabled = False
     try:
+        if cls._own_setup_context:
+            return _forward_then_setup_context(cls, ctx, args)
         return cls.forward(ctx, *args)
     finally:
         _Mode.enabled = True
+
+
+def _forward_then_setup_context(cls: type[Function], ctx: Node, args: tuple) -> Any:
+    """The newer style: ``forward`` gets no ``ctx``; ``setup_context`` gets it afterwards,
+    with the inputs and what ``forward`` returned."""
+    result = cls.forward(*args)
+    cls.setup_context(ctx, args, result)
+    return result
 
 
 _BUILT_IN = ("autograd_tutor.ops.", "autograd_tutor.nn.")  # modules of the built-in ops
