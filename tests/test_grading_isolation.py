@@ -121,12 +121,14 @@ HOSTILE = {
         "except OSError as exc:\n"
         "    print('network: blocked', type(exc).__name__)",
     ],
-    # Holds 200 processes at once.
+    # Holds 200 processes at once. The children's stderr ("Cannot fork") is silenced so that it
+    # cannot interleave with the count the notebook prints.
     "storm": [
         "import subprocess\nprocs = []\n"
         "for _ in range(200):\n"
         "    try:\n"
-        "        procs.append(subprocess.Popen(['sh', '-c', 'sleep 30', {mark!r}]))\n"
+        "        procs.append(subprocess.Popen(['sh', '-c', 'sleep 30', {mark!r}],\n"
+        "                                      stderr=subprocess.DEVNULL))\n"
         "    except OSError:\n"
         "        break\n"
         "print('started', len(procs))",
