@@ -46,7 +46,7 @@ LAYERS = [
 # ``autograd_tutor.autograd.<name>``: PyTorch's path for these kernel modules (autograd/__init__.py)
 ALIASES = {
     f"autograd_tutor.autograd.{name}": f"autograd_tutor.kernel.{name}"
-    for name in ("anomaly_mode", "engine", "function", "grad_mode")
+    for name in ("function",)
 }
 
 # (file, private name) pairs in viz/ and exercises/ that still read the core's private fields.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import warnings
 from typing import Any, Callable, Sequence
 
-from ..kernel.grad_mode import is_grad_enabled, no_grad
+from ..autograd.grad_mode import is_grad_enabled, no_grad
 from ..kernel.tensor import Tensor
 from ..ops import movement
 from .checks import _dim

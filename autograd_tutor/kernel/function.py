@@ -25,13 +25,12 @@ from __future__ import annotations
 
 import itertools
 import weakref
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
-from .anomaly_mode import _Anomaly, _forward_trace
 from .grad_mode import _Mode
-from .tensor import Tensor, _RemovableHandle
+from .tensor import Tensor
 
 
 class Node:
@@ -58,7 +57,6 @@ class Node:
     _dirty: tuple = ()  # the inputs forward changed in place (mark_dirty)
     _node_hooks: dict | None = None  # register_hook: hook(grad_inputs, grad_outputs)
     _node_prehooks: dict | None = None  # register_prehook: hook(grad_outputs)
-    _hooked = False  # (of the class) True once any node got such a hook: the engine runs them
     _saved_outputs: dict | None = None  # a Function you write saved its output: index -> nr
     _packed: tuple = ()  # under saved_tensors_hooks: what pack_hook made of each saved tensor
     _unpack: Any = None  # ... and the unpack_hook that gives them back
@@ -79,18 +77,6 @@ class Node:
 
     def __repr__(self) -> str:
         return f"<{self.name()} object at {hex(id(self))}>"
-
-    def register_hook(self, hook: Any) -> _RemovableHandle:
-        """Call ``hook(grad_inputs, grad_outputs)`` after this node's backward ran: the
-        gradients it computed for its inputs and those it received, tuples of Tensors. If the
-        hook returns a tuple, that replaces ``grad_inputs``. Returns a handle with
-        ``.remove()``."""
-        return _add_node_hook(self, "_node_hooks", hook)
-
-    def register_prehook(self, hook: Any) -> _RemovableHandle:
-        """Call ``hook(grad_outputs)`` before this node's backward runs; if it returns a
-        tuple, that replaces ``grad_outputs``."""
-        return _add_node_hook(self, "_node_prehooks", hook)
 
     # -- what forward may call on ctx ------------------------------------------------------
     def save_for_backward(self, *tensors: Any) -> None:
@@ -118,25 +104,10 @@ class Node:
         """The tensors saved by ``forward``. Raises if a backward already freed them, or if one
         was changed in place after it was saved (its gradient would be wrong)."""
         if self._released:
-            raise RuntimeError(
-                "Trying to backward through the graph a second time (or directly access saved "
-                "tensors after they have already been freed). Saved intermediate values of the "
-                "graph are freed when you call .backward() or autograd.grad(). Specify "
-                "retain_graph=True if you need to backward through the graph a second time or "
-                "if you need to access saved tensors after calling backward. To fix it, pass "
-                "retain_graph=True to the first backward() call, or recompute the forward pass "
-                "before calling backward() again."
-            )
+            raise self._freed_error()  # PyTorch's error texts: compat/node_api.py
         for t, version in zip(self._saved, self._saved_versions):
             if t is not None and t._vc is not None and t._vc[0] != version:  # t._version
-                raise RuntimeError(
-                    "one of the variables needed for gradient computation has been modified by "
-                    f"an inplace operation: [{_type_string(t)} {list(t.shape)}]{self._origin(t)} "
-                    f"is at version {t._version}; expected version {version} "
-                    f"instead. {_version_hint()} To fix it, use the out-of-place form "
-                    "(y = y + 1 instead of y += 1, "
-                    "x.add(1) instead of x.add_(1)) or clone() the tensor before changing it."
-                )
+                raise self._modified_error(t, version)
         saved = self._saved
         if self._unpack is not None:  # saved under saved_tensors_hooks
             saved = tuple([p if p is None else self._unpack(p) for p in self._packed])
@@ -173,46 +144,23 @@ class Node:
         if kept:
             self._saved, self._saved_outputs = tuple(saved), kept
 
-    def _pack_saved(self) -> None:
-        """Store ``pack_hook(t)`` of each saved tensor (the innermost ``saved_tensors_hooks``);
-        ``saved_tensors`` gives them back through its ``unpack_hook``."""
-        pack, self._unpack = _saved_hooks[-1]
-        self._packed = tuple([t if t is None else pack(t) for t in self._saved])
-
-    def _origin(self, saved: Any) -> str:
-        """PyTorch's ", which is output 0 of Mul," for a saved non-leaf tensor: this node for
-        its own saved output, else the tensor's current ``grad_fn`` (after the in-place change
-        that broke it: ``Add`` for ``y += 1``), named without ``Backward0``."""
-        own = self._function.save_output and saved is self._saved[-1]
-        own = own or any(saved is self._saved[i] for i in self._saved_outputs or ())
-        producer = self if own else None
-        if producer is None and isinstance(saved, Tensor):
-            producer = saved.grad_fn
-        if producer is None:
-            return ""
-        name = producer.name().replace("Backward0", "").replace("Backward", "")
-        return f", which is output 0 of {name},"
-
     def _record(self, inputs: tuple, out: Any) -> None:
         """Make this node ``out.grad_fn``: remember the inputs, the edges to the nodes that
         produced them and the versions of the saved tensors."""
-        _refuse_inference_tensors(self._saved)
         self._inputs = inputs
         self._value = out._data
         self._edges = tuple(
             [(a.grad_fn or grad_node(a)) if isinstance(a, Tensor) else None for a in inputs]
         )
         self._sequence_nr = next(_created)
-        if _Anomaly.enabled:
-            self._forward_trace = _forward_trace()
         if self._function.save_output:  # not `out` itself: its grad_fn is this node (a cycle)
             self._saved = (*self._saved, _without_grad_fn(out))
         if self._saved:  # t._version, inlined: this runs for every recorded op
             self._saved_versions = tuple(
                 [0 if t is None or t._vc is None else t._vc[0] for t in self._saved]
             )
-            if _saved_hooks:  # inside autograd.graph.saved_tensors_hooks
-                self._pack_saved()
+        for note in record_notes:
+            note(self)
         out._requires_grad = True
         out.grad_fn = self
         if out._base is not None:  # a view: it must follow in-place changes of its base
@@ -260,22 +208,6 @@ class Node:
                 grads = (*grads[:i], _sum_to_input(self, i, g, arg), *grads[i + 1 :])
         return grads
 
-    def _replay(self, *grad_outputs: Any) -> tuple:
-        """Gradients for each input given ``grad_outputs``, computed without recording and even
-        after a backward freed the saved tensors. Used by the visualiser; touches no ``.grad``."""
-        released, self._released = self._released, False
-        prev, _Mode.enabled = _Mode.enabled, False
-        try:
-            return self._call_backward(grad_outputs if self._n_outputs != 1 else grad_outputs[0])
-        finally:
-            _Mode.enabled = prev
-            self._released = released
-
-    def __call__(self, *grad_outputs: Any) -> Any:
-        """Apply this node's backward to ``grad_outputs`` (as PyTorch's ``grad_fn(...)``)."""
-        grads = self._call_backward(grad_outputs if self._n_outputs != 1 else grad_outputs[0])
-        return grads if len(grads) != 1 else grads[0]
-
     def _complete(self, slots: list) -> tuple:
         """The gradients of a node with several outputs, one per output: zeros (or ``None``,
         see ``set_materialize_grads``) where none arrived, Tensors if the others are."""
@@ -287,16 +219,6 @@ class Node:
             (Tensor._make(np.zeros(*meta)) if tensors else np.zeros(*meta))
             for g, meta in zip(slots, self._output_meta)
         )
-
-
-def _add_node_hook(node: Node, attr: str, hook: Any) -> _RemovableHandle:
-    if getattr(node, attr) is None:
-        setattr(node, attr, {})
-    hooks = getattr(node, attr)
-    handle = _RemovableHandle(hooks)
-    hooks[handle.id] = hook
-    Node._hooked = True  # from now on the engine looks for node hooks
-    return handle
 
 
 def _without_grad_fn(out: Any) -> Any:
@@ -311,29 +233,10 @@ def _without_grad_fn(out: Any) -> Any:
 
 
 _created = itertools.count(1)  # numbers the nodes in the order they are made
-_saved_hooks: list = []  # (pack_hook, unpack_hook) pairs of the saved_tensors_hooks blocks
-
-
-def _version_hint() -> str:
-    """PyTorch's hint after the in-place error: it depends on anomaly mode."""
-    if _Anomaly.enabled:
-        return ("Hint: the backtrace further above shows the operation that failed to compute "
-                "its gradient. The variable in question was changed in there or anywhere "
-                "later. Good luck!")
-    return ("Hint: enable anomaly detection to find the operation that failed to compute its "
-            "gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
-
-
-def _refuse_inference_tensors(saved: tuple) -> None:
-    """A tensor made in ``inference_mode()`` cannot be saved for backward (PyTorch's error)."""
-    for t in saved:
-        if t is not None and t._inference:
-            raise RuntimeError(
-                "Inference tensors cannot be saved for backward. Please do not use Tensors "
-                "created in inference mode in computation tracked by autograd. To work "
-                "around this, you can make a clone to get a normal tensor and use it in "
-                "autograd, or use `torch.no_grad()` instead of `torch.inference_mode()`."
-            )
+# Extensions that note something on every node recorded, called with it: anomaly mode (where
+# in your code the op ran), saved_tensors_hooks (packs what the node saved), inference mode
+# (refuses to save an inference tensor). Empty, the kernel records exactly what is above.
+record_notes: list[Callable[[Node], None]] = []
 
 
 def _sum_to_input(node: Node, i: int, grad: Any, arg: Any) -> Any:
@@ -386,10 +289,6 @@ class AccumulateGrad(Node):
 
     def __repr__(self) -> str:
         return f"<AccumulateGrad object at {hex(id(self))}>"
-
-
-def _type_string(t: Any) -> str:
-    return f"torch.{t.dtype._scalar_name}Tensor"
 
 
 class Function:
