@@ -510,8 +510,8 @@ class _TensorAPI:
     def _operand(self, other: Any) -> Tensor:
         """Numbers and arrays become constant tensors (numbers keep this tensor's dtype
         unless they are of a higher kind: ``int_tensor * 2.5`` is float32, as in PyTorch)."""
-        _check_int(other)
         if (type(other) is float or type(other) is int) and self._data.dtype.kind == "f":
+            _check_int(other)
             if other:  # the common case; not 0: 0.0 and -0.0 would share one cache entry
                 return _constant(other, self._data.dtype)
             return Tensor._make(np.asarray(other, self._data.dtype))
@@ -519,6 +519,7 @@ class _TensorAPI:
             return other
         if isinstance(other, np.ndarray):
             return Tensor._make(other)
+        _check_int(other)
         if isinstance(other, (bool, int, float, np.number, np.bool_)):
             return Tensor._make(np.asarray(other, _dtype.promote_scalar(self.dtype, other).numpy))
         raise TypeError(

@@ -149,16 +149,18 @@ class Node:
         produced them and the versions of the saved tensors."""
         self._inputs = inputs
         self._value = out._data
-        self._edges = tuple(
-            [(a.grad_fn or grad_node(a)) if isinstance(a, Tensor) else None for a in inputs]
-        )
+        edges = []
+        for a in inputs:
+            edges.append((a.grad_fn or grad_node(a)) if isinstance(a, Tensor) else None)
+        self._edges = tuple(edges)
         self._sequence_nr = next(_created)
         if self._function.save_output:  # not `out` itself: its grad_fn is this node (a cycle)
             self._saved = (*self._saved, _without_grad_fn(out))
-        if self._saved:  # t._version, inlined: this runs for every recorded op
-            self._saved_versions = tuple(
-                [0 if t is None or t._vc is None else t._vc[0] for t in self._saved]
-            )
+        if self._saved:
+            versions = []
+            for t in self._saved:
+                versions.append(0 if t is None or t._vc is None else t._vc[0])  # t._version
+            self._saved_versions = tuple(versions)
         for note in record_notes:
             note(self)
         out._requires_grad = True
@@ -168,45 +170,27 @@ class Node:
 
     # -- what the engine calls -------------------------------------------------------------
     def _call_backward(self, grad: Any) -> tuple:
-        """Run the op's ``backward`` on the gradient of its output, and check it returned one
-        gradient per input.
+        """Run the op's ``backward`` on the gradient of its output (a node with several outputs:
+        on one gradient per output); return one gradient per input.
 
         The gradients are NumPy arrays in a plain ``backward()`` and Tensors when the gradient
         itself is recorded (``create_graph=True``). An op whose ``backward`` works on both
         (``array_backward``) gets them as they are; any other gets Tensors.
         """
         function = self._function
-        several = self._n_outputs != 1  # then ``grad`` holds one gradient per output
+        several = self._n_outputs != 1
         arrays = not (any(isinstance(g, Tensor) for g in grad) if several else
                       isinstance(grad, Tensor))
         if arrays and not function.array_backward:
-            grads = self._call_backward(
-                tuple([g if g is None else Tensor._make(np.asarray(g)) for g in grad])
-                if several else Tensor._make(np.asarray(grad))
-            )
-            return tuple([g if g is None else g._data for g in grads])
+            return _as_arrays(self._call_backward(_as_tensors(grad, several)))
         self._arrays = arrays  # what saved_tensors gives while backward runs
         try:
             grads = function.backward(self, *grad) if several else function.backward(self, grad)
         finally:
             self._arrays = False  # read from outside, saved_tensors gives Tensors again
-        if not isinstance(grads, tuple):
+        if type(grads) is not tuple:
             grads = (grads,)
-        if function._built_in:
-            return grads
-        if len(grads) != len(self._inputs):
-            if len(grads) > len(self._inputs) and all(g is None for g in grads[len(self._inputs):]):
-                grads = grads[: len(self._inputs)]
-            else:
-                raise RuntimeError(
-                    f"function {self.name()} returned an incorrect number of gradients (expected "
-                    f"{len(self._inputs)}, got {len(grads)}). backward() must return one gradient "
-                    "per input of forward(), using None for inputs that need none."
-                )
-        for i, (arg, g) in enumerate(zip(self._inputs, grads)):
-            if g is not None and isinstance(arg, Tensor) and g.shape != arg._data.shape:
-                grads = (*grads[:i], _sum_to_input(self, i, g, arg), *grads[i + 1 :])
-        return grads
+        return grads if function._built_in else _checked(self, grads)
 
     def _complete(self, slots: list) -> tuple:
         """The gradients of a node with several outputs, one per output: zeros (or ``None``,
@@ -237,6 +221,36 @@ _created = itertools.count(1)  # numbers the nodes in the order they are made
 # in your code the op ran), saved_tensors_hooks (packs what the node saved), inference mode
 # (refuses to save an inference tensor). Empty, the kernel records exactly what is above.
 record_notes: list[Callable[[Node], None]] = []
+
+
+def _as_tensors(grad: Any, several: bool) -> Any:
+    """Gradient arrays as Tensors (one, or a tuple of them for a node with several outputs)."""
+    if several:
+        return tuple([g if g is None else Tensor._make(np.asarray(g)) for g in grad])
+    return Tensor._make(np.asarray(grad))
+
+
+def _as_arrays(grads: tuple) -> tuple:
+    return tuple([g if g is None else g._data for g in grads])
+
+
+def _checked(node: Node, grads: tuple) -> tuple:
+    """What the backward of a Function you wrote returned, checked: one gradient per input
+    (extra ``None``s are dropped), each of its input's shape (a broadcast one is summed back)."""
+    inputs = node._inputs
+    if len(grads) != len(inputs):
+        if len(grads) > len(inputs) and all(g is None for g in grads[len(inputs):]):
+            grads = grads[: len(inputs)]
+        else:
+            raise RuntimeError(
+                f"function {node.name()} returned an incorrect number of gradients (expected "
+                f"{len(inputs)}, got {len(grads)}). backward() must return one gradient "
+                "per input of forward(), using None for inputs that need none."
+            )
+    for i, (arg, g) in enumerate(zip(inputs, grads)):
+        if g is not None and isinstance(arg, Tensor) and g.shape != arg._data.shape:
+            grads = (*grads[:i], _sum_to_input(node, i, g, arg), *grads[i + 1 :])
+    return grads
 
 
 def _sum_to_input(node: Node, i: int, grad: Any, arg: Any) -> Any:
@@ -351,35 +365,59 @@ class Function:
     @classmethod
     def apply(cls, *args: Any) -> Any:
         """Run ``forward`` and, if any input requires grad, record a node for ``backward``."""
+        if not cls._built_in:
+            return _apply_yours(cls, args)
         ctx = cls._node_cls()
         recording = _Mode.enabled
-        if recording or not cls._built_in:  # set before forward, as in PyTorch: forward may
-            ctx.needs_input_grad = needs = tuple(  # read it (even under no_grad)
-                [isinstance(a, Tensor) and a._requires_grad for a in args]
-            )
-        if recording and not cls._built_in:
-            result = _forward_unrecorded(cls, ctx, args)
-        elif cls._own_setup_context:  # not recording, a Function you wrote in the newer style
-            result = _forward_then_setup_context(cls, ctx, args)
-        else:  # not recording, or a built-in forward: it computes on arrays, records nothing
-            result = cls.forward(ctx, *args)
-        if ctx._dirty:
-            _bump_dirty(ctx._dirty)
+        if recording:  # forward reads it, to save only what backward will use
+            needs = []
+            for a in args:
+                needs.append(isinstance(a, Tensor) and a._requires_grad)
+            ctx.needs_input_grad = needs = tuple(needs)
+        result = cls.forward(ctx, *args)  # a built-in forward computes on arrays
         if type(result) is tuple:
             return _several_outputs(ctx, args, result, recording and True in needs)
-        returned = result
-        if type(result) is not np.ndarray:  # a Tensor, or the NumPy scalar a full reduction gives
-            result = result._data if isinstance(result, Tensor) else np.asarray(result)
-        out = Tensor._make(result)
-        if recording and ctx._dirty and any(returned is t for t in ctx._dirty):
-            out = returned  # changed in place: the output is the input itself (as in PyTorch)
+        out = Tensor._make(result if type(result) is np.ndarray else _array(result))
         if cls.is_view and isinstance(args[0], Tensor):
             out._share_version_with(args[0], view=(cls, args[1:]))
-        if recording and True in needs and not ctx._non_differentiable:
+        if recording and True in needs:
             ctx._record(args, out)
-            if ctx._saved and not cls._built_in:
-                ctx._keep_outputs((returned,), (out,))
         return out
+
+
+def _array(result: Any) -> np.ndarray:
+    """What a forward returned, as an array: a Tensor's, or the NumPy scalar a full reduction
+    gives."""
+    return result._data if isinstance(result, Tensor) else np.asarray(result)
+
+
+def _apply_yours(cls: type[Function], args: tuple) -> Any:
+    """``apply`` of a Function you write, with PyTorch's whole contract: ``needs_input_grad``
+    even under ``no_grad``, ``forward`` run with recording off, ``setup_context``,
+    ``mark_dirty``, ``mark_non_differentiable``, several outputs, saved outputs."""
+    ctx = cls._node_cls()
+    recording = _Mode.enabled
+    ctx.needs_input_grad = needs = tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
+    if recording:
+        result = _forward_unrecorded(cls, ctx, args)
+    elif cls._own_setup_context:
+        result = _forward_then_setup_context(cls, ctx, args)
+    else:
+        result = cls.forward(ctx, *args)
+    if ctx._dirty:
+        _bump_dirty(ctx._dirty)
+    if type(result) is tuple:
+        return _several_outputs(ctx, args, result, recording and True in needs)
+    out = Tensor._make(_array(result))
+    if recording and ctx._dirty and any(result is t for t in ctx._dirty):
+        out = result  # changed in place: the output is the input itself (as in PyTorch)
+    if cls.is_view and isinstance(args[0], Tensor):
+        out._share_version_with(args[0], view=(cls, args[1:]))
+    if recording and True in needs and not ctx._non_differentiable:
+        ctx._record(args, out)
+        if ctx._saved:
+            ctx._keep_outputs((result,), (out,))
+    return out
 
 
 def _several_outputs(ctx: Node, args: tuple, results: tuple, record: bool) -> tuple:
