@@ -43,12 +43,6 @@ LAYERS = [
     ("cli", ["autograd_tutor.cli", "autograd_tutor.__main__", "autograd_tutor._demo_page"]),
 ]
 
-# ``autograd_tutor.autograd.<name>``: PyTorch's path for these kernel modules (autograd/__init__.py)
-ALIASES = {
-    f"autograd_tutor.autograd.{name}": f"autograd_tutor.kernel.{name}"
-    for name in ("function",)
-}
-
 # (file, private name) pairs in viz/ and exercises/ that still read the core's private fields.
 # Written down as found when this test was added; other branches are moving them to
 # ``autograd_tutor.autograd.graph`` (the public inspection API). This list must shrink to
@@ -109,10 +103,9 @@ def imports(module: str, path: Path, known: dict[str, Path]) -> list[tuple[str, 
             else:
                 source = node.module or ""
             for alias in node.names:  # `from pkg import submodule` imports the submodule
-                sub = ALIASES.get(f"{source}.{alias.name}", f"{source}.{alias.name}")
+                sub = f"{source}.{alias.name}"
                 targets.append(sub if sub in known else source)
         for target in targets:
-            target = ALIASES.get(target, target)
             while target and target not in known:  # `import a.b.c` of a name in a.b
                 target = target.rpartition(".")[0]
             if target.startswith("autograd_tutor") and target != module:

@@ -112,9 +112,10 @@ def _checked(call_backward: Callable) -> Callable:
                         "where its derivative is undefined (e.g. sqrt or / at 0)."
                     )
         except Exception:
+            trace = getattr(node, "_forward_trace", "  (recorded before anomaly mode was on)")
             warnings.warn(
                 f"Error detected in {node.name()}. Traceback of forward call that caused the "
-                f"error:\n{node._forward_trace or '  (recorded before anomaly mode was on)'}",
+                f"error:\n{trace}",
                 UserWarning,
                 stacklevel=2,
             )

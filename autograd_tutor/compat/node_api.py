@@ -28,6 +28,9 @@ from .dtype import type_string
 
 
 class _NodeAPI:
+    _node_hooks: dict | None = None  # register_hook: hook(grad_inputs, grad_outputs)
+    _node_prehooks: dict | None = None  # register_prehook: hook(grad_outputs)
+
     def __call__(self, *grad_outputs: Any) -> Any:
         """Apply this node's backward to ``grad_outputs`` (as PyTorch's ``grad_fn(...)``)."""
         grads = self._call_backward(grad_outputs if self._n_outputs != 1 else grad_outputs[0])
