@@ -143,7 +143,8 @@ class Node:
             self._arrays = False  # read from outside, saved_tensors gives Tensors again
         if type(grads) is not tuple:
             grads = (grads,)
-        return grads if function._built_in else self._checked(grads)
+        return grads if function._built_in else self._checked(grads)  # autograd/function.py
+
 
 def _without_grad_fn(out: Any) -> Any:
     """``out`` as its node keeps it: the same values and version counter, no ``grad_fn``.
@@ -171,6 +172,7 @@ def _as_tensors(grad: Any, several: bool) -> Any:
 
 
 def _as_arrays(grads: tuple) -> tuple:
+    """Gradient Tensors back as the arrays a plain ``backward()`` sends on."""
     return tuple([g if g is None else g._data for g in grads])
 
 
@@ -238,11 +240,12 @@ class Function:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        # A node class per op, for PyTorch's names alone: type(y.grad_fn).__name__, its repr
+        # and y.grad_fn.name() say "MulBackward0". It holds nothing but the op it belongs to.
         name = cls.__dict__.get("node_name") or f"{cls.__name__}Backward"
         cls._node_cls = type(name, (Node,), {"_function": cls, "__module__": cls.__module__})
-        # The built-in ops' formulas are tested against PyTorch and also work on plain arrays.
-        # A Function you write gets Tensors, and what its backward returns is checked, so a
-        # wrong backward gets a clear error.
+        # The built-in ops' formulas are tested against PyTorch. A Function you write goes
+        # through PyTorch's whole contract, and what its backward returns is checked.
         cls._built_in = cls.__module__.startswith(_BUILT_IN)
         # PyTorch's test for the newer style: a subclass that writes its own setup_context.
         cls._own_setup_context = cls.setup_context is not Function.setup_context
