@@ -80,7 +80,23 @@ class _YourCtx:
         )
 
     def _checked(self, grads: tuple) -> tuple:
-        return _checked_grads(self, grads)
+        """What the backward of a Function you wrote returned, checked: one gradient per input
+        (extra ``None``s are dropped), each of its input's shape (a broadcast one is summed
+        back)."""
+        inputs = self._inputs
+        if len(grads) != len(inputs):
+            if len(grads) > len(inputs) and all(g is None for g in grads[len(inputs):]):
+                grads = grads[: len(inputs)]
+            else:
+                raise RuntimeError(
+                    f"function {self.name()} returned an incorrect number of gradients (expected "
+                    f"{len(inputs)}, got {len(grads)}). backward() must return one gradient "
+                    "per input of forward(), using None for inputs that need none."
+                )
+        for i, (arg, g) in enumerate(zip(inputs, grads)):
+            if g is not None and isinstance(arg, Tensor) and g.shape != arg._data.shape:
+                grads = (*grads[:i], _sum_to_input(self, i, g, arg), *grads[i + 1 :])
+        return grads
 
 
 def _as_output(node: Any, saved: Any, nr: int) -> Any:
@@ -88,25 +104,6 @@ def _as_output(node: Any, saved: Any, nr: int) -> Any:
     out = _without_grad_fn(saved)
     out.grad_fn, out._output_nr = node, nr
     return out
-
-
-def _checked_grads(node: Any, grads: tuple) -> tuple:
-    """What the backward of a Function you wrote returned, checked: one gradient per input
-    (extra ``None``s are dropped), each of its input's shape (a broadcast one is summed back)."""
-    inputs = node._inputs
-    if len(grads) != len(inputs):
-        if len(grads) > len(inputs) and all(g is None for g in grads[len(inputs):]):
-            grads = grads[: len(inputs)]
-        else:
-            raise RuntimeError(
-                f"function {node.name()} returned an incorrect number of gradients (expected "
-                f"{len(inputs)}, got {len(grads)}). backward() must return one gradient "
-                "per input of forward(), using None for inputs that need none."
-            )
-    for i, (arg, g) in enumerate(zip(inputs, grads)):
-        if g is not None and isinstance(arg, Tensor) and g.shape != arg._data.shape:
-            grads = (*grads[:i], _sum_to_input(node, i, g, arg), *grads[i + 1 :])
-    return grads
 
 
 def _sum_to_input(node: Any, i: int, grad: Any, arg: Any) -> Any:
