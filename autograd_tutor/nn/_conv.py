@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from ..compat.tensor_api import Tensor
 from ..kernel.function import Function
 from ..kernel.grad_mode import is_grad_enabled
 from ..ops._util import ARRAYS, data
@@ -52,8 +53,6 @@ def _no_double_backward(name: str, grad: Any) -> bool:
 def _as_given(grads: tuple, tensors: bool) -> tuple:
     if not tensors:
         return grads
-    from ..compat.tensor_api import Tensor  # a Tensor came in: give Tensors back
-
     return tuple(g if g is None else Tensor._make(g) for g in grads)
 
 
