@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any, Union
 
 from ..compat.tensor_api import Tensor
 from . import functional as F
 from . import init
 from .module import Module
-from .parameter import Parameter
 
 _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
@@ -47,21 +45,12 @@ class Conv2d(Module):
         self.kernel_size, self.stride = _pair(kernel_size), _pair(stride)
         self.padding = padding if isinstance(padding, str) else _pair(padding)
         self.dilation, self.groups, self.padding_mode = _pair(dilation), groups, padding_mode
-        self.weight = Parameter(init._empty((out_channels, in_channels // groups,
-                                             *self.kernel_size)))
-        if bias:
-            self.bias = Parameter(init._empty((out_channels,)))
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
+        init._add_weight_and_bias(
+            self, (out_channels, in_channels // groups, *self.kernel_size), bias)
 
     def reset_parameters(self) -> None:
-        """Draw fresh weights: kaiming_uniform(a=sqrt(5)) is U(-1/sqrt(fan_in), 1/sqrt(fan_in))."""
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
-            init.uniform_(self.bias, -bound, bound)
+        """Draw fresh weights and biases, uniform in [-1/sqrt(fan_in), 1/sqrt(fan_in)]."""
+        init._reset_layer(self.weight, self.bias)
 
     def forward(self, input: Tensor) -> Tensor:
         return F.conv2d(input, self.weight, self.bias, self.stride, self.padding,
