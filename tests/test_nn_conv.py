@@ -186,3 +186,15 @@ def test_double_backward_through_conv2d_says_it_is_not_supported():
     out = at.nn.functional.conv2d(x, w).sum()
     with pytest.raises(RuntimeError, match="create_graph"):
         at.autograd.grad(out, w, create_graph=True)
+
+
+def test_a_subclass_that_overrides_reset_parameters_is_initialised_by_it():
+    class Zeroed(at.nn.Conv2d):
+        def reset_parameters(self):
+            at.nn.init.zeros_(self.weight)
+
+    class ZeroedLinear(at.nn.Linear):
+        def reset_parameters(self):
+            at.nn.init.zeros_(self.weight)
+
+    assert not Zeroed(1, 2, 3).weight.any() and not ZeroedLinear(2, 3).weight.any()

@@ -47,6 +47,7 @@ class Conv2d(Module):
         self.dilation, self.groups, self.padding_mode = _pair(dilation), groups, padding_mode
         init._add_weight_and_bias(
             self, (out_channels, in_channels // groups, *self.kernel_size), bias)
+        self.reset_parameters()  # a subclass may override it, as in PyTorch
 
     def reset_parameters(self) -> None:
         """Draw fresh weights and biases, uniform in [-1/sqrt(fan_in), 1/sqrt(fan_in)]."""

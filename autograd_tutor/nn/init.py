@@ -144,10 +144,9 @@ def _reset_layer(weight: Tensor, bias: Optional[Tensor]) -> None:
 
 def _add_weight_and_bias(layer: Any, weight_shape: tuple, bias: bool) -> None:
     """Give ``layer`` a ``weight`` of ``weight_shape`` and a ``bias`` with one number per output
-    (``None`` without one), drawn as ``_reset_layer`` does."""
+    (``None`` without one), uninitialised: the layer's ``reset_parameters`` draws them."""
     layer.weight = Parameter(_empty(weight_shape))
     if bias:
         layer.bias = Parameter(_empty(weight_shape[:1]))
     else:
         layer.register_parameter("bias", None)
-    _reset_layer(layer.weight, layer.bias)

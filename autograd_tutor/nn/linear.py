@@ -24,6 +24,7 @@ class Linear(Module):
         self.in_features = in_features
         self.out_features = out_features
         init._add_weight_and_bias(self, (out_features, in_features), bias)
+        self.reset_parameters()  # a subclass may override it, as in PyTorch
 
     def reset_parameters(self) -> None:
         """Draw fresh weights and biases, uniform in [-1/sqrt(fan_in), 1/sqrt(fan_in)]."""
