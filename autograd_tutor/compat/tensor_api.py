@@ -25,7 +25,7 @@ from ..kernel.function import Function
 from ..kernel.grad_mode import _Mode
 from ..kernel.tensor import Tensor
 from ..ops import arithmetic as A
-from ..ops import linalg, movement, reduce, select, softmax, unary
+from ..ops import indexing, linalg, movement, reduce, select, softmax, unary
 from . import autograd_api, speed
 from . import dtype as _dtype
 from . import printing as _printing
@@ -33,6 +33,7 @@ from .checks import (
     _array_on_left,
     _check_broadcast,
     _check_grad,
+    _check_index,
     _check_int,
     _check_matmul,
     _check_reshape,
@@ -1019,6 +1020,44 @@ class _TensorAPI:
         values = along.apply(self, d, keepdim, indices)
         idx = Tensor._make(np.expand_dims(indices, d) if keepdim else indices)
         return _ReturnTypes.make(whole.__name__.lower(), values, idx)
+
+    # ---------------------------------------------------------------- sort, pick, add by index
+    def sort(self, dim: int = -1, descending: bool = False, stable: bool | None = None) -> Any:
+        """``(values, indices)``: the elements in order along ``dim``, and where each came from
+        (NaN counts as the largest; equal values keep their order, ``stable`` or not)."""
+        if self.ndim == 0:
+            return _ReturnTypes.make("sort", self.clone(), Tensor._make(np.zeros((), np.int64)))
+        d = _dim(dim, self.ndim)
+        order = indexing.sort_order(self._data, d, descending)
+        op = indexing.Sort if stable is None else indexing.SortStable  # PyTorch's two names
+        return _ReturnTypes.make("sort", op.apply(self, d, order), Tensor._make(order))
+
+    def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
+        """The indices that sort the elements along ``dim`` (``sort``'s second result)."""
+        return self.sort(dim, descending).indices
+
+    def index_select(self, dim: int, index: Tensor) -> Tensor:
+        """The slices at ``index`` (an integer tensor) along ``dim``, in that order."""
+        d = _dim(dim, self.ndim)
+        _check_index(index, self._data.shape[d] if self.ndim else 1, "index_select")
+        return indexing.IndexSelect.apply(self, d, index)
+
+    def index_add(self, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
+        """A copy with ``alpha * source`` added at ``index`` along ``dim`` (an index that comes
+        twice gets both slices)."""
+        d = _dim(dim, self.ndim)
+        values = _check_index(index, self._data.shape[d] if self.ndim else 1, "index_add_")
+        if values.size != (source._data.shape[d] if source.ndim else 1):
+            raise RuntimeError(
+                f"index_add_(): Number of indices ({values.size}) should be equal to "
+                f"source.size(dim): ({source._data.shape[d] if source.ndim else 1}), for dim: "
+                f"{d}. Pass one slice of source per index."
+            )
+        return indexing.IndexAdd.apply(self, d, index, source, alpha)
+
+    def index_add_(self, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
+        """``index_add`` in place."""
+        return self._inplace(lambda old: old.index_add(dim, index, source, alpha=alpha), source)
 
     # ---------------------------------------------------------------- shapes
     def reshape(self, *shape: Any) -> Tensor:
