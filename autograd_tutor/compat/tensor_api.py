@@ -196,11 +196,7 @@ class _TensorAPI:
     @requires_grad.setter
     def requires_grad(self, flag: bool) -> None:
         if not self.is_leaf:
-            raise RuntimeError(
-                "you can only change requires_grad flags of leaf variables. If you want to use "
-                "a computed variable in a subgraph that doesn't require differentiation use "
-                "var_no_grad = var.detach()."
-            )
+            raise RuntimeError(_LEAF_FLAGS_ONLY)
         if flag and self._data.dtype.kind != "f":
             self._refuse_grad("floating point and complex dtype")
         self._requires_grad = bool(flag)
@@ -217,11 +213,7 @@ class _TensorAPI:
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Set ``requires_grad`` in place and return the tensor."""
         if not self.is_leaf and not requires_grad:
-            raise RuntimeError(
-                "you can only change requires_grad flags of leaf variables. If you want to use "
-                "a computed variable in a subgraph that doesn't require differentiation use "
-                "var_no_grad = var.detach()."
-            )
+            raise RuntimeError(_LEAF_FLAGS_ONLY)
         if requires_grad and self._data.dtype.kind != "f":
             self._refuse_grad("floating point dtype")
         if requires_grad and self._inference and not _Mode.inference:
@@ -1439,6 +1431,12 @@ class _ReturnTypes:
 # -------------------------------------------------------------------- argument helpers
 # what == and != compare element by element; anything else (None, a str, a list) is not equal
 _COMPARABLE = (Tensor, int, float, bool, complex, np.ndarray, np.generic)
+
+
+_LEAF_FLAGS_ONLY = (
+    "you can only change requires_grad flags of leaf variables. If you want to use a computed "
+    "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."
+)
 
 
 def _cast_result(out: Tensor, want: _dtype.dtype) -> Tensor:

@@ -8,10 +8,11 @@
   saved tensor whose values changed after it was saved;
 - hooks: functions called with the gradient when it arrives.
 
-That is all of it the kernel needs. Operators and methods (``x * y``, ``x.sum()``) only
-translate PyTorch's calling conventions into ``Function.apply`` calls: they are attached to
-this class by ``autograd_tutor/compat/tensor_api.py``, and the maths of every op is in
-``autograd_tutor/ops``.
+That is all of it the kernel needs, in the fields ``Tensor._set_fields`` lists. Operators and
+methods (``x * y``, ``x.sum()``) only translate PyTorch's calling conventions into
+``Function.apply`` calls, and ``requires_grad``, ``grad`` and ``_version`` show these fields
+with PyTorch's checks and warnings: all of them are attached to this class by
+``autograd_tutor/compat/tensor_api.py``. The maths of every op is in ``autograd_tutor/ops``.
 """
 
 from __future__ import annotations
@@ -126,6 +127,7 @@ class Tensor:
         if "retain_grad" in hooks:  # as in PyTorch, .grad of a retained tensor sees every hook
             hooks["retain_grad"] = hooks.pop("retain_grad")
         return handle
+
 
 class _RemovableHandle:
     """Returned by ``register_hook``; ``handle.remove()`` unregisters the hook."""
