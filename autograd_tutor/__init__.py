@@ -45,15 +45,16 @@ from .compat.dtype import (
     bool_ as bool,  # noqa: A001 - PyTorch's name
 )
 from .compat.dtype import (
-    default_float,
     dtype,
     float16,
     float32,
     float64,
+    get_default_dtype,
     int8,
     int16,
     int32,
     int64,
+    set_default_dtype,
     uint8,
 )
 from .compat.functions import *  # noqa: F403 - exp, cat, where, ... (see functions._METHODS)
@@ -97,12 +98,6 @@ warnings.filterwarnings(
     category=RuntimeWarning,
     module=r"autograd_tutor(\.|$)",
 )
-
-
-def get_default_dtype() -> dtype:
-    """The dtype Python floats become: ``torch.float32``."""
-
-    return default_float
 
 
 # PyTorch's other names for the same dtypes
@@ -157,6 +152,7 @@ __all__ = [
     "full",
     "full_like",
     "get_default_dtype",
+    "set_default_dtype",
     "half",
     "inf",
     "inference_mode",

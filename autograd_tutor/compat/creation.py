@@ -108,7 +108,7 @@ def _first_number(data: Any) -> Any:
 def tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """A new tensor holding a copy of ``data`` (a number, nested list, array or tensor)."""
     if dtype is None and type(data) is list and all(type(v) is float for v in data):
-        t = Tensor._make(np.array(data, np.float32))  # the common case, fast: floats -> float32
+        t = Tensor._make(np.array(data, _dtype.default_float.numpy))  # the common case, fast
         if requires_grad:
             t._requires_grad = True
         return t

@@ -56,9 +56,29 @@ def cpp_name(d: dtype) -> str:
     return _CPP_NAMES[d.name]
 
 
-# The default dtypes PyTorch gives to Python floats and ints.
+# The default dtypes PyTorch gives to Python floats and ints (``set_default_dtype`` changes
+# the first: read it as ``dtype.default_float`` when it is used, never import the name).
 default_float = float32
 default_int = int64
+
+
+def set_default_dtype(d: dtype) -> None:
+    """Make Python floats, ``zeros()``, ``rand()``, the layers' parameters ... of dtype ``d``
+    (a floating-point dtype; ``torch.float64`` is what ``gradcheck`` wants)."""
+    global default_float
+    if not isinstance(d, dtype):
+        raise TypeError("invalid dtype object: only floating-point types are supported as the "
+                        f"default type. Pass torch.float64 or torch.float32, not {d!r}.")
+    if not d.is_floating_point:
+        raise TypeError("only floating-point types are supported as the default type. Pass "
+                        f"torch.float64 or torch.float32, not {d}.")
+    default_float = d
+
+
+def get_default_dtype() -> dtype:
+    """The dtype Python floats become: ``torch.float32`` unless ``set_default_dtype`` said
+    otherwise."""
+    return default_float
 
 
 def from_numpy_dtype(np_dtype: np.dtype) -> dtype:

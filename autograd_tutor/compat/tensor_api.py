@@ -166,9 +166,9 @@ class _TensorAPI:
         """``Tensor([1, 2])`` or ``Tensor(2, 3)`` (uninitialised), as the legacy PyTorch
         constructor; prefer ``torch.tensor(data)``."""
         if len(args) == 1 and not isinstance(args[0], int):
-            self._set_fields(np.asarray(args[0], dtype=np.float32))
+            self._set_fields(np.asarray(args[0], dtype=_dtype.default_float.numpy))
         else:  # Tensor() is empty: tensor([])
-            self._set_fields(np.zeros(args or (0,), dtype=np.float32))
+            self._set_fields(np.zeros(args or (0,), dtype=_dtype.default_float.numpy))
 
     def __deepcopy__(self, memo: dict) -> Tensor:
         """A copy with its own values and ``.grad``; only leaves can be copied (a copy of a

@@ -12,6 +12,7 @@ from typing import Any, Optional, Tuple
 
 import numpy as np
 
+from ..compat import dtype as _dtype
 from ..compat.dtype import float64
 from ..compat.random import rand, randn  # the package's generator, seeded by manual_seed
 from ..compat.tensor_api import Tensor
@@ -19,8 +20,8 @@ from .parameter import Parameter
 
 
 def _empty(shape: Tuple[int, ...]) -> Tensor:
-    """A float32 tensor of ``shape`` whose values are about to be overwritten."""
-    return Tensor._make(np.zeros(shape, dtype=np.float32))
+    """A tensor of ``shape`` (default dtype) whose values are about to be overwritten."""
+    return Tensor._make(np.zeros(shape, dtype=_dtype.default_float.numpy))
 
 
 def _fill(tensor: Tensor, values: np.ndarray) -> Tensor:

@@ -6,6 +6,7 @@ from typing import Optional
 
 import numpy as np
 
+from ..compat import dtype as _dtype
 from ..compat.printing import parameter_repr
 from ..compat.tensor_api import Tensor
 
@@ -19,7 +20,7 @@ class Parameter(Tensor):
 
     def __init__(self, data: Optional[Tensor] = None, requires_grad: bool = True) -> None:
         if data is None:
-            self._set_fields(np.zeros(0, dtype=np.float32))
+            self._set_fields(np.zeros(0, dtype=_dtype.default_float.numpy))
         else:
             self._set_fields(data._data)
             self._share_version_with(data)

@@ -14,6 +14,7 @@ from typing import Iterable, Optional, Union
 import numpy as np
 
 from ..autograd.grad_mode import no_grad
+from ..compat import dtype as _dtype
 from ..compat.tensor_api import Tensor
 
 
@@ -61,7 +62,7 @@ def clip_grad_norm_(
             )
     grads = [p.grad for p in parameters if p.grad is not None]
     if not grads:
-        return Tensor._make(np.array(0.0, np.float32))
+        return Tensor._make(np.array(0.0, _dtype.default_float.numpy))
     norm_type = float(norm_type)
     norms = np.stack([_vector_norm(g._data, norm_type) for g in grads])
     total_norm = Tensor._make(np.asarray(_vector_norm(norms, norm_type)))

@@ -18,6 +18,7 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Union
 import numpy as np
 
 from ..autograd.grad_mode import enable_grad
+from ..compat import dtype as _dtype
 from ..compat.dtype import type_string
 from ..compat.tensor_api import Tensor
 
@@ -243,7 +244,7 @@ def _buffer_like(param: Tensor, values: Optional[np.ndarray] = None) -> Tensor:
 
 def _step_counter() -> Tensor:
     """Adam's step count, a float32 0-d tensor as in PyTorch's state (``tensor(3.)``)."""
-    return Tensor._make(np.zeros((), dtype=np.float32))
+    return Tensor._make(np.zeros((), dtype=_dtype.default_float.numpy))
 
 
 _MUST_BE_NON_NEGATIVE = {  # PyTorch's messages, then what to pass instead
