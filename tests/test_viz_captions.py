@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import autograd_tutor as at
+from autograd_tutor import viz
 from autograd_tutor.autograd import graph as ag
 from autograd_tutor.viz.frames import build_frames, summed_dims
 from autograd_tutor.viz.graph import build_graph
@@ -296,7 +297,9 @@ def test_a_cut_from_a_tensor_that_is_gone_is_still_said():
 # ---- values as they were recorded ---------------------------------------------------------
 
 
-def test_a_leaf_changed_after_recording_is_marked():
+def test_a_leaf_changed_after_recording_shows_its_recorded_numbers():
+    # hand-derived: loss = (w*x - 1)**2 at w=1, x=2 is 1; w.grad = 2*(w*x - 1)*x = 4;
+    # the step w -= 0.1 * 4 leaves w = 0.6, while the graph computed with w = 1
     w = at.tensor([1.0], requires_grad=True)
     x = at.tensor([2.0])
     loss = (w * x - 1) ** 2
@@ -306,12 +309,49 @@ def test_a_leaf_changed_after_recording_is_marked():
     graph, frames = frames_of(loss, {"w": w, "x": x, "loss": loss})
     nodes = {g.label: g for g in graph.nodes}
     assert nodes["w"].stale == (0, 1) and nodes["x"].stale is None
-    np.testing.assert_allclose(nodes["w"].value, [0.6])  # its numbers now, and said so:
-    assert frames[0].text == "Inputs: w = 0.6 (changed since recorded); x = 2"
-    assert "changed in place after this graph was recorded" in frames[0].html
-    mul = [f for f in frames if f.node == nodes["mul"].id and f.phase == "forward"][0]
-    # no "0.6 * 2 = 2": the value 2 was computed from w's earlier numbers
-    assert mul.text == "mul = w * x = 2" and "version went from 0 to 1" in mul.html
+    np.testing.assert_allclose(nodes["w"].value, [1.0])  # as recorded
+    np.testing.assert_allclose(nodes["w"].current, [0.6])  # and now
+    assert frames[0].text == "Inputs: w = 1 (as recorded; 0.6 now); x = 2"
+    assert "version went from 0 to 1" in frames[0].html and "w is 0.6 now" in frames[0].html
+    forward = {f.node: f.text for f in frames if f.phase == "forward"}
+    assert forward[nodes["mul"].id] == "mul = w * x = 1 * 2 = 2"  # the numbers it used
+    assert forward[nodes["sub"].id] == "sub = mul - 1 = 2 - 1 = 1"
+    svg = viz.draw(loss, {"w": w, "x": x, "loss": loss}).svg
+    box = svg.split("<title>w: ", 1)[1].split("</g>", 1)[0]
+    assert ">changed since: v0 → v1<" in box  # data as recorded, then now, then the grad
+    assert box.index(">[1.]<") < box.index(">now <") < box.index(">[0.6000]<") < box.index(">[4.]<")
+
+
+def test_a_leaf_changed_between_two_uses():
+    # y = w * 2 with w = 1, then w += 1 (w = 2), then z = y + w * 3 = 2 + 6 = 8: the box shows
+    # w as first recorded (1), and the second product's caption writes no numbers of w
+    w = at.tensor([1.0], requires_grad=True)
+    y = w * 2
+    with at.no_grad():
+        w += 1
+    z = y + w * 3
+    graph, frames = frames_of(z, {"w": w, "y": y, "z": z})
+    nodes = {g.label: g for g in graph.nodes}
+    np.testing.assert_allclose(nodes["w"].value, [1.0])
+    np.testing.assert_allclose(nodes["w"].current, [2.0])
+    forward = {f.node: f.text for f in frames if f.phase == "forward"}
+    assert forward[nodes["y"].id] == "y = w * 2 = 1 * 2 = 2"
+    assert forward[nodes["mul"].id] == "mul = w * 3 = 6"
+    assert forward[nodes["z"].id] == "z = y + mul = 2 + 6 = 8"
+
+
+def test_recorded_numbers_are_copied_once_and_only_while_watching():
+    w = at.tensor([1.0, 2.0], requires_grad=True)
+    a, b = w * 2, w + 1
+    (wa, _), (wb, _) = ag.input_data(a.grad_fn), ag.input_data(b.grad_fn)
+    assert wa is wb and not wa.flags.writeable  # one copy per version
+    assert not np.may_share_memory(wa, ag.array(w))
+    ag.watch(False)
+    try:
+        c = w * 2
+        assert ag.input_data(c.grad_fn) == (None, None)
+    finally:
+        ag.watch(True)
 
 
 def test_after_an_optimizer_step_backward_is_not_made_up():

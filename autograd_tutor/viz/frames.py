@@ -176,9 +176,14 @@ class _Narrator:
 
     def _stale_note(self, g: GNode) -> str:
         before, now = g.stale or (0, 0)
-        return (f"{self.names[g.id]} was changed in place after this graph was recorded "
-                f"(its version went from {before} to {now}): it shows its numbers now, while "
-                "the graph's values were computed from its earlier numbers.")
+        name = self.names[g.id]
+        head = (f"{name} was changed in place after this graph was recorded (its version "
+                f"went from {before} to {now}): ")
+        if g.current is None:
+            return head + ("it shows its numbers now, while the graph's values were computed "
+                           "from its earlier numbers.")
+        return head + (f"the graph shows the numbers it was computed from; {name} is "
+                       f"{fmt(g.current)} now.")
 
     def _leaves_frame(self) -> Frame:
         leaves = [g for g in self.graph.nodes if not self._computed(g)]
@@ -186,8 +191,11 @@ class _Narrator:
         for g in leaves:
             if g.kind == "const" and self.names[g.id] == fmt(g.value):
                 continue
-            parts.append(f"{self.names[g.id]} = {fmt(g.value)}"
-                         + (" (changed since recorded)" if g.stale else ""))
+            note = ""
+            if g.stale:
+                note = (" (changed since recorded)" if g.current is None
+                        else f" (as recorded; {fmt(g.current)} now)")
+            parts.append(f"{self.names[g.id]} = {fmt(g.value)}{note}")
         text = "Inputs: " + ("; ".join(parts) if parts else "constants only")
         params = [self.names[g.id] for g in leaves if g.kind == "param"]
         if params:
@@ -213,7 +221,7 @@ class _Narrator:
         small = all(self.by_id[i].value.size <= _SMALL for i in g.inputs)
         stale = [i for i in g.inputs if self.by_id[i].stale]
         parts = [symbolic]
-        if small and not stale and numeric not in (symbolic, fmt(g.value)):
+        if small and g.inputs_as_shown and numeric not in (symbolic, fmt(g.value)):
             parts.append(numeric)
         parts.append(fmt(g.value))
         name = self.names[g.id]

@@ -43,9 +43,15 @@ class GNode:
     cut: Optional[str] = None
     cut_from: Optional[int] = None
     # (version when the graph recorded it, version now): changed in place since, e.g. by an
-    # optimizer step; `value` is then the tensor's numbers now, not those the graph used
+    # optimizer step. `value` is then what the graph computed with (copied when it was
+    # recorded) and `current` the tensor's numbers now; without a copy (the graph was recorded
+    # before viz was imported) `value` is the numbers now and `current` is None.
     stale: Optional[Tuple[int, int]] = None
     retains_grad: bool = False  # a non-leaf whose .grad backward() fills (retain_grad())
+    current: Optional[np.ndarray] = None
+    # False if a leaf input of this op had other numbers when it ran than its box shows (the
+    # leaf was changed in place between two uses, or its recorded numbers are unknown)
+    inputs_as_shown: bool = True
 
 
 @dataclass
@@ -267,11 +273,14 @@ def build_graph(t: Any, names: Optional[Dict[str, Any]] = None, *, _depth: int =
 def _finish(nodes: List[GNode], node_name: Dict[int, str]) -> List[GNode]:
     """Unnamed results get distinct labels: a layer's output is called by the layer, a
     repeated op label is numbered (`mul`, `mul_2`). Leaves changed in place since an op used
-    them are marked `stale`."""
+    them are marked `stale` and show the numbers of their first recorded use."""
     labels = {g.label for g in nodes}
     count: Dict[str, int] = {}
-    stale: Dict[int, Tuple[int, int]] = {}
     out = []
+    # per leaf node id: its version now, and per use: the version and numbers the op saw, the
+    # op's node id
+    now: Dict[int, int] = {}
+    uses: Dict[int, List[Tuple[int, Optional[np.ndarray], int]]] = {}
     for g in nodes:
         if g.node is not None:
             label = g.label
@@ -285,15 +294,30 @@ def _finish(nodes: List[GNode], node_name: Dict[int, str]) -> List[GNode]:
                     while f"{label}_{count[label]}" in labels:
                         count[label] += 1
                     label = f"{label}_{count[label]}"
-            recorded = {id(a): v for a, v in zip(ag.inputs(g.node), ag.input_versions(g.node))
+            recorded = {id(a): (v, d) for a, v, d in zip(ag.inputs(g.node),
+                                                         ag.input_versions(g.node),
+                                                         ag.input_data(g.node))
                         if v is not None}
             for i, a in zip(g.inputs, _operands(g.node)):
-                v = recorded.get(id(a))
-                if v is not None and a.grad_fn is None and v != ag.version(a):
-                    stale[i] = (min(v, stale.get(i, (v,))[0]), ag.version(a))
+                if id(a) in recorded and a.grad_fn is None:
+                    now[i] = ag.version(a)
+                    uses.setdefault(i, []).append((*recorded[id(a)], g.id))
             g = replace(g, label=label)
         out.append(g)
-    return [replace(g, stale=stale[g.id]) if g.id in stale else g for g in out]
+    shown: Dict[int, int] = {}  # leaf node id -> version of the numbers its box shows
+    not_as_shown = set()  # op node ids
+    for i, recs in uses.items():
+        if all(v == now[i] for v, _, _ in recs):
+            continue
+        first = min(recs, key=lambda r: r[0])
+        if first[1] is not None:
+            out[i] = replace(out[i], value=first[1], current=out[i].value)
+            shown[i] = first[0]
+        else:
+            shown[i] = now[i]
+        out[i] = replace(out[i], stale=(first[0], now[i]))
+        not_as_shown.update(c for v, _, c in recs if v != shown[i])
+    return [replace(g, inputs_as_shown=False) if g.id in not_as_shown else g for g in out]
 
 
 def _make_node(obj: Any, nid: int, inputs: Tuple[int, ...], is_output: bool,

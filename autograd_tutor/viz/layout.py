@@ -69,6 +69,7 @@ class _BoxText(NamedTuple):
     value: Optional[Tuple[str, ...]]  # formatted value; None for number constants
     grad_rows: int  # lines reserved for the gradient (0: never has one)
     value_width: int  # characters reserved for "data ..."/"grad ..." lines
+    now: Tuple[str, ...] = ()  # a leaf changed in place since: its numbers now
 
 
 @dataclass
@@ -141,21 +142,25 @@ def format_array(a: np.ndarray) -> List[str]:
 
 
 def _box_text(n: GNode, graph: Graph) -> _BoxText:
-    """Badge, title, notes and value of node `n`'s box."""
+    """Badge, title, notes and value of node `n`'s box. A leaf changed in place since the
+    graph was recorded says so, and shows its numbers now below those the graph used."""
     value = tuple(format_array(n.value))
-    width = max(len(s) for s in value)
+    now = tuple(format_array(n.current)) if n.current is not None else ()
+    width = max(len(s) for s in value + now)
+    notes: Tuple[str, ...] = ()
+    if n.stale:
+        notes = (f"changed since: v{n.stale[0]} → v{n.stale[1]}",)
     if n.kind == "const":
         is_number = n.value.ndim == 0 and label_number(n.label) == n.value.item()
-        return _BoxText("constant", n.label, (), None if is_number else value, 0,
-                       0 if is_number else width + 5)
+        return _BoxText("constant", n.label, notes, None if is_number else value, 0,
+                        0 if is_number else width + 5, now)
     # a gradient has the value's shape; leave room for 4-decimal numbers
     if n.value.size <= MAX_ELEMENTS and n.value.ndim <= 2:
         width = max(width, len(format_array(np.full(n.value.shape, -0.5))[0]))
-    notes: Tuple[str, ...] = ()
     if n.grad_fn is not None:
         notes = (expression(n, [graph.nodes[i].label for i in n.inputs]), n.grad_fn)
     badge = {"param": "requires_grad=True", "output": "output"}.get(n.kind)
-    return _BoxText(badge, n.label, notes, value, len(value), width + 5)
+    return _BoxText(badge, n.label, notes, value, len(value), width + 5, now)
 
 
 def _text_width(s: str, px: float, em: float = MONO_EM) -> float:
@@ -168,7 +173,7 @@ def _box_size(t: _BoxText) -> Tuple[float, float]:
             max((_text_width(s, NOTE_PX) for s in t.notes), default=0),
             _text_width("x" * t.value_width, TEXT_PX),
             _text_width(t.badge or "", BADGE_PX) + 24)
-    rows = len(t.value or ()) + t.grad_rows
+    rows = len(t.value or ()) + len(t.now) + t.grad_rows
     h = TITLE_LINE + TEXT_LINE * (len(t.notes) + rows)
     return max(MIN_W, round(w + 2 * PAD_X)), h + 2 * PAD_Y + (4 if t.badge else 0)
 

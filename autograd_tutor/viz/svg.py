@@ -164,7 +164,12 @@ def _tip(g) -> str:
     dtype = str(g.value.dtype)
     shape = "[" + ", ".join(str(d) for d in g.value.shape) + "]"
     made = f", made by {g.grad_fn}" if g.grad_fn else ""
-    return f"{g.label}: {_KIND_TIP[g.kind]}{made}; shape {shape}, {dtype}"
+    changed = ""
+    if g.stale:
+        changed = (f"; changed in place since the graph was recorded (version {g.stale[0]} → "
+                   f"{g.stale[1]}): data as recorded" + (", now as it is" if
+                                                          g.current is not None else ""))
+    return f"{g.label}: {_KIND_TIP[g.kind]}{made}; shape {shape}, {dtype}{changed}"
 
 
 def _wrap(text: str, chars: int) -> List[str]:
@@ -274,6 +279,8 @@ def _scene(graph: Graph, layout: Layout, state: State, theme: Mapping[str, str] 
         if t.value is not None:
             y = _rows(items, "data", t.value if visible else ("?",), left, y, inner,
                       theme["text"] if visible else theme["note"], theme)
+        if t.now:
+            y = _rows(items, "now ", t.now, left, y, inner, theme["note"], theme)
         if t.grad_rows:
             grad = g.grad if grads is None else grads.get(g.id)
             rows = tuple(format_array(grad)) if grad is not None else ("None",)
