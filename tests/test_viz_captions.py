@@ -283,6 +283,26 @@ def test_cuts_are_noted_only_while_watching():
     assert all(entry[0]() is not None for entry in ag._cuts.values())
 
 
+def test_an_unnamed_detach_reads_as_written_and_no_cut_is_called_a_constant():
+    # r = q.detach() * p at p = 1.5: q = 3, r = 4.5; s = p * 3 = 4.5 under no_grad
+    p = at.tensor([1.5], requires_grad=True)
+    q = p * 2
+    r = q.detach() * p
+    with at.no_grad():
+        s = p * 3
+    u = r + s * p
+    graph, frames = frames_of(u, {"p": p, "q": q, "r": r, "s": s, "u": u})
+    i = ids(graph)
+    assert "q.detach()" in i  # not "3", the value it happens to hold
+    forward = {f.node: f for f in frames if f.phase == "forward"}
+    assert forward[i["q.detach()"]].text == "q.detach() = 3"
+    assert forward[i["r"]].text == "r = q.detach() * p = 3 * 1.5 = 4.5"
+    assert "constant" not in forward[i["s"]].html and "stops here" in forward[i["s"]].html
+    svg = viz.draw(u, {"p": p, "q": q, "r": r, "s": s, "u": u}).svg
+    assert ">no_grad: gradient stops<" in svg and ">detach(): gradient stops<" in svg
+    assert "q.detach(): cut from the graph by detach(): a value the gradient does not flow" in svg
+
+
 def test_a_cut_from_a_tensor_that_is_gone_is_still_said():
     x = at.tensor([2.0], requires_grad=True)
     d = (x * 2).detach()  # the tensor it was cut from is gone at once

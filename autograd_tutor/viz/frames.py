@@ -239,13 +239,15 @@ class _Narrator:
         src = self.names[g.cut_from]
         name = self.names[g.id]
         if g.cut == "detach()":
-            text = f"{name} = {src}.detach() = {fmt(g.value)}"
+            lhs = "" if name == f"{paren(src)}.detach()" else f"{name} = "
+            text = f"{lhs}{paren(src)}.detach() = {fmt(g.value)}"
             why = (f"detach() gives {src}'s numbers as a new tensor with no history: no "
                    f"gradient flows from {name} back to {src}. The gradient stops here.")
         else:
             text = f"{name} = {fmt(g.value)}, computed from {src} under no_grad()"
-            why = (f"With recording off (torch.no_grad()) nothing was recorded: to autograd "
-                   f"{name} is a constant, and no gradient flows from it back to {src}.")
+            why = (f"With recording off (torch.no_grad()) nothing was recorded: {name} has "
+                   f"{src}'s numbers in it but no history, so no gradient flows from it back "
+                   f"to {src}. The gradient stops here.")
         return self._frame("forward", g.id, text, why, shown=shown,
                            edges=frozenset({(g.cut_from, g.id)}))
 

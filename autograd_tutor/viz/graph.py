@@ -248,6 +248,7 @@ def build_graph(t: Any, names: Optional[Dict[str, Any]] = None, *, _depth: int =
     ids: Dict[Tuple[str, int], int] = {}
     nodes: List[GNode] = []
     stack: List[List[Any]] = [[t, operands(t), 0, []]]
+    unnamed_detached: List[int] = []
     while stack:
         frame = stack[-1]
         obj, ins, i, done = frame
@@ -263,16 +264,20 @@ def build_graph(t: Any, names: Optional[Dict[str, Any]] = None, *, _depth: int =
         nid = len(nodes)
         nodes.append(_make_node(obj, nid, tuple(done), obj is t, leaf_name, node_name,
                                 node_tensor))
+        if nodes[-1].cut == "detach()" and done and id(obj) not in leaf_name:
+            unnamed_detached.append(nid)
         if _is_tensor(obj) and shared(obj):
             ids[key_of(obj)] = nid
         if stack:
             stack[-1][3].append(nid)
-    return Graph(nodes=_finish(nodes, node_name), output=len(nodes) - 1)
+    return Graph(nodes=_finish(nodes, node_name, unnamed_detached), output=len(nodes) - 1)
 
 
-def _finish(nodes: List[GNode], node_name: Dict[int, str]) -> List[GNode]:
+def _finish(nodes: List[GNode], node_name: Dict[int, str],
+            unnamed_detached: Sequence[int] = ()) -> List[GNode]:
     """Unnamed results get distinct labels: a layer's output is called by the layer, a
-    repeated op label is numbered (`mul`, `mul_2`). Leaves changed in place since an op used
+    repeated op label is numbered (`mul`, `mul_2`), an unnamed `detach()` result is written
+    as such (`q.detach()`, not its value). Leaves changed in place since an op used
     them are marked `stale` and show the numbers of their first recorded use."""
     labels = {g.label for g in nodes}
     count: Dict[str, int] = {}
@@ -304,6 +309,8 @@ def _finish(nodes: List[GNode], node_name: Dict[int, str]) -> List[GNode]:
                     uses.setdefault(i, []).append((*recorded[id(a)], g.id))
             g = replace(g, label=label)
         out.append(g)
+    for i in unnamed_detached:
+        out[i] = replace(out[i], label=f"{paren(out[out[i].cut_from].label)}.detach()")
     shown: Dict[int, int] = {}  # leaf node id -> version of the numbers its box shows
     not_as_shown = set()  # op node ids
     for i, recs in uses.items():

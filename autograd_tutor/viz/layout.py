@@ -152,7 +152,9 @@ def _box_text(n: GNode, graph: Graph) -> _BoxText:
         notes = (f"changed since: v{n.stale[0]} → v{n.stale[1]}",)
     if n.kind == "const":
         is_number = n.value.ndim == 0 and label_number(n.label) == n.value.item()
-        return _BoxText("constant", n.label, notes, None if is_number else value, 0,
+        # a cut tensor is no constant: its numbers came from the graph, its gradient stops
+        badge = "constant" if n.cut is None else cut_badge(n.cut)
+        return _BoxText(badge, n.label, notes, None if is_number else value, 0,
                         0 if is_number else width + 5, now)
     # a gradient has the value's shape; leave room for 4-decimal numbers
     if n.value.size <= MAX_ELEMENTS and n.value.ndim <= 2:
@@ -161,6 +163,11 @@ def _box_text(n: GNode, graph: Graph) -> _BoxText:
         notes = (expression(n, [graph.nodes[i].label for i in n.inputs]), n.grad_fn)
     badge = {"param": "requires_grad=True", "output": "output"}.get(n.kind)
     return _BoxText(badge, n.label, notes, value, len(value), width + 5, now)
+
+
+def cut_badge(label: str) -> str:
+    """The badge of a tensor cut from the graph by `label` (``detach()`` or ``no_grad``)."""
+    return f"{label}: gradient stops"
 
 
 def _text_width(s: str, px: float, em: float = MONO_EM) -> float:
