@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from _caption_check import Oracle
+from _caption_check import problems as caption_problems
 
 pytestmark = pytest.mark.browser
 
@@ -285,9 +287,20 @@ def _open(page, url: str, name: str) -> None:
         timeout=30_000)
 
 
+def _oracles() -> dict:
+    """Per graph of graphs.ipynb that has captions to check: its numbers in PyTorch."""
+    pytest.importorskip("torch", reason="PyTorch is the oracle of the captions")
+    sys.path.insert(0, str(NOTEBOOKS))
+    import graphs_src
+
+    return {name: Oracle(build, graphs_src.OUTPUTS[name])
+            for name, build in graphs_src.GRAPHS.items()}
+
+
 def test_views_fit_and_are_accessible(server, browser, shots):
     """Every view of graphs.ipynb at a 1,024 px window, light and dark: at every step the
-    current node and the controls are inside the visible output, and axe finds nothing
+    current node and the controls are inside the visible output, the caption's numbers are
+    PyTorch's (read from the page, checked by tests/_caption_check.py), and axe finds nothing
     serious or critical."""
     notebook_url, leg = server
     page = browser.new_page(viewport={"width": 1024, "height": 800})
@@ -301,6 +314,7 @@ def test_views_fit_and_are_accessible(server, browser, shots):
     assert Path(kernel_path).resolve() == (ROOT / "autograd_tutor").resolve()  # this checkout
     names = ["chapter", "twice", "broadcast", "cut", "mlp", "training"]
     problems: list[str] = []
+    oracles = _oracles()
     for theme in ("light", "dark"):
         _set_theme(page, theme)
         for k, name in enumerate(names):
@@ -317,7 +331,10 @@ def test_views_fit_and_are_accessible(server, browser, shots):
             if width[0] > width[1] + 1:
                 problems.append(f"{theme} {name}: the output scrolls sideways {width}")
             total = int(counter.inner_text().split("/")[-1].split()[0].strip())
+            captions = []
             for i in range(total):
+                if name in oracles and theme == "light":  # the text as written, not as laid out
+                    captions.append(view.locator(".ag-eq").first.text_content())
                 current = view.locator(".ag-current")
                 if name != "training" and i > 0:  # step 1 lists the inputs: no current node
                     current.first.wait_for(state="attached", timeout=10_000)
@@ -334,6 +351,8 @@ def test_views_fit_and_are_accessible(server, browser, shots):
                     page.wait_for_function(
                         f"e => e.innerText.startsWith('step {i + 2} ')",
                         arg=counter.element_handle(), timeout=10_000)
+            if captions:  # every step's numbers are PyTorch's
+                problems += [f"{name}: {p}" for p in caption_problems(captions, oracles[name])]
             # at the last step keyboard focus stays on "next", inside the view
             if not view.evaluate("v => v.contains(document.activeElement)"):
                 problems.append(f"{theme} {name}: focus left the view at the last step")

@@ -10,6 +10,7 @@ gradient against PyTorch 2.13 (leaves' .grad, and retain_grad() for the flowing 
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +25,10 @@ from autograd_tutor.viz.frames import build_frames, summed_dims
 from autograd_tutor.viz.graph import build_graph
 
 torch = pytest.importorskip("torch")
+
+sys.path.insert(0, str(Path(__file__).parent / "browser_nb"))
+import graphs_src  # noqa: E402
+from _caption_check import Oracle, problems  # noqa: E402
 
 NUM = r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?"
 
@@ -502,3 +507,30 @@ def test_viz_reads_the_core_only_through_its_public_api():
     for path in viz.glob("*.py"):
         found = re.findall(r"\.(_data|_inputs|_value|_replay)\b", path.read_text("utf-8"))
         assert not found, (path.name, found)
+
+
+# ---- the browser notebook's graphs, every caption against PyTorch ---------------------------
+
+
+@pytest.mark.parametrize("name", ["chapter", "twice", "broadcast", "cut", "mlp"])
+def test_every_caption_of_the_browser_graphs_has_pytorchs_numbers(name):
+    # the same check test_browser.py runs on the captions it reads in JupyterLab and Notebook 7
+    n, _ = graphs_src.GRAPHS[name](at)
+    graph, frames = frames_of(n[graphs_src.OUTPUTS[name]], n)
+    oracle = Oracle(graphs_src.GRAPHS[name], graphs_src.OUTPUTS[name])
+    assert problems([f.text for f in frames], oracle) == []
+
+
+def test_the_caption_check_can_fail():
+    n, _ = graphs_src.twice(at)
+    texts = [f.text for f in frames_of(n["b"], n)[1]]
+    oracle = Oracle(graphs_src.twice, "b")
+    wrong = [t.replace("= 1 · 3 = 3; so far ∂b/∂a = 1 + 3 = 4", "= 1 · 3 = 3; so far ∂b/∂a = "
+                       "1 + 3 = 5") for t in texts]
+    assert problems(wrong, oracle) == [
+        "step 7: the running sum ∂b/∂a is 5.0 in the caption, PyTorch: [4.0]"]
+    wrong = [t.replace("1 · 3 = 3", "1 · 3 = 4") for t in texts]
+    assert problems(wrong, oracle)[:2] == [
+        "step 7: 1 · 3 is not 4.0",
+        "step 7: the contribution from mul to a (1st input) is 4.0 in the caption, "
+        "PyTorch: [3.0]"]
