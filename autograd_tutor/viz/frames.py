@@ -58,16 +58,22 @@ class Frame:
 
 def fmt(a: np.ndarray) -> str:
     """A tensor in a sentence: ``4``, ``[1, 2, 3]``; large ones by shape and range
-    (``a 3×4 tensor (min -1, max 2.5)``, ``a 3×4 tensor (all 0)``)."""
+    (``a 3×4 tensor (min -1, max 2.5)``, ``a 3×4 tensor (all 0)``, with how many NaNs there
+    are: ``(min 0, max 7; 1 nan)``)."""
     a = np.asarray(a)
     if a.size == 1:
         return _num(a.reshape(()).item())
-    if a.size > _SMALL or a.ndim > 2:
+    if a.size > _SMALL or a.ndim > 2 or a.size == 0:
         shape = f"{a.size}-element" if a.ndim == 1 else "×".join(str(d) for d in a.shape)
         if a.size == 0:
             return f"an empty {shape} tensor"
-        lo, hi = a.min(), a.max()
+        nan = np.isnan(a) if a.dtype.kind in "fc" else np.zeros(a.shape, dtype=bool)
+        if nan.all():
+            return f"a {shape} tensor (all nan)"
+        lo, hi = a[~nan].min(), a[~nan].max()
         values = f"all {_num(lo)}" if lo == hi else f"min {_num(lo)}, max {_num(hi)}"
+        if nan.any():
+            values += f"; {int(nan.sum())} nan"
         return f"a {shape} tensor ({values})"
     if a.ndim == 1:
         return "[" + ", ".join(_num(v) for v in a.tolist()) + "]"

@@ -80,5 +80,35 @@ def mlp(lib: Any) -> Tuple[Named, Named]:
     return {"X": X_, "net": net, "target": target, "loss": loss}, hidden_names
 
 
-GRAPHS = {"chapter": chapter, "twice": twice, "broadcast": broadcast, "cut": cut, "mlp": mlp}
-OUTPUTS = {"chapter": "z", "twice": "b", "broadcast": "out", "cut": "u", "mlp": "loss"}
+def wide(lib: Any, terms: int = 16) -> Tuple[Named, Named]:
+    """A wide graph of 63 nodes: s = w0 * x0 + w1 * x1 + ... + w15 * x15, every part named."""
+    n: Named = {}
+    for i in range(terms):
+        n[f"w{i}"] = lib.tensor([0.5 + 0.25 * i], requires_grad=True)
+        n[f"x{i}"] = lib.tensor([(-1.0) ** i * (1 + i % 3)])
+        n[f"p{i}"] = n[f"w{i}"] * n[f"x{i}"]
+    total = n["p0"]
+    for i in range(1, terms):
+        total = n[f"s{i}"] = total + n[f"p{i}"]
+    n["total"] = n.pop(f"s{terms - 1}")
+    return n, {}
+
+
+def deep(lib: Any, steps: int = 15) -> Tuple[Named, Named]:
+    """A deep graph of 62 nodes: h = tanh(h * w + 0.5), 15 times, with one w used at every step
+    (its gradient is a sum of 15 terms); every part named."""
+    x = lib.tensor([0.8])
+    w = lib.tensor([0.9], requires_grad=True)
+    n: Named = {"x": x, "w": w}
+    h = x
+    for i in range(1, steps + 1):
+        n[f"m{i}"] = h * w
+        n[f"a{i}"] = n[f"m{i}"] + 0.5
+        h = n[f"h{i}"] = n[f"a{i}"].tanh()
+    return n, {}
+
+
+GRAPHS = {"chapter": chapter, "twice": twice, "broadcast": broadcast, "cut": cut, "mlp": mlp,
+          "wide": wide, "deep": deep}
+OUTPUTS = {"chapter": "z", "twice": "b", "broadcast": "out", "cut": "u", "mlp": "loss",
+           "wide": "total", "deep": "h15"}
