@@ -307,16 +307,24 @@ def test_views_fit_and_are_accessible(server, browser, shots):
     _open(page, notebook_url.format("graphs.ipynb"), "graphs.ipynb")
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
     outputs = page.locator(".jp-OutputArea-output:has(.ag-view)")
-    page.wait_for_function("() => document.querySelectorAll('.ag-view .ag-counter').length >= 6",
+    page.wait_for_function("() => document.querySelectorAll('.ag-view .ag-counter').length >= 8",
                            timeout=120_000)
     kernel_path = page.locator(".jp-OutputArea-output", has_text="autograd_tutor from")
     kernel_path = kernel_path.text_content().split("autograd_tutor from", 1)[1].strip()
     assert Path(kernel_path).resolve() == (ROOT / "autograd_tutor").resolve()  # this checkout
-    names = ["chapter", "twice", "broadcast", "cut", "mlp", "training"]
+    names = ["chapter", "twice", "broadcast", "cut", "mlp", "wide", "deep", "training"]
     problems: list[str] = []
     oracles = _oracles()
-    for theme in ("light", "dark"):
+    # the window's own output width (about 900 px here), then outputs of 800 px
+    for theme, output_px in (("light", None), ("dark", None), ("light", 800)):
         _set_theme(page, theme)
+        if output_px:  # JupyterLab's file browser folded away: the outputs get wider than that
+            page.evaluate("() => { const s = window.jupyterapp.shell;"
+                          " if (s.collapseLeft) s.collapseLeft(); }")
+            page.add_style_tag(
+                content=f".jp-OutputArea-output{{max-width:{output_px}px!important}}")
+            page.wait_for_timeout(500)
+        where = f"{theme}{'_' + str(output_px) if output_px else ''}"
         for k, name in enumerate(names):
             out = outputs.nth(k)
             view = out.locator(".ag-view")
@@ -329,23 +337,28 @@ def test_views_fit_and_are_accessible(server, browser, shots):
                                    arg=counter.element_handle(), timeout=10_000)
             width = out.evaluate("e => [e.scrollWidth, e.clientWidth]")
             if width[0] > width[1] + 1:
-                problems.append(f"{theme} {name}: the output scrolls sideways {width}")
+                problems.append(f"{where} {name}: the output scrolls sideways {width}")
+            if output_px and abs(width[1] - output_px) > 2:
+                problems.append(f"{where} {name}: the output is {width[1]} px wide")
             total = int(counter.inner_text().split("/")[-1].split()[0].strip())
             captions = []
             for i in range(total):
-                if name in oracles and theme == "light":  # the text as written, not as laid out
+                if name in oracles and where == "light":  # the text as written, not as laid out
                     captions.append(view.locator(".ag-eq").first.text_content())
                 current = view.locator(".ag-current")
                 if name != "training" and i > 0:  # step 1 lists the inputs: no current node
                     current.first.wait_for(state="attached", timeout=10_000)
                     page.wait_for_timeout(30)  # the view's own scrolling, if any
                     if bad := _inside(page, current.first):
-                        problems.append(f"{theme} {name} step {i + 1}: current node hidden {bad}")
+                        problems.append(f"{where} {name} step {i + 1}: current node hidden {bad}")
+                # the controls and the caption stay in view; only the picture scrolls
                 for c in range(view.locator(_CONTROLS).count()):
                     if bad := _inside(page, view.locator(_CONTROLS).nth(c)):
-                        problems.append(f"{theme} {name} step {i + 1}: control {c} hidden {bad}")
+                        problems.append(f"{where} {name} step {i + 1}: control {c} hidden {bad}")
+                if name != "training" and (bad := _inside(page, view.locator(".ag-eq").first)):
+                    problems.append(f"{where} {name} step {i + 1}: caption hidden {bad}")
                 if i in (0, total // 2):
-                    out.screenshot(path=str(shots / f"{leg}_{theme}_{name}_{i + 1}.png"))
+                    out.screenshot(path=str(shots / f"{leg}_{where}_{name}_{i + 1}.png"))
                 if i + 1 < total:
                     view.locator("button", has_text="next").click()
                     page.wait_for_function(
@@ -355,9 +368,9 @@ def test_views_fit_and_are_accessible(server, browser, shots):
                 problems += [f"{name}: {p}" for p in caption_problems(captions, oracles[name])]
             # at the last step keyboard focus stays on "next", inside the view
             if not view.evaluate("v => v.contains(document.activeElement)"):
-                problems.append(f"{theme} {name}: focus left the view at the last step")
-            out.screenshot(path=str(shots / f"{leg}_{theme}_{name}_end.png"))
-        problems += _axe(page, f"{leg} {theme}")
+                problems.append(f"{where} {name}: focus left the view at the last step")
+            out.screenshot(path=str(shots / f"{leg}_{where}_{name}_end.png"))
+        problems += _axe(page, f"{leg} {where}")
     page.close()
     assert not problems, "\n".join(problems)
 
