@@ -287,6 +287,25 @@ def _open(page, url: str, name: str) -> None:
         timeout=30_000)
 
 
+# A new step must be on the page within 100 ms (issue 12): from the click on "next" to the
+# new picture in the DOM (the view writes it last), through the kernel and back.
+STEP_MS = 100
+_TIMER_JS = """
+(view) => {
+  view.agTimes = [];
+  if (view.agTimer) return;
+  view.agTimer = true;
+  view.addEventListener('click', (e) => {
+    const b = e.target.closest('button');
+    if (b && b.textContent.includes('next')) view.agStart = performance.now();
+  }, true);
+  new MutationObserver(() => {
+    if (view.agStart) { view.agTimes.push(performance.now() - view.agStart); view.agStart = 0; }
+  }).observe(view.querySelector('.ag-picture'), {childList: true, subtree: true});
+}
+"""
+
+
 def _oracles() -> dict:
     """Per graph of graphs.ipynb that has captions to check: its numbers in PyTorch."""
     pytest.importorskip("torch", reason="PyTorch is the oracle of the captions")
@@ -315,6 +334,7 @@ def test_views_fit_and_are_accessible(server, browser, shots):
     names = ["chapter", "twice", "broadcast", "cut", "mlp", "wide", "deep", "training"]
     problems: list[str] = []
     oracles = _oracles()
+    timings: dict[str, list[float]] = {}
     # the window's own output width (about 900 px here), then outputs of 800 px
     for theme, output_px in (("light", None), ("dark", None), ("light", 800)):
         _set_theme(page, theme)
@@ -342,6 +362,8 @@ def test_views_fit_and_are_accessible(server, browser, shots):
                 problems.append(f"{where} {name}: the output is {width[1]} px wide")
             total = int(counter.inner_text().split("/")[-1].split()[0].strip())
             captions = []
+            if where == "light":  # time each new step from the click to the new picture
+                view.evaluate(_TIMER_JS)
             for i in range(total):
                 if name in oracles and where == "light":  # the text as written, not as laid out
                     captions.append(view.locator(".ag-eq").first.text_content())
@@ -364,6 +386,12 @@ def test_views_fit_and_are_accessible(server, browser, shots):
                     page.wait_for_function(
                         f"e => e.innerText.startsWith('step {i + 2} ')",
                         arg=counter.element_handle(), timeout=10_000)
+            if where == "light":
+                ms = sorted(view.evaluate("v => v.agTimes"))
+                timings[name] = ms
+                if ms and ms[len(ms) // 2] > STEP_MS:
+                    problems.append(f"{name}: a new step takes {ms[len(ms) // 2]:.0f} ms "
+                                    f"(median; max {ms[-1]:.0f} ms) to reach the page")
             if captions:  # every step's numbers are PyTorch's
                 problems += [f"{name}: {p}" for p in caption_problems(captions, oracles[name])]
             # at the last step keyboard focus stays on "next", inside the view
@@ -372,6 +400,9 @@ def test_views_fit_and_are_accessible(server, browser, shots):
             out.screenshot(path=str(shots / f"{leg}_{where}_{name}_end.png"))
         problems += _axe(page, f"{leg} {where}")
     page.close()
+    (shots / f"{leg}_step_ms.txt").write_text("".join(
+        f"{name}: median {ms[len(ms) // 2]:.0f} ms, max {ms[-1]:.0f} ms over {len(ms)} steps\n"
+        for name, ms in timings.items() if ms))
     assert not problems, "\n".join(problems)
 
 
