@@ -15,6 +15,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -336,6 +337,25 @@ def test_killing_the_grader_ends_every_run_and_keeps_earlier_reports(tmp_path):
         time.sleep(0.05)
     assert _left_behind() == []
     assert (out / "grades.csv").read_text() == "earlier grades\n"
+
+
+def test_a_grader_that_was_killed_leaves_no_folder_behind_for_long(tmp_path, monkeypatch):
+    # A grader killed with SIGKILL cannot clean up; the next grader removes its folder, and
+    # never the folder of a grader that is still running.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stale, live = tmp_path / "autograd-tutor-grader-stale", tmp_path / "autograd-tutor-grader-live"
+    for folder, pid in ((stale, dead.pid), (live, os.getpid())):
+        (folder / "run-x").mkdir(parents=True)
+        (folder / "grader.pid").write_text(str(pid))
+    sandbox = Sandbox.create("process")
+    try:
+        assert not stale.exists() and live.exists()
+        assert sandbox.root.parent == tmp_path
+    finally:
+        sandbox.close()
+    assert not sandbox.root.exists()
 
 
 # ------------------------------------------------------------------ for the instructor

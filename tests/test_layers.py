@@ -49,16 +49,6 @@ ALIASES = {
     for name in ("anomaly_mode", "engine", "function", "grad_mode")
 }
 
-# (file, private name) pairs in viz/ and exercises/ that still read the core's private fields.
-# Written down as found when this test was added; other branches are moving them to
-# ``autograd_tutor.autograd.graph`` (the public inspection API). This list must shrink to
-# empty: never add to it.
-ALLOWLIST: set[tuple[str, str]] = {
-    ("autograd_tutor/exercises/_check.py", "_data"),  # -> graph.array(t)
-    ("autograd_tutor/exercises/_observe.py", "_data"),  # -> graph.array(t)
-}
-
-
 def module_name(path: Path) -> str:
     parts = list(path.relative_to(ROOT).with_suffix("").parts)
     if parts[-1] == "__init__":
@@ -251,14 +241,10 @@ def private_reads() -> set[tuple[str, str]]:
 
 def test_tools_read_the_core_through_its_public_api():
     reads = private_reads()
-    assert sorted(reads - ALLOWLIST) == [], (
+    assert sorted(reads) == [], (
         "viz/ and exercises/ must not read the core's private fields: use "
         "autograd_tutor.autograd.graph (add what you need there)"
     )
-
-
-def test_the_allowlist_only_holds_what_is_still_read():
-    assert sorted(ALLOWLIST - private_reads()) == [], "remove these from ALLOWLIST"
 
 
 @pytest.mark.parametrize("name", ["_data", "_inputs", "_value", "_replay", "_version", "_vc"])

@@ -44,13 +44,10 @@ RUNNER = HERE / "_run.py"
 SCRIPTS = sorted(p.name for p in HERE.glob("*.py") if not p.name.startswith("_"))
 TIMEOUT = 120
 
-CORE = "(core: not fixed in the sweep branch)"
 DELIBERATE = "(deliberate difference, see tests/thirdparty/README.md)"
 # script -> why it diverges today; each cause has its minimal differential test in
 # tests/test_thirdparty_divergences.py (named in brackets)
 XFAIL: dict[str, str] = {
-    "blitz_neural_networks.py": "needs nn.Conv2d and F.max_pool2d (no convolutions in the "
-    "package) [test_conv2d_and_max_pool2d]",
     "d2l_parameters.py": "print(type(net[2].bias)) names autograd_tutor.nn.parameter.Parameter "
     f"{DELIBERATE} [test_class_paths_name_our_modules]",
     "dlwpt_ch6_nn.py": "float32 rounding amplified: the Tanh MLP crosses a plateau near epoch "

@@ -241,7 +241,6 @@ def test_node_prehook_and_replacement():
     np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-6)
 
 
-@_xfail("needs nn.Conv2d and F.max_pool2d: no convolutions in the package")
 def test_conv2d_and_max_pool2d():
     """blitz_neural_networks: LeNet."""
     conv, tconv = at.nn.Conv2d(1, 2, 3), torch.nn.Conv2d(1, 2, 3)

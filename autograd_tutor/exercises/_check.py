@@ -20,7 +20,7 @@ from typing import Any, Optional
 import numpy as np
 
 from ._diagnosis import CATALOGUE, classify_error, diagnose, listing, render
-from ._observe import encode, is_tensor, run_probe
+from ._observe import encode, is_tensor, run_probe, tensor_array
 from ._result import Hint, Result, Summary
 from ._spec import EXERCISES, Exercise, Verdict
 
@@ -91,7 +91,7 @@ def _grad_source(frame: Any) -> Optional[dict]:
     if not obj.requires_grad:
         for name, other in list(namespace.items())[:500]:
             if (other is not obj and is_tensor(other) and other.requires_grad
-                    and np.may_share_memory(other._data, obj._data)):
+                    and np.may_share_memory(tensor_array(other), tensor_array(obj))):
                 detached_from = name
                 break
     return {"name": expr, "requires_grad": bool(obj.requires_grad), "is_leaf": bool(obj.is_leaf),

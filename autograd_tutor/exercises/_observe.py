@@ -31,6 +31,13 @@ def _function_type() -> Optional[type]:
     return getattr(module, "Function", None)
 
 
+def tensor_array(t: Any) -> np.ndarray:
+    """The NumPy array behind a tensor of our engine, read through the public graph API."""
+    from ..autograd.graph import array
+
+    return array(t)
+
+
 def is_tensor(obj: Any) -> bool:
     """True for our engine's Tensor (checked by exact class lineage, not duck typing)."""
     tensor = _tensor_type()
@@ -83,7 +90,7 @@ def encode(value: Any, depth: int = 0) -> dict:
     if type(value) is str:
         return {"type": "str", "value": value[:500]}
     if is_tensor(value):
-        obs = {"type": "tensor", **_array_fields(value._data)}
+        obs = {"type": "tensor", **_array_fields(tensor_array(value))}
         obs["requires_grad"] = bool(value.requires_grad)
         obs["is_leaf"] = bool(value.is_leaf)
         obs["grad_fn"] = value.grad_fn.name() if value.grad_fn is not None else None

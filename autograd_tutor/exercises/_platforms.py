@@ -119,7 +119,8 @@ ROOT="${AUTOGRADER_ROOT:-/autograder}"
 PYTHON="${AUTOGRADER_PYTHON:-python3}"
 "$PYTHON" -m pip install --no-cache-dir "$ROOT"/source/WHEEL
 # Student code runs as another user: it must not read the answer keys or this folder.
-PACKAGE="$("$PYTHON" -c 'import autograd_tutor, os; print(os.path.dirname(autograd_tutor.__file__))')"
+FIND_PACKAGE='import autograd_tutor, os; print(os.path.dirname(autograd_tutor.__file__))'
+PACKAGE="$("$PYTHON" -c "$FIND_PACKAGE")"
 chmod -R go-rwx "$PACKAGE/exercises/specs" "$ROOT/source"
 """
 

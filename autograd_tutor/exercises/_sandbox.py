@@ -134,6 +134,25 @@ def bwrap_works() -> bool:
         return False
 
 
+_ROOT_PREFIX = "autograd-tutor-grader-"
+_OWNER = "grader.pid"
+
+
+def _remove_stale_roots() -> None:
+    """Remove the folders of graders that died without cleaning up (killed with SIGKILL).
+    A folder whose grader process still exists, or that names none, is left alone."""
+    for folder in Path(tempfile.gettempdir()).glob(_ROOT_PREFIX + "*"):
+        try:
+            if folder.stat().st_uid != os.getuid():
+                continue
+            pid = int((folder / _OWNER).read_text())
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except (OSError, ValueError):  # no owner file, not ours, or a live process
+            continue
+
+
 def _reachable_by_anyone(path: Path) -> bool:
     """Every folder from / to ``path`` can be entered by any user."""
     for folder in [path, *path.parents]:
@@ -162,7 +181,9 @@ class Sandbox:
         elif level == LEVEL_BWRAP and not bwrap_works():
             raise RuntimeError("bubblewrap (bwrap) is not installed or cannot create "
                                "namespaces here")
-        root = Path(tempfile.mkdtemp(prefix="autograd-tutor-grader-"))
+        _remove_stale_roots()
+        root = Path(tempfile.mkdtemp(prefix=_ROOT_PREFIX))
+        (root / _OWNER).write_text(str(os.getpid()))
         is_root = hasattr(os, "geteuid") and os.geteuid() == 0
         if level == LEVEL_BWRAP:
             drop = is_root and shutil.which("setpriv") is not None

@@ -14,8 +14,10 @@ from typing import Any, Optional
 
 import numpy as np
 
+from ..compat.dtype import cpp_name
 from ..compat.random import rand  # the package's generator, seeded by manual_seed
 from ..compat.tensor_api import Tensor, _check_broadcast
+from . import _conv
 from . import _functions as _ops
 
 _REDUCTIONS = ("none", "mean", "sum")
@@ -88,6 +90,121 @@ def linear(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None) -> Tens
         return _ops.Addmm.apply(bias, input, weight)
     rows = input.reshape(-1, input.shape[-1])
     return _ops.Addmm.apply(bias, rows, weight).view(*input.shape[:-1], weight.shape[0])
+
+
+# -- convolution and pooling ----------------------------------------------------------------
+
+
+def _two(value: Any, name: str) -> tuple:
+    """An int or a pair of ints, as (for rows, for columns)."""
+    pair = tuple(value) if isinstance(value, (tuple, list)) else (value, value)
+    if len(pair) != 2:
+        raise RuntimeError(
+            f"expected {name} to be a single integer value or a list of 2 values to match the "
+            f"convolution dimensions, but got {name}={list(pair)}"
+        )
+    return tuple(int(v) for v in pair)
+
+
+def _shape(t: Tensor) -> str:
+    return "[" + ", ".join(str(n) for n in t.shape) + "]"
+
+
+def conv2d(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None, stride: Any = 1,
+           padding: Any = 0, dilation: Any = 1, groups: int = 1) -> Tensor:
+    """2-D convolution: each output channel slides its ``kh × kw`` filter over the input and
+    takes a dot product at every position (plus its bias). Input (N, C, H, W) or (C, H, W);
+    weight (out_channels, C / groups, kh, kw)."""
+    _check_tensors("conv2d", input=input, weight=weight, bias=bias)
+    if input.ndim not in (3, 4):
+        raise RuntimeError("Expected 3D (unbatched) or 4D (batched) input to conv2d, but got "
+                           f"input of size: {_shape(input)}")
+    if input.ndim == 3:  # one image: PyTorch adds the batch dim and removes it again
+        return conv2d(input.unsqueeze(0), weight, bias, stride, padding, dilation,
+                      groups).squeeze(0)
+    stride, dilation = _two(stride, "stride"), _two(dilation, "dilation")
+    if min(stride) <= 0:
+        raise RuntimeError("non-positive stride is not supported")
+    kernel = tuple(d * (k - 1) + 1 for d, k in zip(dilation, weight.shape[2:]))
+    if isinstance(padding, str):
+        if padding not in ("same", "valid"):
+            raise RuntimeError(f"Invalid padding string: '{padding}'")
+        if padding == "same" and stride != (1, 1):
+            raise RuntimeError("padding='same' is not supported for strided convolutions")
+        # "same": as many zeros as the kernel reaches past the edge; an odd one goes at the end
+        pads = tuple(((k - 1) // 2, k - 1 - (k - 1) // 2) if padding == "same" else (0, 0)
+                     for k in kernel)
+    else:
+        if min(_two(padding, "padding")) < 0:
+            raise RuntimeError("negative padding is not supported")
+        pads = tuple((p, p) for p in _two(padding, "padding"))
+    if weight.shape[0] % groups:
+        raise RuntimeError(
+            f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, "
+            f"but got weight of size [{_shape(weight)}] instead")
+    if input.shape[1] != weight.shape[1] * groups:
+        raise RuntimeError(
+            f"Given groups={groups}, weight of size {_shape(weight)}, expected input"
+            f"{_shape(input)} to have {weight.shape[1] * groups} channels, but got "
+            f"{input.shape[1]} channels instead. Check in_channels of the layer against the "
+            "channels (dim 1) of its input.")
+    padded = tuple(n + a + b for n, (a, b) in zip(input.shape[2:], pads))
+    if any(k > n for k, n in zip(kernel, padded)):
+        raise RuntimeError(
+            f"Calculated padded input size per channel: ({padded[0]} x {padded[1]}). Kernel "
+            f"size: ({kernel[0]} x {kernel[1]}). Kernel size can't be greater than actual input "
+            "size")
+    if input.dtype != weight.dtype:
+        raise RuntimeError(f"expected scalar type {input.dtype._scalar_name} but found "
+                           f"{weight.dtype._scalar_name}")
+    if bias is not None:
+        if bias.shape != (weight.shape[0],):
+            raise RuntimeError(
+                f"Given weight of size {_shape(weight)}, expected bias to be 1-dimensional with "
+                f"{weight.shape[0]} elements, but got bias of size {_shape(bias)} instead")
+        if bias.dtype != input.dtype:
+            raise RuntimeError(f"Input type ({cpp_name(input.dtype)}) and bias type "
+                               f"({cpp_name(bias.dtype)}) should be the same")
+    return _conv.Convolution.apply(input, weight, bias, stride, pads, dilation, groups)
+
+
+def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
+               dilation: Any = 1, ceil_mode: bool = False, return_indices: bool = False) -> Any:
+    """The largest value of each ``kernel_size`` window (moved by ``stride``, which defaults
+    to the window size); ``return_indices=True`` also gives where each maximum was."""
+    _check_tensors("max_pool2d", input=input)
+    if input.ndim not in (3, 4) or input.numel() == 0:
+        raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
+    kernel = _two(kernel_size, "kernel_size")
+    stride = kernel if stride is None or stride == [] else _two(stride, "stride")
+    padding, dilation = _two(padding, "padding"), _two(dilation, "dilation")
+    if min(stride) == 0:
+        raise RuntimeError("stride should not be zero")
+    if min(padding) < 0:
+        raise RuntimeError(f"pad must be non-negative, but got pad: {min(padding)}")
+    for k, p, d in zip(kernel, padding, dilation):
+        if p > (d * (k - 1) + 1) // 2:
+            raise RuntimeError(
+                f"pad should be at most half of effective kernel size, but got pad={p}, "
+                f"kernel_size={k} and dilation={d}")
+    out_size = []
+    for n, k, s, p, d in zip(input.shape[-2:], kernel, stride, padding, dilation):
+        span = n + 2 * p - d * (k - 1) - 1
+        out = -(-span // s) + 1 if ceil_mode else span // s + 1
+        if ceil_mode and (out - 1) * s >= n + p:  # the last window would start in the padding
+            out -= 1
+        out_size.append(out)
+    if min(out_size) <= 0:
+        size = "x".join(str(n) for n in input.shape[-3:])
+        raise RuntimeError(
+            f"Given input size: ({size}). Calculated output size: ({input.shape[-3]}x"
+            f"{out_size[0]}x{out_size[1]}). Output size is too small")
+    pool = (kernel, stride, padding, dilation, tuple(out_size))
+    out = _conv.MaxPool2d.apply(input, *pool)
+    if not return_indices:
+        return out
+    _, rows, cols = _conv.max_positions(input._data, *pool)  # flat positions in each H x W
+    return out, Tensor._make((rows * input.shape[-1] + cols).astype(np.int64))
 
 
 # -- activations ----------------------------------------------------------------------------

@@ -8,13 +8,14 @@ layer's fan-in (inputs per output) and fan-out.
 from __future__ import annotations
 
 import math
-from typing import Optional, Tuple
+from typing import Any, Optional, Tuple
 
 import numpy as np
 
 from ..compat.dtype import float64
 from ..compat.random import rand, randn  # the package's generator, seeded by manual_seed
 from ..compat.tensor_api import Tensor
+from .parameter import Parameter
 
 
 def _empty(shape: Tuple[int, ...]) -> Tensor:
@@ -129,3 +130,23 @@ def kaiming_normal_(
 ) -> Tensor:
     """N(0, std²) with ``std = gain / sqrt(fan)`` (He et al., 2015)."""
     return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity))
+
+
+def _reset_layer(weight: Tensor, bias: Optional[Tensor]) -> None:
+    """PyTorch's default for ``Linear`` and ``Conv2d``: kaiming_uniform(a=sqrt(5)) for the
+    weight, which is U(-1/sqrt(fan_in), 1/sqrt(fan_in)), and the same range for the bias."""
+    kaiming_uniform_(weight, a=math.sqrt(5))
+    if bias is not None:
+        fan_in, _ = _calculate_fan_in_and_fan_out(weight)
+        bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+        uniform_(bias, -bound, bound)
+
+
+def _add_weight_and_bias(layer: Any, weight_shape: tuple, bias: bool) -> None:
+    """Give ``layer`` a ``weight`` of ``weight_shape`` and a ``bias`` with one number per output
+    (``None`` without one), uninitialised: the layer's ``reset_parameters`` draws them."""
+    layer.weight = Parameter(_empty(weight_shape))
+    if bias:
+        layer.bias = Parameter(_empty(weight_shape[:1]))
+    else:
+        layer.register_parameter("bias", None)

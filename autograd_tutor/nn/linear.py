@@ -3,14 +3,12 @@ nothing, handy as a placeholder)."""
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from ..compat.tensor_api import Tensor
 from . import functional as F
 from . import init
 from .module import Module
-from .parameter import Parameter
 
 
 class Linear(Module):
@@ -25,19 +23,12 @@ class Linear(Module):
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
-        self.weight = Parameter(init._empty((out_features, in_features)))
-        if bias:
-            self.bias = Parameter(init._empty((out_features,)))
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
+        init._add_weight_and_bias(self, (out_features, in_features), bias)
+        self.reset_parameters()  # a subclass may override it, as in PyTorch
 
     def reset_parameters(self) -> None:
-        """Draw fresh weights: kaiming_uniform(a=sqrt(5)) is U(-1/sqrt(fan_in), 1/sqrt(fan_in))."""
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            bound = 1 / math.sqrt(self.in_features) if self.in_features > 0 else 0
-            init.uniform_(self.bias, -bound, bound)
+        """Draw fresh weights and biases, uniform in [-1/sqrt(fan_in), 1/sqrt(fan_in)]."""
+        init._reset_layer(self.weight, self.bias)
 
     def forward(self, input: Tensor) -> Tensor:
         return F.linear(input, self.weight, self.bias)
