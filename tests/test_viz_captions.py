@@ -343,7 +343,7 @@ def test_a_leaf_changed_after_recording_shows_its_recorded_numbers():
     assert forward[nodes["sub"].id] == "sub = mul - 1 = 2 - 1 = 1"
     svg = viz.draw(loss, {"w": w, "x": x, "loss": loss}).svg
     box = svg.split("<title>w: ", 1)[1].split("</g>", 1)[0]
-    assert ">changed since: v0 → v1<" in box  # data as recorded, then now, then the grad
+    assert ">changed: _version 0 → 1<" in box  # data as recorded, then now, then the grad
     assert box.index(">[1.]<") < box.index(">now <") < box.index(">[0.6000]<") < box.index(">[4.]<")
 
 

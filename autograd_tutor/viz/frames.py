@@ -183,7 +183,7 @@ class _Narrator:
     def _stale_note(self, g: GNode) -> str:
         before, now = g.stale or (0, 0)
         name = self.names[g.id]
-        head = (f"{name} was changed in place after this graph was recorded (its version "
+        head = (f"{name} was changed in place after this graph was recorded ({name}._version "
                 f"went from {before} to {now}): ")
         if g.current is None:
             return head + ("it shows its numbers now, while the graph's values were computed "

@@ -150,7 +150,7 @@ def _box_text(n: GNode, graph: Graph) -> _BoxText:
     width = max(len(s) for s in value + now)
     notes: Tuple[str, ...] = ()
     if n.stale:
-        notes = (f"changed since: v{n.stale[0]} → v{n.stale[1]}",)
+        notes = (f"changed: _version {n.stale[0]} → {n.stale[1]}",)
     if n.kind == "const":
         is_number = n.value.ndim == 0 and label_number(n.label) == n.value.item()
         # a cut tensor is no constant: its numbers came from the graph, its gradient stops
