@@ -54,9 +54,13 @@ RUN_VIEW_JS = (f'<img alt="" src="{_PIXEL}" style="display:none" '
                f'onload="(function(){{{html.escape(KEEP_VIEWS_JS + VIEW_JS)}}}).call(this)">')
 
 # The view's style sheet: captions take the theme's text colour (no fixed greys that vanish
-# on a dark background), the step announcer is read but not shown.
+# on a dark background), the picture scrolls within the view's width, the step announcer is
+# read but not shown.
 VIEW_CSS = (
     ".ag-view .ag-caption [style*=color]{color:inherit!important}"
+    # the picture's own width (800 px, say) must not widen the view: it scrolls instead
+    # (ipywidgets 7 in JupyterLab 3 sizes the output by its content otherwise)
+    ".ag-view .ag-picture{contain:inline-size;min-width:0}"
     ".ag-view .ag-keys,.ag-view .ag-keys *{font-size:12px;line-height:1.35}"
     ".ag-view .ag-live{position:absolute!important;width:1px!important;height:1px!important;"
     "overflow:hidden!important;clip:rect(0 0 0 0);white-space:nowrap}"
