@@ -308,6 +308,32 @@ def test_an_unnamed_detach_reads_as_written_and_no_cut_is_called_a_constant():
     assert "q.detach(): cut from the graph by detach(): a value the gradient does not flow" in svg
 
 
+def test_a_result_of_a_cut_tensor_hangs_from_it_not_recorded():
+    # c = w.detach() ** 2 with recording on: no input requires grad, so nothing is recorded;
+    # c is drawn below the (temporary) w.detach(), which is drawn below w. By hand: c = [1, 1];
+    # total = sum(w * x + c) = 3 + -2 + 2 = 3 and w.grad = x = [3, 2], as in PyTorch.
+    w = at.tensor([1.0, -1.0], requires_grad=True)
+    x = at.tensor([3.0, 2.0])
+    c = w.detach() ** 2
+    total = (w * x + c).sum()
+    graph, frames = frames_of(total, {"w": w, "x": x, "c": c, "total": total})
+    i = ids(graph)
+    assert sorted(graph.cut_edges()) == [(i["w"], i["w.detach()"], "detach()"),
+                                         (i["w.detach()"], i["c"], "not recorded")]
+    forward = {f.node: f for f in frames if f.phase == "forward"}
+    assert forward[i["c"]].text == "c = [1, 1], computed from w.detach() without recording"
+    assert "The gradient stops here" in forward[i["c"]].html
+    assert frames[-1].text == ("w.grad = ∂total/∂w = ∂total/∂mul ⊙ ∂mul/∂w "
+                               "= [1, 1] ⊙ [3, 2] = [3, 2]")
+    tw = torch.tensor([1.0, -1.0], requires_grad=True)
+    (tw * torch.tensor([3.0, 2.0]) + tw.detach() ** 2).sum().backward()
+    assert frames[-1].state.grads[i["w"]] == pytest.approx(tw.grad.numpy())
+    svg = viz.draw(total, {"w": w, "x": x, "c": c, "total": total}).svg
+    assert ">not recorded: gradient stops<" in svg
+    del c  # the note goes with the tensor, and what it kept alive with it
+    assert all(entry[0]() is not None for entry in ag._cuts.values())
+
+
 def test_a_cut_from_a_tensor_that_is_gone_is_still_said():
     x = at.tensor([2.0], requires_grad=True)
     d = (x * 2).detach()  # the tensor it was cut from is gone at once

@@ -140,10 +140,10 @@ def version(tensor: Tensor) -> int:
 # shortcut ``speed.unrecorded_binary``, which do not go through ``apply``). Where a tensor left
 # the graph (``detach()``, or an op run under ``no_grad`` on a tensor that requires grad) is
 # noted in a side table keyed by id: tensors carry no extra field, and nothing here keeps a
-# tensor alive.
+# tensor alive (but the source of a "not recorded" result, while that result lives).
 
 _ALL_ZERO = ("every tensor input at version 0",)  # Node._input_versions of most nodes
-_cuts: dict = {}  # id(cut tensor) -> (weakref to it, label, weakref to the source)
+_cuts: dict = {}  # id(cut tensor) -> (weakref to it, label, callable giving the source)
 # id(leaf) -> (weakref to it, its version, weakref to the copy of its numbers at that version):
 # one copy per version however many ops use it. Recorded nodes keep the copies alive.
 _copies: dict = {}
@@ -161,21 +161,25 @@ def watch(on: bool = True) -> None:
 def cut_of(t: Any) -> tuple | None:
     """``(label, source)`` if ``t`` was cut from the graph while watching, else ``None``.
 
-    ``label`` is ``"detach()"`` or ``"no_grad"``; ``source`` is the tensor it was cut from, or
-    ``None`` if that tensor no longer exists."""
+    ``label`` is ``"detach()"``, ``"no_grad"``, or ``"not recorded"`` for a result computed
+    (with recording on) from a tensor that was itself cut, like ``w.detach() ** 2``: no input
+    required grad, so nothing was recorded. ``source`` is the tensor it was cut from, or
+    ``None`` if that tensor no longer exists (the source of a ``"not recorded"`` result is kept
+    alive with it: it is often a temporary such as ``w.detach()``)."""
     entry = _cuts.get(id(t))
     if entry is None or entry[0]() is not t:
         return None
     return entry[1], entry[2]()
 
 
-def _note_cut(label: str, args: tuple, out: Any) -> None:
-    """Note that ``out`` was computed from ``args`` without recording (watching only)."""
+def _note_cut(label: str, args: tuple, out: Any, keep: bool = False) -> None:
+    """Note that ``out`` was computed from ``args`` without recording (watching only); with
+    `keep`, the table holds the source alive as long as ``out`` lives."""
     for a in args:
-        if isinstance(a, Tensor) and (a._requires_grad or id(a) in _cuts):
+        if isinstance(a, Tensor) and (a._requires_grad or id(a) in _cuts) and a is not out:
             key = id(out)
             _cuts[key] = (weakref.ref(out, lambda _, key=key: _cuts.pop(key, None)), label,
-                          weakref.ref(a))
+                          (lambda a=a: a) if keep else weakref.ref(a))
             return
 
 
@@ -224,6 +228,8 @@ def _watched_apply(cls: type[Function], *args: Any) -> Any:
         elif o.grad_fn is not None:  # recorded just now: o is a new tensor
             o.grad_fn._input_versions = versions
             o.grad_fn._input_data = _recorded_copies(args, counters)
+        elif _cuts:  # nothing required grad; computed from a cut tensor, say w.detach() ** 2?
+            _note_cut("not recorded", args, o, keep=True)
     return out
 
 

@@ -249,6 +249,11 @@ class _Narrator:
             text = f"{lhs}{paren(src)}.detach() = {fmt(g.value)}"
             why = (f"detach() gives {src}'s numbers as a new tensor with no history: no "
                    f"gradient flows from {name} back to {src}. The gradient stops here.")
+        elif g.cut == "not recorded":
+            text = f"{name} = {fmt(g.value)}, computed from {src} without recording"
+            why = (f"Autograd records an op only when an input requires grad, and {src} does "
+                   f"not: {name} has no history, so no gradient flows from it back to {src}. "
+                   "The gradient stops here.")
         else:
             text = f"{name} = {fmt(g.value)}, computed from {src} under no_grad()"
             why = (f"With recording off (torch.no_grad()) nothing was recorded: {name} has "

@@ -39,7 +39,8 @@ class GNode:
     grad: np.ndarray | None
     inputs: tuple[int, ...]
     node: object = None
-    # "detach()" or "no_grad": this tensor's numbers were cut from the graph, from node cut_from
+    # "detach()", "no_grad" or "not recorded" (computed from a cut tensor, e.g. w.detach() ** 2):
+    # this tensor's numbers were cut from the graph, from node cut_from
     cut: Optional[str] = None
     cut_from: Optional[int] = None
     # (version when the graph recorded it, version now): changed in place since, e.g. by an
