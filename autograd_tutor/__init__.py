@@ -15,6 +15,15 @@ import warnings
 from math import e, inf, nan, pi
 
 from . import accelerator, autograd, cuda
+from .autograd.anomaly_mode import is_anomaly_enabled
+from .autograd.grad_mode import (
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 from .compat import node_api  # noqa: F401 - grad_fn._saved_self, _saved_other, _saved_result
 from .compat.creation import (
     arange,
@@ -76,15 +85,6 @@ from .compat.random import (
     randperm,
 )
 from .compat.tensor_api import Size, Tensor, device  # noqa: I001 - first: Tensor's methods
-from .kernel.anomaly_mode import is_anomaly_enabled
-from .kernel.grad_mode import (
-    enable_grad,
-    inference_mode,
-    is_grad_enabled,
-    is_inference_mode_enabled,
-    no_grad,
-    set_grad_enabled,
-)
 
 # PyTorch computes 1/0 = inf, 0/0 = nan and log(0) = -inf silently. NumPy warns ("divide by
 # zero encountered in divide", with a line of our source) wherever it computes them: in the ops,

@@ -43,11 +43,6 @@ LAYERS = [
     ("cli", ["autograd_tutor.cli", "autograd_tutor.__main__", "autograd_tutor._demo_page"]),
 ]
 
-# ``autograd_tutor.autograd.<name>``: PyTorch's path for these kernel modules (autograd/__init__.py)
-ALIASES = {
-    f"autograd_tutor.autograd.{name}": f"autograd_tutor.kernel.{name}"
-    for name in ("anomaly_mode", "engine", "function", "grad_mode")
-}
 
 def module_name(path: Path) -> str:
     parts = list(path.relative_to(ROOT).with_suffix("").parts)
@@ -99,10 +94,9 @@ def imports(module: str, path: Path, known: dict[str, Path]) -> list[tuple[str, 
             else:
                 source = node.module or ""
             for alias in node.names:  # `from pkg import submodule` imports the submodule
-                sub = ALIASES.get(f"{source}.{alias.name}", f"{source}.{alias.name}")
+                sub = f"{source}.{alias.name}"
                 targets.append(sub if sub in known else source)
         for target in targets:
-            target = ALIASES.get(target, target)
             while target and target not in known:  # `import a.b.c` of a name in a.b
                 target = target.rpartition(".")[0]
             if target.startswith("autograd_tutor") and target != module:
@@ -250,3 +244,77 @@ def test_tools_read_the_core_through_its_public_api():
 @pytest.mark.parametrize("name", ["_data", "_inputs", "_value", "_replay", "_version", "_vc"])
 def test_the_core_fields_are_known(name):
     assert name in _core_private_names()
+
+
+# -------------------------------------------------------------------- the kernel, as read
+KERNEL_LINES = 700  # issue 17: a kernel a student reads in one sitting
+
+
+def test_the_kernel_stays_small():
+    lines = sum(len(p.read_text().splitlines()) for p in (PACKAGE / "kernel").glob("*.py"))
+    assert lines <= KERNEL_LINES, f"kernel/ has {lines} lines; move what is not the algorithm out"
+
+
+def test_x_times_y_reaches_mul_in_three_hops():
+    """``x * y`` -> ``Tensor.__mul__`` -> ``Mul.apply`` (-> ``Mul.forward``), and the engine
+    later calls ``Mul.backward``: ``__mul__`` is the method made for ``Mul`` and calls
+    ``Mul.apply`` itself, with no helper in between."""
+    import sys
+
+    import autograd_tutor as at
+    from autograd_tutor.autograd import graph
+    from autograd_tutor.kernel.function import Function
+    from autograd_tutor.ops.arithmetic import Mul
+
+    calls = []
+
+    def profile(frame, event, arg):
+        if event == "call":
+            calls.append((frame.f_back.f_code, frame.f_code))
+
+    x = at.tensor([2.0], requires_grad=True)
+    y = at.tensor([3.0], requires_grad=True)
+    watching = Function.__dict__["apply"] is not graph._plain_apply  # viz swaps apply
+    graph.watch(False)
+    sys.setprofile(profile)
+    try:
+        z = x * y
+    finally:
+        sys.setprofile(None)
+        graph.watch(watching)
+    mul = at.Tensor.__mul__.__code__
+    apply = graph._plain_apply.__func__.__code__  # the kernel's Function.apply
+    assert calls[0] == (sys._getframe().f_code, mul)  # x * y calls __mul__
+    assert (mul, apply) in calls  # __mul__ calls Mul.apply
+    assert (apply, Mul.forward.__code__) in calls  # which runs Mul's own forward
+    callees_of_mul = {callee.co_name for caller, callee in calls if caller is mul}
+    assert callees_of_mul <= {"apply"}  # nothing between the operator and the op
+    assert type(z.grad_fn).__name__ == "MulBackward0" and z.grad_fn._function is Mul
+
+
+def test_the_kernel_runs_as_written_until_an_extension_is_switched_on():
+    """Anomaly mode, saved_tensors_hooks, inference mode and node hooks reach the kernel only
+    through its two extension points, and only once they are used (a fresh interpreter has
+    none; anomaly mode and saved_tensors_hooks take theirs away again)."""
+    import subprocess
+    import sys
+
+    import autograd_tutor as at
+    from autograd_tutor.kernel import engine, function
+
+    fresh = subprocess.run(
+        [sys.executable, "-c", "import autograd_tutor as at; from autograd_tutor.kernel import "
+         "engine, function; at.tensor(1.0, requires_grad=True).exp().backward(); "
+         "print(function.record_notes, engine.call_wrappers)"],
+        capture_output=True, text=True, cwd=ROOT, check=True,
+    )
+    assert fresh.stdout.strip() == "[] []"
+    notes, wrappers = list(function.record_notes), list(engine.call_wrappers)
+    with pytest.warns(UserWarning, match="Anomaly Detection"):
+        anomaly = at.autograd.detect_anomaly()
+    with anomaly:
+        assert len(function.record_notes) == len(notes) + 1
+        assert len(engine.call_wrappers) == len(wrappers) + 1
+    with at.autograd.graph.saved_tensors_hooks(lambda t: t, lambda t: t):
+        assert len(function.record_notes) == len(notes) + 1
+    assert (function.record_notes, engine.call_wrappers) == (notes, wrappers)

@@ -53,8 +53,6 @@ XFAIL: dict[str, str] = {
     "dlwpt_ch6_nn.py": "float32 rounding amplified: the Tanh MLP crosses a plateau near epoch "
     "2000 and the two float32 runs part (6.87 vs 6.28); in float64 they agree to 4e-6 "
     f"{DELIBERATE} [test_dlwpt_tanh_mlp_agrees_in_float64]",
-    "notes_extending_setup_context.py": "Sort: Tensor.sort and Tensor.index_add_ are missing "
-    "(setup_context itself works) [test_sort_and_index_add]",
     "polynomial_optim.py": "float rounding amplified: RMSprop at lr=1e-3 oscillates from step "
     "~950 on; up to step 899 the losses agree to 1e-13 in float64 (and then part even in "
     f"float64) {DELIBERATE} [test_rmsprop_polynomial_agrees_until_it_oscillates]",

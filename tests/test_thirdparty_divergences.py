@@ -449,7 +449,6 @@ def test_floattensor():
     assert_close(at.FloatTensor([0.1, 1.0, 0.0001]), torch.FloatTensor([0.1, 1.0, 0.0001]))
 
 
-@_xfail("Tensor.sort and Tensor.index_add_ are missing (ops/, compat/tensor_api.py)")
 def test_sort_and_index_add():
     """notes_extending_setup_context: Sort's forward calls x.sort(), its backward
     grad_input.index_add_(0, indices, g1)."""

@@ -20,11 +20,12 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from ..compat.autograd_api import grad
 from ..compat.creation import zeros_like
 from ..compat.functions import stack
 from ..compat.tensor_api import Tensor
-from ..kernel.engine import grad
-from ..kernel.grad_mode import _Mode, enable_grad, set_grad_enabled
+from ..kernel.grad_mode import _Mode
+from .grad_mode import enable_grad, set_grad_enabled
 
 _STRATEGY = (
     'Expected strategy to be either "forward-mode" or "reverse-mode". Hint: If your function '

@@ -23,10 +23,10 @@ from typing import Any, Callable, List, Sequence, Tuple, Union
 
 import numpy as np
 
+from ..compat.autograd_api import grad
 from ..compat.creation import tensor
 from ..compat.random import rand
 from ..compat.tensor_api import Tensor
-from ..kernel.engine import grad
 
 
 class GradcheckError(RuntimeError):

@@ -67,10 +67,25 @@ class saved_tensors_hooks:
         self.unpack_hook = unpack_hook
 
     def __enter__(self) -> None:
-        function._saved_hooks.append((self.pack_hook, self.unpack_hook))
+        _saved_hooks.append((self.pack_hook, self.unpack_hook))
+        if _pack_saved not in function.record_notes:
+            function.record_notes.append(_pack_saved)
 
     def __exit__(self, *exc: object) -> None:
-        function._saved_hooks.pop()
+        _saved_hooks.pop()
+        if not _saved_hooks:
+            function.record_notes.remove(_pack_saved)
+
+
+_saved_hooks: list = []  # (pack_hook, unpack_hook) pairs of the blocks we are in, innermost last
+
+
+def _pack_saved(node: Node) -> None:
+    """Store ``pack_hook(t)`` of each tensor ``node`` saved (the innermost block's);
+    ``saved_tensors`` gives them back through its ``unpack_hook``."""
+    if node._saved:
+        pack, node._unpack = _saved_hooks[-1]
+        node._packed = tuple([t if t is None else pack(t) for t in node._saved])
 
 
 class save_on_cpu(saved_tensors_hooks):

@@ -65,6 +65,25 @@ def _check_int(n: Any) -> None:
         )
 
 
+def _check_index(index: Any, size: int, fn: str) -> np.ndarray:
+    """The int64 array of an ``index`` tensor for ``index_select`` / ``index_add_`` along a dim
+    of ``size`` elements, or PyTorch's error: integers only, each in ``0 <= i < size``."""
+    values = index._data if isinstance(index, Tensor) else np.asarray(index)
+    if values.dtype.kind not in "iu":
+        expected = "int32 or int64" if fn == "index_select" else "int32/int64"
+        got = "" if fn == "index_select" else f" but got: {_dtype.of_array(values)._scalar_name}"
+        raise RuntimeError(
+            f"{fn}(): Expected dtype {expected} for index{got}. Make the index an integer "
+            "tensor: torch.tensor([0, 2]) or index.long()."
+        )
+    if values.size and (values.min() < 0 or values.max() >= size):
+        raise IndexError(
+            f"index out of range in self. Every index must be in 0..{size - 1}, the length "
+            "of that dimension."
+        )
+    return values.astype(np.int64, copy=False)
+
+
 def _dim(d: int, ndim: int) -> int:
     """Normalise a possibly negative dim; IndexError (as PyTorch) when out of range."""
     n = max(ndim, 1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 
@@ -119,3 +121,8 @@ def promote_scalar(a: dtype, scalar: object) -> dtype:
     if isinstance(scalar, (int, np.integer)):
         return a if a._rank >= 1 else default_int
     return a if a._rank >= 2 else default_float
+
+
+def type_string(t: Any) -> str:
+    """PyTorch's name of a tensor's type, e.g. ``"torch.FloatTensor"``."""
+    return f"torch.{t.dtype._scalar_name}Tensor"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import warnings
 from typing import Any, Callable, Sequence
 
-from ..kernel.grad_mode import is_grad_enabled, no_grad
+from ..autograd.grad_mode import is_grad_enabled, no_grad
 from ..kernel.tensor import Tensor
 from ..ops import movement
 from .checks import _dim
@@ -72,7 +72,7 @@ _METHODS = (
     "softmax log_softmax sum mean norm max min argmax argmin reshape flatten transpose t permute "
     "squeeze unsqueeze maximum minimum clone detach numel eq ne lt le gt ge allclose equal "
     "split chunk unbind masked_fill reciprocal round floor ceil trunc floor_divide remainder "
-    "var std all any flip cumsum"
+    "var std all any flip cumsum sort argsort index_select index_add"
 ).split()
 globals().update({name: _from_method(name) for name in _METHODS})
 

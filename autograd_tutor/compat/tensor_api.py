@@ -12,6 +12,7 @@ every op is in ``autograd_tutor/ops``.
 
 from __future__ import annotations
 
+import copy
 import functools
 import types
 import warnings
@@ -20,19 +21,19 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from ..kernel import engine, function
 from ..kernel.function import Function
 from ..kernel.grad_mode import _Mode
 from ..kernel.tensor import Tensor
 from ..ops import arithmetic as A
-from ..ops import linalg, movement, reduce, select, softmax, unary
+from ..ops import indexing, linalg, movement, reduce, select, softmax, unary
+from . import autograd_api, speed
 from . import dtype as _dtype
 from . import printing as _printing
-from . import speed
 from .checks import (
     _array_on_left,
     _check_broadcast,
     _check_grad,
+    _check_index,
     _check_int,
     _check_matmul,
     _check_reshape,
@@ -114,13 +115,194 @@ _ALL = _AllDims()
 _warned_float = False  # float(t) of a tensor that requires grad warns once
 
 
+@functools.cache
+def _binary_method(op: type[Function], reflected: str | None = None) -> Callable[..., Tensor]:
+    """The method of a binary operator, made for its op: ``Tensor.__mul__`` is
+    ``_binary_method(Mul)``, and calls ``Mul.apply`` itself. Around that call it applies
+    PyTorch's rules: a number becomes a constant tensor, and the result gets PyTorch's dtype.
+    ``reflected``: the operator's symbol, for ``2 * x`` (``x.__rmul__(2)``), where an array on
+    the left is refused."""
+
+    def method(self: Tensor, other: Any) -> Tensor:
+        if reflected is not None and isinstance(other, np.ndarray):
+            raise _array_on_left(reflected)
+        if not _Mode.enabled:  # nothing to record: the op's NumPy ufunc alone may do (speed.py)
+            out = speed.unrecorded_binary(op, self, other)
+            if out is not None:
+                return out
+        b = other if isinstance(other, Tensor) else self._operand(other)
+        try:
+            out = op.apply(self, b)
+        except ValueError:  # NumPy could not broadcast the shapes: say why, as PyTorch does
+            _check_broadcast(self.shape, b.shape)
+            raise
+        except TypeError:  # NumPy has no bool - bool
+            _check_subtraction(op, self._data.dtype, b._data.dtype)
+            raise
+        if self._data.dtype is b._data.dtype is out._data.dtype:  # the common case
+            return out
+        return _promoted_result(op, self, b, out)
+
+    return method
+
+
+def _promoted_result(op: type[Function], a: Tensor, b: Tensor, out: Tensor) -> Tensor:
+    """``out = op(a, b)`` in the dtype PyTorch gives it (NumPy's promotion differs)."""
+    _check_subtraction(op, a._data.dtype, b._data.dtype)
+    want = _dtype.promote_operands(a.dtype, a._data.ndim == 0, b.dtype, b._data.ndim == 0)
+    if op is A.Div and want._rank < 2:  # true division of integers gives floats
+        want = _dtype.default_float
+    return _cast_result(out, want)
+
+
 class _TensorAPI:
     """PyTorch's Tensor API: attached to the kernel's ``Tensor`` by ``_attach`` at the end."""
 
     __hash__ = object.__hash__
-    _check_grad = _check_grad  # the kernel's ``grad`` setter checks with PyTorch's texts
     # NumPy defers to our reflected operators: np.float64(0.5) * t is a Tensor, as in PyTorch
     __array_priority__ = 1000
+
+    def __init__(self, *args: Any) -> None:
+        """``Tensor([1, 2])`` or ``Tensor(2, 3)`` (uninitialised), as the legacy PyTorch
+        constructor; prefer ``torch.tensor(data)``."""
+        if len(args) == 1 and not isinstance(args[0], int):
+            self._set_fields(np.asarray(args[0], dtype=np.float32))
+        else:  # Tensor() is empty: tensor([])
+            self._set_fields(np.zeros(args or (0,), dtype=np.float32))
+
+    def __deepcopy__(self, memo: dict) -> Tensor:
+        """A copy with its own values and ``.grad``; only leaves can be copied (a copy of a
+        computed tensor would have to copy the graph behind it too)."""
+        if self.grad_fn is not None:
+            raise RuntimeError(
+                "Only Tensors created explicitly by the user (graph leaves) support the "
+                "deepcopy protocol at the moment. Copy the values with x.detach().clone(), "
+                "or deepcopy the leaves (e.g. the model) before computing with them."
+            )
+        new = object.__new__(type(self))
+        memo[id(self)] = new
+        new.__dict__.update(copy.deepcopy(self.__getstate__(), memo))
+        return new
+
+    def __getstate__(self) -> dict:
+        """What ``copy.deepcopy`` and ``pickle`` keep: every field but the two that belong to
+        this very object (its leaf's AccumulateGrad, the views registered with it)."""
+        return {**self.__dict__, "_accumulator": None, "_views": None}
+
+    @property
+    def requires_grad(self) -> bool:
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag: bool) -> None:
+        if not self.is_leaf:
+            raise RuntimeError(_LEAF_FLAGS_ONLY)
+        if flag and self._data.dtype.kind != "f":
+            self._refuse_grad("floating point and complex dtype")
+        self._requires_grad = bool(flag)
+
+    def _refuse_grad(self, kinds: str) -> None:
+        """PyTorch's error for an integer tensor asked to require grad (the attribute says
+        "floating point and complex dtype", ``requires_grad_()`` "floating point dtype")."""
+        raise RuntimeError(
+            f"only Tensors of {kinds} can require gradients. This tensor has dtype "
+            f"{self.dtype}: create it from floats (e.g. torch.tensor([2.0]) rather than "
+            "torch.tensor([2])) or convert it with .float()."
+        )
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set ``requires_grad`` in place and return the tensor."""
+        if not self.is_leaf and not requires_grad:
+            raise RuntimeError(_LEAF_FLAGS_ONLY)
+        if requires_grad and self._data.dtype.kind != "f":
+            self._refuse_grad("floating point dtype")
+        if requires_grad and self._inference and not _Mode.inference:
+            raise RuntimeError(
+                "Setting requires_grad=True on inference tensor outside InferenceMode is not "
+                "allowed. Make a normal tensor first: t = t.clone()."
+            )
+        if self.is_leaf:
+            self.requires_grad = requires_grad
+        return self
+
+    @property
+    def retains_grad(self) -> bool:
+        """True once ``retain_grad()`` was called on this non-leaf tensor."""
+        return self._retains_grad
+
+    @property
+    def grad(self) -> Tensor | None:
+        if self._grad is None and self.grad_fn is not None and not self._retains_grad:
+            warnings.warn(
+                "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. "
+                "Its .grad attribute won't be populated during autograd.backward(). If you "
+                "indeed want the .grad field to be populated for a non-leaf Tensor, use "
+                ".retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by "
+                "mistake, make sure you access the leaf Tensor instead. See "
+                "github.com/pytorch/pytorch/pull/30531 for more information.",
+                UserWarning,
+                stacklevel=2,
+            )
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Tensor | None) -> None:
+        if value is not None:
+            _check_grad(self, value)  # a Tensor of this shape and dtype
+        self._grad = value
+
+    @property
+    def _version(self) -> int:
+        if self._inference:
+            raise RuntimeError(
+                "Inference tensors do not track version counter. Use t.clone() (a normal "
+                "tensor) if you need one."
+            )
+        return self._vc[0] if self._vc is not None else 0
+
+    def is_inference(self) -> bool:
+        """True for a tensor made inside ``inference_mode()``."""
+        return self._inference
+
+    def _check_inference_update(self) -> None:
+        """Outside ``inference_mode()`` an inference tensor cannot be changed in place."""
+        if self._inference and not _Mode.inference:
+            raise RuntimeError(
+                "Inplace update to inference tensor outside InferenceMode is not allowed.You "
+                "can make a clone to get a normal tensor before doing inplace update.See "
+                "https://github.com/pytorch/rfcs/pull/17 for more details. Write "
+                "t = t.clone() first, or make t outside inference_mode()."
+            )
+
+    def _view_path(self) -> list:
+        """The view ops that turn ``self._base`` into this tensor, first op first."""
+        path, t = [], self
+        while t._view_of is not None:
+            parent, op, args = t._view_of
+            path.append((op, args))
+            t = parent
+        return path[::-1]
+
+    def detach_(self) -> Tensor:
+        """Cut this tensor off from the graph in place: it becomes a leaf."""
+        if self._base is not None:
+            raise RuntimeError(
+                "Can't detach views in-place. Use detach() instead: v = v.detach() gives a new "
+                "tensor with the same values, cut off from the graph."
+            )
+        self.grad_fn = None
+        self._requires_grad = False
+        return self
+
+    @property
+    def data(self) -> Tensor:
+        """The numbers without the autograd history (a tensor sharing memory)."""
+        return Tensor._make(self._data)
+
+    @data.setter
+    def data(self, value: Tensor) -> None:
+        self._data = value._data
+
 
     # ---------------------------------------------------------------- basic properties
     @property
@@ -171,7 +353,7 @@ class _TensorAPI:
         inputs: Any = None,
     ) -> None:
         """Compute d(self)/d(leaf) for every leaf and add it into ``leaf.grad``."""
-        engine.backward(self, gradient, retain_graph, create_graph, inputs)
+        autograd_api.backward(self, gradient, retain_graph, create_graph, inputs)
 
     def detach(self) -> Tensor:
         """The same numbers, cut off from the graph (shares memory and version counter)."""
@@ -272,7 +454,7 @@ class _TensorAPI:
         """``x.type()`` names the type (``'torch.FloatTensor'``); ``x.type(torch.float64)`` or
         ``x.type('torch.DoubleTensor')`` converts."""
         if dtype is None:
-            return function._type_string(self)
+            return _dtype.type_string(self)
         if isinstance(dtype, str):
             by_name = {f"torch.{d._scalar_name}Tensor": d for d in _dtype.ALL}
             if dtype not in by_name:
@@ -321,8 +503,8 @@ class _TensorAPI:
     def _operand(self, other: Any) -> Tensor:
         """Numbers and arrays become constant tensors (numbers keep this tensor's dtype
         unless they are of a higher kind: ``int_tensor * 2.5`` is float32, as in PyTorch)."""
-        _check_int(other)
         if (type(other) is float or type(other) is int) and self._data.dtype.kind == "f":
+            _check_int(other)
             if other:  # the common case; not 0: 0.0 and -0.0 would share one cache entry
                 return _constant(other, self._data.dtype)
             return Tensor._make(np.asarray(other, self._data.dtype))
@@ -330,6 +512,7 @@ class _TensorAPI:
             return other
         if isinstance(other, np.ndarray):
             return Tensor._make(other)
+        _check_int(other)
         if isinstance(other, (bool, int, float, np.number, np.bool_)):
             return Tensor._make(np.asarray(other, _dtype.promote_scalar(self.dtype, other).numpy))
         raise TypeError(
@@ -337,37 +520,13 @@ class _TensorAPI:
             "Use a number or a tensor (torch.tensor(...))."
         )
 
-    def _binary(self, fn: type[Function], other: Any) -> Tensor:
-        """``fn.apply(self, other)`` for a binary op, with PyTorch's rules for the operands (a
-        number becomes a constant tensor) and for the result's dtype."""
-        if not _Mode.enabled:  # nothing to record: the op's ufunc alone may do (speed.py)
-            out = speed.unrecorded_binary(fn, self, other)
-            if out is not None:
-                return out
-        a, b = self, other if isinstance(other, Tensor) else self._operand(other)
-        try:
-            out = fn.apply(a, b)
-        except ValueError:  # NumPy could not broadcast the shapes: say why, as PyTorch does
-            _check_broadcast(a.shape, b.shape)
-            raise
-        except TypeError:  # NumPy has no bool - bool
-            _check_subtraction(fn, a._data.dtype, b._data.dtype)
-            raise
-        if a._data.dtype is b._data.dtype is out._data.dtype:  # `is`: much cheaper than ==
-            return out
-        _check_subtraction(fn, a._data.dtype, b._data.dtype)
-        want = _dtype.promote_operands(a.dtype, a._data.ndim == 0, b.dtype, b._data.ndim == 0)
-        if fn is A.Div and want._rank < 2:  # true division of integers gives floats
-            want = _dtype.default_float
-        return _cast_result(out, want)
+    def _binary(self, op: type[Function], other: Any) -> Tensor:
+        """``op.apply(self, other)`` with PyTorch's operand and dtype rules (for the operators
+        that first reorder or check their operands)."""
+        return _binary_method(op)(self, other)
 
-    def __add__(self, other: Any) -> Tensor:
-        return self._binary(A.Add, other)
-
-    def __radd__(self, other: Any) -> Tensor:
-        if isinstance(other, np.ndarray):
-            raise _array_on_left("+")
-        return self._binary(A.Add, other)  # 2 + x is add(x, 2) in PyTorch's graph
+    __add__ = _binary_method(A.Add)
+    __radd__ = _binary_method(A.Add, "+")  # 2 + x is add(x, 2) in PyTorch's graph
 
     def __sub__(self, other: Any) -> Tensor:
         if type(other) is bool:  # becomes a number of this tensor's dtype: check it first
@@ -383,16 +542,9 @@ class _TensorAPI:
         _check_subtraction(A.Sub, self._data.dtype, np.asarray(other).dtype)
         return _cast_result(A.Rsub.apply(self, other), _dtype.promote_scalar(self.dtype, other))
 
-    def __mul__(self, other: Any) -> Tensor:
-        return self._binary(A.Mul, other)
-
-    def __rmul__(self, other: Any) -> Tensor:
-        if isinstance(other, np.ndarray):
-            raise _array_on_left("*")
-        return self._binary(A.Mul, other)  # 2 * x is mul(x, 2) in PyTorch's graph
-
-    def __floordiv__(self, other: Any) -> Tensor:
-        return self._binary(A.FloorDivide, other)
+    __mul__ = _binary_method(A.Mul)
+    __rmul__ = _binary_method(A.Mul, "*")  # 2 * x is mul(x, 2) in PyTorch's graph
+    __floordiv__ = _binary_method(A.FloorDivide)
 
     def __rfloordiv__(self, other: Any) -> Tensor:
         if isinstance(other, np.ndarray):
@@ -419,8 +571,7 @@ class _TensorAPI:
         """``self % other``: what is left after ``self // other``, with ``other``'s sign."""
         return self % other
 
-    def __truediv__(self, other: Any) -> Tensor:
-        return self._binary(A.Div, other)
+    __truediv__ = _binary_method(A.Div)
 
     def __rtruediv__(self, other: Any) -> Tensor:
         if isinstance(other, Tensor):
@@ -674,11 +825,8 @@ class _TensorAPI:
     def log_softmax(self, dim: int) -> Tensor:
         return softmax.LogSoftmax.apply(self._as_float(), _dim(dim, self.ndim))
 
-    def maximum(self, other: Tensor) -> Tensor:
-        return self._binary(select.Maximum, other)
-
-    def minimum(self, other: Tensor) -> Tensor:
-        return self._binary(select.Minimum, other)
+    maximum = _binary_method(select.Maximum)
+    minimum = _binary_method(select.Minimum)
 
     def masked_fill(self, mask: Tensor, value: Any) -> Tensor:
         """A copy with ``value`` (a number or a 0-d tensor) wherever ``mask`` is True."""
@@ -865,6 +1013,44 @@ class _TensorAPI:
         idx = Tensor._make(np.expand_dims(indices, d) if keepdim else indices)
         return _ReturnTypes.make(whole.__name__.lower(), values, idx)
 
+    # ---------------------------------------------------------------- sort, pick, add by index
+    def sort(self, dim: int = -1, descending: bool = False, stable: bool | None = None) -> Any:
+        """``(values, indices)``: the elements in order along ``dim``, and where each came from
+        (NaN counts as the largest; equal values keep their order, ``stable`` or not)."""
+        if self.ndim == 0:
+            return _ReturnTypes.make("sort", self.clone(), Tensor._make(np.zeros((), np.int64)))
+        d = _dim(dim, self.ndim)
+        order = indexing.sort_order(self._data, d, descending)
+        op = indexing.Sort if stable is None else indexing.SortStable  # PyTorch's two names
+        return _ReturnTypes.make("sort", op.apply(self, d, order), Tensor._make(order))
+
+    def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
+        """The indices that sort the elements along ``dim`` (``sort``'s second result)."""
+        return self.sort(dim, descending).indices
+
+    def index_select(self, dim: int, index: Tensor) -> Tensor:
+        """The slices at ``index`` (an integer tensor) along ``dim``, in that order."""
+        d = _dim(dim, self.ndim)
+        _check_index(index, self._data.shape[d] if self.ndim else 1, "index_select")
+        return indexing.IndexSelect.apply(self, d, index)
+
+    def index_add(self, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
+        """A copy with ``alpha * source`` added at ``index`` along ``dim`` (an index that comes
+        twice gets both slices)."""
+        d = _dim(dim, self.ndim)
+        values = _check_index(index, self._data.shape[d] if self.ndim else 1, "index_add_")
+        if values.size != (source._data.shape[d] if source.ndim else 1):
+            raise RuntimeError(
+                f"index_add_(): Number of indices ({values.size}) should be equal to "
+                f"source.size(dim): ({source._data.shape[d] if source.ndim else 1}), for dim: "
+                f"{d}. Pass one slice of source per index."
+            )
+        return indexing.IndexAdd.apply(self, d, index, source, alpha)
+
+    def index_add_(self, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
+        """``index_add`` in place."""
+        return self._inplace(lambda old: old.index_add(dim, index, source, alpha=alpha), source)
+
     # ---------------------------------------------------------------- shapes
     def reshape(self, *shape: Any) -> Tensor:
         """The same elements in a new shape (one dim may be -1: inferred)."""
@@ -1034,7 +1220,7 @@ class _TensorAPI:
         if extra > 0:  # PyTorch drops leading 1s: x[0] = t works for t of shape (1,)
             if any(n != 1 for n in value._data.shape[:extra]):
                 raise RuntimeError(
-                    f"expand({function._type_string(value)}{{{list(value.shape)}}}, "
+                    f"expand({_dtype.type_string(value)}{{{list(value.shape)}}}, "
                     f"size={list(target)}): the number of sizes provided ({len(target)}) must be "
                     f"greater or equal to the number of dimensions in the tensor "
                     f"({value.ndim}). The value has more elements than x[index] has places: "
@@ -1247,6 +1433,12 @@ class _ReturnTypes:
 _COMPARABLE = (Tensor, int, float, bool, complex, np.ndarray, np.generic)
 
 
+_LEAF_FLAGS_ONLY = (
+    "you can only change requires_grad flags of leaf variables. If you want to use a computed "
+    "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."
+)
+
+
 def _cast_result(out: Tensor, want: _dtype.dtype) -> Tensor:
     """NumPy's promotion differs from PyTorch's in a few mixed int/float cases: fix the dtype."""
     if out._data.dtype != want.numpy:
@@ -1297,7 +1489,7 @@ def _attach(cls: type, api: type) -> None:
     for name, value in vars(api).items():
         if name not in ("__module__", "__qualname__", "__doc__", "__dict__", "__weakref__"):
             if isinstance(value, types.FunctionType):  # its errors say Tensor.x(), as before
-                value.__qualname__ = f"{cls.__name__}.{name}"
+                value.__name__, value.__qualname__ = name, f"{cls.__name__}.{name}"
             setattr(cls, name, value)
 
 

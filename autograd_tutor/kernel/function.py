@@ -25,13 +25,12 @@ from __future__ import annotations
 
 import itertools
 import weakref
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
-from .anomaly_mode import _Anomaly, _forward_trace
 from .grad_mode import _Mode
-from .tensor import Tensor, _RemovableHandle
+from .tensor import Tensor
 
 
 class Node:
@@ -47,21 +46,12 @@ class Node:
     _saved: tuple = ()
     _saved_versions: tuple = ()
     _released = False
-    _non_differentiable = False
     _pre_hooks: dict | None = None
     _arrays = False  # in a plain backward(): saved_tensors gives the NumPy arrays
     _sequence_nr = 0  # creation order: a node is always newer than the nodes it sends to
-    _forward_trace = ""  # in anomaly mode: where in your code the op was called
     _n_outputs = 1  # a Function you write may return several tensors
-    _output_meta: tuple = ()  # then (shape, NumPy dtype) per output: zeros for the missing
-    _materialize = True  # see set_materialize_grads
-    _dirty: tuple = ()  # the inputs forward changed in place (mark_dirty)
-    _node_hooks: dict | None = None  # register_hook: hook(grad_inputs, grad_outputs)
-    _node_prehooks: dict | None = None  # register_prehook: hook(grad_outputs)
-    _hooked = False  # (of the class) True once any node got such a hook: the engine runs them
-    _saved_outputs: dict | None = None  # a Function you write saved its output: index -> nr
-    _packed: tuple = ()  # under saved_tensors_hooks: what pack_hook made of each saved tensor
-    _unpack: Any = None  # ... and the unpack_hook that gives them back
+    _saved_outputs: dict | None = None  # ... and save some of them: index -> output nr
+    _unpack: Any = None  # under saved_tensors_hooks: gives back what pack_hook made (_packed)
 
     def name(self) -> str:
         """PyTorch's name for this node, e.g. ``"PowBackward0"``."""
@@ -80,63 +70,20 @@ class Node:
     def __repr__(self) -> str:
         return f"<{self.name()} object at {hex(id(self))}>"
 
-    def register_hook(self, hook: Any) -> _RemovableHandle:
-        """Call ``hook(grad_inputs, grad_outputs)`` after this node's backward ran: the
-        gradients it computed for its inputs and those it received, tuples of Tensors. If the
-        hook returns a tuple, that replaces ``grad_inputs``. Returns a handle with
-        ``.remove()``."""
-        return _add_node_hook(self, "_node_hooks", hook)
-
-    def register_prehook(self, hook: Any) -> _RemovableHandle:
-        """Call ``hook(grad_outputs)`` before this node's backward runs; if it returns a
-        tuple, that replaces ``grad_outputs``."""
-        return _add_node_hook(self, "_node_prehooks", hook)
-
     # -- what forward may call on ctx ------------------------------------------------------
     def save_for_backward(self, *tensors: Any) -> None:
         """Keep tensors for ``backward``; they are checked for in-place changes when read."""
         self._saved = tensors  # apply() notes their versions if the node is kept
-
-    def mark_non_differentiable(self, *tensors: Any) -> None:
-        """These outputs (e.g. integer indices) get no gradient and no ``grad_fn``."""
-        self._non_differentiable = tensors or True
-
-    def mark_dirty(self, *tensors: Any) -> None:
-        """``forward`` changed these inputs in place and returns them: each gets a new version
-        (so the nodes that saved it refuse it) and, as an output, this node as its
-        ``grad_fn``."""
-        self._dirty = tensors
-
-    def set_materialize_grads(self, value: bool) -> None:
-        """Of a Function with several outputs, ``backward`` gets one gradient per output:
-        zeros for an output the loss does not depend on (the default), or ``None`` after
-        ``set_materialize_grads(False)`` (skip the work for it)."""
-        self._materialize = value
 
     @property
     def saved_tensors(self) -> tuple:
         """The tensors saved by ``forward``. Raises if a backward already freed them, or if one
         was changed in place after it was saved (its gradient would be wrong)."""
         if self._released:
-            raise RuntimeError(
-                "Trying to backward through the graph a second time (or directly access saved "
-                "tensors after they have already been freed). Saved intermediate values of the "
-                "graph are freed when you call .backward() or autograd.grad(). Specify "
-                "retain_graph=True if you need to backward through the graph a second time or "
-                "if you need to access saved tensors after calling backward. To fix it, pass "
-                "retain_graph=True to the first backward() call, or recompute the forward pass "
-                "before calling backward() again."
-            )
+            raise self._freed_error()  # PyTorch's error texts: compat/node_api.py
         for t, version in zip(self._saved, self._saved_versions):
             if t is not None and t._vc is not None and t._vc[0] != version:  # t._version
-                raise RuntimeError(
-                    "one of the variables needed for gradient computation has been modified by "
-                    f"an inplace operation: [{_type_string(t)} {list(t.shape)}]{self._origin(t)} "
-                    f"is at version {t._version}; expected version {version} "
-                    f"instead. {_version_hint()} To fix it, use the out-of-place form "
-                    "(y = y + 1 instead of y += 1, "
-                    "x.add(1) instead of x.add_(1)) or clone() the tensor before changing it."
-                )
+                raise self._modified_error(t, version)
         saved = self._saved
         if self._unpack is not None:  # saved under saved_tensors_hooks
             saved = tuple([p if p is None else self._unpack(p) for p in self._packed])
@@ -147,72 +94,28 @@ class Node:
             out.grad_fn = self
             return (*saved[:-1], out)
         if self._saved_outputs:  # the same for the outputs a Function you wrote saved
-            return tuple(
-                [self._as_output(t, self._saved_outputs[i]) if i in self._saved_outputs else t
-                 for i, t in enumerate(saved)]
-            )
+            return self._as_outputs(saved)
         return saved
-
-    def _as_output(self, saved: Any, nr: int) -> Any:
-        """A saved output as ``backward`` reads it: with this node as its ``grad_fn``, so that
-        a gradient computed from it can be differentiated again (double backward)."""
-        out = _without_grad_fn(saved)
-        out.grad_fn, out._output_nr = self, nr
-        return out
-
-    def _keep_outputs(self, returned: tuple, outs: tuple) -> None:
-        """Of the tensors ``forward`` saved, those it also returned are kept as the outputs
-        (without their ``grad_fn``: no reference cycle), so that an in-place change of an
-        output is caught and ``saved_tensors`` can give them back with this node as
-        ``grad_fn``."""
-        saved, kept = list(self._saved), {}
-        for i, t in enumerate(saved):
-            for nr, r in enumerate(returned):
-                if t is r and isinstance(outs[nr], Tensor) and outs[nr].grad_fn is self:
-                    saved[i], kept[i] = _without_grad_fn(outs[nr]), nr
-        if kept:
-            self._saved, self._saved_outputs = tuple(saved), kept
-
-    def _pack_saved(self) -> None:
-        """Store ``pack_hook(t)`` of each saved tensor (the innermost ``saved_tensors_hooks``);
-        ``saved_tensors`` gives them back through its ``unpack_hook``."""
-        pack, self._unpack = _saved_hooks[-1]
-        self._packed = tuple([t if t is None else pack(t) for t in self._saved])
-
-    def _origin(self, saved: Any) -> str:
-        """PyTorch's ", which is output 0 of Mul," for a saved non-leaf tensor: this node for
-        its own saved output, else the tensor's current ``grad_fn`` (after the in-place change
-        that broke it: ``Add`` for ``y += 1``), named without ``Backward0``."""
-        own = self._function.save_output and saved is self._saved[-1]
-        own = own or any(saved is self._saved[i] for i in self._saved_outputs or ())
-        producer = self if own else None
-        if producer is None and isinstance(saved, Tensor):
-            producer = saved.grad_fn
-        if producer is None:
-            return ""
-        name = producer.name().replace("Backward0", "").replace("Backward", "")
-        return f", which is output 0 of {name},"
 
     def _record(self, inputs: tuple, out: Any) -> None:
         """Make this node ``out.grad_fn``: remember the inputs, the edges to the nodes that
         produced them and the versions of the saved tensors."""
-        _refuse_inference_tensors(self._saved)
         self._inputs = inputs
         self._value = out._data
-        self._edges = tuple(
-            [(a.grad_fn or grad_node(a)) if isinstance(a, Tensor) else None for a in inputs]
-        )
+        edges = []
+        for a in inputs:
+            edges.append((a.grad_fn or grad_node(a)) if isinstance(a, Tensor) else None)
+        self._edges = tuple(edges)
         self._sequence_nr = next(_created)
-        if _Anomaly.enabled:
-            self._forward_trace = _forward_trace()
         if self._function.save_output:  # not `out` itself: its grad_fn is this node (a cycle)
             self._saved = (*self._saved, _without_grad_fn(out))
-        if self._saved:  # t._version, inlined: this runs for every recorded op
-            self._saved_versions = tuple(
-                [0 if t is None or t._vc is None else t._vc[0] for t in self._saved]
-            )
-            if _saved_hooks:  # inside autograd.graph.saved_tensors_hooks
-                self._pack_saved()
+        if self._saved:
+            versions = []
+            for t in self._saved:
+                versions.append(0 if t is None or t._vc is None else t._vc[0])  # t._version
+            self._saved_versions = tuple(versions)
+        for note in record_notes:
+            note(self)
         out._requires_grad = True
         out.grad_fn = self
         if out._base is not None:  # a view: it must follow in-place changes of its base
@@ -220,83 +123,27 @@ class Node:
 
     # -- what the engine calls -------------------------------------------------------------
     def _call_backward(self, grad: Any) -> tuple:
-        """Run the op's ``backward`` on the gradient of its output, and check it returned one
-        gradient per input.
+        """Run the op's ``backward`` on the gradient of its output (a node with several outputs:
+        on one gradient per output); return one gradient per input.
 
         The gradients are NumPy arrays in a plain ``backward()`` and Tensors when the gradient
         itself is recorded (``create_graph=True``). An op whose ``backward`` works on both
         (``array_backward``) gets them as they are; any other gets Tensors.
         """
         function = self._function
-        several = self._n_outputs != 1  # then ``grad`` holds one gradient per output
+        several = self._n_outputs != 1
         arrays = not (any(isinstance(g, Tensor) for g in grad) if several else
                       isinstance(grad, Tensor))
         if arrays and not function.array_backward:
-            grads = self._call_backward(
-                tuple([g if g is None else Tensor._make(np.asarray(g)) for g in grad])
-                if several else Tensor._make(np.asarray(grad))
-            )
-            return tuple([g if g is None else g._data for g in grads])
+            return _as_arrays(self._call_backward(_as_tensors(grad, several)))
         self._arrays = arrays  # what saved_tensors gives while backward runs
         try:
             grads = function.backward(self, *grad) if several else function.backward(self, grad)
         finally:
             self._arrays = False  # read from outside, saved_tensors gives Tensors again
-        if not isinstance(grads, tuple):
+        if type(grads) is not tuple:
             grads = (grads,)
-        if function._built_in:
-            return grads
-        if len(grads) != len(self._inputs):
-            if len(grads) > len(self._inputs) and all(g is None for g in grads[len(self._inputs):]):
-                grads = grads[: len(self._inputs)]
-            else:
-                raise RuntimeError(
-                    f"function {self.name()} returned an incorrect number of gradients (expected "
-                    f"{len(self._inputs)}, got {len(grads)}). backward() must return one gradient "
-                    "per input of forward(), using None for inputs that need none."
-                )
-        for i, (arg, g) in enumerate(zip(self._inputs, grads)):
-            if g is not None and isinstance(arg, Tensor) and g.shape != arg._data.shape:
-                grads = (*grads[:i], _sum_to_input(self, i, g, arg), *grads[i + 1 :])
-        return grads
-
-    def _replay(self, *grad_outputs: Any) -> tuple:
-        """Gradients for each input given ``grad_outputs``, computed without recording and even
-        after a backward freed the saved tensors. Used by the visualiser; touches no ``.grad``."""
-        released, self._released = self._released, False
-        prev, _Mode.enabled = _Mode.enabled, False
-        try:
-            return self._call_backward(grad_outputs if self._n_outputs != 1 else grad_outputs[0])
-        finally:
-            _Mode.enabled = prev
-            self._released = released
-
-    def __call__(self, *grad_outputs: Any) -> Any:
-        """Apply this node's backward to ``grad_outputs`` (as PyTorch's ``grad_fn(...)``)."""
-        grads = self._call_backward(grad_outputs if self._n_outputs != 1 else grad_outputs[0])
-        return grads if len(grads) != 1 else grads[0]
-
-    def _complete(self, slots: list) -> tuple:
-        """The gradients of a node with several outputs, one per output: zeros (or ``None``,
-        see ``set_materialize_grads``) where none arrived, Tensors if the others are."""
-        if not self._materialize:
-            return tuple(slots)
-        tensors = any(isinstance(g, Tensor) for g in slots)  # with create_graph
-        return tuple(
-            g if g is not None else
-            (Tensor._make(np.zeros(*meta)) if tensors else np.zeros(*meta))
-            for g, meta in zip(slots, self._output_meta)
-        )
-
-
-def _add_node_hook(node: Node, attr: str, hook: Any) -> _RemovableHandle:
-    if getattr(node, attr) is None:
-        setattr(node, attr, {})
-    hooks = getattr(node, attr)
-    handle = _RemovableHandle(hooks)
-    hooks[handle.id] = hook
-    Node._hooked = True  # from now on the engine looks for node hooks
-    return handle
+        return grads if function._built_in else self._checked(grads)  # autograd/function.py
 
 
 def _without_grad_fn(out: Any) -> Any:
@@ -311,50 +158,22 @@ def _without_grad_fn(out: Any) -> Any:
 
 
 _created = itertools.count(1)  # numbers the nodes in the order they are made
-_saved_hooks: list = []  # (pack_hook, unpack_hook) pairs of the saved_tensors_hooks blocks
+# Extensions that note something on every node recorded, called with it: anomaly mode (where
+# in your code the op ran), saved_tensors_hooks (packs what the node saved), inference mode
+# (refuses to save an inference tensor). Empty, the kernel records exactly what is above.
+record_notes: list[Callable[[Node], None]] = []
 
 
-def _version_hint() -> str:
-    """PyTorch's hint after the in-place error: it depends on anomaly mode."""
-    if _Anomaly.enabled:
-        return ("Hint: the backtrace further above shows the operation that failed to compute "
-                "its gradient. The variable in question was changed in there or anywhere "
-                "later. Good luck!")
-    return ("Hint: enable anomaly detection to find the operation that failed to compute its "
-            "gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
+def _as_tensors(grad: Any, several: bool) -> Any:
+    """Gradient arrays as Tensors (one, or a tuple of them for a node with several outputs)."""
+    if several:
+        return tuple([g if g is None else Tensor._make(np.asarray(g)) for g in grad])
+    return Tensor._make(np.asarray(grad))
 
 
-def _refuse_inference_tensors(saved: tuple) -> None:
-    """A tensor made in ``inference_mode()`` cannot be saved for backward (PyTorch's error)."""
-    for t in saved:
-        if t is not None and t._inference:
-            raise RuntimeError(
-                "Inference tensors cannot be saved for backward. Please do not use Tensors "
-                "created in inference mode in computation tracked by autograd. To work "
-                "around this, you can make a clone to get a normal tensor and use it in "
-                "autograd, or use `torch.no_grad()` instead of `torch.inference_mode()`."
-            )
-
-
-def _sum_to_input(node: Node, i: int, grad: Any, arg: Any) -> Any:
-    """A gradient of a broadcast shape is summed back to the input's shape (as PyTorch does);
-    any other shape is a bug in the backward formula."""
-    shape = tuple(grad.shape)
-    try:
-        expandable = np.broadcast_shapes(arg._data.shape, shape) == shape
-    except ValueError:
-        expandable = False
-    if not expandable:
-        raise RuntimeError(
-            f"Function {node.name()} returned an invalid gradient at index {i} - got "
-            f"{list(shape)} but expected shape compatible with {list(arg.shape)}. "
-            "The gradient for an input must have that input's shape."
-        )
-    if isinstance(grad, Tensor):
-        return grad.sum_to_size(arg._data.shape)  # recorded: its backward is expand
-    lead = len(shape) - arg._data.ndim  # dims broadcasting added in front, then stretched ones
-    dims = [lead + d for d, n in enumerate(arg._data.shape) if n == 1 and shape[lead + d] != 1]
-    return grad.sum(axis=(*range(lead), *dims), keepdims=True).reshape(arg._data.shape)
+def _as_arrays(grads: tuple) -> tuple:
+    """Gradient Tensors back as the arrays a plain ``backward()`` sends on."""
+    return tuple([g if g is None else g._data for g in grads])
 
 
 def grad_node(t: Tensor) -> Node | None:
@@ -386,10 +205,6 @@ class AccumulateGrad(Node):
 
     def __repr__(self) -> str:
         return f"<AccumulateGrad object at {hex(id(self))}>"
-
-
-def _type_string(t: Any) -> str:
-    return f"torch.{t.dtype._scalar_name}Tensor"
 
 
 class Function:
@@ -425,11 +240,12 @@ class Function:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        # A node class per op, for PyTorch's names alone: type(y.grad_fn).__name__, its repr
+        # and y.grad_fn.name() say "MulBackward0". It holds nothing but the op it belongs to.
         name = cls.__dict__.get("node_name") or f"{cls.__name__}Backward"
         cls._node_cls = type(name, (Node,), {"_function": cls, "__module__": cls.__module__})
-        # The built-in ops' formulas are tested against PyTorch and also work on plain arrays.
-        # A Function you write gets Tensors, and what its backward returns is checked, so a
-        # wrong backward gets a clear error.
+        # The built-in ops' formulas are tested against PyTorch. A Function you write goes
+        # through PyTorch's whole contract, and what its backward returns is checked.
         cls._built_in = cls.__module__.startswith(_BUILT_IN)
         # PyTorch's test for the newer style: a subclass that writes its own setup_context.
         cls._own_setup_context = cls.setup_context is not Function.setup_context
@@ -452,97 +268,28 @@ class Function:
     @classmethod
     def apply(cls, *args: Any) -> Any:
         """Run ``forward`` and, if any input requires grad, record a node for ``backward``."""
+        if not cls._built_in:  # a Function you write: PyTorch's whole contract for it
+            return cls._apply_yours(args)  # (autograd/function.py)
         ctx = cls._node_cls()
         recording = _Mode.enabled
-        if recording or not cls._built_in:  # set before forward, as in PyTorch: forward may
-            ctx.needs_input_grad = needs = tuple(  # read it (even under no_grad)
-                [isinstance(a, Tensor) and a._requires_grad for a in args]
-            )
-        if recording and not cls._built_in:
-            result = _forward_unrecorded(cls, ctx, args)
-        elif cls._own_setup_context:  # not recording, a Function you wrote in the newer style
-            result = _forward_then_setup_context(cls, ctx, args)
-        else:  # not recording, or a built-in forward: it computes on arrays, records nothing
-            result = cls.forward(ctx, *args)
-        if ctx._dirty:
-            _bump_dirty(ctx._dirty)
-        if type(result) is tuple:
-            return _several_outputs(ctx, args, result, recording and True in needs)
-        returned = result
-        if type(result) is not np.ndarray:  # a Tensor, or the NumPy scalar a full reduction gives
-            result = result._data if isinstance(result, Tensor) else np.asarray(result)
-        out = Tensor._make(result)
-        if recording and ctx._dirty and any(returned is t for t in ctx._dirty):
-            out = returned  # changed in place: the output is the input itself (as in PyTorch)
+        if recording:  # forward reads it, to save only what backward will use
+            needs = []
+            for a in args:
+                needs.append(isinstance(a, Tensor) and a._requires_grad)
+            ctx.needs_input_grad = needs = tuple(needs)
+        result = cls.forward(ctx, *args)  # a built-in forward computes on arrays
+        out = Tensor._make(result if type(result) is np.ndarray else as_array(result))
         if cls.is_view and isinstance(args[0], Tensor):
             out._share_version_with(args[0], view=(cls, args[1:]))
-        if recording and True in needs and not ctx._non_differentiable:
+        if recording and True in needs:
             ctx._record(args, out)
-            if ctx._saved and not cls._built_in:
-                ctx._keep_outputs((returned,), (out,))
         return out
 
 
-def _several_outputs(ctx: Node, args: tuple, results: tuple, record: bool) -> tuple:
-    """The outputs of a ``forward`` that returned a tuple: each tensor becomes a new output
-    whose ``grad_fn`` is this one node (``output_nr`` tells them apart); numbers pass through.
-    Outputs passed to ``mark_non_differentiable`` are not recorded."""
-    outs = tuple(
-        Tensor._make(np.asarray(r._data if isinstance(r, Tensor) else r))
-        if isinstance(r, (Tensor, np.ndarray)) else r
-        for r in results
-    )
-    marked = ctx._non_differentiable if isinstance(ctx._non_differentiable, tuple) else ()
-    recorded = [
-        k for k, (r, out) in enumerate(zip(results, outs))
-        if isinstance(out, Tensor) and not any(r is m for m in marked)
-    ]
-    if record and recorded and ctx._non_differentiable is not True:
-        ctx._n_outputs = len(outs)
-        ctx._output_meta = tuple(
-            (out._data.shape, out._data.dtype) if isinstance(out, Tensor) else ((), np.float32)
-            for out in outs
-        )
-        ctx._record(args, outs[recorded[0]])
-        for k in recorded:
-            outs[k]._requires_grad = True
-            outs[k].grad_fn = ctx
-            outs[k]._output_nr = k
-        if ctx._saved:
-            ctx._keep_outputs(results, outs)
-    return outs
-
-
-def _bump_dirty(dirty: tuple) -> None:
-    """The inputs ``forward`` marked dirty (changed in place) get a new version. With recording
-    on, a leaf that requires grad cannot have been changed (PyTorch's error)."""
-    for t in dirty:
-        t._bump_version()
-        if _Mode.enabled and t._requires_grad and t.grad_fn is None:
-            raise RuntimeError(
-                "a leaf Variable that requires grad has been used in an in-place operation. "
-                "Pass a clone() of it to the Function, or change it under `torch.no_grad()`."
-            )
-
-
-def _forward_unrecorded(cls: type[Function], ctx: Node, args: tuple) -> Any:
-    """``forward`` of a Function you wrote, with recording off: the tensor operations it uses
-    are how it computes, not part of the graph."""
-    _Mode.enabled = False
-    try:
-        if cls._own_setup_context:
-            return _forward_then_setup_context(cls, ctx, args)
-        return cls.forward(ctx, *args)
-    finally:
-        _Mode.enabled = True
-
-
-def _forward_then_setup_context(cls: type[Function], ctx: Node, args: tuple) -> Any:
-    """The newer style: ``forward`` gets no ``ctx``; ``setup_context`` gets it afterwards,
-    with the inputs and what ``forward`` returned."""
-    result = cls.forward(*args)
-    cls.setup_context(ctx, args, result)
-    return result
+def as_array(result: Any) -> np.ndarray:
+    """What a forward returned, as an array: a Tensor's, or the NumPy scalar a full reduction
+    gives."""
+    return result._data if isinstance(result, Tensor) else np.asarray(result)
 
 
 _BUILT_IN = ("autograd_tutor.ops.", "autograd_tutor.nn.")  # modules of the built-in ops

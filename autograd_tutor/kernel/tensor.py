@@ -8,16 +8,15 @@
   saved tensor whose values changed after it was saved;
 - hooks: functions called with the gradient when it arrives.
 
-That is all of it the kernel needs. Operators and methods (``x * y``, ``x.sum()``) only
-translate PyTorch's calling conventions into ``Function.apply`` calls: they are attached to
-this class by ``autograd_tutor/compat/tensor_api.py``, and the maths of every op is in
-``autograd_tutor/ops``.
+That is all of it the kernel needs, in the fields ``Tensor._set_fields`` lists. Operators and
+methods (``x * y``, ``x.sum()``) only translate PyTorch's calling conventions into
+``Function.apply`` calls, and ``requires_grad``, ``grad`` and ``_version`` show these fields
+with PyTorch's checks and warnings: all of them are attached to this class by
+``autograd_tutor/compat/tensor_api.py``. The maths of every op is in ``autograd_tutor/ops``.
 """
 
 from __future__ import annotations
 
-import copy
-import warnings
 import weakref
 from typing import Any, Callable
 
@@ -34,14 +33,6 @@ class Tensor:
 
     _output_nr = 0  # which output of its grad_fn this is (a Function may return several)
     _inference = False  # made inside inference_mode(): never to be used by autograd
-
-    def __init__(self, *args: Any) -> None:
-        """``Tensor([1, 2])`` or ``Tensor(2, 3)`` (uninitialised), as the legacy PyTorch
-        constructor; prefer ``torch.tensor(data)``."""
-        if len(args) == 1 and not isinstance(args[0], int):
-            self._set_fields(np.asarray(args[0], dtype=np.float32))
-        else:  # Tensor() is empty: tensor([])
-            self._set_fields(np.zeros(args or (0,), dtype=np.float32))
 
     def _set_fields(self, data: np.ndarray, requires_grad: bool = False) -> None:
         """Every field of a tensor, always set in this order: Python then reads them on its
@@ -60,25 +51,6 @@ class Tensor:
         if _Mode.inference:
             self._inference = True
 
-    def __deepcopy__(self, memo: dict) -> Tensor:
-        """A copy with its own values and ``.grad``; only leaves can be copied (a copy of a
-        computed tensor would have to copy the graph behind it too)."""
-        if self.grad_fn is not None:
-            raise RuntimeError(
-                "Only Tensors created explicitly by the user (graph leaves) support the "
-                "deepcopy protocol at the moment. Copy the values with x.detach().clone(), "
-                "or deepcopy the leaves (e.g. the model) before computing with them."
-            )
-        new = object.__new__(type(self))
-        memo[id(self)] = new
-        new.__dict__.update(copy.deepcopy(self.__getstate__(), memo))
-        return new
-
-    def __getstate__(self) -> dict:
-        """What ``copy.deepcopy`` and ``pickle`` keep: every field but the two that belong to
-        this very object (its leaf's AccumulateGrad, the views registered with it)."""
-        return {**self.__dict__, "_accumulator": None, "_views": None}
-
     @staticmethod
     def _make(data: np.ndarray, requires_grad: bool = False) -> Tensor:
         """Wrap an ndarray without copying or checking (internal fast path)."""
@@ -86,104 +58,10 @@ class Tensor:
         t._set_fields(data, requires_grad)
         return t
 
-    # ---------------------------------------------------------------- autograd state
-    @property
-    def requires_grad(self) -> bool:
-        return self._requires_grad
-
-    @requires_grad.setter
-    def requires_grad(self, flag: bool) -> None:
-        if not self.is_leaf:
-            raise RuntimeError(
-                "you can only change requires_grad flags of leaf variables. If you want to use "
-                "a computed variable in a subgraph that doesn't require differentiation use "
-                "var_no_grad = var.detach()."
-            )
-        if flag and self._data.dtype.kind != "f":
-            self._refuse_grad("floating point and complex dtype")
-        self._requires_grad = bool(flag)
-
-    def _refuse_grad(self, kinds: str) -> None:
-        """PyTorch's error for an integer tensor asked to require grad (the attribute says
-        "floating point and complex dtype", ``requires_grad_()`` "floating point dtype")."""
-        raise RuntimeError(
-            f"only Tensors of {kinds} can require gradients. This tensor has dtype "
-            f"{self.dtype}: create it from floats (e.g. torch.tensor([2.0]) rather than "
-            "torch.tensor([2])) or convert it with .float()."
-        )
-
-    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
-        """Set ``requires_grad`` in place and return the tensor."""
-        if not self.is_leaf and not requires_grad:
-            raise RuntimeError(
-                "you can only change requires_grad flags of leaf variables. If you want to use "
-                "a computed variable in a subgraph that doesn't require differentiation use "
-                "var_no_grad = var.detach()."
-            )
-        if requires_grad and self._data.dtype.kind != "f":
-            self._refuse_grad("floating point dtype")
-        if requires_grad and self._inference and not _Mode.inference:
-            raise RuntimeError(
-                "Setting requires_grad=True on inference tensor outside InferenceMode is not "
-                "allowed. Make a normal tensor first: t = t.clone()."
-            )
-        if self.is_leaf:
-            self.requires_grad = requires_grad
-        return self
-
-    @property
-    def retains_grad(self) -> bool:
-        """True once ``retain_grad()`` was called on this non-leaf tensor."""
-        return self._retains_grad
-
     @property
     def is_leaf(self) -> bool:
         """True for tensors you created (no ``grad_fn``); only leaves get ``.grad``."""
         return self.grad_fn is None
-
-    @property
-    def grad(self) -> Tensor | None:
-        if self._grad is None and self.grad_fn is not None and not self._retains_grad:
-            warnings.warn(
-                "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. "
-                "Its .grad attribute won't be populated during autograd.backward(). If you "
-                "indeed want the .grad field to be populated for a non-leaf Tensor, use "
-                ".retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by "
-                "mistake, make sure you access the leaf Tensor instead. See "
-                "github.com/pytorch/pytorch/pull/30531 for more information.",
-                UserWarning,
-                stacklevel=2,
-            )
-        return self._grad
-
-    @grad.setter
-    def grad(self, value: Tensor | None) -> None:
-        if value is not None:
-            self._check_grad(value)  # a Tensor of this shape and dtype (compat/checks.py)
-        self._grad = value
-
-    @property
-    def _version(self) -> int:
-        if self._inference:
-            raise RuntimeError(
-                "Inference tensors do not track version counter. Use t.clone() (a normal "
-                "tensor) if you need one."
-            )
-        return self._vc[0] if self._vc is not None else 0
-
-    def is_inference(self) -> bool:
-        """True for a tensor made inside ``inference_mode()``."""
-        return self._inference
-
-    def _check_inference_update(self) -> None:
-        """Outside ``inference_mode()`` an inference tensor cannot be changed in place."""
-        if self._inference and not _Mode.inference:
-            raise RuntimeError(
-                "Inplace update to inference tensor outside InferenceMode is not allowed.You "
-                "can make a clone to get a normal tensor before doing inplace update.See "
-                "https://github.com/pytorch/rfcs/pull/17 for more details. Write "
-                "t = t.clone() first, or make t outside inference_mode()."
-            )
 
     def _bump_version(self) -> None:
         if self._vc is None:
@@ -206,15 +84,6 @@ class Tensor:
         if self._views is None:
             self._views = weakref.WeakSet()
         self._views.add(view)
-
-    def _view_path(self) -> list:
-        """The view ops that turn ``self._base`` into this tensor, first op first."""
-        path, t = [], self
-        while t._view_of is not None:
-            parent, op, args = t._view_of
-            path.append((op, args))
-            t = parent
-        return path[::-1]
 
     def retain_grad(self) -> None:
         """Keep ``.grad`` for this non-leaf tensor too when ``backward()`` runs."""
@@ -258,26 +127,6 @@ class Tensor:
         if "retain_grad" in hooks:  # as in PyTorch, .grad of a retained tensor sees every hook
             hooks["retain_grad"] = hooks.pop("retain_grad")
         return handle
-
-    def detach_(self) -> Tensor:
-        """Cut this tensor off from the graph in place: it becomes a leaf."""
-        if self._base is not None:
-            raise RuntimeError(
-                "Can't detach views in-place. Use detach() instead: v = v.detach() gives a new "
-                "tensor with the same values, cut off from the graph."
-            )
-        self.grad_fn = None
-        self._requires_grad = False
-        return self
-
-    @property
-    def data(self) -> Tensor:
-        """The numbers without the autograd history (a tensor sharing memory)."""
-        return Tensor._make(self._data)
-
-    @data.setter
-    def data(self, value: Tensor) -> None:
-        self._data = value._data
 
 
 class _RemovableHandle:

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections import OrderedDict, namedtuple
 from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Set, Tuple
 
+from ..autograd.grad_mode import no_grad
+from ..compat.dtype import type_string
 from ..compat.tensor_api import Tensor
-from ..kernel.function import _type_string
-from ..kernel.grad_mode import no_grad
 from .parameter import Parameter
 
 
@@ -31,7 +31,7 @@ class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpec
 def _typename(obj: Any) -> str:
     """PyTorch's ``torch.typename``: ``torch.FloatTensor``, ``torch.relu``'s path, ``int``."""
     if isinstance(obj, Tensor):
-        return _type_string(obj)
+        return type_string(obj)
     module = getattr(obj, "__module__", "") or ""
     qualname = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None)
     if qualname is None:

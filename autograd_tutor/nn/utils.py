@@ -13,8 +13,8 @@ from typing import Iterable, Optional, Union
 
 import numpy as np
 
+from ..autograd.grad_mode import no_grad
 from ..compat.tensor_api import Tensor
-from ..kernel.grad_mode import no_grad
 
 
 def _vector_norm(x: np.ndarray, p: float) -> np.ndarray:

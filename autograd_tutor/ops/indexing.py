@@ -50,6 +50,12 @@ class Sort(Function):
         return grad[_take_along(inverse, ctx.dim)], None, None
 
 
+class SortStable(Sort):
+    """``sort(..., stable=...)``: the same op, under the name PyTorch gives that overload."""
+
+    node_name = "SortBackward1"
+
+
 def _take_along(order: np.ndarray, dim: int) -> tuple:
     """The advanced index equal to ``np.take_along_axis(x, order, dim)``, as ``x[...]``."""
     grid = list(np.indices(order.shape, sparse=True))

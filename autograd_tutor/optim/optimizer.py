@@ -17,9 +17,9 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Union
 
 import numpy as np
 
+from ..autograd.grad_mode import enable_grad
+from ..compat.dtype import type_string
 from ..compat.tensor_api import Tensor
-from ..kernel.function import _type_string
-from ..kernel.grad_mode import enable_grad
 
 ParamsT = Union[Iterable[Tensor], Iterable[Dict[str, Any]]]
 
@@ -39,7 +39,7 @@ required = _RequiredParameter()
 
 def _typename(obj: Any) -> str:
     """PyTorch's ``torch.typename``: ``"torch.FloatTensor"`` for a float32 tensor."""
-    return _type_string(obj) if isinstance(obj, Tensor) else type(obj).__name__
+    return type_string(obj) if isinstance(obj, Tensor) else type(obj).__name__
 
 
 class Optimizer:
