@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from _caption_check import Oracle
+from _caption_check import problems as caption_problems
 
 pytestmark = pytest.mark.browser
 
@@ -285,24 +287,64 @@ def _open(page, url: str, name: str) -> None:
         timeout=30_000)
 
 
+# A new step must be on the page within 100 ms (issue 12): from the click on "next" to the
+# new picture in the DOM (the view writes it last), through the kernel and back.
+STEP_MS = 100
+_TIMER_JS = """
+(view) => {
+  view.agTimes = [];
+  if (view.agTimer) return;
+  view.agTimer = true;
+  view.addEventListener('click', (e) => {
+    const b = e.target.closest('button');
+    if (b && b.textContent.includes('next')) view.agStart = performance.now();
+  }, true);
+  new MutationObserver(() => {
+    if (view.agStart) { view.agTimes.push(performance.now() - view.agStart); view.agStart = 0; }
+  }).observe(view.querySelector('.ag-picture'), {childList: true, subtree: true});
+}
+"""
+
+
+def _oracles() -> dict:
+    """Per graph of graphs.ipynb that has captions to check: its numbers in PyTorch."""
+    pytest.importorskip("torch", reason="PyTorch is the oracle of the captions")
+    sys.path.insert(0, str(NOTEBOOKS))
+    import graphs_src
+
+    return {name: Oracle(build, graphs_src.OUTPUTS[name])
+            for name, build in graphs_src.GRAPHS.items()}
+
+
 def test_views_fit_and_are_accessible(server, browser, shots):
     """Every view of graphs.ipynb at a 1,024 px window, light and dark: at every step the
-    current node and the controls are inside the visible output, and axe finds nothing
+    current node and the controls are inside the visible output, the caption's numbers are
+    PyTorch's (read from the page, checked by tests/_caption_check.py), and axe finds nothing
     serious or critical."""
     notebook_url, leg = server
     page = browser.new_page(viewport={"width": 1024, "height": 800})
     _open(page, notebook_url.format("graphs.ipynb"), "graphs.ipynb")
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
     outputs = page.locator(".jp-OutputArea-output:has(.ag-view)")
-    page.wait_for_function("() => document.querySelectorAll('.ag-view .ag-counter').length >= 6",
+    page.wait_for_function("() => document.querySelectorAll('.ag-view .ag-counter').length >= 8",
                            timeout=120_000)
     kernel_path = page.locator(".jp-OutputArea-output", has_text="autograd_tutor from")
     kernel_path = kernel_path.text_content().split("autograd_tutor from", 1)[1].strip()
     assert Path(kernel_path).resolve() == (ROOT / "autograd_tutor").resolve()  # this checkout
-    names = ["chapter", "twice", "broadcast", "cut", "mlp", "training"]
+    names = ["chapter", "twice", "broadcast", "cut", "mlp", "wide", "deep", "training"]
     problems: list[str] = []
-    for theme in ("light", "dark"):
+    oracles = _oracles()
+    timings: dict[str, list[float]] = {}
+    # the window's own output width (about 900 px here), then outputs of 800 px
+    for theme, output_px in (("light", None), ("dark", None), ("light", 800)):
         _set_theme(page, theme)
+        if output_px:  # JupyterLab's file browser folded away: the outputs get wider than that
+            page.evaluate("() => { const s = window.jupyterapp.shell;"
+                          " if (s.collapseLeft) s.collapseLeft(); }")
+            page.add_style_tag(
+                content=f".jp-OutputArea-output{{max-width:{output_px}px!important}}")
+            page.wait_for_timeout(500)
+        where = f"{theme}{'_' + str(output_px) if output_px else ''}"
         for k, name in enumerate(names):
             out = outputs.nth(k)
             view = out.locator(".ag-view")
@@ -315,31 +357,52 @@ def test_views_fit_and_are_accessible(server, browser, shots):
                                    arg=counter.element_handle(), timeout=10_000)
             width = out.evaluate("e => [e.scrollWidth, e.clientWidth]")
             if width[0] > width[1] + 1:
-                problems.append(f"{theme} {name}: the output scrolls sideways {width}")
+                problems.append(f"{where} {name}: the output scrolls sideways {width}")
+            if output_px and abs(width[1] - output_px) > 2:
+                problems.append(f"{where} {name}: the output is {width[1]} px wide")
             total = int(counter.inner_text().split("/")[-1].split()[0].strip())
+            captions = []
+            if where == "light":  # time each new step from the click to the new picture
+                view.evaluate(_TIMER_JS)
             for i in range(total):
+                if name in oracles and where == "light":  # the text as written, not as laid out
+                    captions.append(view.locator(".ag-eq").first.text_content())
                 current = view.locator(".ag-current")
                 if name != "training" and i > 0:  # step 1 lists the inputs: no current node
                     current.first.wait_for(state="attached", timeout=10_000)
                     page.wait_for_timeout(30)  # the view's own scrolling, if any
                     if bad := _inside(page, current.first):
-                        problems.append(f"{theme} {name} step {i + 1}: current node hidden {bad}")
+                        problems.append(f"{where} {name} step {i + 1}: current node hidden {bad}")
+                # the controls and the caption stay in view; only the picture scrolls
                 for c in range(view.locator(_CONTROLS).count()):
                     if bad := _inside(page, view.locator(_CONTROLS).nth(c)):
-                        problems.append(f"{theme} {name} step {i + 1}: control {c} hidden {bad}")
+                        problems.append(f"{where} {name} step {i + 1}: control {c} hidden {bad}")
+                if name != "training" and (bad := _inside(page, view.locator(".ag-eq").first)):
+                    problems.append(f"{where} {name} step {i + 1}: caption hidden {bad}")
                 if i in (0, total // 2):
-                    out.screenshot(path=str(shots / f"{leg}_{theme}_{name}_{i + 1}.png"))
+                    out.screenshot(path=str(shots / f"{leg}_{where}_{name}_{i + 1}.png"))
                 if i + 1 < total:
                     view.locator("button", has_text="next").click()
                     page.wait_for_function(
                         f"e => e.innerText.startsWith('step {i + 2} ')",
                         arg=counter.element_handle(), timeout=10_000)
+            if where == "light":
+                ms = sorted(view.evaluate("v => v.agTimes"))
+                timings[name] = ms
+                if ms and ms[len(ms) // 2] > STEP_MS:
+                    problems.append(f"{name}: a new step takes {ms[len(ms) // 2]:.0f} ms "
+                                    f"(median; max {ms[-1]:.0f} ms) to reach the page")
+            if captions:  # every step's numbers are PyTorch's
+                problems += [f"{name}: {p}" for p in caption_problems(captions, oracles[name])]
             # at the last step keyboard focus stays on "next", inside the view
             if not view.evaluate("v => v.contains(document.activeElement)"):
-                problems.append(f"{theme} {name}: focus left the view at the last step")
-            out.screenshot(path=str(shots / f"{leg}_{theme}_{name}_end.png"))
-        problems += _axe(page, f"{leg} {theme}")
+                problems.append(f"{where} {name}: focus left the view at the last step")
+            out.screenshot(path=str(shots / f"{leg}_{where}_{name}_end.png"))
+        problems += _axe(page, f"{leg} {where}")
     page.close()
+    (shots / f"{leg}_step_ms.txt").write_text("".join(
+        f"{name}: median {ms[len(ms) // 2]:.0f} ms, max {ms[-1]:.0f} ms over {len(ms)} steps\n"
+        for name, ms in timings.items() if ms))
     assert not problems, "\n".join(problems)
 
 

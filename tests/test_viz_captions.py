@@ -10,6 +10,7 @@ gradient against PyTorch 2.13 (leaves' .grad, and retain_grad() for the flowing 
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -18,11 +19,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import autograd_tutor as at
+from autograd_tutor import viz
 from autograd_tutor.autograd import graph as ag
 from autograd_tutor.viz.frames import build_frames, summed_dims
 from autograd_tutor.viz.graph import build_graph
 
 torch = pytest.importorskip("torch")
+
+sys.path.insert(0, str(Path(__file__).parent / "browser_nb"))
+import graphs_src  # noqa: E402
+from _caption_check import Oracle, problems  # noqa: E402
 
 NUM = r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?"
 
@@ -282,6 +288,52 @@ def test_cuts_are_noted_only_while_watching():
     assert all(entry[0]() is not None for entry in ag._cuts.values())
 
 
+def test_an_unnamed_detach_reads_as_written_and_no_cut_is_called_a_constant():
+    # r = q.detach() * p at p = 1.5: q = 3, r = 4.5; s = p * 3 = 4.5 under no_grad
+    p = at.tensor([1.5], requires_grad=True)
+    q = p * 2
+    r = q.detach() * p
+    with at.no_grad():
+        s = p * 3
+    u = r + s * p
+    graph, frames = frames_of(u, {"p": p, "q": q, "r": r, "s": s, "u": u})
+    i = ids(graph)
+    assert "q.detach()" in i  # not "3", the value it happens to hold
+    forward = {f.node: f for f in frames if f.phase == "forward"}
+    assert forward[i["q.detach()"]].text == "q.detach() = 3"
+    assert forward[i["r"]].text == "r = q.detach() * p = 3 * 1.5 = 4.5"
+    assert "constant" not in forward[i["s"]].html and "stops here" in forward[i["s"]].html
+    svg = viz.draw(u, {"p": p, "q": q, "r": r, "s": s, "u": u}).svg
+    assert ">no_grad: gradient stops<" in svg and ">detach(): gradient stops<" in svg
+    assert "q.detach(): cut from the graph by detach(): a value the gradient does not flow" in svg
+
+
+def test_a_result_of_a_cut_tensor_hangs_from_it_not_recorded():
+    # c = w.detach() ** 2 with recording on: no input requires grad, so nothing is recorded;
+    # c is drawn below the (temporary) w.detach(), which is drawn below w. By hand: c = [1, 1];
+    # total = sum(w * x + c) = 3 + -2 + 2 = 3 and w.grad = x = [3, 2], as in PyTorch.
+    w = at.tensor([1.0, -1.0], requires_grad=True)
+    x = at.tensor([3.0, 2.0])
+    c = w.detach() ** 2
+    total = (w * x + c).sum()
+    graph, frames = frames_of(total, {"w": w, "x": x, "c": c, "total": total})
+    i = ids(graph)
+    assert sorted(graph.cut_edges()) == [(i["w"], i["w.detach()"], "detach()"),
+                                         (i["w.detach()"], i["c"], "not recorded")]
+    forward = {f.node: f for f in frames if f.phase == "forward"}
+    assert forward[i["c"]].text == "c = [1, 1], computed from w.detach() without recording"
+    assert "The gradient stops here" in forward[i["c"]].html
+    assert frames[-1].text == ("w.grad = ∂total/∂w = ∂total/∂mul ⊙ ∂mul/∂w "
+                               "= [1, 1] ⊙ [3, 2] = [3, 2]")
+    tw = torch.tensor([1.0, -1.0], requires_grad=True)
+    (tw * torch.tensor([3.0, 2.0]) + tw.detach() ** 2).sum().backward()
+    assert frames[-1].state.grads[i["w"]] == pytest.approx(tw.grad.numpy())
+    svg = viz.draw(total, {"w": w, "x": x, "c": c, "total": total}).svg
+    assert ">not recorded: gradient stops<" in svg
+    del c  # the note goes with the tensor, and what it kept alive with it
+    assert all(entry[0]() is not None for entry in ag._cuts.values())
+
+
 def test_a_cut_from_a_tensor_that_is_gone_is_still_said():
     x = at.tensor([2.0], requires_grad=True)
     d = (x * 2).detach()  # the tensor it was cut from is gone at once
@@ -296,7 +348,9 @@ def test_a_cut_from_a_tensor_that_is_gone_is_still_said():
 # ---- values as they were recorded ---------------------------------------------------------
 
 
-def test_a_leaf_changed_after_recording_is_marked():
+def test_a_leaf_changed_after_recording_shows_its_recorded_numbers():
+    # hand-derived: loss = (w*x - 1)**2 at w=1, x=2 is 1; w.grad = 2*(w*x - 1)*x = 4;
+    # the step w -= 0.1 * 4 leaves w = 0.6, while the graph computed with w = 1
     w = at.tensor([1.0], requires_grad=True)
     x = at.tensor([2.0])
     loss = (w * x - 1) ** 2
@@ -306,12 +360,49 @@ def test_a_leaf_changed_after_recording_is_marked():
     graph, frames = frames_of(loss, {"w": w, "x": x, "loss": loss})
     nodes = {g.label: g for g in graph.nodes}
     assert nodes["w"].stale == (0, 1) and nodes["x"].stale is None
-    np.testing.assert_allclose(nodes["w"].value, [0.6])  # its numbers now, and said so:
-    assert frames[0].text == "Inputs: w = 0.6 (changed since recorded); x = 2"
-    assert "changed in place after this graph was recorded" in frames[0].html
-    mul = [f for f in frames if f.node == nodes["mul"].id and f.phase == "forward"][0]
-    # no "0.6 * 2 = 2": the value 2 was computed from w's earlier numbers
-    assert mul.text == "mul = w * x = 2" and "version went from 0 to 1" in mul.html
+    np.testing.assert_allclose(nodes["w"].value, [1.0])  # as recorded
+    np.testing.assert_allclose(nodes["w"].current, [0.6])  # and now
+    assert frames[0].text == "Inputs: w = 1 (as recorded; 0.6 now); x = 2"
+    assert "version went from 0 to 1" in frames[0].html and "w is 0.6 now" in frames[0].html
+    forward = {f.node: f.text for f in frames if f.phase == "forward"}
+    assert forward[nodes["mul"].id] == "mul = w * x = 1 * 2 = 2"  # the numbers it used
+    assert forward[nodes["sub"].id] == "sub = mul - 1 = 2 - 1 = 1"
+    svg = viz.draw(loss, {"w": w, "x": x, "loss": loss}).svg
+    box = svg.split("<title>w: ", 1)[1].split("</g>", 1)[0]
+    assert ">changed: _version 0 → 1<" in box  # data as recorded, then now, then the grad
+    assert box.index(">[1.]<") < box.index(">now <") < box.index(">[0.6000]<") < box.index(">[4.]<")
+
+
+def test_a_leaf_changed_between_two_uses():
+    # y = w * 2 with w = 1, then w += 1 (w = 2), then z = y + w * 3 = 2 + 6 = 8: the box shows
+    # w as first recorded (1), and the second product's caption writes no numbers of w
+    w = at.tensor([1.0], requires_grad=True)
+    y = w * 2
+    with at.no_grad():
+        w += 1
+    z = y + w * 3
+    graph, frames = frames_of(z, {"w": w, "y": y, "z": z})
+    nodes = {g.label: g for g in graph.nodes}
+    np.testing.assert_allclose(nodes["w"].value, [1.0])
+    np.testing.assert_allclose(nodes["w"].current, [2.0])
+    forward = {f.node: f.text for f in frames if f.phase == "forward"}
+    assert forward[nodes["y"].id] == "y = w * 2 = 1 * 2 = 2"
+    assert forward[nodes["mul"].id] == "mul = w * 3 = 6"
+    assert forward[nodes["z"].id] == "z = y + mul = 2 + 6 = 8"
+
+
+def test_recorded_numbers_are_copied_once_and_only_while_watching():
+    w = at.tensor([1.0, 2.0], requires_grad=True)
+    a, b = w * 2, w + 1
+    (wa, _), (wb, _) = ag.input_data(a.grad_fn), ag.input_data(b.grad_fn)
+    assert wa is wb and not wa.flags.writeable  # one copy per version
+    assert not np.may_share_memory(wa, ag.array(w))
+    ag.watch(False)
+    try:
+        c = w * 2
+        assert ag.input_data(c.grad_fn) == (None, None)
+    finally:
+        ag.watch(True)
 
 
 def test_after_an_optimizer_step_backward_is_not_made_up():
@@ -442,3 +533,30 @@ def test_viz_reads_the_core_only_through_its_public_api():
     for path in viz.glob("*.py"):
         found = re.findall(r"\.(_data|_inputs|_value|_replay)\b", path.read_text("utf-8"))
         assert not found, (path.name, found)
+
+
+# ---- the browser notebook's graphs, every caption against PyTorch ---------------------------
+
+
+@pytest.mark.parametrize("name", ["chapter", "twice", "broadcast", "cut", "mlp"])
+def test_every_caption_of_the_browser_graphs_has_pytorchs_numbers(name):
+    # the same check test_browser.py runs on the captions it reads in JupyterLab and Notebook 7
+    n, _ = graphs_src.GRAPHS[name](at)
+    graph, frames = frames_of(n[graphs_src.OUTPUTS[name]], n)
+    oracle = Oracle(graphs_src.GRAPHS[name], graphs_src.OUTPUTS[name])
+    assert problems([f.text for f in frames], oracle) == []
+
+
+def test_the_caption_check_can_fail():
+    n, _ = graphs_src.twice(at)
+    texts = [f.text for f in frames_of(n["b"], n)[1]]
+    oracle = Oracle(graphs_src.twice, "b")
+    wrong = [t.replace("= 1 · 3 = 3; so far ∂b/∂a = 1 + 3 = 4", "= 1 · 3 = 3; so far ∂b/∂a = "
+                       "1 + 3 = 5") for t in texts]
+    assert problems(wrong, oracle) == [
+        "step 7: the running sum ∂b/∂a is 5.0 in the caption, PyTorch: [4.0]"]
+    wrong = [t.replace("1 · 3 = 3", "1 · 3 = 4") for t in texts]
+    assert problems(wrong, oracle)[:2] == [
+        "step 7: 1 · 3 is not 4.0",
+        "step 7: the contribution from mul to a (1st input) is 4.0 in the caption, "
+        "PyTorch: [3.0]"]

@@ -185,6 +185,20 @@ def test_fmt():
     assert fmt(np.arange(16.0) - 3) == "a 16-element tensor (min -3, max 12)"
 
 
+def test_fmt_summarises_big_tensors_faithfully():
+    # a NaN or an infinity is said, not hidden in (or made the whole of) a min and a max
+    a = np.arange(8.0)
+    a[3] = np.nan
+    assert fmt(a) == "a 8-element tensor (min 0, max 7; 1 nan)"
+    a[:] = np.nan
+    assert fmt(a) == "a 8-element tensor (all nan)"
+    b = np.ones((2, 4))
+    b[0, 1] = np.inf
+    assert fmt(b) == "a 2×4 tensor (min 1, max inf)"
+    assert fmt(np.zeros((2, 3, 2))) == "a 2×3×2 tensor (all 0)"
+    assert fmt(np.zeros((0, 3))) == "an empty 0×3 tensor"
+
+
 @settings(max_examples=25, deadline=None)
 @given(x0=st.floats(-3, 3), c=st.floats(-3, 3))
 def test_gradients_match_torch(x0, c):

@@ -11,7 +11,7 @@ from _helpers import dags, make_graph
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd_tutor.viz.layout import BADGE_H, format_array, layout
+from autograd_tutor.viz.layout import BADGE_H, PAD_Y, TEXT_LINE, TITLE_LINE, format_array, layout
 
 
 @st.composite
@@ -207,3 +207,52 @@ def test_a_row_of_many_leaves_wraps_into_rows_above_it():
     assert lay.width <= 800
     assert len({lay.layer[v] for v in range(16)}) > 1
     assert all(lay.layer[v] < lay.layer[16] for v in range(16))
+
+
+def test_a_long_sum_of_products_fits_an_800px_output():
+    # s = w0 * x0 + w1 * x1 + ... + w15 * x15 (63 nodes): each product sits next to the sum
+    # it joins, not all 16 in one row ~2,000 px wide
+    inputs, total = [], None
+    for _ in range(16):
+        inputs += [(), ()]
+        inputs.append((len(inputs) - 2, len(inputs) - 1))
+        p = len(inputs) - 1
+        if total is None:
+            total = p
+        else:
+            inputs.append((total, p))
+            total = len(inputs) - 1
+    lay = layout(make_graph(inputs))
+    assert len(inputs) == 63
+    assert lay.width <= 800
+    assert geometric_crossings(lay) == 0
+
+
+def test_a_deep_chain_that_reuses_one_leaf_stays_inside_an_800px_output():
+    # h = tanh(h * w + c), 15 times, one w for every step (62 nodes)
+    inputs = [(), ()]  # x, w
+    h = 0
+    for _ in range(15):
+        inputs.append((h, 1))  # m = h * w
+        inputs.append(())  # the constant
+        inputs.append((len(inputs) - 2, len(inputs) - 1))  # a = m + c
+        inputs.append((len(inputs) - 1,))  # h = tanh(a)
+        h = len(inputs) - 1
+    lay = layout(make_graph(inputs))
+    assert len(inputs) == 62
+    assert lay.width <= 800
+
+
+def test_value_boxes_fit_their_content():
+    # a 4×1 result that never gets a .grad: four value lines and one "grad None" line; a 4×1
+    # parameter keeps four lines for the gradient it will get
+    import autograd_tutor as at
+    from autograd_tutor.viz.graph import build_graph
+
+    w = at.tensor([[1.0], [2.0], [3.0], [4.0]], requires_grad=True)
+    y = w * 2
+    lay = layout(build_graph(y, {"w": w, "y": y}))
+    (wi,), (yi,) = ([k for k, t in enumerate(lay.text) if t.title == name] for name in "wy")
+    assert lay.text[yi].grad_rows == 1 and lay.text[wi].grad_rows == 4
+    # title, two notes (expression, grad_fn), four lines of data, one of grad: no empty lines
+    assert lay.size[yi][1] == TITLE_LINE + TEXT_LINE * (2 + 4 + 1) + 2 * PAD_Y + 4

@@ -7,10 +7,11 @@ import re
 import xml.etree.ElementTree as ET
 
 import numpy as np
+import pytest
 from _helpers import dags, make_graph
 from hypothesis import given, settings
 
-from autograd_tutor.viz.graph import GNode, Graph
+from autograd_tutor.viz.graph import GNode, Graph, build_graph
 from autograd_tutor.viz.layout import layout
 from autograd_tutor.viz.svg import CAPTION_LINE, DARK, LIGHT, THEMED, State, render
 
@@ -208,17 +209,36 @@ def test_colours_follow_the_notebook_theme():
     assert not re.search(r'(fill|stroke)="#', svg.split("</style>")[1])  # no fixed colours
 
 
-def test_cut_edges_are_dashed_and_labelled():
-    class CutGraph(Graph):
-        def cut_edges(self):
-            return [(1, 3, "detach()")]
+def test_cut_edges_are_dashed_and_end_on_a_badge_that_names_the_cut():
+    """Two cuts leave `a`: each cut box says which cut stopped the gradient in its own badge
+    (not "constant"), where its dashed edge arrives, so the two labels cannot overlap."""
+    import autograd_tutor as at
 
-    base = seed_graph()
-    nodes = list(base.nodes)
-    nodes[3] = GNode(3, "mul", "op", "*", "MulBackward0", np.array([8.0]), None, (2,), None)
-    g = CutGraph(nodes, 5)
+    a = at.tensor([2.0], requires_grad=True)
+    d = a.detach()
+    with at.no_grad():
+        e = a * 3
+    f = d * a + e * a
+    g = build_graph(f, {"a": a, "d": d, "e": e, "f": f})
     svg = render(g, layout(g))
     root = ET.fromstring(svg)
     dashed = [p for p in root.iter(NS + "path") if p.get("stroke-dasharray")]
-    assert len(dashed) == 1
-    assert "detach()" in texts(svg)
+    assert len(dashed) == 2
+    words = texts(svg)
+    assert "constant" not in words
+    assert {"detach(): gradient stops", "no_grad: gradient stops"} <= set(words)
+    badges = []
+    for label in ("detach(): gradient stops", "no_grad: gradient stops"):
+        text = [t for t in root.iter(NS + "text") if t.text == label][0]
+        rects = [r for r in root.iter(NS + "rect") if r.get("height") == "14.0"
+                 and float(r.get("x")) + 6 == pytest.approx(float(text.get("x")))]
+        x, y, w = (float(rects[0].get(k)) for k in ("x", "y", "width"))
+        badges.append((x, y, x + w))
+        tips = [t.text for t in root.iter(NS + "title")]
+        assert any(" does not flow back" in t for t in tips)
+    (l1, y1, r1), (l2, y2, r2) = sorted(badges)
+    assert r1 <= l2 or y1 != y2  # side by side without overlap
+    # each dashed edge's arrowhead ends on the top of a badge
+    tips_y = sorted(float(p.get("points").split()[0].split(",")[1])
+                    for p in root.iter(NS + "polygon") if "--ag-note" in (p.get("style") or ""))
+    assert tips_y == sorted([y1, y2])

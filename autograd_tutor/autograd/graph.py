@@ -12,12 +12,13 @@ curious student can call to see what the engine recorded::
     graph.array(x)                        # the NumPy array holding x's numbers (not a copy)
     graph.version(x)                      # x's version counter now (PyTorch's x._version)
     graph.input_versions(node)            # version of each tensor input when the op ran
+    graph.input_data(node)                # each leaf input's numbers as the op saw them
     graph.cut_of(y.detach())              # ("detach()", y): where the gradient stops
 
-The last two need ``watch(True)`` (``import autograd_tutor.viz`` switches it on): only then
-are input versions and cuts from the graph noted. Off (the default), they cost nothing: the
-kernel has no hook at all, and the compat layer tests one field (``speed.cut_hook``) in
-``detach()`` and in the no-grad shortcut.
+The last three need ``watch(True)`` (``import autograd_tutor.viz`` switches it on): only then
+are input versions, leaf inputs' numbers and cuts from the graph noted. Off (the default), they
+cost nothing: the kernel has no hook at all, and the compat layer tests one field
+(``speed.cut_hook``) in ``detach()`` and in the no-grad shortcut.
 
 ``saved_tensors_hooks(pack_hook, unpack_hook)`` is PyTorch's: inside the block, every tensor an
 op saves for backward goes through ``pack_hook`` (which may return anything, e.g. a compressed
@@ -42,6 +43,7 @@ __all__ = [
     "Node",
     "array",
     "cut_of",
+    "input_data",
     "input_versions",
     "inputs",
     "output",
@@ -118,6 +120,15 @@ def input_versions(node: Node) -> tuple:
     return versions
 
 
+def input_data(node: Node) -> tuple:
+    """Per input, a read-only copy of a leaf tensor's numbers taken when the op ran (watching
+    only), else ``None`` (a number, a non-leaf, or not watched).
+
+    After ``w -= lr * w.grad`` the graph's values were still computed from these numbers, not
+    from ``w``'s numbers now. Tensors at the same version share one copy."""
+    return getattr(node, "_input_data", None) or (None,) * len(node._inputs)
+
+
 def replay(node: Node, *grad_outputs: Any) -> tuple:
     """One gradient per input (``None`` where there is none) for the given ``grad_outputs``,
     computed without recording and without touching any ``.grad``, even after ``backward``
@@ -144,10 +155,13 @@ def version(tensor: Tensor) -> int:
 # shortcut ``speed.unrecorded_binary``, which do not go through ``apply``). Where a tensor left
 # the graph (``detach()``, or an op run under ``no_grad`` on a tensor that requires grad) is
 # noted in a side table keyed by id: tensors carry no extra field, and nothing here keeps a
-# tensor alive.
+# tensor alive (but the source of a "not recorded" result, while that result lives).
 
 _ALL_ZERO = ("every tensor input at version 0",)  # Node._input_versions of most nodes
-_cuts: dict = {}  # id(cut tensor) -> (weakref to it, label, weakref to the source)
+_cuts: dict = {}  # id(cut tensor) -> (weakref to it, label, callable giving the source)
+# id(leaf) -> (weakref to it, its version, weakref to the copy of its numbers at that version):
+# one copy per version however many ops use it. Recorded nodes keep the copies alive.
+_copies: dict = {}
 _plain_apply = Function.__dict__["apply"]  # the kernel's classmethod
 
 
@@ -155,33 +169,63 @@ def watch(on: bool = True) -> None:
     """Start (or stop) noting cuts and input versions for ``cut_of`` and ``input_versions``."""
     speed.cut_hook = _note_cut if on else None
     Function.apply = _WATCHED_APPLY if on else _plain_apply
+    if not on:
+        _copies.clear()
 
 
 def cut_of(t: Any) -> tuple | None:
     """``(label, source)`` if ``t`` was cut from the graph while watching, else ``None``.
 
-    ``label`` is ``"detach()"`` or ``"no_grad"``; ``source`` is the tensor it was cut from, or
-    ``None`` if that tensor no longer exists."""
+    ``label`` is ``"detach()"``, ``"no_grad"``, or ``"not recorded"`` for a result computed
+    (with recording on) from a tensor that was itself cut, like ``w.detach() ** 2``: no input
+    required grad, so nothing was recorded. ``source`` is the tensor it was cut from, or
+    ``None`` if that tensor no longer exists (the source of a ``"not recorded"`` result is kept
+    alive with it: it is often a temporary such as ``w.detach()``)."""
     entry = _cuts.get(id(t))
     if entry is None or entry[0]() is not t:
         return None
     return entry[1], entry[2]()
 
 
-def _note_cut(label: str, args: tuple, out: Any) -> None:
-    """Note that ``out`` was computed from ``args`` without recording (watching only)."""
+def _note_cut(label: str, args: tuple, out: Any, keep: bool = False) -> None:
+    """Note that ``out`` was computed from ``args`` without recording (watching only); with
+    `keep`, the table holds the source alive as long as ``out`` lives."""
     for a in args:
-        if isinstance(a, Tensor) and (a._requires_grad or id(a) in _cuts):
+        if isinstance(a, Tensor) and (a._requires_grad or id(a) in _cuts) and a is not out:
             key = id(out)
             _cuts[key] = (weakref.ref(out, lambda _, key=key: _cuts.pop(key, None)), label,
-                          weakref.ref(a))
+                          (lambda a=a: a) if keep else weakref.ref(a))
             return
 
 
+def _recorded_copies(args: tuple, counters: list) -> tuple:
+    """Per input, a read-only copy of a leaf tensor's numbers (else ``None``): one copy per
+    tensor and version, shared by every op that uses it."""
+    out = []
+    for a, version in zip(args, counters):
+        copy = None
+        if isinstance(a, Tensor) and a.grad_fn is None:
+            version = version or 0
+            entry = _copies.get(id(a))
+            if entry is not None and entry[1] == version and entry[0]() is a:
+                copy = entry[2]()
+            if copy is None:
+                copy = a._data.copy()
+                copy.flags.writeable = False
+                key = id(a)
+                _copies[key] = (weakref.ref(a, lambda _, key=key: _copies.pop(key, None)),
+                                version, weakref.ref(copy))
+        out.append(copy)
+    return tuple(out)
+
+
 # ``Function.apply`` while watching: the node it records also keeps its inputs' versions (one
-# shared marker when all are at version 0, the common case), and a result computed without
-# recording notes where it was cut from the graph. ``wraps``: ``help`` and ``inspect.getsource``
-# of ``Function.apply`` still show the kernel's own (notebooks/04_read_the_engine reads it).
+# shared marker when all are at version 0, the common case) and a copy of each leaf input's
+# numbers, and a result computed without recording notes where it was cut from the graph.
+# (The copies are taken after the op ran: an op that changes an input in place and records a
+# node makes that input a non-leaf, so every leaf input still has the numbers the op saw.)
+# ``wraps``: ``help`` and ``inspect.getsource`` of ``Function.apply`` still show the kernel's
+# own (notebooks/04_read_the_engine reads it).
 @functools.wraps(_plain_apply.__func__)
 def _watched_apply(cls: type[Function], *args: Any) -> Any:
     versions = _ALL_ZERO
@@ -198,6 +242,9 @@ def _watched_apply(cls: type[Function], *args: Any) -> Any:
             _note_cut("no_grad", args, o)
         elif o.grad_fn is not None:  # recorded just now: o is a new tensor
             o.grad_fn._input_versions = versions
+            o.grad_fn._input_data = _recorded_copies(args, counters)
+        elif _cuts:  # nothing required grad; computed from a cut tensor, say w.detach() ** 2?
+            _note_cut("not recorded", args, o, keep=True)
     return out
 
 

@@ -58,16 +58,22 @@ class Frame:
 
 def fmt(a: np.ndarray) -> str:
     """A tensor in a sentence: ``4``, ``[1, 2, 3]``; large ones by shape and range
-    (``a 3×4 tensor (min -1, max 2.5)``, ``a 3×4 tensor (all 0)``)."""
+    (``a 3×4 tensor (min -1, max 2.5)``, ``a 3×4 tensor (all 0)``, with how many NaNs there
+    are: ``(min 0, max 7; 1 nan)``)."""
     a = np.asarray(a)
     if a.size == 1:
         return _num(a.reshape(()).item())
-    if a.size > _SMALL or a.ndim > 2:
+    if a.size > _SMALL or a.ndim > 2 or a.size == 0:
         shape = f"{a.size}-element" if a.ndim == 1 else "×".join(str(d) for d in a.shape)
         if a.size == 0:
             return f"an empty {shape} tensor"
-        lo, hi = a.min(), a.max()
+        nan = np.isnan(a) if a.dtype.kind in "fc" else np.zeros(a.shape, dtype=bool)
+        if nan.all():
+            return f"a {shape} tensor (all nan)"
+        lo, hi = a[~nan].min(), a[~nan].max()
         values = f"all {_num(lo)}" if lo == hi else f"min {_num(lo)}, max {_num(hi)}"
+        if nan.any():
+            values += f"; {int(nan.sum())} nan"
         return f"a {shape} tensor ({values})"
     if a.ndim == 1:
         return "[" + ", ".join(_num(v) for v in a.tolist()) + "]"
@@ -176,9 +182,14 @@ class _Narrator:
 
     def _stale_note(self, g: GNode) -> str:
         before, now = g.stale or (0, 0)
-        return (f"{self.names[g.id]} was changed in place after this graph was recorded "
-                f"(its version went from {before} to {now}): it shows its numbers now, while "
-                "the graph's values were computed from its earlier numbers.")
+        name = self.names[g.id]
+        head = (f"{name} was changed in place after this graph was recorded ({name}._version "
+                f"went from {before} to {now}): ")
+        if g.current is None:
+            return head + ("it shows its numbers now, while the graph's values were computed "
+                           "from its earlier numbers.")
+        return head + (f"the graph shows the numbers it was computed from; {name} is "
+                       f"{fmt(g.current)} now.")
 
     def _leaves_frame(self) -> Frame:
         leaves = [g for g in self.graph.nodes if not self._computed(g)]
@@ -186,8 +197,11 @@ class _Narrator:
         for g in leaves:
             if g.kind == "const" and self.names[g.id] == fmt(g.value):
                 continue
-            parts.append(f"{self.names[g.id]} = {fmt(g.value)}"
-                         + (" (changed since recorded)" if g.stale else ""))
+            note = ""
+            if g.stale:
+                note = (" (changed since recorded)" if g.current is None
+                        else f" (as recorded; {fmt(g.current)} now)")
+            parts.append(f"{self.names[g.id]} = {fmt(g.value)}{note}")
         text = "Inputs: " + ("; ".join(parts) if parts else "constants only")
         params = [self.names[g.id] for g in leaves if g.kind == "param"]
         if params:
@@ -213,7 +227,7 @@ class _Narrator:
         small = all(self.by_id[i].value.size <= _SMALL for i in g.inputs)
         stale = [i for i in g.inputs if self.by_id[i].stale]
         parts = [symbolic]
-        if small and not stale and numeric not in (symbolic, fmt(g.value)):
+        if small and g.inputs_as_shown and numeric not in (symbolic, fmt(g.value)):
             parts.append(numeric)
         parts.append(fmt(g.value))
         name = self.names[g.id]
@@ -231,13 +245,20 @@ class _Narrator:
         src = self.names[g.cut_from]
         name = self.names[g.id]
         if g.cut == "detach()":
-            text = f"{name} = {src}.detach() = {fmt(g.value)}"
+            lhs = "" if name == f"{paren(src)}.detach()" else f"{name} = "
+            text = f"{lhs}{paren(src)}.detach() = {fmt(g.value)}"
             why = (f"detach() gives {src}'s numbers as a new tensor with no history: no "
                    f"gradient flows from {name} back to {src}. The gradient stops here.")
+        elif g.cut == "not recorded":
+            text = f"{name} = {fmt(g.value)}, computed from {src} without recording"
+            why = (f"Autograd records an op only when an input requires grad, and {src} does "
+                   f"not: {name} has no history, so no gradient flows from it back to {src}. "
+                   "The gradient stops here.")
         else:
             text = f"{name} = {fmt(g.value)}, computed from {src} under no_grad()"
-            why = (f"With recording off (torch.no_grad()) nothing was recorded: to autograd "
-                   f"{name} is a constant, and no gradient flows from it back to {src}.")
+            why = (f"With recording off (torch.no_grad()) nothing was recorded: {name} has "
+                   f"{src}'s numbers in it but no history, so no gradient flows from it back "
+                   f"to {src}. The gradient stops here.")
         return self._frame("forward", g.id, text, why, shown=shown,
                            edges=frozenset({(g.cut_from, g.id)}))
 

@@ -39,13 +39,20 @@ class GNode:
     grad: np.ndarray | None
     inputs: tuple[int, ...]
     node: object = None
-    # "detach()" or "no_grad": this tensor's numbers were cut from the graph, from node cut_from
+    # "detach()", "no_grad" or "not recorded" (computed from a cut tensor, e.g. w.detach() ** 2):
+    # this tensor's numbers were cut from the graph, from node cut_from
     cut: Optional[str] = None
     cut_from: Optional[int] = None
     # (version when the graph recorded it, version now): changed in place since, e.g. by an
-    # optimizer step; `value` is then the tensor's numbers now, not those the graph used
+    # optimizer step. `value` is then what the graph computed with (copied when it was
+    # recorded) and `current` the tensor's numbers now; without a copy (the graph was recorded
+    # before viz was imported) `value` is the numbers now and `current` is None.
     stale: Optional[Tuple[int, int]] = None
     retains_grad: bool = False  # a non-leaf whose .grad backward() fills (retain_grad())
+    current: Optional[np.ndarray] = None
+    # False if a leaf input of this op had other numbers when it ran than its box shows (the
+    # leaf was changed in place between two uses, or its recorded numbers are unknown)
+    inputs_as_shown: bool = True
 
 
 @dataclass
@@ -242,6 +249,7 @@ def build_graph(t: Any, names: Optional[Dict[str, Any]] = None, *, _depth: int =
     ids: Dict[Tuple[str, int], int] = {}
     nodes: List[GNode] = []
     stack: List[List[Any]] = [[t, operands(t), 0, []]]
+    unnamed_detached: List[int] = []
     while stack:
         frame = stack[-1]
         obj, ins, i, done = frame
@@ -257,21 +265,28 @@ def build_graph(t: Any, names: Optional[Dict[str, Any]] = None, *, _depth: int =
         nid = len(nodes)
         nodes.append(_make_node(obj, nid, tuple(done), obj is t, leaf_name, node_name,
                                 node_tensor))
+        if nodes[-1].cut == "detach()" and done and id(obj) not in leaf_name:
+            unnamed_detached.append(nid)
         if _is_tensor(obj) and shared(obj):
             ids[key_of(obj)] = nid
         if stack:
             stack[-1][3].append(nid)
-    return Graph(nodes=_finish(nodes, node_name), output=len(nodes) - 1)
+    return Graph(nodes=_finish(nodes, node_name, unnamed_detached), output=len(nodes) - 1)
 
 
-def _finish(nodes: List[GNode], node_name: Dict[int, str]) -> List[GNode]:
+def _finish(nodes: List[GNode], node_name: Dict[int, str],
+            unnamed_detached: Sequence[int] = ()) -> List[GNode]:
     """Unnamed results get distinct labels: a layer's output is called by the layer, a
-    repeated op label is numbered (`mul`, `mul_2`). Leaves changed in place since an op used
-    them are marked `stale`."""
+    repeated op label is numbered (`mul`, `mul_2`), an unnamed `detach()` result is written
+    as such (`q.detach()`, not its value). Leaves changed in place since an op used
+    them are marked `stale` and show the numbers of their first recorded use."""
     labels = {g.label for g in nodes}
     count: Dict[str, int] = {}
-    stale: Dict[int, Tuple[int, int]] = {}
     out = []
+    # per leaf node id: its version now, and per use: the version and numbers the op saw, the
+    # op's node id
+    now: Dict[int, int] = {}
+    uses: Dict[int, List[Tuple[int, Optional[np.ndarray], int]]] = {}
     for g in nodes:
         if g.node is not None:
             label = g.label
@@ -285,15 +300,32 @@ def _finish(nodes: List[GNode], node_name: Dict[int, str]) -> List[GNode]:
                     while f"{label}_{count[label]}" in labels:
                         count[label] += 1
                     label = f"{label}_{count[label]}"
-            recorded = {id(a): v for a, v in zip(ag.inputs(g.node), ag.input_versions(g.node))
+            recorded = {id(a): (v, d) for a, v, d in zip(ag.inputs(g.node),
+                                                         ag.input_versions(g.node),
+                                                         ag.input_data(g.node))
                         if v is not None}
             for i, a in zip(g.inputs, _operands(g.node)):
-                v = recorded.get(id(a))
-                if v is not None and a.grad_fn is None and v != ag.version(a):
-                    stale[i] = (min(v, stale.get(i, (v,))[0]), ag.version(a))
+                if id(a) in recorded and a.grad_fn is None:
+                    now[i] = ag.version(a)
+                    uses.setdefault(i, []).append((*recorded[id(a)], g.id))
             g = replace(g, label=label)
         out.append(g)
-    return [replace(g, stale=stale[g.id]) if g.id in stale else g for g in out]
+    for i in unnamed_detached:
+        out[i] = replace(out[i], label=f"{paren(out[out[i].cut_from].label)}.detach()")
+    shown: Dict[int, int] = {}  # leaf node id -> version of the numbers its box shows
+    not_as_shown = set()  # op node ids
+    for i, recs in uses.items():
+        if all(v == now[i] for v, _, _ in recs):
+            continue
+        first = min(recs, key=lambda r: r[0])
+        if first[1] is not None:
+            out[i] = replace(out[i], value=first[1], current=out[i].value)
+            shown[i] = first[0]
+        else:
+            shown[i] = now[i]
+        out[i] = replace(out[i], stale=(first[0], now[i]))
+        not_as_shown.update(c for v, _, c in recs if v != shown[i])
+    return [replace(g, inputs_as_shown=False) if g.id in not_as_shown else g for g in out]
 
 
 def _make_node(obj: Any, nid: int, inputs: Tuple[int, ...], is_output: bool,

@@ -5,8 +5,9 @@ and tall, so a graph grows downwards (where the page scrolls anyway) and a graph
 nodes still fits an 800 px wide output. The forward pass reads downwards and the backward
 pass climbs back up. The four classic steps:
 
-1. layering   -- a node sits one row below its furthest input (longest path); leaves move
-                 down until they sit just above their first consumer;
+1. layering   -- a node sits one row below its furthest input (longest path), then every
+                 node moves down until it sits just above its first consumer (so the
+                 products of a long sum join it one by one instead of filling one row);
    In a graph of up to 100 nodes, a row that would be wider than an 800 px output moves
    some of its leaves (parameters, constants) to extra rows just above it;
 2. dummies    -- an edge that skips rows gets one invisible point per skipped row, so it is
@@ -69,6 +70,7 @@ class _BoxText(NamedTuple):
     value: Optional[Tuple[str, ...]]  # formatted value; None for number constants
     grad_rows: int  # lines reserved for the gradient (0: never has one)
     value_width: int  # characters reserved for "data ..."/"grad ..." lines
+    now: Tuple[str, ...] = ()  # a leaf changed in place since: its numbers now
 
 
 @dataclass
@@ -141,21 +143,37 @@ def format_array(a: np.ndarray) -> List[str]:
 
 
 def _box_text(n: GNode, graph: Graph) -> _BoxText:
-    """Badge, title, notes and value of node `n`'s box."""
+    """Badge, title, notes and value of node `n`'s box. A leaf changed in place since the
+    graph was recorded says so, and shows its numbers now below those the graph used."""
     value = tuple(format_array(n.value))
-    width = max(len(s) for s in value)
+    now = tuple(format_array(n.current)) if n.current is not None else ()
+    width = max(len(s) for s in value + now)
+    notes: Tuple[str, ...] = ()
+    if n.stale:
+        notes = (f"changed: _version {n.stale[0]} → {n.stale[1]}",)
     if n.kind == "const":
         is_number = n.value.ndim == 0 and label_number(n.label) == n.value.item()
-        return _BoxText("constant", n.label, (), None if is_number else value, 0,
-                       0 if is_number else width + 5)
-    # a gradient has the value's shape; leave room for 4-decimal numbers
-    if n.value.size <= MAX_ELEMENTS and n.value.ndim <= 2:
-        width = max(width, len(format_array(np.full(n.value.shape, -0.5))[0]))
-    notes: Tuple[str, ...] = ()
+        # a cut tensor is no constant: its numbers came from the graph, its gradient stops
+        badge = "constant" if n.cut is None else cut_badge(n.cut)
+        return _BoxText(badge, n.label, notes, None if is_number else value, 0,
+                        0 if is_number else width + 5, now)
+    # Only leaves that require grad, and results after retain_grad(), ever get a .grad; it
+    # has the value's shape: leave room for it (4-decimal numbers), so boxes keep their size
+    # from step to step. Every other box only ever says "grad None".
+    grad_rows = 1
+    if n.kind == "param" or n.retains_grad:
+        grad = format_array(np.full(n.value.shape, -0.5))
+        grad_rows = len(grad)
+        width = max(width, max(len(s) for s in grad))
     if n.grad_fn is not None:
         notes = (expression(n, [graph.nodes[i].label for i in n.inputs]), n.grad_fn)
     badge = {"param": "requires_grad=True", "output": "output"}.get(n.kind)
-    return _BoxText(badge, n.label, notes, value, len(value), width + 5)
+    return _BoxText(badge, n.label, notes, value, grad_rows, width + 5, now)
+
+
+def cut_badge(label: str) -> str:
+    """The badge of a tensor cut from the graph by `label` (``detach()`` or ``no_grad``)."""
+    return f"{label}: gradient stops"
 
 
 def _text_width(s: str, px: float, em: float = MONO_EM) -> float:
@@ -168,7 +186,7 @@ def _box_size(t: _BoxText) -> Tuple[float, float]:
             max((_text_width(s, NOTE_PX) for s in t.notes), default=0),
             _text_width("x" * t.value_width, TEXT_PX),
             _text_width(t.badge or "", BADGE_PX) + 24)
-    rows = len(t.value or ()) + t.grad_rows
+    rows = len(t.value or ()) + len(t.now) + t.grad_rows
     h = TITLE_LINE + TEXT_LINE * (len(t.notes) + rows)
     return max(MIN_W, round(w + 2 * PAD_X)), h + 2 * PAD_Y + (4 if t.badge else 0)
 
@@ -189,8 +207,8 @@ def _layers(inputs: Sequence[Sequence[int]], consumers: Sequence[Sequence[int]])
             if u >= v:
                 raise ValueError("graph nodes must be in topological order (inputs first)")
             layer[v] = max(layer[v], layer[u] + 1)
-    for v in range(n):
-        if not inputs[v] and consumers[v]:
+    for v in range(n - 1, -1, -1):  # consumers first: a result sits just above its first use
+        if consumers[v]:
             layer[v] = min(layer[c] for c in consumers[v]) - 1
     return layer
 
@@ -273,17 +291,26 @@ def layout(graph: Graph) -> Layout:
     elem_layer = list(layer)
     seg_in: Dict[int, List[Tuple[int, float]]] = {}  # element -> [(source, frac)]
     seg_out: Dict[int, List[Tuple[int, float]]] = {}  # element -> [(target, frac)]
+    # Long edges from one node share their dummies (one lane per row: a tensor used at many
+    # depths sends one line down, branching off to each use, not a bundle as wide as its uses).
+    lane: Dict[Tuple[int, int], int] = {}  # (source, layer) -> its dummy there
+    segments = set()
     for v in range(n):
         k = len(inputs[v])
         for port, u in enumerate(inputs[v]):
             chain = [u]
             for lay in range(layer[u] + 1, layer[v]):
-                chain.append(len(elem_layer))
-                elem_layer.append(lay)
+                if (u, lay) not in lane:
+                    lane[(u, lay)] = len(elem_layer)
+                    elem_layer.append(lay)
+                chain.append(lane[(u, lay)])
             chain.append(v)
             chains.append((chain, port, k))
             for a, b in zip(chain, chain[1:]):
                 frac = _port_offset(port, k) if b == v else 0.0
+                if b >= n and (a, b) in segments:
+                    continue
+                segments.add((a, b))
                 seg_in.setdefault(b, []).append((a, frac))
                 seg_out.setdefault(a, []).append((b, frac))
 
@@ -309,8 +336,9 @@ def layout(graph: Graph) -> Layout:
                 stack.append(edge_of[(v, port)][0])
             for port in range(len(inputs[v])):
                 for d in reversed(edge_of[(v, port)][1:-1]):
-                    placed[d] = True
-                    layers[elem_layer[d]].append(d)
+                    if not placed[d]:  # a shared lane is placed once
+                        placed[d] = True
+                        layers[elem_layer[d]].append(d)
 
     segs_between: List[List[Tuple[int, int, float]]] = [[] for _ in range(max(depth - 1, 0))]
     for b, ins in seg_in.items():
@@ -364,8 +392,11 @@ def layout(graph: Graph) -> Layout:
     # Horizontal placement: alternately pull each row towards the row above and the row
     # below, solving exactly for the closest non-overlapping places. Leaves follow their
     # consumers but do not pull them: the path of computed values stays straight.
+    source = {d: u for (u, _), d in lane.items()}
+
     def is_leaf(e: int) -> bool:
-        return e < n and not inputs[e]
+        """A leaf, or a point of a leaf's lane: it follows the boxes and does not pull them."""
+        return not inputs[e] if e < n else not inputs[source[e]]
 
     def width_of(e: int) -> float:
         return size[e][0] if e < n else DUMMY_W

@@ -164,7 +164,16 @@ def _tip(g) -> str:
     dtype = str(g.value.dtype)
     shape = "[" + ", ".join(str(d) for d in g.value.shape) + "]"
     made = f", made by {g.grad_fn}" if g.grad_fn else ""
-    return f"{g.label}: {_KIND_TIP[g.kind]}{made}; shape {shape}, {dtype}"
+    kind = _KIND_TIP[g.kind]
+    if g.cut:
+        kind = (f"cut from the graph by {g.cut}: a value the gradient does not flow back "
+                "through")
+    changed = ""
+    if g.stale:
+        changed = (f"; changed in place since the graph was recorded (version {g.stale[0]} → "
+                   f"{g.stale[1]}): data as recorded" + (", now as it is" if
+                                                          g.current is not None else ""))
+    return f"{g.label}: {kind}{made}; shape {shape}, {dtype}{changed}"
 
 
 def _wrap(text: str, chars: int) -> List[str]:
@@ -220,13 +229,14 @@ def _scene(graph: Graph, layout: Layout, state: State, theme: Mapping[str, str] 
         group = highlighted if on else items
         group.append(Curve(curve, color, 3.0 if on else 1.4))
         group.append(Poly(arrow, color))
-    for _, _, label, pts in layout.cut_routes:  # detach() / no_grad: dashed, labelled
-        curve, arrow = _arrowed([(x, y + dy) for x, y in pts], False)
+    # detach() / no_grad: dashed, ending on the cut box's badge, which names the cut (one
+    # badge per cut box, so labels of cuts leaving the same node never overlap)
+    for _, _, _, pts in layout.cut_routes:
+        pts = [(x, y + dy) for x, y in pts]
+        pts[-1] = (pts[-1][0], pts[-1][1] - BADGE_H / 2)
+        curve, arrow = _arrowed(pts, False)
         items.append(Curve(curve, theme["note"], 1.4, "5 4"))
         items.append(Poly(arrow, theme["note"]))
-        (x0, y0), (x1, y1) = pts[0], pts[-1]
-        items.append(Text((x0 + x1) / 2 + 6, (y0 + y1) / 2 + dy + NOTE_PX / 2, label, NOTE_PX,
-                          theme["note"]))
     items += highlighted  # active edges on top
 
     shown, grads = state.shown, state.grads
@@ -253,12 +263,13 @@ def _scene(graph: Graph, layout: Layout, state: State, theme: Mapping[str, str] 
             items.append(Rect(x0, y0, w, h, 9, fill, line, 3.5 if kind == "output" else 1.4,
                               opacity=op))
         # Text keeps full contrast even in a faded (not yet computed) box: "data ?" says so.
-        if t.badge:  # on the side without edges: above a leaf, below the others
+        if t.badge:  # on the side without edges: above a leaf, below the others; a cut
+            # box's badge is centred on top, where the dashed edge of the cut arrives
             bw = _text_width(t.badge, BADGE_PX) + 12
             by = y0 if not g.inputs else y0 + h
-            items.append(Rect(x0 + 10, by - BADGE_H / 2, bw, BADGE_H, BADGE_H / 2, line, line,
-                              1.0))
-            items.append(Text(x0 + 16, by + BADGE_PX / 2 - 1, t.badge, BADGE_PX,
+            bx = cx - bw / 2 if g.cut else x0 + 10
+            items.append(Rect(bx, by - BADGE_H / 2, bw, BADGE_H, BADGE_H / 2, line, line, 1.0))
+            items.append(Text(bx + 6, by + BADGE_PX / 2 - 1, t.badge, BADGE_PX,
                               theme["badge_text"], bold=True))
         y = y0 + PAD_Y + (4 if t.badge and not g.inputs else 0)
         inner = w - 2 * PAD_X
@@ -274,6 +285,8 @@ def _scene(graph: Graph, layout: Layout, state: State, theme: Mapping[str, str] 
         if t.value is not None:
             y = _rows(items, "data", t.value if visible else ("?",), left, y, inner,
                       theme["text"] if visible else theme["note"], theme)
+        if t.now:
+            y = _rows(items, "now ", t.now, left, y, inner, theme["note"], theme)
         if t.grad_rows:
             grad = g.grad if grads is None else grads.get(g.id)
             rows = tuple(format_array(grad)) if grad is not None else ("None",)

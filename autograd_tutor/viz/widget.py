@@ -35,14 +35,32 @@ from .svg import _scene, render
 _VIEW_MIMETYPE = "application/vnd.jupyter.widget-view+json"
 
 
+# The classic Notebook (6.x) with ipywidgets 7: once its widget manager has asked the kernel
+# for the widgets that exist (a request queued behind every cell of a "Run All" pressed just
+# after the kernel started), it re-renders each cell that has a widget output, and that removes
+# the views already shown and blanks them for good (widgetsnbextension 3.6). Cells whose widget
+# outputs all have live views need no re-rendering: they are left alone. Elsewhere
+# (JupyterLab, Notebook 7, Colab, VS Code) there is no `Jupyter.notebook` and this does nothing.
+KEEP_VIEWS_JS = (
+    "var N=window.Jupyter&&Jupyter.notebook,P=N&&Object.getPrototypeOf(N),"
+    "W='application/vnd.jupyter.widget-view+json';"
+    "if(P&&P.render_cell_output&&!P.agKeepViews){P.agKeepViews=1;var f=P.render_cell_output;"
+    "P.render_cell_output=function(c){var o=c&&c.output_area,w=o&&o._jupyterWidgetViews,"
+    "n=o?o.outputs.filter(function(x){return x.data&&x.data[W]&&x.data[W].model_id;}).length:0;"
+    "if(w&&n&&w.length>=n)return;return f.apply(this,arguments);};}"
+)
 _PIXEL = "data:image/gif;base64,R0lGODlhAQABAAAAACH5BAEKAAEALAAAAAABAAEAAAICTAEAOw=="
 RUN_VIEW_JS = (f'<img alt="" src="{_PIXEL}" style="display:none" '
-               f'onload="(function(){{{html.escape(VIEW_JS)}}}).call(this)">')
+               f'onload="(function(){{{html.escape(KEEP_VIEWS_JS + VIEW_JS)}}}).call(this)">')
 
 # The view's style sheet: captions take the theme's text colour (no fixed greys that vanish
-# on a dark background), the step announcer is read but not shown.
+# on a dark background), the picture scrolls within the view's width, the step announcer is
+# read but not shown.
 VIEW_CSS = (
     ".ag-view .ag-caption [style*=color]{color:inherit!important}"
+    # the picture's own width (800 px, say) must not widen the view: it scrolls instead
+    # (ipywidgets 7 in JupyterLab 3 sizes the output by its content otherwise)
+    ".ag-view .ag-picture{contain:inline-size;min-width:0}"
     ".ag-view .ag-keys,.ag-view .ag-keys *{font-size:12px;line-height:1.35}"
     ".ag-view .ag-live{position:absolute!important;width:1px!important;height:1px!important;"
     "overflow:hidden!important;clip:rect(0 0 0 0);white-space:nowrap}"
