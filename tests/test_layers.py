@@ -212,7 +212,8 @@ def _core_private_names() -> set[str]:
 
 def private_reads() -> set[tuple[str, str]]:
     """(file, name) for each private core field or name read in viz/ and exercises/: an
-    attribute of anything but ``self``/``cls``, or a private name imported from the core."""
+    attribute of anything but ``self``/``cls`` (also through ``getattr(x, "_data")``), or a
+    private name imported from the core."""
     core_names = _core_private_names()
     found = set()
     for tool in ("viz", "exercises"):
@@ -224,6 +225,11 @@ def private_reads() -> set[tuple[str, str]]:
                     base = node.value
                     if not (isinstance(base, ast.Name) and base.id in ("self", "cls")):
                         found.add((rel, node.attr))
+                elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                      and node.func.id in ("getattr", "hasattr", "setattr") and len(node.args) > 1
+                      and isinstance(node.args[1], ast.Constant)
+                      and node.args[1].value in core_names):
+                    found.add((rel, node.args[1].value))
                 elif isinstance(node, ast.ImportFrom) and not (
                     node.level == 1 or (node.module or "").startswith(f"{own}")
                 ):

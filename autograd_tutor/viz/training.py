@@ -32,7 +32,8 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 
-from .. import no_grad, tensor
+from .. import Tensor, no_grad, tensor
+from ..autograd import graph as ag
 from .frames import fmt
 from .graph import _scope_names
 from .widget import _scroll_img, _Stepper
@@ -43,7 +44,8 @@ Params = Union[Mapping[str, Any], Sequence[Any]]
 
 
 def _array(v: Any) -> np.ndarray:
-    return np.array(getattr(v, "_data", v), dtype=float, copy=True)
+    """A float64 copy of a tensor's (or a number's, or an array's) values."""
+    return np.array(ag.array(v) if isinstance(v, Tensor) else v, dtype=float, copy=True)
 
 
 def _named(params: Params, depth: int) -> Dict[str, Any]:
