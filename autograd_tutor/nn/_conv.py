@@ -36,9 +36,10 @@ def _windows(x: np.ndarray, kernel: tuple, stride: tuple, dilation: tuple) -> np
     return view[..., ::sh, ::sw, ::dh, ::dw]
 
 
-def _no_double_backward(name: str, grad: Any) -> bool:
-    """True if ``grad`` is a Tensor (a call from outside the engine); raises if the gradient
-    is being recorded (``create_graph=True``), which these ops cannot do."""
+def _given_tensors(name: str, grad: Any) -> bool:
+    """True if ``grad`` is a Tensor rather than an array (``grad_fn(...)`` called by hand);
+    raises if the gradient is being recorded (``create_graph=True``), which these ops cannot
+    do."""
     if isinstance(grad, ARRAYS):
         return False
     if is_grad_enabled():
@@ -51,6 +52,7 @@ def _no_double_backward(name: str, grad: Any) -> bool:
 
 
 def _as_given(grads: tuple, tensors: bool) -> tuple:
+    """The computed gradient arrays, as Tensors if Tensors came in."""
     if not tensors:
         return grads
     return tuple(g if g is None else Tensor._make(g) for g in grads)
@@ -81,7 +83,7 @@ class Convolution(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        tensors = _no_double_backward("conv2d", grad)
+        tensors = _given_tensors("conv2d", grad)
         x, weight = (data(t) for t in ctx.saved_tensors)
         stride, padding, dilation, groups = ctx.conv
         need_x, need_w, need_b = ctx.needs_input_grad[:3]
@@ -136,7 +138,7 @@ class MaxPool2d(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        tensors = _no_double_backward("max_pool2d", grad)
+        tensors = _given_tensors("max_pool2d", grad)
         (x,) = (data(t) for t in ctx.saved_tensors)
         _, rows, cols = max_positions(x, *ctx.pool)
         grad_x = np.zeros(x.shape, x.dtype)
